@@ -1,0 +1,31 @@
+#pragma once
+
+#include "poolconfig.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace app {
+
+// What the command line asked for.
+struct CommandLine
+{
+    enum class Outcome { Run, Help, Version, Error };
+
+    Outcome outcome = Outcome::Run;
+    QString error;        // one line naming the flag and what is allowed (Outcome::Error)
+    QString helpText;     // Outcome::Help
+    engine::PoolConfig config;
+    bool headless = false;
+    bool quiet = false;
+    bool summaryJson = false;
+    bool autostart = false;
+};
+
+// Parses the arguments after the program name. Never exits; the caller prints and picks the status.
+CommandLine parseCommandLine(const QStringList &arguments);
+
+// The --help text: every flag with its default and range.
+QString helpText();
+
+} // namespace app

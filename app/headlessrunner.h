@@ -1,0 +1,17 @@
+#pragma once
+
+#include "commandline.h"
+
+#include <QTextStream>
+
+#include <atomic>
+
+namespace app {
+
+// Runs one run without a window: prints the reference program's lines as the run goes (unless
+// quiet), then the summary as text or JSON. Returns the process exit status: 0 when the run ended
+// by itself; 130 / 143 when interrupted through `interruptSignal` (set to SIGINT / SIGTERM by a
+// signal handler), after cancelling and summarizing what completed.
+int runHeadless(const CommandLine &cli, QTextStream &out, const std::atomic<int> *interruptSignal = nullptr);
+
+} // namespace app

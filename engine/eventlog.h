@@ -1,0 +1,103 @@
+#pragma once
+
+#include "poolevent.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace engine {
+
+// Events of one run. Each thread appends through its own Writer into a private chunk (no lock, no
+// shared cache line); full or stale chunks are published to a lock-free stack; the consumer takes
+// the whole stack at once. The batch callback fires only when the stack goes from empty to
+// non-empty, so a consumer that drains at frame rate sees at most one notification per drain.
+class EventLog
+{
+    struct Chunk
+    {
+        std::vector<PoolEvent> events;
+        Chunk *next = nullptr;
+    };
+
+public:
+    using Clock = std::chrono::steady_clock;
+    static constexpr std::size_t kChunkEvents = 4096;
+    static constexpr std::int64_t kMaxHoldNs = 5'000'000; // publish a chunk at most this stale
+
+    explicit EventLog(bool enabled = true);
+    ~EventLog();
+    EventLog(const EventLog &) = delete;
+    EventLog &operator=(const EventLog &) = delete;
+
+    bool enabled() const { return m_enabled; }
+    // ns since the log (the run) started, from the steady clock.
+    std::int64_t now() const
+    {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - m_start).count();
+    }
+    Clock::time_point start() const { return m_start; }
+
+    // Called from the publishing thread when a batch becomes available; must be thread-safe.
+    void setBatchCallback(std::function<void()> callback) { m_onBatch = std::move(callback); }
+
+    // Everything published so far, in publication order (per-thread order is preserved).
+    std::vector<PoolEvent> takeAll();
+    bool hasPending() const { return m_published.load(std::memory_order_acquire) != nullptr; }
+
+    // Appends from threads without a Writer of their own (the control thread); takes a mutex,
+    // off the hot path, and publishes at once.
+    void appendControl(PoolEvent event);
+
+    class Writer
+    {
+    public:
+        explicit Writer(EventLog *log);
+        ~Writer() { flush(); }
+        Writer(const Writer &) = delete;
+        Writer &operator=(const Writer &) = delete;
+
+        // Stamps the event with now() and appends it; returns the stamp.
+        std::int64_t append(PoolEvent event)
+        {
+            if (!m_log->m_enabled)
+                return 0;
+            event.t = m_log->now();
+            appendStamped(event);
+            return event.t;
+        }
+        void appendStamped(const PoolEvent &event)
+        {
+            if (!m_log->m_enabled)
+                return;
+            if (!m_chunk)
+                startChunk(event.t);
+            m_chunk->events.push_back(event);
+            if (m_chunk->events.size() >= kChunkEvents || event.t - m_chunkStart > kMaxHoldNs)
+                flush();
+        }
+        // Publishes what this thread holds; call before blocking so nothing waits with us.
+        void flush();
+
+    private:
+        void startChunk(std::int64_t t);
+
+        EventLog *m_log;
+        Chunk *m_chunk = nullptr;
+        std::int64_t m_chunkStart = 0;
+    };
+
+private:
+    void publish(Chunk *chunk);
+
+    const bool m_enabled;
+    const Clock::time_point m_start = Clock::now();
+    std::atomic<Chunk *> m_published{nullptr};
+    std::function<void()> m_onBatch;
+    std::mutex m_controlMutex;
+};
+
+} // namespace engine

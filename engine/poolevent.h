@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QMetaType>
+
+#include <cstdint>
+
+namespace engine {
+
+enum class EventKind : std::uint8_t {
+    RunStarted,        // value: seed
+    RunFinished,
+    WorkerStarted,     // worker
+    WorkerRetired,     // worker
+    JobSubmitted,      // job: the producer starts sending it (its planned arrival)
+    JobEnqueued,       // job, extra: queue depth after
+    ProducerBlocked,   // job: the queue is full (or, unbuffered, no taker yet)
+    ProducerUnblocked, // job
+    ProducerPaused,
+    ProducerResumed,
+    ProducerDone,
+    JobStarted,        // worker, job, extra: queue depth after, value: planned wall ns
+    JobDiscarded,      // worker, job, extra: queue depth after: taken off the queue by a cancel
+    JobFinished,       // worker, job, aux: JobStatus, value: measured processing ns
+    ResultBlocked,     // worker, job: the results queue is full
+    ResultDelivered,   // worker, job
+    ResultCollected,   // worker (0: never started), job, aux: JobStatus, value: processing ns
+    ConfigChanged,     // aux: Knob, value: bit pattern of the new value (double)
+    StopRequested,
+    CancelRequested,
+};
+inline constexpr int kEventKindCount = static_cast<int>(EventKind::CancelRequested) + 1;
+
+enum class JobStatus : std::uint8_t { Completed, Failed, Cancelled };
+inline constexpr int kJobStatusCount = 3;
+
+enum class Knob : std::uint8_t { Workers, Speed, IntervalMs, Paused };
+
+// One transition, 32 bytes. t is steady-clock ns since the run started.
+struct PoolEvent
+{
+    std::int64_t t = 0;
+    std::int64_t job = 0;
+    std::int64_t value = 0;
+    std::uint32_t extra = 0;
+    std::uint16_t worker = 0;
+    EventKind kind = EventKind::RunStarted;
+    std::uint8_t aux = 0;
+
+    JobStatus status() const { return static_cast<JobStatus>(aux); }
+    Knob knob() const { return static_cast<Knob>(aux); }
+    double knobValue() const;
+    static std::int64_t encodeKnobValue(double value);
+
+    bool operator==(const PoolEvent &) const = default;
+};
+static_assert(sizeof(PoolEvent) == 32, "PoolEvent stays compact");
+
+const char *toString(EventKind kind);
+const char *toString(JobStatus status);
+const char *toString(Knob knob);
+
+} // namespace engine
+
+Q_DECLARE_METATYPE(engine::PoolEvent)

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "histogram.h"
+#include "poolevent.h"
+
+#include <QHash>
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace engine {
+
+// Statistics of one run, built from its events. Events from different threads may arrive out of
+// order (each thread's own are in order); a job is counted once all its events are in.
+// wait = started − submitted (includes time the producer was blocked sending it);
+// processing = finished − started; latency = collected − submitted.
+class RunStats
+{
+public:
+    struct WorkerUsage
+    {
+        int id = 0;
+        std::int64_t busyNs = 0;
+        std::int64_t liveNs = 0; // started → retired (or → now for a live worker)
+        double utilization() const { return liveNs > 0 ? static_cast<double>(busyNs) / static_cast<double>(liveNs) : 0.0; }
+    };
+
+    void ingest(std::span<const PoolEvent> events);
+
+    std::int64_t submitted() const { return m_submitted; }
+    std::int64_t results() const { return m_byStatus[0] + m_byStatus[1] + m_byStatus[2]; }
+    std::int64_t count(JobStatus status) const { return m_byStatus[static_cast<int>(status)]; }
+    bool finished() const { return m_finishedAt >= 0; }
+    std::int64_t wallNs() const { return m_finishedAt >= 0 ? m_finishedAt : m_lastT; }
+    std::int64_t lastResultNs() const { return m_lastCollectedAt; }
+    std::int64_t lastEventNs() const { return m_lastT; }
+    // Results per second from the run's start to its last result.
+    double throughputPerS() const;
+
+    const Histogram &wait() const { return m_wait; }
+    const Histogram &processing() const { return m_processing; }
+    const Histogram &latency() const { return m_latency; }
+
+    // One entry per worker id seen, in id order; utilization measured up to `nowNs` for live ones.
+    std::vector<WorkerUsage> workerUsage(std::int64_t nowNs = -1) const;
+    int maxQueueDepth() const { return m_maxDepth; }
+    // Time-weighted mean of the queue depth up to the last event.
+    double meanQueueDepth() const;
+
+    // Little's law over [0, nowNs]: L (mean jobs in the system, from the time integral) against
+    // λ·W (result rate × mean latency of the jobs done).
+    struct LittlesLaw
+    {
+        double meanInSystem = 0.0;   // L
+        double arrivalRate = 0.0;    // λ, results per second
+        double meanLatencyS = 0.0;   // W
+        double predicted() const { return arrivalRate * meanLatencyS; }
+    };
+    LittlesLaw littlesLaw(std::int64_t nowNs = -1) const;
+
+private:
+    struct Partial
+    {
+        std::int64_t submitted = -1;
+        std::int64_t started = -1;
+        std::int64_t finished = -1;
+        std::int64_t collected = -1;
+        int worker = -1; // from the collected event; 0 = never started
+        JobStatus status = JobStatus::Completed;
+    };
+    struct Worker
+    {
+        std::int64_t startedAt = -1;
+        std::int64_t liveNs = 0;  // closed incarnations
+        std::int64_t busyNs = 0;
+        std::int64_t jobStartedAt = -1;
+    };
+
+    Partial &partial(std::int64_t job);
+    void complete(std::int64_t job, const Partial &p);
+    Worker &worker(int id);
+
+    QHash<std::int64_t, Partial> m_pending;
+    std::vector<Worker> m_workers; // index = worker id
+    Histogram m_wait;
+    Histogram m_processing;
+    Histogram m_latency;
+    std::array<std::int64_t, kJobStatusCount> m_byStatus{};
+    std::int64_t m_submitted = 0;
+    std::int64_t m_lastT = 0;
+    std::int64_t m_lastCollectedAt = 0;
+    std::int64_t m_finishedAt = -1;
+    int m_maxDepth = 0;
+    // Queue depth integral, from the queue's own ordered updates (depth after each operation).
+    std::int64_t m_depthT = 0;
+    int m_depth = 0;
+    long double m_depthArea = 0;
+    // Little's law: Σ latency of jobs done + in-flight jobs' Σ submitted times.
+    long double m_doneLatencySum = 0;
+    std::int64_t m_inFlight = 0;
+    long double m_inFlightSubmittedSum = 0;
+};
+
+} // namespace engine

@@ -1,0 +1,781 @@
+#include "workerpool.h"
+
+#include "boundedqueue.h"
+#include "canceltoken.h"
+#include "eventlog.h"
+#include "jobplan.h"
+#include "workload.h"
+
+#include <QFuture>
+#include <QFutureSynchronizer>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+
+namespace engine {
+
+namespace {
+
+struct JobItem
+{
+    std::int64_t id = 0;
+    std::int64_t processingNs = 0; // plan time
+    bool fails = false;
+};
+
+struct ResultItem
+{
+    std::int64_t job = 0;
+    std::int64_t processingNs = 0; // measured wall time
+    std::string message;           // why it failed
+    int worker = 0;                // 0: never started
+    JobStatus status = JobStatus::Completed;
+};
+
+// Maps plan time (what the JobPlan speaks) onto wall time since the run's start, through the speed
+// factor and pauses. Guarded by the run's control mutex.
+class PlanClock
+{
+public:
+    explicit PlanClock(double speed)
+        : m_speed(speed)
+    {}
+    std::int64_t planAt(std::int64_t wall) const
+    {
+        if (m_paused)
+            return m_planAnchor;
+        return m_planAnchor + static_cast<std::int64_t>(static_cast<double>(wall - m_wallAnchor) * m_speed);
+    }
+    // Wall time at which the plan reaches `plan` (meaningless while paused).
+    std::int64_t wallFor(std::int64_t plan) const
+    {
+        return m_wallAnchor + static_cast<std::int64_t>(std::ceil(static_cast<double>(plan - m_planAnchor) / m_speed));
+    }
+    void setSpeed(std::int64_t wall, double speed)
+    {
+        reanchor(wall);
+        m_speed = speed;
+    }
+    void pause(std::int64_t wall)
+    {
+        reanchor(wall);
+        m_paused = true;
+    }
+    void resume(std::int64_t wall)
+    {
+        m_wallAnchor = wall;
+        m_paused = false;
+    }
+
+private:
+    void reanchor(std::int64_t wall)
+    {
+        m_planAnchor = planAt(wall);
+        m_wallAnchor = wall;
+    }
+    std::int64_t m_wallAnchor = 0;
+    std::int64_t m_planAnchor = 0;
+    double m_speed = 1.0;
+    bool m_paused = false;
+};
+
+// State of one worker slot, packed so it can be read without a lock: state in the low byte, job
+// id above it.
+std::uint64_t packState(WorkerState state, std::int64_t job)
+{
+    return (static_cast<std::uint64_t>(job) << 8) | static_cast<std::uint64_t>(state);
+}
+
+} // namespace
+
+const char *toString(WorkerState state)
+{
+    switch (state) {
+    case WorkerState::Absent: return "absent";
+    case WorkerState::Idle: return "idle";
+    case WorkerState::Busy: return "busy";
+    case WorkerState::Blocked: return "blocked";
+    case WorkerState::Retired: return "retired";
+    }
+    return "unknown";
+}
+
+const char *toString(ProducerState state)
+{
+    switch (state) {
+    case ProducerState::Idle: return "idle";
+    case ProducerState::Producing: return "producing";
+    case ProducerState::Blocked: return "blocked";
+    case ProducerState::Paused: return "paused";
+    case ProducerState::Done: return "done";
+    }
+    return "unknown";
+}
+
+class WorkerPool::Run
+{
+public:
+    Run(WorkerPool *owner, const PoolConfig &config, std::uint64_t seed, bool recordEvents)
+        : m_owner(owner)
+        , m_config(config)
+        , m_seed(seed)
+        , m_log(recordEvents)
+        , m_jobs(config.effectiveQueueCapacity())
+        , m_results(config.effectiveResultsCapacity())
+        , m_clock(config.speed)
+    {
+        m_target.store(config.workers);
+        m_speed.store(config.speed);
+        m_intervalMs.store(config.intervalMs);
+        // Producer, collector, every live worker and those still finishing a job after a shrink.
+        m_threads.setMaxThreadCount(2 * PoolConfig::kMaxWorkers + 2);
+        for (auto &slot : m_workerState)
+            slot.store(packState(WorkerState::Absent, 0), std::memory_order_relaxed);
+        m_log.setBatchCallback([owner] { Q_EMIT owner->eventsAvailable(); });
+    }
+
+    ~Run()
+    {
+        cancel();
+        wait();
+    }
+
+    void start()
+    {
+        m_log.appendControl({.value = static_cast<std::int64_t>(m_seed), .kind = EventKind::RunStarted});
+        m_collector = QtConcurrent::run(&m_threads, [this] { collectorLoop(); });
+        {
+            std::lock_guard lock(m_control);
+            growLocked(m_config.workers);
+        }
+        m_producer = QtConcurrent::run(&m_threads, [this] { producerLoop(); });
+    }
+
+    void wait()
+    {
+        m_producer.waitForFinished();
+        m_collector.waitForFinished();
+        m_threads.waitForDone();
+    }
+
+    bool waitFor(int timeoutMs)
+    {
+        std::unique_lock lock(m_finishedMutex);
+        if (!m_finishedCv.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                                   [this] { return m_finished; }))
+            return false;
+        lock.unlock();
+        wait();
+        return true;
+    }
+
+    bool isFinished() const
+    {
+        std::lock_guard lock(m_finishedMutex);
+        return m_finished;
+    }
+
+    // --- control (one controlling thread) ---
+
+    void pause()
+    {
+        std::lock_guard lock(m_control);
+        if (m_paused || m_cancel || m_stop)
+            return;
+        m_paused = true;
+        m_clock.pause(m_log.now());
+        m_jobs.setPaused(true);
+        recordKnob(Knob::Paused, 1.0);
+        m_controlCv.notify_all();
+    }
+
+    void resume()
+    {
+        std::lock_guard lock(m_control);
+        resumeLocked();
+    }
+
+    void setWorkerCount(int workers)
+    {
+        std::lock_guard lock(m_control);
+        if (m_target.load() == workers || m_cancel)
+            return;
+        m_target.store(workers);
+        recordKnob(Knob::Workers, workers);
+        if (workers > m_live.load())
+            growLocked(workers);
+        else
+            m_jobs.wake(); // idle workers re-check whether they should retire
+    }
+
+    void setSpeed(double speed)
+    {
+        std::lock_guard lock(m_control);
+        m_clock.setSpeed(m_log.now(), speed);
+        m_speed.store(speed);
+        recordKnob(Knob::Speed, speed);
+        m_controlCv.notify_all();
+    }
+
+    void setIntervalMs(double intervalMs)
+    {
+        std::lock_guard lock(m_control);
+        m_intervalMs.store(intervalMs);
+        recordKnob(Knob::IntervalMs, intervalMs);
+        m_controlCv.notify_all();
+    }
+
+    void stop()
+    {
+        std::lock_guard lock(m_control);
+        if (m_stop || m_cancel)
+            return;
+        m_stop = true;
+        m_log.appendControl({.kind = EventKind::StopRequested});
+        resumeLocked();
+        m_controlCv.notify_all();
+    }
+
+    void cancel()
+    {
+        std::lock_guard lock(m_control);
+        if (m_cancel)
+            return;
+        m_cancel = true;
+        m_cancelFlag.store(true, std::memory_order_release);
+        m_log.appendControl({.kind = EventKind::CancelRequested});
+        resumeLocked();
+        m_cancelToken.cancel();
+        m_jobs.close(); // a blocked producer gets its job back and cancels it
+        m_controlCv.notify_all();
+    }
+
+    // --- observation ---
+
+    std::uint64_t seed() const { return m_seed; }
+    int target() const { return m_target.load(); }
+    int live() const { return m_live.load(); }
+    bool paused() const
+    {
+        std::lock_guard lock(m_control);
+        return m_paused;
+    }
+    int queueDepth() const { return m_jobs.depth(); }
+    std::int64_t submitted() const { return m_submitted.load(); }
+    std::int64_t collected() const { return m_collectedCount.load(); }
+    ProducerState producerState() const { return m_producerState.load(); }
+
+    std::vector<WorkerSnapshot> workerStates() const
+    {
+        std::vector<WorkerSnapshot> states;
+        for (int id = 1; id <= PoolConfig::kMaxWorkers; ++id) {
+            const std::uint64_t packed = m_workerState[id].load(std::memory_order_relaxed);
+            const auto state = static_cast<WorkerState>(packed & 0xff);
+            if (state != WorkerState::Absent)
+                states.push_back({id, state, static_cast<std::int64_t>(packed >> 8)});
+        }
+        return states;
+    }
+
+    std::vector<PoolEvent> takeEvents() { return m_log.takeAll(); }
+
+    std::vector<FailureMessage> takeFailureMessages()
+    {
+        std::lock_guard lock(m_messagesMutex);
+        return std::exchange(m_messages, {});
+    }
+
+private:
+    void recordKnob(Knob knob, double value)
+    {
+        m_log.appendControl({.value = PoolEvent::encodeKnobValue(value),
+                             .kind = EventKind::ConfigChanged,
+                             .aux = static_cast<std::uint8_t>(knob)});
+    }
+
+    void resumeLocked()
+    {
+        if (!m_paused)
+            return;
+        m_paused = false;
+        m_clock.resume(m_log.now());
+        m_jobs.setPaused(false);
+        recordKnob(Knob::Paused, 0.0);
+        m_controlCv.notify_all();
+    }
+
+    // Adds workers until `workers` are live, each with the lowest free id. Control mutex held.
+    void growLocked(int workers)
+    {
+        if (m_workersClosed)
+            return; // the run is ending: the WaitGroup has already been waited on
+        while (m_live.load() < workers) {
+            int id = 1;
+            while (m_idInUse[id])
+                ++id;
+            m_idInUse[id] = true;
+            m_live.fetch_add(1);
+            m_workerState[id].store(packState(WorkerState::Idle, 0), std::memory_order_relaxed);
+            m_workerFutures.append(QtConcurrent::run(&m_threads, [this, id] { workerLoop(id); }));
+        }
+    }
+
+    // Claims one retirement when more workers are live than asked for.
+    bool shouldRetire()
+    {
+        int live = m_live.load();
+        while (live > m_target.load()) {
+            if (m_live.compare_exchange_weak(live, live - 1))
+                return true;
+        }
+        return false;
+    }
+
+    void setWorker(int id, WorkerState state, std::int64_t job = 0)
+    {
+        m_workerState[id].store(packState(state, job), std::memory_order_relaxed);
+    }
+
+    void producerLoop()
+    {
+        EventLog::Writer log(&m_log);
+        JobPlan plan(m_config, m_seed);
+        const std::int64_t durationNs = m_config.continuous && m_config.durationS > 0
+                                            ? std::llround(m_config.durationS * 1e9)
+                                            : -1;
+        m_producerState.store(ProducerState::Producing);
+        std::int64_t previousPlanT = 0;
+        bool pausedRecorded = false;
+        for (std::int64_t sent = 0; m_config.continuous || sent < m_config.jobs; ++sent) {
+            const PlannedJob next = plan.next();
+            std::int64_t dueT = 0;
+            {
+                std::unique_lock lock(m_control);
+                bool leave = false;
+                for (;;) {
+                    if (m_cancel || m_stop) {
+                        leave = true;
+                        break;
+                    }
+                    if (m_paused) {
+                        if (!pausedRecorded) {
+                            pausedRecorded = true;
+                            m_producerState.store(ProducerState::Paused);
+                            log.append({.kind = EventKind::ProducerPaused});
+                            log.flush();
+                        }
+                        m_controlCv.wait(lock);
+                        continue;
+                    }
+                    if (pausedRecorded) {
+                        pausedRecorded = false;
+                        m_producerState.store(ProducerState::Producing);
+                        log.append({.kind = EventKind::ProducerResumed});
+                    }
+                    const double intervalNs = m_intervalMs.load() * 1e6;
+                    dueT = previousPlanT + std::llround(next.unitGap * intervalNs);
+                    if (durationNs >= 0 && dueT > durationNs) {
+                        leave = true;
+                        break;
+                    }
+                    const std::int64_t dueWall = m_clock.wallFor(dueT);
+                    const std::int64_t now = m_log.now();
+                    if (now >= dueWall)
+                        break;
+                    log.flush();
+                    m_controlCv.wait_until(lock, m_log.start() + std::chrono::nanoseconds(dueWall));
+                }
+                if (leave)
+                    break;
+            }
+            previousPlanT = dueT;
+            if (!send(log, next))
+                break;
+        }
+        if (pausedRecorded)
+            log.append({.kind = EventKind::ProducerResumed});
+        m_producerState.store(ProducerState::Done);
+        log.append({.kind = EventKind::ProducerDone});
+        log.flush();
+        m_jobs.close();
+        waitForWorkers();
+        log.flush();
+        m_results.close();
+    }
+
+    // Sends one job; false when the queue was closed under it (a cancel), after cancelling it.
+    bool send(EventLog::Writer &log, const PlannedJob &planned)
+    {
+        m_submitted.fetch_add(1, std::memory_order_relaxed);
+        log.append({.job = planned.id, .kind = EventKind::JobSubmitted});
+        JobItem item{planned.id, planned.processingNs, planned.fails};
+        bool blocked = false;
+        const auto result = m_jobs.push(
+            item,
+            [&] {
+                m_producerState.store(ProducerState::Blocked);
+                log.append({.job = planned.id, .kind = EventKind::ProducerBlocked});
+                log.flush();
+            },
+            [&](int depth) {
+                log.append({.job = planned.id,
+                            .extra = static_cast<std::uint32_t>(depth),
+                            .kind = EventKind::JobEnqueued});
+            },
+            &blocked);
+        if (blocked) {
+            m_producerState.store(ProducerState::Producing);
+            log.append({.job = planned.id, .kind = EventKind::ProducerUnblocked});
+        }
+        if (result == BoundedQueue<JobItem>::PushResult::Closed) {
+            ResultItem cancelled{.job = planned.id, .status = JobStatus::Cancelled};
+            deliver(log, cancelled);
+            return false;
+        }
+        return true;
+    }
+
+    // The WaitGroup: waits for every worker future, including those added by a resize meanwhile,
+    // until all are done and no more can be added.
+    void waitForWorkers()
+    {
+        for (;;) {
+            QFutureSynchronizer<void> group;
+            {
+                std::lock_guard lock(m_control);
+                bool allDone = true;
+                for (const auto &future : std::as_const(m_workerFutures))
+                    allDone = allDone && future.isFinished();
+                if (allDone) {
+                    m_workersClosed = true;
+                    m_workerFutures.clear();
+                    return;
+                }
+                for (const auto &future : std::as_const(m_workerFutures))
+                    group.addFuture(future);
+            }
+            group.waitForFinished();
+        }
+    }
+
+    void workerLoop(int id)
+    {
+        EventLog::Writer log(&m_log);
+        log.append({.worker = static_cast<std::uint16_t>(id), .kind = EventKind::WorkerStarted});
+        const auto worker = static_cast<std::uint16_t>(id);
+        for (;;) {
+            JobItem job;
+            bool discarded = false;
+            std::int64_t plannedWallNs = 0;
+            std::int64_t startedAt = 0;
+            setWorker(id, WorkerState::Idle);
+            const auto popped = m_jobs.pop(
+                job, [&] { log.flush(); },
+                [&](int depth) {
+                    discarded = m_cancelFlag.load(std::memory_order_acquire);
+                    if (discarded) {
+                        log.append({.job = job.id,
+                                    .extra = static_cast<std::uint32_t>(depth),
+                                    .worker = worker,
+                                    .kind = EventKind::JobDiscarded});
+                        return;
+                    }
+                    plannedWallNs = std::llround(static_cast<double>(job.processingNs)
+                                                 / m_speed.load(std::memory_order_relaxed));
+                    startedAt = log.append({.job = job.id,
+                                            .value = plannedWallNs,
+                                            .extra = static_cast<std::uint32_t>(depth),
+                                            .worker = worker,
+                                            .kind = EventKind::JobStarted});
+                },
+                [&] { return shouldRetire(); });
+            if (popped == BoundedQueue<JobItem>::PopResult::Left)
+                break;
+            if (popped == BoundedQueue<JobItem>::PopResult::Closed) {
+                m_live.fetch_sub(1);
+                break;
+            }
+            ResultItem result{.job = job.id,
+                              .worker = discarded ? 0 : id,
+                              .status = JobStatus::Cancelled};
+            if (!discarded) {
+                setWorker(id, WorkerState::Busy, job.id);
+                if (!m_log.enabled())
+                    startedAt = m_log.now();
+                if (plannedWallNs > 0)
+                    log.flush(); // about to sleep or spin for a while
+                try {
+                    result.status = runWorkload(m_config.workload, plannedWallNs, job.fails, job.id,
+                                                m_cancelToken)
+                                        ? JobStatus::Completed
+                                        : JobStatus::Cancelled;
+                } catch (const std::exception &error) {
+                    result.status = JobStatus::Failed;
+                    result.message = error.what();
+                } catch (...) {
+                    result.status = JobStatus::Failed;
+                    result.message = "unknown exception";
+                }
+                const std::int64_t finishedAt = log.append({.job = job.id,
+                                                            .worker = worker,
+                                                            .kind = EventKind::JobFinished,
+                                                            .aux = static_cast<std::uint8_t>(result.status)});
+                result.processingNs = (m_log.enabled() ? finishedAt : m_log.now()) - startedAt;
+            }
+            deliver(log, result, id);
+        }
+        setWorker(id, WorkerState::Retired);
+        log.append({.worker = worker, .kind = EventKind::WorkerRetired});
+        log.flush();
+        std::lock_guard lock(m_control);
+        m_idInUse[id] = false;
+    }
+
+    // Sends a result to the collector, blocking while the results queue is full.
+    void deliver(EventLog::Writer &log, ResultItem &result, int id = 0)
+    {
+        const auto worker = static_cast<std::uint16_t>(id);
+        bool blocked = false;
+        m_results.push(
+            result,
+            [&] {
+                if (id > 0)
+                    setWorker(id, WorkerState::Blocked, result.job);
+                log.append({.job = result.job, .worker = worker, .kind = EventKind::ResultBlocked});
+                log.flush();
+            },
+            [](int) {}, &blocked);
+        log.append({.job = result.job, .worker = worker, .kind = EventKind::ResultDelivered});
+    }
+
+    void collectorLoop()
+    {
+        EventLog::Writer log(&m_log);
+        for (;;) {
+            ResultItem result;
+            const auto popped = m_results.pop(
+                result, [&] { log.flush(); }, [](int) {}, [] { return false; });
+            if (popped != BoundedQueue<ResultItem>::PopResult::Item)
+                break;
+            log.append({.job = result.job,
+                        .value = result.processingNs,
+                        .worker = static_cast<std::uint16_t>(result.worker),
+                        .kind = EventKind::ResultCollected,
+                        .aux = static_cast<std::uint8_t>(result.status)});
+            m_collectedCount.fetch_add(1, std::memory_order_relaxed);
+            if (!result.message.empty()) {
+                std::lock_guard lock(m_messagesMutex);
+                m_messages.push_back({result.job, std::move(result.message)});
+            }
+        }
+        log.append({.kind = EventKind::RunFinished});
+        log.flush();
+        {
+            std::lock_guard lock(m_finishedMutex);
+            m_finished = true;
+        }
+        m_finishedCv.notify_all();
+        Q_EMIT m_owner->finished();
+    }
+
+    WorkerPool *const m_owner;
+    const PoolConfig m_config;
+    const std::uint64_t m_seed;
+    EventLog m_log;
+    BoundedQueue<JobItem> m_jobs;
+    BoundedQueue<ResultItem> m_results;
+    CancelToken m_cancelToken;
+    QThreadPool m_threads;
+
+    // Control state, guarded by m_control; atomics are read lock-free on the hot path.
+    mutable std::mutex m_control;
+    std::condition_variable m_controlCv;
+    PlanClock m_clock;
+    bool m_paused = false;
+    bool m_stop = false;
+    bool m_cancel = false;
+    bool m_workersClosed = false;
+    std::array<bool, PoolConfig::kMaxWorkers + 1> m_idInUse{};
+    QList<QFuture<void>> m_workerFutures;
+
+    std::atomic<bool> m_cancelFlag{false};
+    std::atomic<int> m_target{0};
+    std::atomic<int> m_live{0};
+    std::atomic<double> m_speed{1.0};
+    std::atomic<double> m_intervalMs{0.0};
+    std::atomic<std::int64_t> m_submitted{0};
+    std::atomic<std::int64_t> m_collectedCount{0};
+    std::atomic<ProducerState> m_producerState{ProducerState::Idle};
+    std::array<std::atomic<std::uint64_t>, PoolConfig::kMaxWorkers + 1> m_workerState;
+
+    std::mutex m_messagesMutex;
+    std::vector<FailureMessage> m_messages;
+
+    mutable std::mutex m_finishedMutex;
+    std::condition_variable m_finishedCv;
+    bool m_finished = false;
+
+    QFuture<void> m_producer;
+    QFuture<void> m_collector;
+};
+
+WorkerPool::WorkerPool(QObject *parent)
+    : WorkerPool(Options{}, parent)
+{}
+
+WorkerPool::WorkerPool(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+{}
+
+WorkerPool::~WorkerPool()
+{
+    m_run.reset(); // cancels and joins
+}
+
+bool WorkerPool::start(const PoolConfig &config, QString *error)
+{
+    const QStringList problems = config.validate();
+    if (!problems.isEmpty()) {
+        if (error)
+            *error = problems.join(QLatin1String("; "));
+        return false;
+    }
+    if (m_run && !m_run->isFinished()) {
+        if (error)
+            *error = QStringLiteral("a run is still going: stop or cancel it first");
+        return false;
+    }
+    m_run.reset();
+    m_config = config;
+    const std::uint64_t seed = config.seed != 0 ? config.seed : freshSeed();
+    m_run = std::make_unique<Run>(this, config, seed, m_options.recordEvents);
+    m_run->start();
+    return true;
+}
+
+void WorkerPool::pause()
+{
+    if (m_run)
+        m_run->pause();
+}
+
+void WorkerPool::resume()
+{
+    if (m_run)
+        m_run->resume();
+}
+
+void WorkerPool::setWorkerCount(int workers)
+{
+    workers = std::clamp(workers, PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
+    m_config.workers = workers;
+    if (m_run)
+        m_run->setWorkerCount(workers);
+}
+
+void WorkerPool::setSpeed(double speed)
+{
+    speed = std::clamp(speed, PoolConfig::kMinSpeed, PoolConfig::kMaxSpeed);
+    m_config.speed = speed;
+    if (m_run)
+        m_run->setSpeed(speed);
+}
+
+void WorkerPool::setIntervalMs(double intervalMs)
+{
+    intervalMs = std::clamp(intervalMs, 0.0, PoolConfig::kMaxIntervalMs);
+    m_config.intervalMs = intervalMs;
+    if (m_run)
+        m_run->setIntervalMs(intervalMs);
+}
+
+void WorkerPool::stop()
+{
+    if (m_run)
+        m_run->stop();
+}
+
+void WorkerPool::cancel()
+{
+    if (m_run)
+        m_run->cancel();
+}
+
+void WorkerPool::waitForFinished()
+{
+    if (m_run)
+        m_run->wait();
+}
+
+bool WorkerPool::waitForFinished(int timeoutMs)
+{
+    return !m_run || m_run->waitFor(timeoutMs);
+}
+
+bool WorkerPool::isRunning() const
+{
+    return m_run && !m_run->isFinished();
+}
+
+bool WorkerPool::isPaused() const
+{
+    return m_run && m_run->paused();
+}
+
+std::uint64_t WorkerPool::seed() const
+{
+    return m_run ? m_run->seed() : 0;
+}
+
+int WorkerPool::workerCount() const
+{
+    return m_run ? m_run->target() : m_config.workers;
+}
+
+int WorkerPool::liveWorkers() const
+{
+    return m_run ? m_run->live() : 0;
+}
+
+int WorkerPool::queueDepth() const
+{
+    return m_run ? m_run->queueDepth() : 0;
+}
+
+std::int64_t WorkerPool::submittedJobs() const
+{
+    return m_run ? m_run->submitted() : 0;
+}
+
+std::int64_t WorkerPool::collectedResults() const
+{
+    return m_run ? m_run->collected() : 0;
+}
+
+std::vector<WorkerSnapshot> WorkerPool::workerStates() const
+{
+    return m_run ? m_run->workerStates() : std::vector<WorkerSnapshot>{};
+}
+
+ProducerState WorkerPool::producerState() const
+{
+    return m_run ? m_run->producerState() : ProducerState::Idle;
+}
+
+std::vector<PoolEvent> WorkerPool::takeEvents()
+{
+    return m_run ? m_run->takeEvents() : std::vector<PoolEvent>{};
+}
+
+std::vector<FailureMessage> WorkerPool::takeFailureMessages()
+{
+    return m_run ? m_run->takeFailureMessages() : std::vector<FailureMessage>{};
+}
+
+} // namespace engine

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "poolconfig.h"
+#include "poolevent.h"
+
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace engine {
+
+enum class WorkerState : std::uint8_t { Absent, Idle, Busy, Blocked, Retired };
+enum class ProducerState : std::uint8_t { Idle, Producing, Blocked, Paused, Done };
+
+const char *toString(WorkerState state);
+const char *toString(ProducerState state);
+
+struct WorkerSnapshot
+{
+    int id = 0;
+    WorkerState state = WorkerState::Absent;
+    std::int64_t job = 0; // the job it is busy with or blocked on
+};
+
+struct FailureMessage
+{
+    std::int64_t job = 0;
+    std::string message;
+};
+
+// The worker pool of the reference program on real threads: a producer thread sends jobs 1..N into
+// a bounded queue; workers (Qt Concurrent on a thread pool of the pool's own) take them FIFO,
+// process them and send results into a bounded results queue; a collector takes results in
+// completion order. When the producer is done it closes the queue; workers drain it and exit; when
+// the last worker is done (QFutureSynchronizer, the WaitGroup) the results queue closes and the
+// run ends. Every transition is recorded as a PoolEvent.
+//
+// Control calls come from one thread (the one that owns the pool). Destroying the pool cancels the
+// run and joins every thread; every submitted job still ends with exactly one result.
+class WorkerPool : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        bool recordEvents = true;
+    };
+
+    explicit WorkerPool(QObject *parent = nullptr);
+    explicit WorkerPool(Options options, QObject *parent = nullptr);
+    ~WorkerPool() override;
+
+    // Starts a run; false (with the problems in *error) on an invalid config or while a run is
+    // still going. A finished run's events stay readable until the next start.
+    bool start(const PoolConfig &config, QString *error = nullptr);
+
+    void pause();
+    void resume();
+    void setWorkerCount(int workers); // grows at once; shrinking retires workers after their job
+    void setSpeed(double speed);
+    void setIntervalMs(double intervalMs);
+    void stop();   // graceful drain: nothing new is produced, queued jobs still run
+    void cancel(); // queued jobs end Cancelled at once; running jobs are interrupted
+
+    // Blocks until the current run has ended and every thread of it is joined.
+    void waitForFinished();
+    // Like waitForFinished, but gives up after timeoutMs; true when the run has ended.
+    bool waitForFinished(int timeoutMs);
+
+    bool isRunning() const;
+    bool isPaused() const;
+    const PoolConfig &config() const { return m_config; }
+    std::uint64_t seed() const;
+    int workerCount() const; // the pool size asked for
+    int liveWorkers() const; // workers that have not retired
+    int queueDepth() const;
+    std::int64_t submittedJobs() const;
+    std::int64_t collectedResults() const;
+    std::vector<WorkerSnapshot> workerStates() const;
+    ProducerState producerState() const;
+
+    // Everything recorded since the last call, in publication order (each thread's own events in
+    // order; across threads, ordered within a few milliseconds). One consumer only.
+    std::vector<PoolEvent> takeEvents();
+    std::vector<FailureMessage> takeFailureMessages();
+
+Q_SIGNALS:
+    // A batch of events is ready for takeEvents(); emitted at most once until the next take, from
+    // whichever thread published it (connect with a queued or auto connection).
+    void eventsAvailable();
+    // The run has ended (all results collected); emitted from the collector thread.
+    void finished();
+
+private:
+    class Run;
+
+    Options m_options;
+    PoolConfig m_config;
+    std::unique_ptr<Run> m_run;
+};
+
+} // namespace engine
