@@ -40,17 +40,17 @@ void checkRange(QStringList &problems, const char *field, double value, double l
 
 } // namespace
 
-QString toString(ArrivalPattern pattern)
+QString nameOf(ArrivalPattern pattern)
 {
     return QLatin1String(kArrivalNames[static_cast<int>(pattern)]);
 }
 
-QString toString(Distribution distribution)
+QString nameOf(Distribution distribution)
 {
     return QLatin1String(kDistributionNames[static_cast<int>(distribution)]);
 }
 
-QString toString(Workload workload)
+QString nameOf(Workload workload)
 {
     return QLatin1String(kWorkloadNames[static_cast<int>(workload)]);
 }
@@ -78,8 +78,7 @@ QStringList PoolConfig::validate() const
         checkRange(problems, "jobs", static_cast<double>(jobs), kMinJobs, kMaxJobs);
     if (durationS != 0.0 || !std::isfinite(durationS)) {
         if (!continuous)
-            problems << QStringLiteral("duration-s applies only to continuous runs "
-                                       "(set continuous, or leave duration-s at 0)");
+            problems << QStringLiteral("duration-s must stay 0 unless the run is continuous");
         else
             checkRange(problems, "duration-s", durationS, 0.001, kMaxDurationS, QStringLiteral(" s"));
     }

@@ -11,9 +11,9 @@ enum class ArrivalPattern : std::uint8_t { Fixed, Poisson, Burst };
 enum class Distribution : std::uint8_t { Uniform, Fixed, Exponential, LogNormal };
 enum class Workload : std::uint8_t { Wait, Cpu };
 
-QString toString(ArrivalPattern pattern);
-QString toString(Distribution distribution);
-QString toString(Workload workload);
+QString nameOf(ArrivalPattern pattern);
+QString nameOf(Distribution distribution);
+QString nameOf(Workload workload);
 // Parse the lower-case names used on the command line; return false on anything else.
 bool fromString(const QString &text, ArrivalPattern *out);
 bool fromString(const QString &text, Distribution *out);

@@ -14,7 +14,7 @@ std::int64_t PoolEvent::encodeKnobValue(double value)
     return std::bit_cast<std::int64_t>(value);
 }
 
-const char *toString(EventKind kind)
+const char *nameOf(EventKind kind)
 {
     switch (kind) {
     case EventKind::RunStarted: return "run-started";
@@ -41,7 +41,7 @@ const char *toString(EventKind kind)
     return "unknown";
 }
 
-const char *toString(JobStatus status)
+const char *nameOf(JobStatus status)
 {
     switch (status) {
     case JobStatus::Completed: return "completed";
@@ -51,7 +51,7 @@ const char *toString(JobStatus status)
     return "unknown";
 }
 
-const char *toString(Knob knob)
+const char *nameOf(Knob knob)
 {
     switch (knob) {
     case Knob::Workers: return "workers";

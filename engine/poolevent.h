@@ -55,9 +55,9 @@ struct PoolEvent
 };
 static_assert(sizeof(PoolEvent) == 32, "PoolEvent stays compact");
 
-const char *toString(EventKind kind);
-const char *toString(JobStatus status);
-const char *toString(Knob knob);
+const char *nameOf(EventKind kind);
+const char *nameOf(JobStatus status);
+const char *nameOf(Knob knob);
 
 } // namespace engine
 

@@ -93,7 +93,7 @@ std::uint64_t packState(WorkerState state, std::int64_t job)
 
 } // namespace
 
-const char *toString(WorkerState state)
+const char *nameOf(WorkerState state)
 {
     switch (state) {
     case WorkerState::Absent: return "absent";
@@ -105,7 +105,7 @@ const char *toString(WorkerState state)
     return "unknown";
 }
 
-const char *toString(ProducerState state)
+const char *nameOf(ProducerState state)
 {
     switch (state) {
     case ProducerState::Idle: return "idle";
@@ -635,7 +635,11 @@ WorkerPool::WorkerPool(Options options, QObject *parent)
 
 WorkerPool::~WorkerPool()
 {
-    m_run.reset(); // cancels and joins
+    if (m_run) {
+        // Cancel and join while the run is still reachable: finished() is emitted meanwhile.
+        m_run->cancel();
+        m_run->wait();
+    }
 }
 
 bool WorkerPool::start(const PoolConfig &config, QString *error)

@@ -17,8 +17,8 @@ namespace engine {
 enum class WorkerState : std::uint8_t { Absent, Idle, Busy, Blocked, Retired };
 enum class ProducerState : std::uint8_t { Idle, Producing, Blocked, Paused, Done };
 
-const char *toString(WorkerState state);
-const char *toString(ProducerState state);
+const char *nameOf(WorkerState state);
+const char *nameOf(ProducerState state);
 
 struct WorkerSnapshot
 {

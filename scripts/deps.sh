@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what Poolscope needs to build and run on Debian/Ubuntu, and only what is missing:
+# a C++20 compiler, CMake, Ninja and Qt 6 (Core, Concurrent, Gui, Widgets, Test and the platform
+# plugins). Uses sudo when not root. Sourced by run.sh and test.sh.
+set -euo pipefail
+
+poolscope_packages=(g++ cmake ninja-build qt6-base-dev qt6-qpa-plugins libgl-dev)
+
+poolscope_install_deps() {
+    local missing=() pkg
+    for pkg in "${poolscope_packages[@]}" "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$pkg")
+        fi
+    done
+    ((${#missing[@]})) || return 0
+    echo "poolscope: installing ${missing[*]}" >&2
+    local sudo=()
+    if [[ $(id -u) != 0 ]]; then
+        command -v sudo >/dev/null || { echo "poolscope: need root or sudo to install ${missing[*]}" >&2; return 1; }
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures (once) and builds one preset: default, asan or tsan.
+poolscope_build() {
+    local preset=$1 dir
+    case $preset in
+        default) dir=build ;;
+        *) dir=build-$preset ;;
+    esac
+    if [[ ! -f $dir/build.ninja ]]; then
+        cmake --preset "$preset" >/dev/null
+    fi
+    cmake --build --preset "$preset"
+}

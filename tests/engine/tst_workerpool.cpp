@@ -1,0 +1,611 @@
+#include "jobplan.h"
+#include "poolharness.h"
+#include "testprinting.h"
+#include "workerpool.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <functional>
+#include <map>
+
+using namespace engine;
+using namespace harness;
+
+namespace {
+
+// A quick run: many short jobs, arriving faster than the workers take them.
+PoolConfig quickConfig()
+{
+    PoolConfig config;
+    config.workers = 4;
+    config.jobs = 400;
+    config.intervalMs = 0.5;
+    config.minMs = 1;
+    config.maxMs = 4;
+    config.speed = 4;
+    config.seed = 17;
+    return config;
+}
+
+// What a test does to a run while it is going (after some results are in).
+using Action = std::function<void(WorkerPool &)>;
+
+} // namespace
+
+Q_DECLARE_METATYPE(Action)
+Q_DECLARE_METATYPE(engine::PoolConfig)
+
+class TestWorkerPool : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { m_baselineThreads = threadCount(); }
+
+    void accountingHoldsOnEveryPath_data()
+    {
+        QTest::addColumn<PoolConfig>("config");
+        QTest::addColumn<Action>("action");
+        QTest::addColumn<bool>("allSent");     // all jobs of the plan were submitted
+        QTest::addColumn<bool>("noneCancelled");
+
+        const PoolConfig quick = quickConfig();
+        PoolConfig failing = quick;
+        failing.failRatePercent = 30;
+        PoolConfig cpu = quick;
+        cpu.workload = Workload::Cpu;
+        cpu.workers = 2;
+        cpu.jobs = 100;
+        PoolConfig handOff = quick;
+        handOff.queueCapacity = 0;
+        handOff.resultsCapacity = 0;
+
+        QTest::newRow("normal") << quick << Action() << true << true;
+        QTest::newRow("failures") << failing << Action() << true << true;
+        QTest::newRow("cpu workload") << cpu << Action() << true << true;
+        QTest::newRow("hand-off queues") << handOff << Action() << true << true;
+        QTest::newRow("stop") << quick << Action([](WorkerPool &p) { p.stop(); }) << false << true;
+        QTest::newRow("cancel") << quick << Action([](WorkerPool &p) { p.cancel(); }) << false << false;
+        QTest::newRow("cancel cpu") << cpu << Action([](WorkerPool &p) { p.cancel(); }) << false << false;
+        QTest::newRow("cancel hand-off") << handOff << Action([](WorkerPool &p) { p.cancel(); }) << false << false;
+        QTest::newRow("resize up") << quick << Action([](WorkerPool &p) { p.setWorkerCount(12); }) << true << true;
+        QTest::newRow("resize down") << quick << Action([](WorkerPool &p) { p.setWorkerCount(1); }) << true << true;
+        QTest::newRow("pause and resume") << quick << Action([](WorkerPool &p) {
+            p.pause();
+            QThread::msleep(20); // a pause that lasts; nothing waits on it
+            p.resume();
+        }) << true << true;
+        QTest::newRow("cancel while paused") << quick << Action([](WorkerPool &p) {
+            p.pause();
+            p.cancel();
+        }) << false << false;
+        QTest::newRow("stop while paused") << quick << Action([](WorkerPool &p) {
+            p.pause();
+            p.stop();
+        }) << false << true;
+        QTest::newRow("speed and interval") << quick << Action([](WorkerPool &p) {
+            p.setSpeed(50);
+            p.setIntervalMs(0);
+        }) << true << true;
+    }
+
+    void accountingHoldsOnEveryPath()
+    {
+        QFETCH(PoolConfig, config);
+        QFETCH(Action, action);
+        QFETCH(bool, allSent);
+        QFETCH(bool, noneCancelled);
+
+        WorkerPool pool;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        if (action) {
+            QTRY_VERIFY_WITH_TIMEOUT(pool.collectedResults() >= 10, 10000);
+            action(pool);
+        }
+        QVERIFY(collectUntilFinished(pool, events));
+        QVERIFY2(accountingProblem(events).isEmpty(), qPrintable(accountingProblem(events)));
+        const std::int64_t submitted = countOf(events, EventKind::JobSubmitted);
+        if (allSent)
+            QCOMPARE(submitted, config.jobs);
+        else
+            QVERIFY(submitted <= config.jobs);
+        std::int64_t cancelled = 0;
+        for (const PoolEvent &e : events)
+            cancelled += e.kind == EventKind::ResultCollected && e.status() == JobStatus::Cancelled;
+        if (noneCancelled)
+            QCOMPARE(cancelled, 0);
+        QCOMPARE(pool.collectedResults(), submitted);
+    }
+
+    void destroyingThePoolMidRunStillAccountsForEveryJob()
+    {
+        std::vector<PoolEvent> events;
+        {
+            WorkerPool pool;
+            // finished() comes from the collector thread as the destructor joins it; by then
+            // every other thread has published its last events.
+            connect(&pool, &WorkerPool::finished, &pool, [&] {
+                auto rest = pool.takeEvents();
+                events.insert(events.end(), rest.begin(), rest.end());
+            }, Qt::DirectConnection);
+            PoolConfig config = quickConfig();
+            config.jobs = 100000;
+            config.speed = 1;
+            QVERIFY(pool.start(config));
+            QTRY_VERIFY_WITH_TIMEOUT(pool.collectedResults() >= 20, 10000);
+            auto batch = pool.takeEvents();
+            events.insert(events.end(), batch.begin(), batch.end());
+        }
+        QVERIFY2(accountingProblem(events).isEmpty(), qPrintable(accountingProblem(events)));
+        QVERIFY(countOf(events, EventKind::JobSubmitted) < 100000);
+        // QThread::wait() returns when run() is done; the OS thread is gone a moment later.
+        QTRY_COMPARE_WITH_TIMEOUT(threadCount(), m_baselineThreads, 5000);
+    }
+
+    void theDestructorCancelsAndJoinsEveryThread()
+    {
+        QElapsedTimer timer;
+        {
+            WorkerPool pool;
+            PoolConfig config;
+            config.workers = 32;
+            config.jobs = 1000;
+            config.intervalMs = 0;
+            config.distribution = Distribution::Fixed;
+            config.meanMs = 10'000; // every worker inside a 10 s job
+            QVERIFY(pool.start(config));
+            QTRY_COMPARE_WITH_TIMEOUT(pool.liveWorkers(), 32, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(pool.queueDepth() > 0, 10000);
+            timer.start();
+        }
+        // Not a timing assertion on the machine's speed: 10 s jobs would take 10 s if not cut.
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+        // QThread::wait() returns when run() is done; the OS thread is gone a moment later.
+        QTRY_COMPARE_WITH_TIMEOUT(threadCount(), m_baselineThreads, 5000);
+    }
+
+    void workersTakeJobsInFifoOrder()
+    {
+        WorkerPool pool;
+        PoolConfig config = quickConfig();
+        config.workers = 8;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QVERIFY(collectUntilFinished(pool, events));
+        std::int64_t last = 0;
+        for (const PoolEvent &e : byTime(events)) {
+            if (e.kind != EventKind::JobStarted)
+                continue;
+            QCOMPARE(e.job, last + 1);
+            last = e.job;
+        }
+        QCOMPARE(last, config.jobs);
+    }
+
+    void neverMoreBusyWorkersThanThePoolSizeNorMoreQueuedThanTheCapacity_data()
+    {
+        QTest::addColumn<int>("workers");
+        QTest::addColumn<int>("capacity");
+        QTest::newRow("3 workers, 15 slots") << 3 << 15;
+        QTest::newRow("8 workers, 2 slots") << 8 << 2;
+        QTest::newRow("1 worker, hand-off") << 1 << 0;
+        QTest::newRow("16 workers, 1 slot") << 16 << 1;
+    }
+
+    void neverMoreBusyWorkersThanThePoolSizeNorMoreQueuedThanTheCapacity()
+    {
+        QFETCH(int, workers);
+        QFETCH(int, capacity);
+        WorkerPool pool;
+        PoolConfig config = quickConfig();
+        config.workers = workers;
+        config.queueCapacity = capacity;
+        config.intervalMs = 0;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QVERIFY(collectUntilFinished(pool, events));
+        int busy = 0, maxBusy = 0;
+        std::map<int, bool> busyWorker;
+        for (const PoolEvent &e : byTime(events)) {
+            if (e.kind == EventKind::JobStarted) {
+                QVERIFY2(!busyWorker[e.worker], "a worker started a job while busy");
+                busyWorker[e.worker] = true;
+                maxBusy = std::max(maxBusy, ++busy);
+            } else if (e.kind == EventKind::JobFinished) {
+                busyWorker[e.worker] = false;
+                --busy;
+            }
+            if (e.kind == EventKind::JobEnqueued || e.kind == EventKind::JobStarted)
+                QVERIFY2(static_cast<int>(e.extra) <= capacity, qPrintable(QString::number(e.extra)));
+        }
+        QVERIFY(maxBusy <= workers);
+        QCOMPARE(maxBusy, workers); // arrivals outpace the pool, so all of it gets busy
+    }
+
+    void theProducerBlocksOnAFullQueue_data()
+    {
+        QTest::addColumn<int>("capacity");
+        QTest::newRow("hand-off") << 0;
+        QTest::newRow("one slot") << 1;
+        QTest::newRow("small") << 4;
+    }
+
+    void theProducerBlocksOnAFullQueue()
+    {
+        QFETCH(int, capacity);
+        WorkerPool pool;
+        PoolConfig config = quickConfig();
+        config.workers = 1;
+        config.jobs = 30;
+        config.queueCapacity = capacity;
+        config.intervalMs = 0;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QVERIFY(collectUntilFinished(pool, events));
+        const auto blocked = countOf(events, EventKind::ProducerBlocked);
+        QVERIFY2(blocked >= config.jobs - capacity - 2, qPrintable(QString::number(blocked)));
+        QCOMPARE(countOf(events, EventKind::ProducerUnblocked), blocked);
+        QVERIFY(accountingProblem(events).isEmpty());
+    }
+
+    void theProducerStateIsRecordedWhileBlocked()
+    {
+        WorkerPool pool;
+        PoolConfig config;
+        config.workers = 1;
+        config.jobs = 10;
+        config.queueCapacity = 1;
+        config.intervalMs = 0;
+        config.distribution = Distribution::Fixed;
+        config.meanMs = 10'000;
+        QVERIFY(pool.start(config));
+        QTRY_COMPARE_WITH_TIMEOUT(pool.producerState(), ProducerState::Blocked, 10000);
+        const auto states = pool.workerStates();
+        QCOMPARE(states.size(), std::size_t(1));
+        QCOMPARE(states[0].state, WorkerState::Busy);
+        QCOMPARE(states[0].job, 1);
+        pool.cancel();
+        QVERIFY(pool.waitForFinished(10000));
+    }
+
+    void aFullResultsQueueMarksWorkersBlocked()
+    {
+        WorkerPool pool;
+        PoolConfig config;
+        config.workers = 4;
+        config.jobs = 500;
+        config.intervalMs = 0;
+        config.minMs = config.maxMs = 0;
+        config.resultsCapacity = 0; // every delivery waits for the collector to take it
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QVERIFY(collectUntilFinished(pool, events));
+        const auto blocked = countOf(events, EventKind::ResultBlocked);
+        QVERIFY(blocked > 0);
+        // Each blocked delivery ends delivered, by the same worker, later.
+        std::map<std::int64_t, std::int64_t> blockedAt;
+        for (const PoolEvent &e : events) {
+            if (e.kind == EventKind::ResultBlocked)
+                blockedAt[e.job] = e.t;
+            if (e.kind == EventKind::ResultDelivered && blockedAt.count(e.job))
+                QVERIFY(e.t >= blockedAt[e.job]);
+        }
+        QCOMPARE(countOf(events, EventKind::ResultDelivered), config.jobs);
+    }
+
+    void stopDrainsTheQueue()
+    {
+        WorkerPool pool;
+        PoolConfig config = quickConfig();
+        config.workers = 2;
+        config.intervalMs = 0; // the queue fills at once
+        config.jobs = 200;
+        config.speed = 1;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QTRY_VERIFY_WITH_TIMEOUT(pool.queueDepth() > 50, 10000);
+        const int queued = pool.queueDepth();
+        pool.stop();
+        QVERIFY(collectUntilFinished(pool, events));
+        std::int64_t completed = 0;
+        for (const PoolEvent &e : events)
+            completed += e.kind == EventKind::ResultCollected && e.status() == JobStatus::Completed;
+        QVERIFY(completed >= queued);
+        QCOMPARE(completed, countOf(events, EventKind::JobSubmitted));
+    }
+
+    void cancelInterruptsALongWaitJobWithin20Ms()
+    {
+        WorkerPool pool;
+        PoolConfig config;
+        config.workers = 2;
+        config.jobs = 2;
+        config.intervalMs = 0;
+        config.distribution = Distribution::Fixed;
+        config.meanMs = 60'000;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QTRY_VERIFY_WITH_TIMEOUT(pool.workerStates().size() == 2
+                                     && pool.workerStates()[0].state == WorkerState::Busy
+                                     && pool.workerStates()[1].state == WorkerState::Busy,
+                                 10000);
+        pool.cancel();
+        QVERIFY(collectUntilFinished(pool, events, 10000));
+        std::int64_t cancelAt = -1;
+        for (const PoolEvent &e : events) {
+            if (e.kind == EventKind::CancelRequested)
+                cancelAt = e.t;
+        }
+        QVERIFY(cancelAt >= 0);
+        int interrupted = 0;
+        for (const PoolEvent &e : events) {
+            if (e.kind != EventKind::JobFinished)
+                continue;
+            QCOMPARE(e.status(), JobStatus::Cancelled);
+            // Measured on the engine's own clock, from the request to the job's end.
+            QVERIFY2(e.t - cancelAt <= 20'000'000, qPrintable(QString::number(e.t - cancelAt)));
+            ++interrupted;
+        }
+        QCOMPARE(interrupted, 2);
+    }
+
+    void cancelEndsQueuedJobsAsCancelledBeforeTheyStart()
+    {
+        WorkerPool pool;
+        PoolConfig config;
+        config.workers = 1;
+        config.jobs = 50;
+        config.intervalMs = 0;
+        config.distribution = Distribution::Fixed;
+        config.meanMs = 60'000;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QTRY_COMPARE_WITH_TIMEOUT(pool.queueDepth(), 49, 10000);
+        pool.cancel();
+        QVERIFY(collectUntilFinished(pool, events, 10000));
+        QCOMPARE(countOf(events, EventKind::JobDiscarded), 49);
+        int neverStarted = 0;
+        for (const PoolEvent &e : events)
+            neverStarted += e.kind == EventKind::ResultCollected && e.worker == 0 && e.status() == JobStatus::Cancelled;
+        QCOMPARE(neverStarted, 49);
+        QVERIFY(accountingProblem(events).isEmpty());
+    }
+
+    void failedJobsCarryTheirMessageAndTheWorkerCarriesOn()
+    {
+        WorkerPool pool;
+        PoolConfig config = quickConfig();
+        config.workers = 1;
+        config.jobs = 50;
+        config.failRatePercent = 100;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QVERIFY(collectUntilFinished(pool, events));
+        std::int64_t failed = 0;
+        for (const PoolEvent &e : events)
+            failed += e.kind == EventKind::ResultCollected && e.status() == JobStatus::Failed;
+        QCOMPARE(failed, 50);
+        const auto messages = pool.takeFailureMessages();
+        QCOMPARE(messages.size(), std::size_t(50));
+        QVERIFY(QString::fromStdString(messages.front().message).contains(QLatin1String("failed")));
+    }
+
+    void resizeUpAddsWorkersAtOnceAndDownRetiresAfterTheirJob()
+    {
+        WorkerPool pool;
+        PoolConfig config;
+        config.workers = 2;
+        config.jobs = 10000;
+        config.intervalMs = 0;
+        config.distribution = Distribution::Fixed;
+        config.meanMs = 5;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QTRY_COMPARE_WITH_TIMEOUT(pool.liveWorkers(), 2, 10000);
+        pool.setWorkerCount(6);
+        QCOMPARE(pool.liveWorkers(), 6);
+        QTRY_COMPARE_WITH_TIMEOUT(int(pool.workerStates().size()), 6, 10000);
+        pool.setWorkerCount(3);
+        QTRY_COMPARE_WITH_TIMEOUT(pool.liveWorkers(), 3, 10000);
+        pool.cancel();
+        QVERIFY(collectUntilFinished(pool, events));
+        QCOMPARE(countOf(events, EventKind::WorkerStarted), 6);
+        QCOMPARE(countOf(events, EventKind::WorkerRetired), 6);
+        // A retiring worker finishes the job it has: no job ends cancelled before the cancel.
+        std::int64_t cancelAt = 0;
+        for (const PoolEvent &e : events)
+            if (e.kind == EventKind::CancelRequested)
+                cancelAt = e.t;
+        for (const PoolEvent &e : events)
+            if (e.kind == EventKind::JobFinished && e.t < cancelAt)
+                QCOMPARE(e.status(), JobStatus::Completed);
+        QVERIFY(accountingProblem(events).isEmpty());
+    }
+
+    void pauseStopsDispatchUntilResumed()
+    {
+        WorkerPool pool;
+        PoolConfig config = quickConfig();
+        config.jobs = 100000;
+        QVERIFY(pool.start(config));
+        QTRY_VERIFY_WITH_TIMEOUT(pool.collectedResults() > 5, 10000);
+        pool.pause();
+        QVERIFY(pool.isPaused());
+        QTRY_COMPARE_WITH_TIMEOUT(pool.producerState(), ProducerState::Paused, 10000);
+        // Running jobs finish; then nothing starts while paused.
+        QTRY_VERIFY_WITH_TIMEOUT(std::ranges::all_of(pool.workerStates(), [](const WorkerSnapshot &w) {
+            return w.state == WorkerState::Idle;
+        }), 10000);
+        const std::int64_t collected = pool.collectedResults();
+        QTest::qWait(30);
+        QCOMPARE(pool.collectedResults(), collected);
+        pool.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(pool.collectedResults() > collected, 10000);
+        pool.cancel();
+        QVERIFY(pool.waitForFinished(10000));
+    }
+
+    void theEventStreamIsConsistentPerJobAndPerThread()
+    {
+        WorkerPool pool;
+        PoolConfig config = quickConfig();
+        config.failRatePercent = 10;
+        config.queueCapacity = 8;
+        config.resultsCapacity = 2;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QTRY_VERIFY_WITH_TIMEOUT(pool.collectedResults() >= 50, 10000);
+        pool.setWorkerCount(2);
+        QVERIFY(collectUntilFinished(pool, events));
+
+        struct Times { std::int64_t submitted = -1, enqueued = -1, started = -1, finished = -1, collected = -1; };
+        std::map<std::int64_t, Times> jobs;
+        std::map<int, std::int64_t> workerClock;
+        std::int64_t producerClock = 0, collectorClock = 0;
+        for (const PoolEvent &e : events) { // publication order: each thread's own events in order
+            switch (e.kind) {
+            case EventKind::JobSubmitted: jobs[e.job].submitted = e.t; break;
+            case EventKind::JobEnqueued: jobs[e.job].enqueued = e.t; break;
+            case EventKind::JobStarted: jobs[e.job].started = e.t; break;
+            case EventKind::JobFinished: jobs[e.job].finished = e.t; break;
+            case EventKind::ResultCollected: jobs[e.job].collected = e.t; break;
+            default: break;
+            }
+            switch (e.kind) {
+            case EventKind::JobSubmitted:
+            case EventKind::JobEnqueued:
+            case EventKind::ProducerBlocked:
+            case EventKind::ProducerUnblocked:
+            case EventKind::ProducerDone:
+                QVERIFY(e.t >= producerClock);
+                producerClock = e.t;
+                break;
+            case EventKind::WorkerStarted:
+            case EventKind::JobStarted:
+            case EventKind::JobFinished:
+            case EventKind::ResultBlocked:
+            case EventKind::ResultDelivered:
+            case EventKind::WorkerRetired:
+                if (e.worker == 0)
+                    break; // the producer delivering a job it cancelled
+                QVERIFY(e.t >= workerClock[e.worker]);
+                workerClock[e.worker] = e.t;
+                break;
+            case EventKind::ResultCollected:
+            case EventKind::RunFinished:
+                QVERIFY(e.t >= collectorClock);
+                collectorClock = e.t;
+                break;
+            default:
+                break;
+            }
+        }
+        QCOMPARE(std::int64_t(jobs.size()), config.jobs);
+        for (const auto &[id, t] : jobs) {
+            QVERIFY2(t.submitted >= 0 && t.enqueued >= t.submitted && t.started >= t.enqueued
+                         && t.finished >= t.started && t.collected >= t.finished,
+                     qPrintable(QStringLiteral("job %1").arg(id)));
+        }
+    }
+
+    void arrivalsKeepToThePlanClock()
+    {
+        WorkerPool pool;
+        PoolConfig config;
+        config.workers = 8;
+        config.jobs = 400;
+        config.arrival = ArrivalPattern::Poisson;
+        config.intervalMs = 2;
+        config.minMs = config.maxMs = 0;
+        config.speed = 2;
+        config.seed = 99;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QVERIFY(collectUntilFinished(pool, events));
+        // The plan of the same seed says when each job is due (in plan time).
+        JobPlan plan(config, config.seed);
+        double planT = 0;
+        std::map<std::int64_t, double> due;
+        for (int k = 1; k <= config.jobs; ++k) {
+            planT += plan.next().unitGap * config.intervalMs * 1e6 / config.speed;
+            due[k] = planT;
+        }
+        std::int64_t lastSubmit = 0;
+        for (const PoolEvent &e : events) {
+            if (e.kind != EventKind::JobSubmitted)
+                continue;
+            // Never early; late only by scheduling noise, and lateness does not accumulate.
+            QVERIFY2(e.t >= due[e.job] - 1e6, qPrintable(QStringLiteral("job %1 early").arg(e.job)));
+            lastSubmit = e.t;
+        }
+        const double lateness = static_cast<double>(lastSubmit) - due[config.jobs];
+        QVERIFY2(lateness < 50e6, qPrintable(QString::number(lateness)));
+        // And the measured rate is the configured one, within the plan's own sampling noise.
+        const double measuredRate = (config.jobs - 1) / (static_cast<double>(lastSubmit) / 1e9);
+        const double configuredRate = 1e3 / (config.intervalMs / config.speed);
+        const double sigma = configuredRate / std::sqrt(static_cast<double>(config.jobs));
+        QVERIFY2(std::abs(measuredRate - configuredRate) < 5 * sigma,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(measuredRate).arg(configuredRate)));
+    }
+
+    void theSameSeedSendsTheSameDurationsAndFailures()
+    {
+        PoolConfig config = quickConfig();
+        config.failRatePercent = 40;
+        config.jobs = 60;
+        auto runOnce = [&] {
+            WorkerPool pool;
+            std::vector<PoolEvent> events;
+            pool.start(config);
+            collectUntilFinished(pool, events);
+            std::map<std::int64_t, std::pair<std::int64_t, int>> planned;
+            for (const PoolEvent &e : events) {
+                if (e.kind == EventKind::JobStarted)
+                    planned[e.job].first = e.value;
+                if (e.kind == EventKind::ResultCollected)
+                    planned[e.job].second = e.aux;
+            }
+            return planned;
+        };
+        QCOMPARE(runOnce(), runOnce());
+    }
+
+    void anInvalidConfigStartsNothing()
+    {
+        WorkerPool pool;
+        PoolConfig config;
+        config.workers = 0;
+        QString error;
+        QVERIFY(!pool.start(config, &error));
+        QVERIFY(error.contains(QLatin1String("workers")));
+        QVERIFY(!pool.isRunning());
+        QVERIFY(pool.takeEvents().empty());
+    }
+
+    void batchesAreSignalledNotEvents()
+    {
+        WorkerPool pool;
+        QSignalSpy batches(&pool, &WorkerPool::eventsAvailable);
+        QSignalSpy finished(&pool, &WorkerPool::finished);
+        PoolConfig config = quickConfig();
+        config.jobs = 2000;
+        config.minMs = config.maxMs = 0;
+        config.intervalMs = 0;
+        QVERIFY(pool.start(config));
+        QVERIFY(finished.wait(20000) || finished.count() == 1);
+        pool.waitForFinished();
+        const auto events = pool.takeEvents();
+        // Nobody drained meanwhile, so every publication after the first found a pending batch.
+        QCoreApplication::processEvents();
+        QCOMPARE(batches.count(), 1);
+        QVERIFY(events.size() > 6 * 2000);
+    }
+
+private:
+    int m_baselineThreads = 0;
+};
+
+QTEST_GUILESS_MAIN(TestWorkerPool)
+#include "tst_workerpool.moc"
