@@ -1,7 +1,6 @@
 #include "commandline.h"
 
 #include <QHash>
-
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -12,7 +11,7 @@ using engine::PoolConfig;
 
 namespace {
 
-enum class Type { Integer, Real, Choice, Switch, Seed };
+enum class Type { Integer, Real, Choice, Switch, Seed, Path };
 
 struct Flag
 {
@@ -26,6 +25,7 @@ struct Flag
     std::function<void(CommandLine &, double)> setNumber = {};
     std::function<bool(CommandLine &, const QString &)> setChoice = {};
     std::function<void(CommandLine &)> setSwitch = {};
+    std::function<void(CommandLine &, const QString &)> setPath = {};
 };
 
 template<typename Enum>
@@ -39,49 +39,239 @@ std::function<bool(CommandLine &, const QString &)> choiceSetter(Enum PoolConfig
 const std::vector<Flag> &flags()
 {
     static const std::vector<Flag> table = {
-        {"headless", Type::Switch, 0, 0, "off", "run once without a window, printing the reference program's log",
-         {}, {}, {}, [](CommandLine &c) { c.headless = true; }},
-        {"quiet", Type::Switch, 0, 0, "off", "headless: print only the summary",
-         {}, {}, {}, [](CommandLine &c) { c.quiet = true; }},
-        {"summary-json", Type::Switch, 0, 0, "off", "headless: print the summary as one JSON object instead",
-         {}, {}, {}, [](CommandLine &c) { c.summaryJson = true; }},
-        {"autostart", Type::Switch, 0, 0, "off", "window: start the run at once",
-         {}, {}, {}, [](CommandLine &c) { c.autostart = true; }},
-        {"workers", Type::Integer, PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers, "3", "workers in the pool",
-         {}, [](CommandLine &c, double v) { c.config.workers = static_cast<int>(v); }},
-        {"jobs", Type::Integer, PoolConfig::kMinJobs, PoolConfig::kMaxJobs, "15", "jobs to send",
-         {}, [](CommandLine &c, double v) { c.config.jobs = static_cast<std::int64_t>(v); }},
-        {"continuous", Type::Switch, 0, 0, "off", "send jobs until stopped (or for --duration-s)",
-         {}, {}, {}, [](CommandLine &c) { c.config.continuous = true; }},
-        {"duration-s", Type::Real, 0.001, PoolConfig::kMaxDurationS, "until stopped", "length of a continuous run in seconds (plan time)",
-         {}, [](CommandLine &c, double v) { c.config.durationS = v; }},
-        {"queue-capacity", Type::Integer, 0, PoolConfig::kMaxCapacity, "jobs, at most 100000", "job queue slots; 0 is an unbuffered hand-off",
-         {}, [](CommandLine &c, double v) { c.config.queueCapacity = static_cast<int>(v); }},
-        {"results-capacity", Type::Integer, 0, PoolConfig::kMaxCapacity, "jobs, at most 100000", "results queue slots; 0 is an unbuffered hand-off",
-         {}, [](CommandLine &c, double v) { c.config.resultsCapacity = static_cast<int>(v); }},
-        {"interval-ms", Type::Real, 0, PoolConfig::kMaxIntervalMs, "100", "mean time between job arrivals",
-         {}, [](CommandLine &c, double v) { c.config.intervalMs = v; }},
-        {"arrival", Type::Choice, 0, 0, "fixed", "arrival pattern",
-         {QStringLiteral("fixed"), QStringLiteral("poisson"), QStringLiteral("burst")}, {},
+        {"headless",
+         Type::Switch,
+         0,
+         0,
+         "off",
+         "run once without a window, printing the reference program's log",
+         {},
+         {},
+         {},
+         [](CommandLine &c) {
+             c.headless = true;
+         }},
+        {"quiet",
+         Type::Switch,
+         0,
+         0,
+         "off",
+         "headless: print only the summary",
+         {},
+         {},
+         {},
+         [](CommandLine &c) {
+             c.quiet = true;
+         }},
+        {"summary-json",
+         Type::Switch,
+         0,
+         0,
+         "off",
+         "headless: print the summary as one JSON object instead",
+         {},
+         {},
+         {},
+         [](CommandLine &c) {
+             c.summaryJson = true;
+         }},
+        {"autostart",
+         Type::Switch,
+         0,
+         0,
+         "off",
+         "window: start the run at once",
+         {},
+         {},
+         {},
+         [](CommandLine &c) {
+             c.autostart = true;
+         }},
+        {"screenshot",
+         Type::Path,
+         0,
+         0,
+         "none",
+         "window: save a PNG of the window --run-for ms after the start, then exit",
+         {},
+         {},
+         {},
+         {},
+         [](CommandLine &c, const QString &path) {
+             c.screenshotPath = path;
+         }},
+        {"run-for",
+         Type::Integer,
+         0,
+         600000,
+         "2000",
+         "with --screenshot: ms of run time before the picture",
+         {},
+         [](CommandLine &c, double v) {
+             c.runForMs = static_cast<int>(v);
+         }},
+        {"workers",
+         Type::Integer,
+         PoolConfig::kMinWorkers,
+         PoolConfig::kMaxWorkers,
+         "3",
+         "workers in the pool",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.workers = static_cast<int>(v);
+         }},
+        {"jobs",
+         Type::Integer,
+         PoolConfig::kMinJobs,
+         PoolConfig::kMaxJobs,
+         "15",
+         "jobs to send",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.jobs = static_cast<std::int64_t>(v);
+         }},
+        {"continuous",
+         Type::Switch,
+         0,
+         0,
+         "off",
+         "send jobs until stopped (or for --duration-s)",
+         {},
+         {},
+         {},
+         [](CommandLine &c) {
+             c.config.continuous = true;
+         }},
+        {"duration-s",
+         Type::Real,
+         0.001,
+         PoolConfig::kMaxDurationS,
+         "until stopped",
+         "length of a continuous run in seconds (plan time)",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.durationS = v;
+         }},
+        {"queue-capacity",
+         Type::Integer,
+         0,
+         PoolConfig::kMaxCapacity,
+         "jobs, at most 100000",
+         "job queue slots; 0 is an unbuffered hand-off",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.queueCapacity = static_cast<int>(v);
+         }},
+        {"results-capacity",
+         Type::Integer,
+         0,
+         PoolConfig::kMaxCapacity,
+         "jobs, at most 100000",
+         "results queue slots; 0 is an unbuffered hand-off",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.resultsCapacity = static_cast<int>(v);
+         }},
+        {"interval-ms",
+         Type::Real,
+         0,
+         PoolConfig::kMaxIntervalMs,
+         "100",
+         "mean time between job arrivals",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.intervalMs = v;
+         }},
+        {"arrival",
+         Type::Choice,
+         0,
+         0,
+         "fixed",
+         "arrival pattern",
+         {QStringLiteral("fixed"), QStringLiteral("poisson"), QStringLiteral("burst")},
+         {},
          choiceSetter(&PoolConfig::arrival)},
-        {"burst-size", Type::Integer, 1, PoolConfig::kMaxBurstSize, "10", "jobs per burst (--arrival burst)",
-         {}, [](CommandLine &c, double v) { c.config.burstSize = static_cast<int>(v); }},
-        {"distribution", Type::Choice, 0, 0, "uniform", "processing time distribution",
-         {QStringLiteral("uniform"), QStringLiteral("fixed"), QStringLiteral("exponential"), QStringLiteral("lognormal")}, {},
+        {"burst-size",
+         Type::Integer,
+         1,
+         PoolConfig::kMaxBurstSize,
+         "10",
+         "jobs per burst (--arrival burst)",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.burstSize = static_cast<int>(v);
+         }},
+        {"distribution",
+         Type::Choice,
+         0,
+         0,
+         "uniform",
+         "processing time distribution",
+         {QStringLiteral("uniform"), QStringLiteral("fixed"), QStringLiteral("exponential"),
+          QStringLiteral("lognormal")},
+         {},
          choiceSetter(&PoolConfig::distribution)},
-        {"min-ms", Type::Real, 0, PoolConfig::kMaxJobMs, "200", "uniform: shortest processing time",
-         {}, [](CommandLine &c, double v) { c.config.minMs = v; }},
-        {"max-ms", Type::Real, 0, PoolConfig::kMaxJobMs, "500", "uniform: processing times stay below this",
-         {}, [](CommandLine &c, double v) { c.config.maxMs = v; }},
-        {"mean-ms", Type::Real, 0, PoolConfig::kMaxJobMs, "350", "fixed, exponential, lognormal: mean processing time",
-         {}, [](CommandLine &c, double v) { c.config.meanMs = v; }},
-        {"fail-rate", Type::Real, 0, 100, "0", "percent of jobs whose work throws",
-         {}, [](CommandLine &c, double v) { c.config.failRatePercent = v; }},
-        {"workload", Type::Choice, 0, 0, "wait", "wait: simulated I/O; cpu: keeps a core busy",
-         {QStringLiteral("wait"), QStringLiteral("cpu")}, {}, choiceSetter(&PoolConfig::workload)},
-        {"speed", Type::Real, PoolConfig::kMinSpeed, PoolConfig::kMaxSpeed, "1", "divides every duration",
-         {}, [](CommandLine &c, double v) { c.config.speed = v; }},
-        {"seed", Type::Seed, 1, 9223372036854775807.0, "random, printed in the summary", "random seed: same seed, same run plan"},
+        {"min-ms",
+         Type::Real,
+         0,
+         PoolConfig::kMaxJobMs,
+         "200",
+         "uniform: shortest processing time",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.minMs = v;
+         }},
+        {"max-ms",
+         Type::Real,
+         0,
+         PoolConfig::kMaxJobMs,
+         "500",
+         "uniform: processing times stay below this",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.maxMs = v;
+         }},
+        {"mean-ms",
+         Type::Real,
+         0,
+         PoolConfig::kMaxJobMs,
+         "350",
+         "fixed, exponential, lognormal: mean processing time",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.meanMs = v;
+         }},
+        {"fail-rate",
+         Type::Real,
+         0,
+         100,
+         "0",
+         "percent of jobs whose work throws",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.failRatePercent = v;
+         }},
+        {"workload",
+         Type::Choice,
+         0,
+         0,
+         "wait",
+         "wait: simulated I/O; cpu: keeps a core busy",
+         {QStringLiteral("wait"), QStringLiteral("cpu")},
+         {},
+         choiceSetter(&PoolConfig::workload)},
+        {"speed",
+         Type::Real,
+         PoolConfig::kMinSpeed,
+         PoolConfig::kMaxSpeed,
+         "1",
+         "divides every duration",
+         {},
+         [](CommandLine &c, double v) {
+             c.config.speed = v;
+         }},
+        {"seed", Type::Seed, 1, 9223372036854775807.0, "random, printed in the summary",
+         "random seed: same seed, same run plan"},
     };
     return table;
 }
@@ -99,6 +289,8 @@ QString allowedText(const Flag &flag)
         return QStringLiteral("one of ") + flag.choices.join(QLatin1String(", "));
     case Type::Seed:
         return QStringLiteral("an integer from 1 to 9223372036854775807");
+    case Type::Path:
+        return QStringLiteral("a file path");
     case Type::Switch:
         return QStringLiteral("no value");
     }
@@ -123,7 +315,9 @@ QString helpText()
     for (const Flag &flag : flags()) {
         QString left = QStringLiteral("  --") + QLatin1String(flag.name);
         if (flag.type != Type::Switch)
-            left += flag.type == Type::Choice ? QStringLiteral(" NAME") : QStringLiteral(" N");
+            left += flag.type == Type::Choice ? QStringLiteral(" NAME")
+                : flag.type == Type::Path     ? QStringLiteral(" FILE")
+                                              : QStringLiteral(" N");
         text += left.leftJustified(24) + QLatin1String(flag.help) + QLatin1Char('\n');
         text += QString(26, QLatin1Char(' '));
         if (flag.type != Type::Switch)
@@ -156,7 +350,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
             return cli;
         }
         if (!argument.startsWith(QLatin1String("--")) || argument.size() == 2)
-            return fail(cli, QStringLiteral("unexpected argument '%1' (flags start with --; see --help)").arg(argument));
+            return fail(cli,
+                        QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
+                            .arg(argument));
         QString name = argument.mid(2);
         QString value;
         bool hasInlineValue = false;
@@ -168,7 +364,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
         const Flag *flag = byName.value(name);
         const QString dashed = QStringLiteral("--") + name;
         if (!flag)
-            return fail(cli, QStringLiteral("unknown flag %1 (see --help for the flags there are)").arg(dashed));
+            return fail(
+                cli,
+                QStringLiteral("unknown flag %1 (see --help for the flags there are)").arg(dashed));
         if (seen.contains(name))
             return fail(cli, QStringLiteral("%1 given more than once; give it once").arg(dashed));
         seen.insert(name, true);
@@ -181,7 +379,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         }
         if (!hasInlineValue) {
             if (i + 1 >= arguments.size())
-                return fail(cli, QStringLiteral("%1 needs a value: %2").arg(dashed, allowedText(*flag)));
+                return fail(cli,
+                            QStringLiteral("%1 needs a value: %2").arg(dashed, allowedText(*flag)));
             value = arguments.at(++i);
         }
         const QString allowed = allowedText(*flag);
@@ -189,15 +388,23 @@ CommandLine parseCommandLine(const QStringList &arguments)
             return fail(cli, QStringLiteral("%1 is empty; allowed: %2").arg(dashed, allowed));
 
         switch (flag->type) {
+        case Type::Path:
+            flag->setPath(cli, value);
+            break;
         case Type::Choice:
             if (!flag->setChoice(cli, value))
-                return fail(cli, QStringLiteral("%1 '%2' is not allowed; allowed: %3").arg(dashed, value, allowed));
+                return fail(cli,
+                            QStringLiteral("%1 '%2' is not allowed; allowed: %3")
+                                .arg(dashed, value, allowed));
             break;
         case Type::Seed: {
             bool ok = false;
             const qulonglong seed = value.toULongLong(&ok);
-            if (!ok || seed < 1 || seed > static_cast<qulonglong>(std::numeric_limits<qint64>::max()))
-                return fail(cli, QStringLiteral("%1 '%2' is not allowed; allowed: %3").arg(dashed, value, allowed));
+            if (!ok || seed < 1
+                || seed > static_cast<qulonglong>(std::numeric_limits<qint64>::max()))
+                return fail(cli,
+                            QStringLiteral("%1 '%2' is not allowed; allowed: %3")
+                                .arg(dashed, value, allowed));
             cli.config.seed = seed;
             break;
         }
@@ -206,11 +413,17 @@ CommandLine parseCommandLine(const QStringList &arguments)
             bool ok = false;
             const double number = value.toDouble(&ok);
             if (!ok || !std::isfinite(number))
-                return fail(cli, QStringLiteral("%1 '%2' is not a number; allowed: %3").arg(dashed, value, allowed));
+                return fail(cli,
+                            QStringLiteral("%1 '%2' is not a number; allowed: %3")
+                                .arg(dashed, value, allowed));
             if (flag->type == Type::Integer && number != std::floor(number))
-                return fail(cli, QStringLiteral("%1 '%2' is not a whole number; allowed: %3").arg(dashed, value, allowed));
+                return fail(cli,
+                            QStringLiteral("%1 '%2' is not a whole number; allowed: %3")
+                                .arg(dashed, value, allowed));
             if (number < flag->min || number > flag->max)
-                return fail(cli, QStringLiteral("%1 %2 is out of range; allowed: %3").arg(dashed, value, allowed));
+                return fail(cli,
+                            QStringLiteral("%1 %2 is out of range; allowed: %3")
+                                .arg(dashed, value, allowed));
             flag->setNumber(cli, number);
             break;
         }
@@ -223,6 +436,10 @@ CommandLine parseCommandLine(const QStringList &arguments)
         return fail(cli, QStringLiteral("--duration-s applies only with --continuous"));
     if (seen.contains(QStringLiteral("jobs")) && cli.config.continuous)
         return fail(cli, QStringLiteral("--jobs and --continuous exclude each other; give one"));
+    if (!cli.screenshotPath.isEmpty() && cli.headless)
+        return fail(cli, QStringLiteral("--screenshot needs the window; leave out --headless"));
+    if (seen.contains(QStringLiteral("run-for")) && cli.screenshotPath.isEmpty())
+        return fail(cli, QStringLiteral("--run-for applies only with --screenshot"));
     if ((cli.quiet || cli.summaryJson) && !cli.headless)
         return fail(cli, QStringLiteral("--quiet and --summary-json apply only with --headless"));
     if (const QStringList problems = cli.config.validate(); !problems.isEmpty())

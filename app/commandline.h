@@ -13,13 +13,15 @@ struct CommandLine
     enum class Outcome { Run, Help, Version, Error };
 
     Outcome outcome = Outcome::Run;
-    QString error;        // one line naming the flag and what is allowed (Outcome::Error)
-    QString helpText;     // Outcome::Help
+    QString error; // one line naming the flag and what is allowed (Outcome::Error)
+    QString helpText; // Outcome::Help
     engine::PoolConfig config;
     bool headless = false;
     bool quiet = false;
     bool summaryJson = false;
     bool autostart = false;
+    QString screenshotPath; // window: grab it runForMs after the start, save, exit
+    int runForMs = 2000;
 };
 
 // Parses the arguments after the program name. Never exits; the caller prints and picks the status.

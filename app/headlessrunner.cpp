@@ -12,7 +12,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
-
 #include <algorithm>
 #include <csignal>
 
@@ -33,17 +32,19 @@ double ms(double ns)
 
 QJsonObject distributionJson(const Histogram &h)
 {
-    return QJsonObject{{QStringLiteral("mean"), ms(h.mean())},
-                       {QStringLiteral("p50"), ms(static_cast<double>(h.quantile(0.50)))},
-                       {QStringLiteral("p95"), ms(static_cast<double>(h.quantile(0.95)))},
-                       {QStringLiteral("p99"), ms(static_cast<double>(h.quantile(0.99)))}};
+    return QJsonObject {{QStringLiteral("mean"), ms(h.mean())},
+                        {QStringLiteral("p50"), ms(static_cast<double>(h.quantile(0.50)))},
+                        {QStringLiteral("p95"), ms(static_cast<double>(h.quantile(0.95)))},
+                        {QStringLiteral("p99"), ms(static_cast<double>(h.quantile(0.99)))}};
 }
 
 QString row(const QString &name, const Histogram &h)
 {
-    auto cell = [](std::int64_t ns) { return displayDuration(ns).rightJustified(10); };
+    auto cell = [](std::int64_t ns) {
+        return displayDuration(ns).rightJustified(10);
+    };
     return name.leftJustified(12) + cell(std::llround(h.mean())) + cell(h.quantile(0.50))
-           + cell(h.quantile(0.95)) + cell(h.quantile(0.99)) + QLatin1Char('\n');
+        + cell(h.quantile(0.95)) + cell(h.quantile(0.99)) + QLatin1Char('\n');
 }
 
 class Printer
@@ -52,7 +53,7 @@ public:
     Printer(QTextStream &out, bool printLines)
         : m_out(out)
         , m_printLines(printLines)
-    {}
+    { }
 
     void take(WorkerPool &pool, bool final)
     {
@@ -67,8 +68,8 @@ public:
         m_pending.insert(m_pending.end(), events.begin(), events.end());
         std::stable_sort(m_pending.begin(), m_pending.end(),
                          [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
-        const std::int64_t horizon = final ? std::numeric_limits<std::int64_t>::max()
-                                           : m_latest - kReorderWindowNs;
+        const std::int64_t horizon
+            = final ? std::numeric_limits<std::int64_t>::max() : m_latest - kReorderWindowNs;
         std::size_t printed = 0;
         for (; printed < m_pending.size() && m_pending[printed].t <= horizon; ++printed) {
             const PoolEvent &e = m_pending[printed];
@@ -79,7 +80,8 @@ public:
             if (!line.isEmpty())
                 m_out << line << '\n';
         }
-        m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(printed));
+        m_pending.erase(m_pending.begin(),
+                        m_pending.begin() + static_cast<std::ptrdiff_t>(printed));
         m_out.flush();
     }
 
@@ -98,22 +100,25 @@ void printSummary(QTextStream &out, const RunStats &s, const PoolConfig &config,
                   bool interrupted)
 {
     out << '\n'
-        << (interrupted ? "Summary (interrupted)" : "Summary") << ": " << s.results() << " results of "
-        << s.submitted() << " jobs sent — " << s.count(JobStatus::Completed) << " completed, "
-        << s.count(JobStatus::Failed) << " failed, " << s.count(JobStatus::Cancelled) << " cancelled\n";
+        << (interrupted ? "Summary (interrupted)" : "Summary") << ": " << s.results()
+        << " results of " << s.submitted() << " jobs sent — " << s.count(JobStatus::Completed)
+        << " completed, " << s.count(JobStatus::Failed) << " failed, "
+        << s.count(JobStatus::Cancelled) << " cancelled\n";
     out << "Wall time " << displayDuration(s.wallNs()) << ", throughput "
         << QString::number(s.throughputPerS(), 'f', 2) << " results/s\n";
     out << QString().leftJustified(12) << QStringLiteral("mean").rightJustified(10)
         << QStringLiteral("p50").rightJustified(10) << QStringLiteral("p95").rightJustified(10)
         << QStringLiteral("p99").rightJustified(10) << '\n';
-    out << row(QStringLiteral("wait"), s.wait()) << row(QStringLiteral("processing"), s.processing())
+    out << row(QStringLiteral("wait"), s.wait())
+        << row(QStringLiteral("processing"), s.processing())
         << row(QStringLiteral("latency"), s.latency());
     out << "Utilization:";
     for (const auto &usage : s.workerUsage())
-        out << " worker " << usage.id << ' ' << QString::number(usage.utilization() * 100.0, 'f', 1) << '%';
+        out << " worker " << usage.id << ' ' << QString::number(usage.utilization() * 100.0, 'f', 1)
+            << '%';
     out << '\n';
-    out << "Max queue depth " << s.maxQueueDepth() << " (capacity " << config.effectiveQueueCapacity()
-        << "), seed " << seed << '\n';
+    out << "Max queue depth " << s.maxQueueDepth() << " (capacity "
+        << config.effectiveQueueCapacity() << "), seed " << seed << '\n';
 }
 
 void printJson(QTextStream &out, const RunStats &s, std::uint64_t seed)
@@ -121,7 +126,7 @@ void printJson(QTextStream &out, const RunStats &s, std::uint64_t seed)
     QJsonArray utilization;
     for (const auto &usage : s.workerUsage())
         utilization.append(usage.utilization());
-    const QJsonObject summary{
+    const QJsonObject summary {
         {QStringLiteral("completed"), static_cast<qint64>(s.count(JobStatus::Completed))},
         {QStringLiteral("failed"), static_cast<qint64>(s.count(JobStatus::Failed))},
         {QStringLiteral("cancelled"), static_cast<qint64>(s.count(JobStatus::Cancelled))},

@@ -3,7 +3,6 @@
 #include "commandline.h"
 
 #include <QTextStream>
-
 #include <atomic>
 
 namespace app {
@@ -12,6 +11,7 @@ namespace app {
 // quiet), then the summary as text or JSON. Returns the process exit status: 0 when the run ended
 // by itself; 130 / 143 when interrupted through `interruptSignal` (set to SIGINT / SIGTERM by a
 // signal handler), after cancelling and summarizing what completed.
-int runHeadless(const CommandLine &cli, QTextStream &out, const std::atomic<int> *interruptSignal = nullptr);
+int runHeadless(const CommandLine &cli, QTextStream &out,
+                const std::atomic<int> *interruptSignal = nullptr);
 
 } // namespace app

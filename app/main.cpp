@@ -5,14 +5,13 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QTextStream>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 
 namespace {
 
-std::atomic<int> s_interrupt{0};
+std::atomic<int> s_interrupt {0};
 
 extern "C" void onInterrupt(int signal)
 {
@@ -59,9 +58,13 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("Poolscope"));
     QApplication::setOrganizationName(QStringLiteral("Poolscope"));
     QApplication::setApplicationVersion(QStringLiteral(POOLSCOPE_VERSION));
-    gui::MainWindow window(cli.config);
+    gui::MainWindow::Options options;
+    options.useGivenConfig = cli.config != engine::PoolConfig {};
+    options.screenshotPath = cli.screenshotPath;
+    options.runForMs = cli.runForMs;
+    gui::MainWindow window(cli.config, options);
     window.show();
-    if (cli.autostart)
+    if (cli.autostart || !cli.screenshotPath.isEmpty())
         window.startRun();
     return QApplication::exec();
 }

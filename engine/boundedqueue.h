@@ -17,8 +17,7 @@ namespace engine {
 // - Sleepers are woken only on transitions that can unblock one (someone is waiting).
 // The callbacks run under the queue's lock with the depth they observed, so events recorded there
 // are ordered exactly like the queue operations themselves.
-template<typename T>
-class BoundedQueue
+template<typename T> class BoundedQueue
 {
 public:
     enum class PushResult : std::uint8_t { Ok, Closed };
@@ -27,12 +26,13 @@ public:
     explicit BoundedQueue(int capacity)
         : m_capacity(capacity)
         , m_slots(capacity > 0 ? static_cast<std::size_t>(capacity) : 1)
-    {}
+    { }
 
     int capacity() const { return m_capacity; }
 
     // Blocks while full. onBlock() runs once, before the first wait; onInserted(depth) right after
-    // the item went in. On Closed the item is left with the caller. *blocked tells whether it waited.
+    // the item went in. On Closed the item is left with the caller. *blocked tells whether it
+    // waited.
     template<typename OnBlock, typename OnInserted>
     PushResult push(T &item, OnBlock &&onBlock, OnInserted &&onInserted, bool *blocked = nullptr)
     {

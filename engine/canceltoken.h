@@ -32,7 +32,7 @@ public:
     }
 
 private:
-    std::atomic<bool> m_cancelled{false};
+    std::atomic<bool> m_cancelled {false};
     std::mutex m_mutex;
     std::condition_variable m_cv;
 };

@@ -30,7 +30,8 @@ QString goDuration(std::int64_t ns)
         return QStringLiteral("0s");
     const bool negative = ns < 0;
     // Magnitude as unsigned so INT64_MIN works too.
-    const std::uint64_t u = negative ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+    const std::uint64_t u
+        = negative ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
     QString text;
     if (u < 1'000ULL) {
         text = QString::number(u) + QLatin1String("ns");

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <cstdint>
 
 namespace engine {
@@ -11,7 +10,8 @@ namespace engine {
 QString goDuration(std::int64_t ns);
 
 // Rounds a measured duration to a readable precision first: to the millisecond from 10 ms up, to
-// the microsecond from 10 µs up, else to the nanosecond. 237.08 ms → "237ms", 1.2345 ms → "1.235ms".
+// the microsecond from 10 µs up, else to the nanosecond. 237.08 ms → "237ms", 1.2345 ms →
+// "1.235ms".
 std::int64_t roundForDisplay(std::int64_t ns);
 inline QString displayDuration(std::int64_t ns)
 {

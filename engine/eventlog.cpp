@@ -6,7 +6,7 @@ namespace engine {
 
 EventLog::EventLog(bool enabled)
     : m_enabled(enabled)
-{}
+{ }
 
 EventLog::~EventLog()
 {
@@ -61,7 +61,7 @@ void EventLog::appendControl(PoolEvent event)
 
 EventLog::Writer::Writer(EventLog *log)
     : m_log(log)
-{}
+{ }
 
 void EventLog::Writer::startChunk(std::int64_t t)
 {

@@ -95,7 +95,7 @@ private:
 
     const bool m_enabled;
     const Clock::time_point m_start = Clock::now();
-    std::atomic<Chunk *> m_published{nullptr};
+    std::atomic<Chunk *> m_published {nullptr};
     std::function<void()> m_onBatch;
     std::mutex m_controlMutex;
 };

@@ -7,8 +7,8 @@
 namespace engine {
 
 namespace {
-constexpr int kSubBits = 7;               // 128 buckets per octave
-constexpr int kExact = 2 << kSubBits;     // values below 256 get a bucket each
+constexpr int kSubBits = 7; // 128 buckets per octave
+constexpr int kExact = 2 << kSubBits; // values below 256 get a bucket each
 } // namespace
 
 int Histogram::bucketOf(std::int64_t value)
@@ -17,7 +17,7 @@ int Histogram::bucketOf(std::int64_t value)
     if (v < static_cast<std::uint64_t>(kExact))
         return static_cast<int>(v);
     const int shift = std::bit_width(v) - (kSubBits + 1); // >= 1
-    const auto mantissa = static_cast<int>(v >> shift);   // in [128, 256)
+    const auto mantissa = static_cast<int>(v >> shift); // in [128, 256)
     return shift * (1 << kSubBits) + mantissa;
 }
 
@@ -28,7 +28,7 @@ std::int64_t Histogram::bucketMid(int bucket)
     const int shift = bucket / (1 << kSubBits) - 1;
     const int mantissa = bucket - shift * (1 << kSubBits);
     const auto low = static_cast<std::int64_t>(mantissa) << shift;
-    return low + ((std::int64_t{1} << shift) >> 1);
+    return low + ((std::int64_t {1} << shift) >> 1);
 }
 
 void Histogram::add(std::int64_t value)
@@ -64,7 +64,7 @@ void Histogram::merge(const Histogram &other)
 
 void Histogram::clear()
 {
-    *this = Histogram{};
+    *this = Histogram {};
 }
 
 std::int64_t Histogram::quantile(double q) const
@@ -72,7 +72,8 @@ std::int64_t Histogram::quantile(double q) const
     if (m_count == 0)
         return 0;
     q = std::clamp(q, 0.0, 1.0);
-    const auto rank = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(q * static_cast<double>(m_count))));
+    const auto rank = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::ceil(q * static_cast<double>(m_count))));
     std::int64_t seen = 0;
     for (std::size_t i = 0; i < m_buckets.size(); ++i) {
         seen += m_buckets[i];

@@ -16,7 +16,10 @@ public:
     void clear();
 
     std::int64_t count() const { return m_count; }
-    double mean() const { return m_count ? static_cast<double>(m_sum / static_cast<long double>(m_count)) : 0.0; }
+    double mean() const
+    {
+        return m_count ? static_cast<double>(m_sum / static_cast<long double>(m_count)) : 0.0;
+    }
     std::int64_t min() const { return m_count ? m_min : 0; }
     std::int64_t max() const { return m_count ? m_max : 0; }
     // The value at quantile q in [0, 1] (nearest rank), clamped to [min, max]; 0 when empty.

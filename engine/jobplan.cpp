@@ -56,7 +56,7 @@ JobPlan::JobPlan(const PoolConfig &config, std::uint64_t seed)
     , m_arrivals(seed ^ 0x61727269766c73ULL)
     , m_durations(seed ^ 0x6475726174696fULL)
     , m_failures(seed ^ 0x6661696c757265ULL)
-{}
+{ }
 
 PlannedJob JobPlan::next()
 {
@@ -137,8 +137,7 @@ std::uint64_t freshSeed()
 {
     std::random_device device;
     std::uint64_t seed = (static_cast<std::uint64_t>(device()) << 32) ^ device()
-                         ^ static_cast<std::uint64_t>(
-                             std::chrono::steady_clock::now().time_since_epoch().count());
+        ^ static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     seed &= 0x7fffffffffffffffULL; // printable as a signed 64-bit number, too
     return seed == 0 ? 1 : seed;
 }

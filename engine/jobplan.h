@@ -11,8 +11,8 @@ namespace engine {
 struct PlannedJob
 {
     std::int64_t id = 0;
-    double unitGap = 0.0;           // gap after the previous arrival, in producer intervals
-    std::int64_t processingNs = 0;  // plan time; the speed factor divides it
+    double unitGap = 0.0; // gap after the previous arrival, in producer intervals
+    std::int64_t processingNs = 0; // plan time; the speed factor divides it
     bool fails = false;
 };
 
@@ -26,7 +26,7 @@ public:
     double uniform01(); // [0, 1)
 
 private:
-    std::array<std::uint64_t, 4> m_state{};
+    std::array<std::uint64_t, 4> m_state {};
 };
 
 // Seeded generator of arrivals, processing times and failures. Each comes from its own stream, so

@@ -80,7 +80,8 @@ QStringList PoolConfig::validate() const
         if (!continuous)
             problems << QStringLiteral("duration-s must stay 0 unless the run is continuous");
         else
-            checkRange(problems, "duration-s", durationS, 0.001, kMaxDurationS, QStringLiteral(" s"));
+            checkRange(problems, "duration-s", durationS, 0.001, kMaxDurationS,
+                       QStringLiteral(" s"));
     }
     if (queueCapacity != kAutoCapacity)
         checkRange(problems, "queue-capacity", queueCapacity, 0, kMaxCapacity);
@@ -99,7 +100,8 @@ QStringList PoolConfig::validate() const
     if (static_cast<int>(arrival) > static_cast<int>(ArrivalPattern::Burst))
         problems << QStringLiteral("arrival must be one of fixed, poisson, burst");
     if (static_cast<int>(distribution) > static_cast<int>(Distribution::LogNormal))
-        problems << QStringLiteral("distribution must be one of uniform, fixed, exponential, lognormal");
+        problems << QStringLiteral(
+            "distribution must be one of uniform, fixed, exponential, lognormal");
     if (static_cast<int>(workload) > static_cast<int>(Workload::Cpu))
         problems << QStringLiteral("workload must be one of wait, cpu");
     return problems;

@@ -2,7 +2,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <cstdint>
 
 namespace engine {
@@ -38,21 +37,21 @@ struct PoolConfig
 
     int workers = 3;
     std::int64_t jobs = 15;
-    bool continuous = false;   // produce until stopped (or for durationS, when > 0)
-    double durationS = 0.0;    // continuous runs only; plan time, so the speed factor shortens it
+    bool continuous = false; // produce until stopped (or for durationS, when > 0)
+    double durationS = 0.0; // continuous runs only; plan time, so the speed factor shortens it
     int queueCapacity = kAutoCapacity;
     int resultsCapacity = kAutoCapacity;
     double intervalMs = 100.0;
     ArrivalPattern arrival = ArrivalPattern::Fixed;
     int burstSize = 10;
     Distribution distribution = Distribution::Uniform;
-    double minMs = 200.0;      // uniform: [minMs, maxMs)
+    double minMs = 200.0; // uniform: [minMs, maxMs)
     double maxMs = 500.0;
-    double meanMs = 350.0;     // fixed, exponential, lognormal
+    double meanMs = 350.0; // fixed, exponential, lognormal
     double failRatePercent = 0.0;
     Workload workload = Workload::Wait;
-    double speed = 1.0;        // divides every duration of the plan
-    std::uint64_t seed = 0;    // 0: pick one at start (the run records which)
+    double speed = 1.0; // divides every duration of the plan
+    std::uint64_t seed = 0; // 0: pick one at start (the run records which)
 
     // Problems, one sentence each naming the field and what is allowed. Empty when valid.
     QStringList validate() const;

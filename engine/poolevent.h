@@ -1,30 +1,29 @@
 #pragma once
 
 #include <QMetaType>
-
 #include <cstdint>
 
 namespace engine {
 
 enum class EventKind : std::uint8_t {
-    RunStarted,        // value: seed
+    RunStarted, // value: seed
     RunFinished,
-    WorkerStarted,     // worker
-    WorkerRetired,     // worker
-    JobSubmitted,      // job: the producer starts sending it (its planned arrival)
-    JobEnqueued,       // job, extra: queue depth after
-    ProducerBlocked,   // job: the queue is full (or, unbuffered, no taker yet)
+    WorkerStarted, // worker
+    WorkerRetired, // worker
+    JobSubmitted, // job: the producer starts sending it (its planned arrival)
+    JobEnqueued, // job, extra: queue depth after
+    ProducerBlocked, // job: the queue is full (or, unbuffered, no taker yet)
     ProducerUnblocked, // job
     ProducerPaused,
     ProducerResumed,
     ProducerDone,
-    JobStarted,        // worker, job, extra: queue depth after, value: planned wall ns
-    JobDiscarded,      // worker, job, extra: queue depth after: taken off the queue by a cancel
-    JobFinished,       // worker, job, aux: JobStatus, value: measured processing ns
-    ResultBlocked,     // worker, job: the results queue is full
-    ResultDelivered,   // worker, job
-    ResultCollected,   // worker (0: never started), job, aux: JobStatus, value: processing ns
-    ConfigChanged,     // aux: Knob, value: bit pattern of the new value (double)
+    JobStarted, // worker, job, extra: queue depth after, value: planned wall ns
+    JobDiscarded, // worker, job, extra: queue depth after: taken off the queue by a cancel
+    JobFinished, // worker, job, aux: JobStatus, value: measured processing ns
+    ResultBlocked, // worker, job: the results queue is full
+    ResultDelivered, // worker, job
+    ResultCollected, // worker (0: never started), job, aux: JobStatus, value: processing ns
+    ConfigChanged, // aux: Knob, value: bit pattern of the new value (double)
     StopRequested,
     CancelRequested,
 };

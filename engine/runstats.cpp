@@ -121,8 +121,10 @@ std::vector<RunStats::WorkerUsage> RunStats::workerUsage(std::int64_t nowNs) con
             continue;
         WorkerUsage u;
         u.id = static_cast<int>(id);
-        u.liveNs = w.liveNs + (w.startedAt >= 0 ? std::max<std::int64_t>(0, nowNs - w.startedAt) : 0);
-        u.busyNs = w.busyNs + (w.jobStartedAt >= 0 ? std::max<std::int64_t>(0, nowNs - w.jobStartedAt) : 0);
+        u.liveNs
+            = w.liveNs + (w.startedAt >= 0 ? std::max<std::int64_t>(0, nowNs - w.startedAt) : 0);
+        u.busyNs = w.busyNs
+            + (w.jobStartedAt >= 0 ? std::max<std::int64_t>(0, nowNs - w.jobStartedAt) : 0);
         u.busyNs = std::min(u.busyNs, u.liveNs);
         usage.push_back(u);
     }
@@ -143,8 +145,8 @@ RunStats::LittlesLaw RunStats::littlesLaw(std::int64_t nowNs) const
     LittlesLaw law;
     if (nowNs <= 0)
         return law;
-    const long double area = m_doneLatencySum
-                             + static_cast<long double>(m_inFlight) * nowNs - m_inFlightSubmittedSum;
+    const long double area
+        = m_doneLatencySum + static_cast<long double>(m_inFlight) * nowNs - m_inFlightSubmittedSum;
     const double seconds = static_cast<double>(nowNs) / 1e9;
     law.meanInSystem = static_cast<double>(area / nowNs);
     law.arrivalRate = static_cast<double>(m_latency.count()) / seconds;

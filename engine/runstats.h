@@ -4,7 +4,6 @@
 #include "poolevent.h"
 
 #include <QHash>
-
 #include <array>
 #include <cstdint>
 #include <span>
@@ -24,7 +23,10 @@ public:
         int id = 0;
         std::int64_t busyNs = 0;
         std::int64_t liveNs = 0; // started → retired (or → now for a live worker)
-        double utilization() const { return liveNs > 0 ? static_cast<double>(busyNs) / static_cast<double>(liveNs) : 0.0; }
+        double utilization() const
+        {
+            return liveNs > 0 ? static_cast<double>(busyNs) / static_cast<double>(liveNs) : 0.0;
+        }
     };
 
     void ingest(std::span<const PoolEvent> events);
@@ -53,9 +55,9 @@ public:
     // λ·W (result rate × mean latency of the jobs done).
     struct LittlesLaw
     {
-        double meanInSystem = 0.0;   // L
-        double arrivalRate = 0.0;    // λ, results per second
-        double meanLatencyS = 0.0;   // W
+        double meanInSystem = 0.0; // L
+        double arrivalRate = 0.0; // λ, results per second
+        double meanLatencyS = 0.0; // W
         double predicted() const { return arrivalRate * meanLatencyS; }
     };
     LittlesLaw littlesLaw(std::int64_t nowNs = -1) const;
@@ -73,7 +75,7 @@ private:
     struct Worker
     {
         std::int64_t startedAt = -1;
-        std::int64_t liveNs = 0;  // closed incarnations
+        std::int64_t liveNs = 0; // closed incarnations
         std::int64_t busyNs = 0;
         std::int64_t jobStartedAt = -1;
     };
@@ -87,7 +89,7 @@ private:
     Histogram m_wait;
     Histogram m_processing;
     Histogram m_latency;
-    std::array<std::int64_t, kJobStatusCount> m_byStatus{};
+    std::array<std::int64_t, kJobStatusCount> m_byStatus {};
     std::int64_t m_submitted = 0;
     std::int64_t m_lastT = 0;
     std::int64_t m_lastCollectedAt = 0;

@@ -10,7 +10,6 @@
 #include <QFutureSynchronizer>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -32,8 +31,8 @@ struct ResultItem
 {
     std::int64_t job = 0;
     std::int64_t processingNs = 0; // measured wall time
-    std::string message;           // why it failed
-    int worker = 0;                // 0: never started
+    std::string message; // why it failed
+    int worker = 0; // 0: never started
     JobStatus status = JobStatus::Completed;
 };
 
@@ -44,17 +43,20 @@ class PlanClock
 public:
     explicit PlanClock(double speed)
         : m_speed(speed)
-    {}
+    { }
     std::int64_t planAt(std::int64_t wall) const
     {
         if (m_paused)
             return m_planAnchor;
-        return m_planAnchor + static_cast<std::int64_t>(static_cast<double>(wall - m_wallAnchor) * m_speed);
+        return m_planAnchor
+            + static_cast<std::int64_t>(static_cast<double>(wall - m_wallAnchor) * m_speed);
     }
     // Wall time at which the plan reaches `plan` (meaningless while paused).
     std::int64_t wallFor(std::int64_t plan) const
     {
-        return m_wallAnchor + static_cast<std::int64_t>(std::ceil(static_cast<double>(plan - m_planAnchor) / m_speed));
+        return m_wallAnchor
+            + static_cast<std::int64_t>(
+                   std::ceil(static_cast<double>(plan - m_planAnchor) / m_speed));
     }
     void setSpeed(std::int64_t wall, double speed)
     {
@@ -96,11 +98,16 @@ std::uint64_t packState(WorkerState state, std::int64_t job)
 const char *nameOf(WorkerState state)
 {
     switch (state) {
-    case WorkerState::Absent: return "absent";
-    case WorkerState::Idle: return "idle";
-    case WorkerState::Busy: return "busy";
-    case WorkerState::Blocked: return "blocked";
-    case WorkerState::Retired: return "retired";
+    case WorkerState::Absent:
+        return "absent";
+    case WorkerState::Idle:
+        return "idle";
+    case WorkerState::Busy:
+        return "busy";
+    case WorkerState::Blocked:
+        return "blocked";
+    case WorkerState::Retired:
+        return "retired";
     }
     return "unknown";
 }
@@ -108,11 +115,16 @@ const char *nameOf(WorkerState state)
 const char *nameOf(ProducerState state)
 {
     switch (state) {
-    case ProducerState::Idle: return "idle";
-    case ProducerState::Producing: return "producing";
-    case ProducerState::Blocked: return "blocked";
-    case ProducerState::Paused: return "paused";
-    case ProducerState::Done: return "done";
+    case ProducerState::Idle:
+        return "idle";
+    case ProducerState::Producing:
+        return "producing";
+    case ProducerState::Blocked:
+        return "blocked";
+    case ProducerState::Paused:
+        return "paused";
+    case ProducerState::Done:
+        return "done";
     }
     return "unknown";
 }
@@ -147,7 +159,8 @@ public:
 
     void start()
     {
-        m_log.appendControl({.value = static_cast<std::int64_t>(m_seed), .kind = EventKind::RunStarted});
+        m_log.appendControl(
+            {.value = static_cast<std::int64_t>(m_seed), .kind = EventKind::RunStarted});
         m_collector = QtConcurrent::run(&m_threads, [this] { collectorLoop(); });
         {
             std::lock_guard lock(m_control);
@@ -258,6 +271,7 @@ public:
     // --- observation ---
 
     std::uint64_t seed() const { return m_seed; }
+    std::int64_t now() const { return m_log.now(); }
     int target() const { return m_target.load(); }
     int live() const { return m_live.load(); }
     bool paused() const
@@ -346,8 +360,8 @@ private:
         EventLog::Writer log(&m_log);
         JobPlan plan(m_config, m_seed);
         const std::int64_t durationNs = m_config.continuous && m_config.durationS > 0
-                                            ? std::llround(m_config.durationS * 1e9)
-                                            : -1;
+            ? std::llround(m_config.durationS * 1e9)
+            : -1;
         m_producerState.store(ProducerState::Producing);
         std::int64_t previousPlanT = 0;
         bool pausedRecorded = false;
@@ -413,7 +427,7 @@ private:
     {
         m_submitted.fetch_add(1, std::memory_order_relaxed);
         log.append({.job = planned.id, .kind = EventKind::JobSubmitted});
-        JobItem item{planned.id, planned.processingNs, planned.fails};
+        JobItem item {planned.id, planned.processingNs, planned.fails};
         bool blocked = false;
         const auto result = m_jobs.push(
             item,
@@ -433,7 +447,7 @@ private:
             log.append({.job = planned.id, .kind = EventKind::ProducerUnblocked});
         }
         if (result == BoundedQueue<JobItem>::PushResult::Closed) {
-            ResultItem cancelled{.job = planned.id, .status = JobStatus::Cancelled};
+            ResultItem cancelled {.job = planned.id, .status = JobStatus::Cancelled};
             deliver(log, cancelled);
             return false;
         }
@@ -500,9 +514,8 @@ private:
                 m_live.fetch_sub(1);
                 break;
             }
-            ResultItem result{.job = job.id,
-                              .worker = discarded ? 0 : id,
-                              .status = JobStatus::Cancelled};
+            ResultItem result {
+                .job = job.id, .worker = discarded ? 0 : id, .status = JobStatus::Cancelled};
             if (!discarded) {
                 setWorker(id, WorkerState::Busy, job.id);
                 if (!m_log.enabled())
@@ -512,8 +525,8 @@ private:
                 try {
                     result.status = runWorkload(m_config.workload, plannedWallNs, job.fails, job.id,
                                                 m_cancelToken)
-                                        ? JobStatus::Completed
-                                        : JobStatus::Cancelled;
+                        ? JobStatus::Completed
+                        : JobStatus::Cancelled;
                 } catch (const std::exception &error) {
                     result.status = JobStatus::Failed;
                     result.message = error.what();
@@ -521,10 +534,11 @@ private:
                     result.status = JobStatus::Failed;
                     result.message = "unknown exception";
                 }
-                const std::int64_t finishedAt = log.append({.job = job.id,
-                                                            .worker = worker,
-                                                            .kind = EventKind::JobFinished,
-                                                            .aux = static_cast<std::uint8_t>(result.status)});
+                const std::int64_t finishedAt
+                    = log.append({.job = job.id,
+                                  .worker = worker,
+                                  .kind = EventKind::JobFinished,
+                                  .aux = static_cast<std::uint8_t>(result.status)});
                 result.processingNs = (m_log.enabled() ? finishedAt : m_log.now()) - startedAt;
             }
             deliver(log, result, id);
@@ -600,17 +614,17 @@ private:
     bool m_stop = false;
     bool m_cancel = false;
     bool m_workersClosed = false;
-    std::array<bool, PoolConfig::kMaxWorkers + 1> m_idInUse{};
+    std::array<bool, PoolConfig::kMaxWorkers + 1> m_idInUse {};
     QList<QFuture<void>> m_workerFutures;
 
-    std::atomic<bool> m_cancelFlag{false};
-    std::atomic<int> m_target{0};
-    std::atomic<int> m_live{0};
-    std::atomic<double> m_speed{1.0};
-    std::atomic<double> m_intervalMs{0.0};
-    std::atomic<std::int64_t> m_submitted{0};
-    std::atomic<std::int64_t> m_collectedCount{0};
-    std::atomic<ProducerState> m_producerState{ProducerState::Idle};
+    std::atomic<bool> m_cancelFlag {false};
+    std::atomic<int> m_target {0};
+    std::atomic<int> m_live {0};
+    std::atomic<double> m_speed {1.0};
+    std::atomic<double> m_intervalMs {0.0};
+    std::atomic<std::int64_t> m_submitted {0};
+    std::atomic<std::int64_t> m_collectedCount {0};
+    std::atomic<ProducerState> m_producerState {ProducerState::Idle};
     std::array<std::atomic<std::uint64_t>, PoolConfig::kMaxWorkers + 1> m_workerState;
 
     std::mutex m_messagesMutex;
@@ -625,13 +639,13 @@ private:
 };
 
 WorkerPool::WorkerPool(QObject *parent)
-    : WorkerPool(Options{}, parent)
-{}
+    : WorkerPool(Options {}, parent)
+{ }
 
 WorkerPool::WorkerPool(Options options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-{}
+{ }
 
 WorkerPool::~WorkerPool()
 {
@@ -727,6 +741,11 @@ bool WorkerPool::isRunning() const
     return m_run && !m_run->isFinished();
 }
 
+std::int64_t WorkerPool::elapsedNs() const
+{
+    return m_run ? m_run->now() : 0;
+}
+
 bool WorkerPool::isPaused() const
 {
     return m_run && m_run->paused();
@@ -764,7 +783,7 @@ std::int64_t WorkerPool::collectedResults() const
 
 std::vector<WorkerSnapshot> WorkerPool::workerStates() const
 {
-    return m_run ? m_run->workerStates() : std::vector<WorkerSnapshot>{};
+    return m_run ? m_run->workerStates() : std::vector<WorkerSnapshot> {};
 }
 
 ProducerState WorkerPool::producerState() const
@@ -774,12 +793,12 @@ ProducerState WorkerPool::producerState() const
 
 std::vector<PoolEvent> WorkerPool::takeEvents()
 {
-    return m_run ? m_run->takeEvents() : std::vector<PoolEvent>{};
+    return m_run ? m_run->takeEvents() : std::vector<PoolEvent> {};
 }
 
 std::vector<FailureMessage> WorkerPool::takeFailureMessages()
 {
-    return m_run ? m_run->takeFailureMessages() : std::vector<FailureMessage>{};
+    return m_run ? m_run->takeFailureMessages() : std::vector<FailureMessage> {};
 }
 
 } // namespace engine

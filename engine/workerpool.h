@@ -5,7 +5,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -65,7 +64,7 @@ public:
     void setWorkerCount(int workers); // grows at once; shrinking retires workers after their job
     void setSpeed(double speed);
     void setIntervalMs(double intervalMs);
-    void stop();   // graceful drain: nothing new is produced, queued jobs still run
+    void stop(); // graceful drain: nothing new is produced, queued jobs still run
     void cancel(); // queued jobs end Cancelled at once; running jobs are interrupted
 
     // Blocks until the current run has ended and every thread of it is joined.
@@ -74,6 +73,8 @@ public:
     bool waitForFinished(int timeoutMs);
 
     bool isRunning() const;
+    // Run time now, on the events' clock (ns since the run started); 0 before any run.
+    std::int64_t elapsedNs() const;
     bool isPaused() const;
     const PoolConfig &config() const { return m_config; }
     std::uint64_t seed() const;

@@ -18,7 +18,7 @@ std::uint64_t burnCpu(std::uint64_t state)
     return state;
 }
 
-std::atomic<std::uint64_t> s_sink{0};
+std::atomic<std::uint64_t> s_sink {0};
 
 } // namespace
 
@@ -44,7 +44,7 @@ bool runWorkload(Workload workload, std::int64_t wallNs, bool fails, std::int64_
         return false;
     }
     if (fails)
-        throw JobFailure("job " + std::to_string(jobId) + " failed: simulated fault");
+        throw JobFailure("simulated fault");
     return true;
 }
 

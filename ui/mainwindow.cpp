@@ -1,43 +1,470 @@
 #include "mainwindow.h"
 
-#include "referencelog.h"
+#include "configsettings.h"
+#include "controlpanel.h"
+#include "pipelineview.h"
+#include "queuechart.h"
+#include "resultsmodel.h"
+#include "runmodel.h"
+#include "statspanel.h"
+#include "theme.h"
+#include "timelineview.h"
+#include "timewindow.h"
 #include "workerpool.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace gui {
 
-MainWindow::MainWindow(const engine::PoolConfig &config, QWidget *parent)
+using namespace engine;
+
+namespace {
+constexpr int kFrameMs = 16;
+constexpr int kStatsEveryMs = 250;
+constexpr int kMaxLogBlocks = RunModel::kMaxLogLines;
+} // namespace
+
+MainWindow::MainWindow(const PoolConfig &config, QWidget *parent)
+    : MainWindow(config, Options {}, parent)
+{ }
+
+MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *parent)
     : QMainWindow(parent)
-    , m_config(config)
-    , m_pool(new engine::WorkerPool(this))
-    , m_log(new QPlainTextEdit(this))
+    , m_options(std::move(options))
+    , m_pool(new WorkerPool(this))
+    , m_model(new RunModel(this))
+    , m_window(new TimeWindow(this))
 {
-    setWindowTitle(QStringLiteral("Poolscope"));
-    m_log->setReadOnly(true);
-    setCentralWidget(m_log);
-    auto *toolbar = addToolBar(QStringLiteral("Run"));
-    toolbar->addAction(QStringLiteral("Start"), this, &MainWindow::startRun);
-    connect(m_pool, &engine::WorkerPool::eventsAvailable, this, &MainWindow::drainEvents,
-            Qt::QueuedConnection);
-    resize(1280, 800);
+    setWindowTitle(tr("Poolscope"));
+    buildUi();
+    buildActions();
+    m_controls->setConfig(config);
+    if (m_options.restoreSettings)
+        restoreSettings();
+    m_model->reset(m_controls->config());
+    applyTheme();
+    updateRunState();
+
+    // The engine signals at most once per batch; the frame timer does the draining.
+    connect(
+        m_pool, &WorkerPool::eventsAvailable, this,
+        [this] {
+            if (!m_frameTimer.isActive())
+                m_frameTimer.start();
+        },
+        Qt::QueuedConnection);
+    connect(m_pool, &WorkerPool::finished, this, &MainWindow::onRunFinished, Qt::QueuedConnection);
+    m_frameTimer.setInterval(kFrameMs);
+    m_frameTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_frameTimer, &QTimer::timeout, this, &MainWindow::frame);
+    m_sinceFrame.start();
+    m_sinceStats.start();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_frameTimer.stop();
+    // The pool's destructor cancels and joins; do it before the views go.
+    delete m_pool;
+    m_pool = nullptr;
+}
+
+void MainWindow::buildUi()
+{
+    m_timeline = new TimelineView(m_model, m_window);
+    m_chart = new QueueChart(m_model, m_window);
+    m_pipeline = new PipelineView(m_model);
+
+    m_timeSplitter = new QSplitter(Qt::Vertical);
+    m_timeSplitter->setObjectName(QStringLiteral("timeSplitter"));
+    m_timeSplitter->addWidget(m_timeline);
+    m_timeSplitter->addWidget(m_chart);
+    m_timeSplitter->setStretchFactor(0, 3);
+    m_timeSplitter->setStretchFactor(1, 1);
+    m_timeSplitter->setChildrenCollapsible(false);
+
+    m_results = new ResultsModel(m_model, this);
+    m_sortedResults = new QSortFilterProxyModel(this);
+    m_sortedResults->setSourceModel(m_results);
+    m_sortedResults->setSortRole(ResultsModel::kSortRole);
+    m_resultsView = new QTableView;
+    m_resultsView->setObjectName(QStringLiteral("resultsView"));
+    m_resultsView->setAccessibleName(tr("Results"));
+    m_resultsView->setModel(m_sortedResults);
+    m_resultsView->setSortingEnabled(true);
+    m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_resultsView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_resultsView->verticalHeader()->hide();
+    m_resultsView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_resultsView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_resultsView->setAlternatingRowColors(true);
+    m_resultsView->sortByColumn(-1, Qt::AscendingOrder); // completion order until the user sorts
+    connect(m_resultsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (!current.isValid())
+                    return;
+                const auto job = current.data(ResultsModel::kJobRole).toLongLong();
+                m_timeline->setSelectedJob(job);
+            });
+    connect(m_sortedResults, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_window->followLive() && m_sortedResults->sortColumn() < 0)
+            m_resultsView->scrollToBottom();
+    });
+
+    m_stats = new StatsPanel(m_model);
+    auto *statsScroll = new QScrollArea;
+    statsScroll->setWidget(m_stats);
+    statsScroll->setWidgetResizable(true);
+    statsScroll->setFrameShape(QFrame::NoFrame);
+
+    m_log = new QPlainTextEdit;
+    m_log->setObjectName(QStringLiteral("eventLog"));
+    m_log->setAccessibleName(tr("Event log"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(kMaxLogBlocks);
+    m_log->setFont(QFont(QStringLiteral("monospace")));
+    connect(m_model, &RunModel::logAppended, this, [this](const QStringList &lines) {
+        m_log->appendPlainText(lines.join(QLatin1Char('\n')));
+    });
+
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("detailTabs"));
+    m_tabs->addTab(m_resultsView, tr("&Results"));
+    m_tabs->addTab(statsScroll, tr("&Statistics"));
+    m_tabs->addTab(m_log, tr("&Log"));
+
+    m_mainSplitter = new QSplitter(Qt::Vertical);
+    m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_mainSplitter->addWidget(m_pipeline);
+    m_mainSplitter->addWidget(m_timeSplitter);
+    m_mainSplitter->addWidget(m_tabs);
+    m_mainSplitter->setStretchFactor(0, 2);
+    m_mainSplitter->setStretchFactor(1, 4);
+    m_mainSplitter->setStretchFactor(2, 2);
+    m_mainSplitter->setChildrenCollapsible(false);
+    m_mainSplitter->setSizes({210, 400, 170});
+    setCentralWidget(m_mainSplitter);
+
+    m_controls = new ControlPanel;
+    auto *controlsScroll = new QScrollArea;
+    controlsScroll->setWidget(m_controls);
+    controlsScroll->setWidgetResizable(true);
+    controlsScroll->setFrameShape(QFrame::NoFrame);
+    controlsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *dock = new QDockWidget(tr("Controls"), this);
+    dock->setObjectName(QStringLiteral("controlsDock"));
+    dock->setWidget(controlsScroll);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    connect(m_controls, &ControlPanel::startRequested, this, &MainWindow::startRun);
+    connect(m_controls, &ControlPanel::pauseToggled, this, &MainWindow::togglePause);
+    connect(m_controls, &ControlPanel::stopRequested, this, &MainWindow::stopRun);
+    connect(m_controls, &ControlPanel::cancelRequested, this, &MainWindow::cancelRun);
+    connect(m_controls, &ControlPanel::resetRequested, this, &MainWindow::resetRun);
+    connect(m_controls, &ControlPanel::workersChanged, m_pool, &WorkerPool::setWorkerCount);
+    connect(m_controls, &ControlPanel::speedChanged, m_pool, &WorkerPool::setSpeed);
+    connect(m_controls, &ControlPanel::intervalChanged, m_pool, &WorkerPool::setIntervalMs);
+    connect(m_controls, &ControlPanel::configEdited, this, [this] {
+        if (!m_pool->isRunning() && !m_model->started()) {
+            m_model->reset(m_controls->config());
+            m_dirty = true;
+        }
+    });
+
+    connect(m_timeline, &TimelineView::jobSelected, this, &MainWindow::selectJob);
+    connect(m_model, &RunModel::changed, this, [this] { m_dirty = true; });
+
+    m_status = new QLabel;
+    statusBar()->addWidget(m_status, 1);
+}
+
+void MainWindow::buildActions()
+{
+    auto *toolbar = addToolBar(tr("View"));
+    toolbar->setObjectName(QStringLiteral("viewToolbar"));
+    toolbar->setMovable(false);
+
+    auto add = [&](const QString &text, const QKeySequence &key, auto slot, const QString &tip) {
+        auto *action = new QAction(text, this);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WindowShortcut);
+        action->setToolTip(
+            QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+        return action;
+    };
+    add(
+        tr("Start / Pause"), QKeySequence(Qt::Key_Space),
+        [this] {
+            if (m_pool->isRunning())
+                togglePause();
+            else
+                startRun();
+        },
+        tr("Start the run, or pause and resume it"));
+    add(
+        tr("Cancel"), QKeySequence(Qt::Key_Escape), [this] { cancelRun(); }, tr("Cancel the run"));
+    add(
+        tr("Reset"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { resetRun(); },
+        tr("Clear the run"));
+
+    auto *zoomIn = add(
+        tr("Zoom in"), QKeySequence(Qt::Key_Plus),
+        [this] {
+            m_window->zoomAround((m_window->range().start + m_window->range().end) / 2, 1.5);
+        },
+        tr("Zoom the timeline in"));
+    auto *zoomInEquals = new QAction(this);
+    zoomInEquals->setShortcut(QKeySequence(Qt::Key_Equal));
+    connect(zoomInEquals, &QAction::triggered, zoomIn, &QAction::trigger);
+    addAction(zoomInEquals);
+    auto *zoomOut = add(
+        tr("Zoom out"), QKeySequence(Qt::Key_Minus),
+        [this] {
+            m_window->zoomAround((m_window->range().start + m_window->range().end) / 2, 1 / 1.5);
+        },
+        tr("Zoom the timeline out"));
+    auto *follow = add(
+        tr("Follow live"), QKeySequence(Qt::Key_F),
+        [this] {
+            m_window->setFollowLive(true);
+            m_window->follow(m_model->endT());
+        },
+        tr("Keep the newest moment in view"));
+    follow->setCheckable(true);
+    follow->setChecked(true);
+    connect(m_window, &TimeWindow::followLiveChanged, follow, &QAction::setChecked);
+    connect(follow, &QAction::triggered, this, [this, follow] { follow->setChecked(true); });
+    auto *fit = add(
+        tr("Whole run"), QKeySequence(Qt::Key_W),
+        [this] {
+            m_window->setFollowLive(false);
+            m_window->setRange(
+                {0, std::max<std::int64_t>(m_model->endT(), TimeWindow::kMinLength)});
+        },
+        tr("Show the whole run"));
+    toolbar->addAction(zoomIn);
+    toolbar->addAction(zoomOut);
+    toolbar->addAction(fit);
+    toolbar->addAction(follow);
+}
 
 void MainWindow::startRun()
 {
-    m_pool->start(m_config);
+    if (m_pool->isRunning())
+        return;
+    const PoolConfig config = m_controls->config();
+    m_model->reset(config);
+    m_window->reset();
+    m_log->clear();
+    QString error;
+    if (!m_pool->start(config, &error)) {
+        m_status->setText(tr("Cannot start: %1").arg(error));
+        return;
+    }
+    m_frameTimer.start();
+    updateRunState();
+    if (!m_options.screenshotPath.isEmpty())
+        QTimer::singleShot(m_options.runForMs, this, &MainWindow::takeScreenshot);
 }
 
-void MainWindow::drainEvents()
+void MainWindow::togglePause()
 {
-    for (const auto &event : m_pool->takeEvents()) {
-        const QString line = engine::referenceLine(event);
-        if (!line.isEmpty())
-            m_log->appendPlainText(line);
+    if (!m_pool->isRunning())
+        return;
+    if (m_pool->isPaused())
+        m_pool->resume();
+    else
+        m_pool->pause();
+    updateRunState();
+}
+
+void MainWindow::stopRun()
+{
+    m_pool->stop();
+    updateRunState();
+}
+
+void MainWindow::cancelRun()
+{
+    m_pool->cancel();
+    updateRunState();
+}
+
+void MainWindow::resetRun()
+{
+    m_pool->cancel();
+    m_pool->waitForFinished();
+    drain();
+    m_model->reset(m_controls->config());
+    m_window->reset();
+    m_log->clear();
+    updateRunState();
+    m_timeline->update();
+    m_chart->update();
+    m_pipeline->update();
+}
+
+void MainWindow::drain()
+{
+    const auto events = m_pool->takeEvents();
+    const auto failures = m_pool->takeFailureMessages();
+    if (!events.empty() || !failures.empty())
+        m_model->ingest(events, failures);
+}
+
+void MainWindow::frame()
+{
+    const double elapsed = static_cast<double>(m_sinceFrame.restart());
+    drain();
+    const bool running = m_pool->isRunning();
+    if (running)
+        m_model->setNow(m_pool->elapsedNs());
+    if (m_window->followLive() && (running || m_dirty))
+        m_window->follow(m_model->endT());
+    const bool animating = m_pipeline->advance(elapsed);
+    if (m_dirty || running) {
+        m_timeline->update();
+        m_chart->update();
     }
+    if (m_dirty || animating || running)
+        m_pipeline->update();
+    if (m_dirty && (m_sinceStats.elapsed() >= kStatsEveryMs || !running)) {
+        m_stats->refresh();
+        updateRunState();
+        m_sinceStats.restart();
+    }
+    m_dirty = false;
+    // Nothing repaints while nothing changes.
+    if (!running && !animating)
+        m_frameTimer.stop();
+}
+
+void MainWindow::onRunFinished()
+{
+    if (m_closing)
+        return;
+    drain();
+    m_dirty = true;
+    frame();
+    m_stats->refresh();
+    updateRunState();
+    if (!m_frameTimer.isActive())
+        m_frameTimer.start(); // let the last tokens land
+}
+
+void MainWindow::updateRunState()
+{
+    const bool running = m_pool->isRunning();
+    const bool paused = running && m_pool->isPaused();
+    m_controls->setRunState(running, paused);
+    QString state;
+    if (running)
+        state = paused ? tr("Paused") : tr("Running");
+    else if (m_model->finished())
+        state = tr("Finished");
+    else
+        state = tr("Ready");
+    m_status->setText(
+        tr("%1 · %2 workers · %3 of %4 results · queue %5 · %6")
+            .arg(state)
+            .arg(running ? m_pool->workerCount() : m_model->config().workers)
+            .arg(m_model->completionOrder().size())
+            .arg(m_model->submittedCount())
+            .arg(m_model->queued().size())
+            .arg(m_window->followLive() ? tr("following live") : tr("panned (F follows)")));
+}
+
+void MainWindow::selectJob(std::int64_t job)
+{
+    const int row = m_results->rowOfJob(job);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_sortedResults->mapFromSource(m_results->index(row, 0));
+    m_resultsView->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_resultsView->scrollTo(index);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_closing = true;
+    m_frameTimer.stop();
+    if (m_options.restoreSettings)
+        saveSettings();
+    // Cancel and join every thread of the run before the window goes.
+    m_pool->cancel();
+    m_pool->waitForFinished();
+    event->accept();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyTheme();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::applyTheme()
+{
+    const Theme theme = Theme::fromPalette(palette());
+    m_timeline->setTheme(theme);
+    m_chart->setTheme(theme);
+    m_pipeline->setTheme(theme);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
+    settings.setValue(QStringLiteral("window/timeSplitter"), m_timeSplitter->saveState());
+    settings.setValue(QStringLiteral("run/config"), toVariantMap(m_controls->config()));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_mainSplitter->restoreState(
+        settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
+    m_timeSplitter->restoreState(
+        settings.value(QStringLiteral("window/timeSplitter")).toByteArray());
+    if (!m_options.useGivenConfig && settings.contains(QStringLiteral("run/config")))
+        m_controls->setConfig(fromVariantMap(settings.value(QStringLiteral("run/config")).toMap()));
+}
+
+void MainWindow::takeScreenshot()
+{
+    drain();
+    m_model->setNow(m_pool->elapsedNs());
+    if (m_window->followLive())
+        m_window->follow(m_model->endT());
+    m_stats->refresh();
+    updateRunState();
+    const QPixmap picture = grab();
+    const bool saved = picture.save(m_options.screenshotPath, "PNG");
+    close();
+    QApplication::exit(saved ? 0 : 1);
 }
 
 } // namespace gui

@@ -2,33 +2,108 @@
 
 #include "poolconfig.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
+#include <QTimer>
 
 namespace engine {
 class WorkerPool;
 }
 
+class QLabel;
 class QPlainTextEdit;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTableView;
+class QTabWidget;
 
 namespace gui {
 
+class ControlPanel;
+class PipelineView;
+class QueueChart;
+class ResultsModel;
+class RunModel;
+class StatsPanel;
+class TimelineView;
+class TimeWindow;
+
+// The window: control panel docked at the side; pipeline and timeline (with the queue chart under
+// it) as the stars; results, statistics and the log in tabs below. The GUI thread drains the
+// engine's batches once per frame and never waits on it.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
+    struct Options
+    {
+        bool restoreSettings
+            = true; // window geometry, splitters and (without flags) the last config
+        bool useGivenConfig = false; // the command line gave a configuration: use it
+        QString screenshotPath; // grab the window runForMs after the start, save, quit
+        int runForMs = 2000;
+    };
+
+    explicit MainWindow(const engine::PoolConfig &config, Options options,
+                        QWidget *parent = nullptr);
     explicit MainWindow(const engine::PoolConfig &config, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // For tests and the benchmark: the pieces the window is made of.
+    engine::WorkerPool *pool() const { return m_pool; }
+    RunModel *runModel() const { return m_model; }
+    ControlPanel *controlPanel() const { return m_controls; }
+    TimelineView *timeline() const { return m_timeline; }
+    TimeWindow *timeWindow() const { return m_window; }
+    QTableView *resultsView() const { return m_resultsView; }
+
 public Q_SLOTS:
     void startRun();
+    void togglePause();
+    void stopRun();
+    void cancelRun();
+    void resetRun();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
-    void drainEvents();
+    void buildUi();
+    void buildActions();
+    void frame();
+    void drain();
+    void updateRunState();
+    void selectJob(std::int64_t job);
+    void onRunFinished();
+    void saveSettings() const;
+    void restoreSettings();
+    void applyTheme();
+    void takeScreenshot();
 
-    engine::PoolConfig m_config;
+    Options m_options;
     engine::WorkerPool *m_pool = nullptr;
+    RunModel *m_model = nullptr;
+    TimeWindow *m_window = nullptr;
+    ControlPanel *m_controls = nullptr;
+    PipelineView *m_pipeline = nullptr;
+    TimelineView *m_timeline = nullptr;
+    QueueChart *m_chart = nullptr;
+    ResultsModel *m_results = nullptr;
+    QSortFilterProxyModel *m_sortedResults = nullptr;
+    QTableView *m_resultsView = nullptr;
+    StatsPanel *m_stats = nullptr;
     QPlainTextEdit *m_log = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QSplitter *m_mainSplitter = nullptr;
+    QSplitter *m_timeSplitter = nullptr;
+    QLabel *m_status = nullptr;
+    QTimer m_frameTimer;
+    QElapsedTimer m_sinceFrame;
+    QElapsedTimer m_sinceStats;
+    bool m_dirty = false;
+    bool m_closing = false;
 };
 
 } // namespace gui

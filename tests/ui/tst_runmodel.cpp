@@ -1,0 +1,283 @@
+#include "resultsmodel.h"
+#include "runmodel.h"
+#include "testprinting.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace engine;
+using namespace gui;
+
+namespace {
+constexpr std::int64_t ms = 1'000'000;
+
+// A tiny script of engine events, written the way the engine records them.
+class Script
+{
+public:
+    Script &at(std::int64_t tMs)
+    {
+        m_t = tMs * ms;
+        return *this;
+    }
+    Script &event(EventKind kind, std::int64_t job = 0, int worker = 0, std::uint32_t extra = 0,
+                  std::int64_t value = 0, std::uint8_t aux = 0)
+    {
+        m_events.push_back({.t = m_t,
+                            .job = job,
+                            .value = value,
+                            .extra = extra,
+                            .worker = static_cast<std::uint16_t>(worker),
+                            .kind = kind,
+                            .aux = aux});
+        return *this;
+    }
+    Script &submit(std::int64_t job, int depthAfter)
+    {
+        return event(EventKind::JobSubmitted, job)
+            .event(EventKind::JobEnqueued, job, 0, depthAfter);
+    }
+    Script &start(std::int64_t job, int worker, int depthAfter, std::int64_t plannedMs = 100)
+    {
+        return event(EventKind::JobStarted, job, worker, depthAfter, plannedMs * ms);
+    }
+    Script &finish(std::int64_t job, int worker, JobStatus status = JobStatus::Completed)
+    {
+        return event(EventKind::JobFinished, job, worker, 0, 0, static_cast<std::uint8_t>(status))
+            .event(EventKind::ResultDelivered, job, worker);
+    }
+    Script &collect(std::int64_t job, int worker, JobStatus status = JobStatus::Completed,
+                    std::int64_t processingMs = 100)
+    {
+        return event(EventKind::ResultCollected, job, worker, 0, processingMs * ms,
+                     static_cast<std::uint8_t>(status));
+    }
+    Script &knob(Knob k, double value)
+    {
+        return event(EventKind::ConfigChanged, 0, 0, 0, PoolEvent::encodeKnobValue(value),
+                     static_cast<std::uint8_t>(k));
+    }
+    const std::vector<PoolEvent> &events() const { return m_events; }
+
+private:
+    std::int64_t m_t = 0;
+    std::vector<PoolEvent> m_events;
+};
+
+Script referenceStart()
+{
+    Script s;
+    s.at(0)
+        .event(EventKind::RunStarted)
+        .event(EventKind::WorkerStarted, 0, 1)
+        .event(EventKind::WorkerStarted, 0, 2);
+    return s;
+}
+} // namespace
+
+class TestRunModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void jobsBecomeSpansOnTheirWorkersLane()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s = referenceStart();
+        s.at(0).submit(1, 1).start(1, 1, 0);
+        s.at(10).submit(2, 1).start(2, 2, 0);
+        s.at(100).finish(1, 1).collect(1, 1);
+        s.at(110).finish(2, 2, JobStatus::Failed).collect(2, 2, JobStatus::Failed);
+        model.ingest(s.events());
+        QCOMPARE(model.lanes().size(), std::size_t(2));
+        const Lane *one = model.lane(1);
+        QVERIFY(one);
+        QCOMPARE(one->spans.size(), std::size_t(1));
+        QCOMPARE(one->spans[0].start, 0);
+        QCOMPARE(one->spans[0].end, 100 * ms);
+        QCOMPARE(model.lane(2)->spans[0].status, JobStatus::Failed);
+        QCOMPARE(model.completionOrder(), (std::vector<std::int64_t> {1, 2}));
+        const JobRecord *two = model.job(2);
+        QVERIFY(two);
+        QCOMPARE(two->wait(), 0);
+        QCOMPARE(two->processing(), 100 * ms);
+        QCOMPARE(model.stats().count(JobStatus::Failed), 1);
+    }
+
+    void theQueueHoldsWhatWasEnqueuedAndNotStarted()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s = referenceStart();
+        s.at(0)
+            .submit(1, 1)
+            .start(1, 1, 0)
+            .submit(2, 1)
+            .start(2, 2, 0)
+            .submit(3, 1)
+            .submit(4, 2)
+            .submit(5, 3);
+        model.ingest(s.events());
+        QCOMPARE(model.queued(), (std::deque<std::int64_t> {3, 4, 5}));
+        QCOMPARE(model.depth().back().depth, 3);
+        QCOMPARE(model.busyWorkers(), 2);
+        Script more;
+        more.at(50).finish(1, 1).collect(1, 1).start(3, 1, 2);
+        model.ingest(more.events());
+        QCOMPARE(model.queued(), (std::deque<std::int64_t> {4, 5}));
+        const auto workers = model.workers();
+        QCOMPARE(workers.size(), std::size_t(2));
+        QCOMPARE(workers[0].state, WorkerState::Busy);
+        QCOMPARE(workers[0].job, 3);
+    }
+
+    void blockedStatesAreDrawnFromTheirOwnEvents()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s = referenceStart();
+        s.at(0).submit(1, 1).start(1, 1, 0);
+        s.at(5).event(EventKind::JobSubmitted, 2).event(EventKind::ProducerBlocked, 2);
+        s.at(20).event(EventKind::JobFinished, 1, 1).event(EventKind::ResultBlocked, 1, 1);
+        model.ingest(s.events());
+        QCOMPARE(model.producerState(), ProducerState::Blocked);
+        QCOMPARE(model.producerSpans().back().kind, Span::ProducerBlocked);
+        QCOMPARE(model.workers()[0].state, WorkerState::Blocked);
+        QCOMPARE(model.lane(1)->spans.back().kind, Span::Blocked);
+        Script more;
+        more.at(30)
+            .event(EventKind::ResultDelivered, 1, 1)
+            .event(EventKind::JobEnqueued, 2, 0, 1)
+            .event(EventKind::ProducerUnblocked, 2);
+        model.ingest(more.events());
+        QCOMPARE(model.producerState(), ProducerState::Producing);
+        QCOMPARE(model.producerSpans().back().end, 30 * ms);
+        QCOMPARE(model.lane(1)->spans.back().end, 30 * ms);
+        QCOMPARE(model.workers()[0].state, WorkerState::Idle);
+    }
+
+    void resizesAddAndRetireLanesAndLeaveMarkers()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s = referenceStart();
+        s.at(10)
+            .knob(Knob::Workers, 4)
+            .event(EventKind::WorkerStarted, 0, 3)
+            .event(EventKind::WorkerStarted, 0, 4);
+        s.at(20)
+            .knob(Knob::Workers, 1)
+            .event(EventKind::WorkerRetired, 0, 2)
+            .event(EventKind::WorkerRetired, 0, 4);
+        s.at(30).event(EventKind::WorkerRetired, 0, 3);
+        model.ingest(s.events());
+        QCOMPARE(model.lanes().size(), std::size_t(4));
+        QCOMPARE(model.liveLaneCount(), 1);
+        QVERIFY(!model.lane(4)->live());
+        QCOMPARE(model.markers().size(), std::size_t(2));
+        QCOMPARE(model.markers()[0].label(), QStringLiteral("workers → 4"));
+        // Growing again reuses the lane of id 2.
+        Script grow;
+        grow.at(40).knob(Knob::Workers, 2).event(EventKind::WorkerStarted, 0, 2);
+        model.ingest(grow.events());
+        QCOMPARE(model.lanes().size(), std::size_t(4));
+        QCOMPARE(model.lane(2)->lifetimes.size(), std::size_t(2));
+        QVERIFY(model.lane(2)->live());
+    }
+
+    void cancelledJobsLeaveTheQueueAndCountOnce()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s = referenceStart();
+        s.at(0).submit(1, 1).start(1, 1, 0).submit(2, 1).submit(3, 2);
+        s.at(5).event(EventKind::CancelRequested);
+        s.at(6).event(EventKind::JobDiscarded, 2, 2, 1).event(EventKind::JobDiscarded, 3, 2, 0);
+        s.at(6).collect(2, 0, JobStatus::Cancelled, 0).collect(3, 0, JobStatus::Cancelled, 0);
+        s.at(7).finish(1, 1, JobStatus::Cancelled).collect(1, 1, JobStatus::Cancelled, 7);
+        model.ingest(s.events());
+        QVERIFY(model.queued().empty());
+        QCOMPARE(model.stats().count(JobStatus::Cancelled), 3);
+        QCOMPARE(model.markers().back().label(), QStringLiteral("cancel"));
+        QCOMPARE(model.job(2)->worker, 0);
+        QCOMPARE(model.lane(1)->spans[0].status, JobStatus::Cancelled);
+    }
+
+    void eventsLateFromAnotherThreadStillLandInOrder()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script worker = referenceStart();
+        worker.at(3).start(1, 1, 0).at(50).finish(1, 1).collect(1, 1);
+        Script producer;
+        producer.at(1).submit(1, 1);
+        model.ingest(worker.events());
+        model.ingest(producer.events()); // the producer's chunk arrives late
+        QVERIFY(model.queued().empty()); // it had already started: not queued again
+        QCOMPARE(model.job(1)->wait(), 2 * ms);
+        QVERIFY(std::is_sorted(model.depth().begin(), model.depth().end(),
+                               [](const DepthPoint &a, const DepthPoint &b) { return a.t < b.t; }));
+        QCOMPARE(model.stats().latency().count(), 1);
+    }
+
+    void theLogSpeaksTheReferenceWordingAndStaysBounded()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        QSignalSpy appended(&model, &RunModel::logAppended);
+        Script s = referenceStart();
+        s.at(0)
+            .submit(3, 1)
+            .start(3, 2, 0, 237)
+            .at(237)
+            .finish(3, 2)
+            .collect(3, 2, JobStatus::Completed, 237);
+        model.ingest(s.events());
+        QCOMPARE(appended.count(), 1);
+        const QStringList lines = appended.first().first().toStringList();
+        QVERIFY(lines.contains(QStringLiteral("Sending job 3 to pool")));
+        QVERIFY(lines.contains(QStringLiteral("Worker 2 processing job 3 (will take 237ms)")));
+        QVERIFY(lines.contains(QStringLiteral("Result: Job 3 completed by worker 2 in 237ms")));
+        Script flood;
+        for (int k = 10; k < 20000; ++k)
+            flood.at(k).submit(k, 1);
+        model.ingest(flood.events());
+        QVERIFY(model.logLines().size() <= std::size_t(RunModel::kMaxLogLines));
+        QVERIFY(model.logLinesDropped() > 0);
+    }
+
+    void theResultsModelPassesTheModelTester()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        ResultsModel results(&model);
+        QAbstractItemModelTester tester(&results,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Script s = referenceStart();
+        for (int k = 1; k <= 30; ++k)
+            s.at(k)
+                .submit(k, 1)
+                .start(k, 1 + k % 2, 0)
+                .at(k + 5)
+                .finish(k, 1 + k % 2)
+                .collect(k, 1 + k % 2);
+        model.ingest(s.events());
+        QCOMPARE(results.rowCount(), 30);
+        QCOMPARE(results.columnCount(), int(ResultsModel::ColumnCount));
+        QCOMPARE(results.index(0, ResultsModel::JobColumn).data().toString(), QStringLiteral("1"));
+        QCOMPARE(results.index(0, ResultsModel::ProcessingColumn).data().toString(),
+                 QStringLiteral("5ms"));
+        QCOMPARE(results.index(0, ResultsModel::ProcessingColumn)
+                     .data(ResultsModel::kSortRole)
+                     .toLongLong(),
+                 5 * ms);
+        QCOMPARE(results.rowOfJob(17), 16);
+        model.reset(PoolConfig {});
+        QCOMPARE(results.rowCount(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunModel)
+#include "tst_runmodel.moc"

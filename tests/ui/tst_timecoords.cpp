@@ -1,0 +1,130 @@
+#include "timecoords.h"
+#include "timewindow.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace gui;
+using coords::Range;
+
+class TestTimeCoords : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void timeMapsToXAndBack_data()
+    {
+        QTest::addColumn<qint64>("t");
+        QTest::addColumn<qint64>("start");
+        QTest::addColumn<qint64>("end");
+        QTest::addColumn<double>("width");
+        QTest::addColumn<double>("x");
+        QTest::newRow("start maps to 0")
+            << qint64(100) << qint64(100) << qint64(1100) << 500.0 << 0.0;
+        QTest::newRow("end maps to width")
+            << qint64(1100) << qint64(100) << qint64(1100) << 500.0 << 500.0;
+        QTest::newRow("middle") << qint64(600) << qint64(100) << qint64(1100) << 500.0 << 250.0;
+        QTest::newRow("before the window is negative")
+            << qint64(0) << qint64(100) << qint64(1100) << 500.0 << -50.0;
+        QTest::newRow("seconds at 1920 px")
+            << qint64(3'000'000'000) << qint64(0) << qint64(4'000'000'000) << 1920.0 << 1440.0;
+        QTest::newRow("empty range maps to 0")
+            << qint64(5) << qint64(7) << qint64(7) << 100.0 << 0.0;
+    }
+
+    void timeMapsToXAndBack()
+    {
+        QFETCH(qint64, t);
+        QFETCH(qint64, start);
+        QFETCH(qint64, end);
+        QFETCH(double, width);
+        QFETCH(double, x);
+        QCOMPARE(coords::xForTime(t, start, end, width), x);
+        if (end != start)
+            QCOMPARE(coords::timeForX(x, start, end, width), t);
+    }
+
+    void zoomKeepsTheAnchorInPlace_data()
+    {
+        QTest::addColumn<qint64>("anchor");
+        QTest::addColumn<double>("factor");
+        QTest::addColumn<qint64>("start");
+        QTest::addColumn<qint64>("end");
+        // Range [0, 1000]
+        QTest::newRow("zoomed into the second half")
+            << qint64(750) << 2.0 << qint64(375) << qint64(875);
+        QTest::newRow("zoomed in around the start") << qint64(0) << 4.0 << qint64(0) << qint64(250);
+        QTest::newRow("zoomed out around the end")
+            << qint64(1000) << 0.5 << qint64(-1000) << qint64(1000);
+        QTest::newRow("zoom stops at the minimum length")
+            << qint64(500) << 1000.0 << qint64(495) << qint64(505);
+    }
+
+    void zoomKeepsTheAnchorInPlace()
+    {
+        QFETCH(qint64, anchor);
+        QFETCH(double, factor);
+        QFETCH(qint64, start);
+        QFETCH(qint64, end);
+        const Range zoomed = coords::zoomAround({0, 1000}, anchor, factor, 10);
+        QCOMPARE(zoomed.start, start);
+        QCOMPARE(zoomed.end, end);
+        // The anchor stays at the same fraction of the width.
+        const double before = coords::xForTime(anchor, 0, 1000, 100);
+        const double after = coords::xForTime(anchor, zoomed.start, zoomed.end, 100);
+        QVERIFY(std::abs(before - after) < 1.0);
+    }
+
+    void tickStepsAreOneTwoFiveAndReadable_data()
+    {
+        QTest::addColumn<qint64>("length");
+        QTest::addColumn<double>("width");
+        QTest::addColumn<qint64>("step");
+        QTest::newRow("4 s at 1000 px, 90 px apart")
+            << qint64(4'000'000'000) << 1000.0 << qint64(500'000'000);
+        QTest::newRow("1 ms at 1920 px") << qint64(1'000'000) << 1920.0 << qint64(50'000);
+        QTest::newRow("10 min at 800 px")
+            << qint64(600'000'000'000) << 800.0 << qint64(100'000'000'000);
+    }
+
+    void tickStepsAreOneTwoFiveAndReadable()
+    {
+        QFETCH(qint64, length);
+        QFETCH(double, width);
+        QFETCH(qint64, step);
+        QCOMPARE(coords::tickStep(length, width, 90), step);
+        const auto ticks = coords::ticks(0, length, step);
+        QVERIFY(ticks.size() >= 2);
+        QVERIFY(width / static_cast<double>(ticks.size()) >= 60);
+    }
+
+    void followingLiveSlidesTheWindowWithNow()
+    {
+        TimeWindow window;
+        QSignalSpy changed(&window, &TimeWindow::rangeChanged);
+        window.follow(1'000'000'000); // shorter than the window: stays at the start
+        QCOMPARE(window.range().start, 0);
+        window.follow(10'000'000'000);
+        QCOMPARE(window.range().end, 10'000'000'000);
+        QCOMPARE(window.range().length(), TimeWindow::kDefaultLength);
+        QCOMPARE(changed.count(), 1);
+    }
+
+    void panningLeavesFollowLive()
+    {
+        TimeWindow window;
+        QSignalSpy follow(&window, &TimeWindow::followLiveChanged);
+        window.panBy(-500);
+        QVERIFY(!window.followLive());
+        QCOMPARE(follow.count(), 1);
+        const Range before = window.range();
+        window.follow(99'000'000'000); // ignored while not following
+        QCOMPARE(window.range(), before);
+        window.setFollowLive(true);
+        window.follow(99'000'000'000);
+        QCOMPARE(window.range().end, 99'000'000'000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTimeCoords)
+#include "tst_timecoords.moc"

@@ -1,0 +1,172 @@
+#include "queuechart.h"
+
+#include "timelineview.h"
+
+#include <QPainter>
+#include <QPainterPath>
+#include <algorithm>
+#include <cmath>
+
+namespace gui {
+
+QueueChart::QueueChart(const RunModel *model, TimeWindow *window, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_window(window)
+    , m_theme(Theme::fromPalette(palette()))
+{
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setAccessibleName(tr("Queue depth chart"));
+    setAccessibleDescription(tr("Queue depth, capacity, busy workers and results over time"));
+    connect(window, &TimeWindow::rangeChanged, this, qOverload<>(&QWidget::update));
+}
+
+void QueueChart::setTheme(const Theme &theme)
+{
+    m_theme = theme;
+    update();
+}
+
+void QueueChart::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), m_theme.background);
+    const int gutter = TimelineView::kGutter;
+    const int axis = TimelineView::kAxisHeight;
+    const QFontMetrics metrics = fontMetrics();
+    const QRect plot(gutter, metrics.height() + 4, width() - gutter,
+                     height() - axis - metrics.height() - 6);
+    const coords::Range r = m_window->range();
+    const auto &points = m_model->depth();
+    const std::int64_t now = m_model->endT();
+
+    // Scale: the larger of the capacity (when it is small enough to matter) and the depth seen.
+    auto first = std::upper_bound(points.begin(), points.end(), r.start,
+                                  [](std::int64_t t, const DepthPoint &pt) { return t < pt.t; });
+    if (first != points.begin())
+        --first;
+    auto last = std::upper_bound(first, points.end(), r.end,
+                                 [](std::int64_t t, const DepthPoint &pt) { return t < pt.t; });
+    int maxValue = 1;
+    for (auto it = first; it != last; ++it)
+        maxValue = std::max({maxValue, it->depth, it->inFlight});
+    const int capacity = m_model->queueCapacity();
+    const bool showCapacity = capacity > 0 && capacity <= std::max(maxValue * 4, 8);
+    if (showCapacity)
+        maxValue = std::max(maxValue, capacity);
+    maxValue = std::max(maxValue, m_model->config().workers);
+    const double yScale = plot.height() / (maxValue * 1.1);
+    auto yOf = [&](double v) {
+        return plot.bottom() - v * yScale;
+    };
+    auto xOf = [&](std::int64_t t) {
+        return plot.left() + coords::xForTime(t, r.start, r.end, plot.width());
+    };
+
+    // Grid and left labels.
+    p.setPen(m_theme.grid);
+    for (double frac : {0.0, 0.5, 1.0}) {
+        const int y = static_cast<int>(yOf(maxValue * frac));
+        p.drawLine(plot.left(), y, plot.right(), y);
+    }
+    p.setPen(m_theme.mutedText);
+    p.drawText(QRect(4, static_cast<int>(yOf(maxValue)) - metrics.height() / 2, gutter - 10,
+                     metrics.height()),
+               Qt::AlignRight | Qt::AlignVCenter, QString::number(maxValue));
+    p.drawText(QRect(4, plot.bottom() - metrics.height() / 2, gutter - 10, metrics.height()),
+               Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("0"));
+
+    p.setClipRect(plot.adjusted(0, -2, 1, 1));
+    if (showCapacity) {
+        p.setPen(QPen(m_theme.capacity, 1, Qt::DashLine));
+        p.drawLine(QPointF(plot.left(), yOf(capacity)), QPointF(plot.right(), yOf(capacity)));
+    }
+
+    // Step lines with at most a couple of vertices per pixel column: per column, the value on
+    // entry, the extremes within, and the value on exit.
+    auto stepLine = [&](auto value, const QColor &color) {
+        if (first == last)
+            return;
+        QPainterPath path;
+        double prevY = yOf(value(*first));
+        path.moveTo(xOf(std::max(first->t, r.start)), prevY);
+        int column = INT32_MIN;
+        double lo = 0, hi = 0;
+        for (auto it = first; it != last; ++it) {
+            const double x = xOf(std::max(it->t, r.start));
+            const double y = yOf(value(*it));
+            const int c = static_cast<int>(x);
+            if (c == column) {
+                lo = std::min(lo, y);
+                hi = std::max(hi, y);
+                prevY = y;
+                continue;
+            }
+            if (column != INT32_MIN && hi > lo) {
+                path.lineTo(column, lo);
+                path.lineTo(column, hi);
+            }
+            path.lineTo(x, prevY);
+            path.lineTo(x, y);
+            column = c;
+            lo = hi = prevY = y;
+        }
+        path.lineTo(xOf(std::min(now, r.end)), prevY);
+        p.setPen(QPen(color, 0)); // cosmetic
+        p.setBrush(Qt::NoBrush);
+        p.drawPath(path);
+    };
+    stepLine([](const DepthPoint &pt) { return pt.inFlight; }, m_theme.inFlight);
+    stepLine([](const DepthPoint &pt) { return pt.depth; }, m_theme.depth);
+
+    // Cumulative results, scaled to the plot's height against the jobs submitted.
+    const double total = std::max<double>(1, static_cast<double>(m_model->submittedCount()));
+    {
+        QPainterPath path;
+        bool started = false;
+        int column = INT32_MIN;
+        for (auto it = first; it != last; ++it) {
+            const double x = xOf(std::max(it->t, r.start));
+            if (static_cast<int>(x) == column)
+                continue;
+            column = static_cast<int>(x);
+            const double y
+                = plot.bottom() - plot.height() * 0.95 * static_cast<double>(it->completed) / total;
+            if (!started)
+                path.moveTo(x, y);
+            else
+                path.lineTo(x, y);
+            started = true;
+        }
+        p.setPen(QPen(m_theme.throughput, 0, Qt::DotLine));
+        p.drawPath(path);
+    }
+    p.setClipping(false);
+
+    // Legend.
+    int x = gutter;
+    auto legend
+        = [&](const QColor &color, const QString &text, Qt::PenStyle style = Qt::SolidLine) {
+              p.setPen(QPen(color, 2, style));
+              p.drawLine(x, metrics.height() / 2 + 2, x + 14, metrics.height() / 2 + 2);
+              p.setPen(m_theme.text);
+              p.drawText(QRect(x + 18, 1, metrics.horizontalAdvance(text) + 4, metrics.height()),
+                         Qt::AlignVCenter, text);
+              x += 18 + metrics.horizontalAdvance(text) + 16;
+          };
+    const int depthNow = points.empty() ? 0 : points.back().depth;
+    legend(m_theme.depth, tr("queue depth %1").arg(depthNow));
+    if (capacity == 0)
+        legend(m_theme.capacity, tr("unbuffered hand-off"), Qt::DashLine);
+    else
+        legend(m_theme.capacity, tr("capacity %1").arg(capacity), Qt::DashLine);
+    legend(m_theme.inFlight, tr("busy workers %1").arg(m_model->busyWorkers()));
+    legend(
+        m_theme.throughput,
+        tr("results %1 / %2").arg(m_model->completionOrder().size()).arg(m_model->submittedCount()),
+        Qt::DotLine);
+
+    drawTimeAxis(p, QRect(gutter, height() - axis, width() - gutter, axis), r, m_theme);
+}
+
+} // namespace gui

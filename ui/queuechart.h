@@ -1,0 +1,32 @@
+#pragma once
+
+#include "runmodel.h"
+#include "theme.h"
+#include "timewindow.h"
+
+#include <QWidget>
+
+namespace gui {
+
+// Queue depth over time as a step line with the capacity drawn as a line, busy workers (jobs in
+// flight), and cumulative results on their own scale; shares the timeline's time window.
+class QueueChart : public QWidget
+{
+    Q_OBJECT
+
+public:
+    QueueChart(const RunModel *model, TimeWindow *window, QWidget *parent = nullptr);
+    void setTheme(const Theme &theme);
+    QSize sizeHint() const override { return {900, 150}; }
+    QSize minimumSizeHint() const override { return {400, 90}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    const RunModel *m_model;
+    TimeWindow *m_window;
+    Theme m_theme;
+};
+
+} // namespace gui

@@ -1,0 +1,137 @@
+#include "resultsmodel.h"
+
+#include "durationformat.h"
+
+#include <QColor>
+
+namespace gui {
+
+using namespace engine;
+
+ResultsModel::ResultsModel(const RunModel *model, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_model(model)
+{
+    connect(model, &RunModel::resultsAppended, this, &ResultsModel::append);
+    connect(model, &RunModel::modelReset, this, &ResultsModel::resetRows);
+}
+
+int ResultsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int ResultsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+void ResultsModel::append(int first, int last)
+{
+    if (first != m_rows || last < first) {
+        resetRows();
+        return;
+    }
+    beginInsertRows({}, first, last);
+    m_rows = last + 1;
+    endInsertRows();
+}
+
+void ResultsModel::resetRows()
+{
+    beginResetModel();
+    m_rows = static_cast<int>(m_model->completionOrder().size());
+    endResetModel();
+}
+
+int ResultsModel::rowOfJob(std::int64_t job) const
+{
+    const auto &order = m_model->completionOrder();
+    for (int row = m_rows - 1; row >= 0; --row) {
+        if (order[static_cast<std::size_t>(row)] == job)
+            return row;
+    }
+    return -1;
+}
+
+QVariant ResultsModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows || index.column() >= ColumnCount)
+        return {};
+    const std::int64_t id = m_model->completionOrder()[static_cast<std::size_t>(index.row())];
+    const JobRecord *r = m_model->job(id);
+    if (!r)
+        return {};
+    if (role == kJobRole)
+        return QVariant::fromValue<qint64>(id);
+    auto ns = [&]() -> std::int64_t {
+        switch (index.column()) {
+        case QueuedColumn:
+            return r->enqueued >= 0 ? r->enqueued : r->submitted;
+        case WaitColumn:
+            return r->wait();
+        case ProcessingColumn:
+            return r->processing();
+        case LatencyColumn:
+            return r->latency();
+        default:
+            return -1;
+        }
+    };
+    if (role == kSortRole) {
+        switch (index.column()) {
+        case JobColumn:
+            return QVariant::fromValue<qint64>(r->job);
+        case WorkerColumn:
+            return r->worker;
+        case StatusColumn:
+            return static_cast<int>(r->status);
+        default:
+            return QVariant::fromValue<qint64>(ns());
+        }
+    }
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case JobColumn:
+            return QString::number(r->job);
+        case WorkerColumn:
+            return r->worker > 0 ? QString::number(r->worker) : QStringLiteral("—");
+        case StatusColumn:
+            return QLatin1String(nameOf(r->status));
+        default: {
+            const std::int64_t value = ns();
+            return value >= 0 ? displayDuration(value) : QStringLiteral("—");
+        }
+        }
+    }
+    if (role == Qt::TextAlignmentRole)
+        return index.column() == StatusColumn ? int(Qt::AlignLeft | Qt::AlignVCenter)
+                                              : int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant ResultsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case JobColumn:
+        return tr("Job");
+    case WorkerColumn:
+        return tr("Worker");
+    case StatusColumn:
+        return tr("Status");
+    case QueuedColumn:
+        return tr("Queued at");
+    case WaitColumn:
+        return tr("Wait");
+    case ProcessingColumn:
+        return tr("Processing");
+    case LatencyColumn:
+        return tr("Latency");
+    default:
+        return {};
+    }
+}
+
+} // namespace gui

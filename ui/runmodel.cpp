@@ -1,0 +1,341 @@
+#include "runmodel.h"
+
+#include "durationformat.h"
+#include "referencelog.h"
+
+#include <algorithm>
+
+namespace gui {
+
+using namespace engine;
+
+namespace {
+// A log pane cannot be read faster than this; the rest of a batch is counted, not formatted.
+constexpr int kMaxLinesPerBatch = 200;
+} // namespace
+
+QString Marker::label() const
+{
+    switch (kind) {
+    case EventKind::StopRequested:
+        return QStringLiteral("stop");
+    case EventKind::CancelRequested:
+        return QStringLiteral("cancel");
+    case EventKind::ConfigChanged:
+        switch (knob) {
+        case Knob::Workers:
+            return QStringLiteral("workers → %1").arg(value);
+        case Knob::Speed:
+            return QStringLiteral("speed %1×").arg(value);
+        case Knob::IntervalMs:
+            return QStringLiteral("interval %1 ms").arg(value);
+        case Knob::Paused:
+            return value != 0.0 ? QStringLiteral("paused") : QStringLiteral("resumed");
+        }
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
+RunModel::RunModel(QObject *parent)
+    : QObject(parent)
+{ }
+
+void RunModel::reset(const PoolConfig &config)
+{
+    m_config = config;
+    m_stats = RunStats {};
+    m_started = m_finished = false;
+    m_finishedT = m_latestT = m_now = 0;
+    m_lanes.clear();
+    m_producerSpans.clear();
+    m_sends.clear();
+    m_depth.clear();
+    m_markers.clear();
+    m_jobs.clear();
+    m_failures.clear();
+    m_completionOrder.clear();
+    m_queued.clear();
+    m_submitted = m_collected = 0;
+    m_depthNow = m_busy = 0;
+    m_producerState = ProducerState::Idle;
+    m_producerJob = 0;
+    m_log.clear();
+    m_logDropped = 0;
+    Q_EMIT modelReset();
+    Q_EMIT changed();
+}
+
+const Lane *RunModel::lane(int worker) const
+{
+    for (const Lane &l : m_lanes) {
+        if (l.worker == worker)
+            return &l;
+    }
+    return nullptr;
+}
+
+int RunModel::liveLaneCount() const
+{
+    return static_cast<int>(
+        std::count_if(m_lanes.begin(), m_lanes.end(), [](const Lane &l) { return l.live(); }));
+}
+
+Lane &RunModel::laneFor(int worker)
+{
+    auto it = std::lower_bound(m_lanes.begin(), m_lanes.end(), worker,
+                               [](const Lane &l, int id) { return l.worker < id; });
+    if (it == m_lanes.end() || it->worker != worker) {
+        Lane lane;
+        lane.worker = worker;
+        it = m_lanes.insert(it, std::move(lane));
+    }
+    return *it;
+}
+
+JobRecord &RunModel::record(std::int64_t job)
+{
+    JobRecord &r = m_jobs[job];
+    r.job = job;
+    return r;
+}
+
+const JobRecord *RunModel::job(std::int64_t id) const
+{
+    auto it = m_jobs.constFind(id);
+    return it == m_jobs.cend() ? nullptr : &it.value();
+}
+
+void RunModel::closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, JobStatus status)
+{
+    for (auto it = lane.spans.rbegin(); it != lane.spans.rend(); ++it) {
+        if (it->end < 0 && it->kind == kind) {
+            it->end = std::max(t, it->start);
+            it->status = status;
+            return;
+        }
+        if (it->end >= 0)
+            break; // only the newest spans can be open
+    }
+}
+
+void RunModel::addDepthPoint(std::int64_t t, int depth)
+{
+    m_depthNow = depth;
+    const DepthPoint point {t, depth, m_busy, m_collected};
+    if (m_depth.empty() || m_depth.back().t <= t) {
+        m_depth.push_back(point);
+        return;
+    }
+    // A few milliseconds late from another thread: insert in time order.
+    auto at = std::upper_bound(m_depth.begin(), m_depth.end(), t,
+                               [](std::int64_t value, const DepthPoint &p) { return value < p.t; });
+    m_depth.insert(at, point);
+}
+
+std::vector<WorkerNow> RunModel::workers() const
+{
+    std::vector<WorkerNow> now;
+    for (const Lane &l : m_lanes) {
+        if (!l.live())
+            continue;
+        WorkerNow w;
+        w.id = l.worker;
+        w.since = l.lifetimes.back().first;
+        if (!l.spans.empty() && l.spans.back().end < 0) {
+            const Span &s = l.spans.back();
+            w.state = s.kind == Span::Blocked ? WorkerState::Blocked : WorkerState::Busy;
+            w.job = s.job;
+            w.since = s.start;
+            if (const JobRecord *r = job(s.job))
+                w.plannedNs = r->plannedNs;
+        } else if (!l.spans.empty()) {
+            w.since = std::max(w.since, l.spans.back().end);
+        }
+        now.push_back(w);
+    }
+    return now;
+}
+
+std::vector<std::int64_t> RunModel::recentResults(int count) const
+{
+    const auto n = std::min<std::size_t>(static_cast<std::size_t>(count), m_completionOrder.size());
+    return {m_completionOrder.end() - static_cast<std::ptrdiff_t>(n), m_completionOrder.end()};
+}
+
+void RunModel::ingest(std::span<const PoolEvent> events, std::span<const FailureMessage> failures)
+{
+    for (const FailureMessage &f : failures)
+        m_failures.insert(f.job, QString::fromStdString(f.message));
+    if (events.empty())
+        return;
+    std::vector<PoolEvent> sorted(events.begin(), events.end());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
+    m_stats.ingest(sorted);
+
+    const int firstRow = static_cast<int>(m_completionOrder.size());
+    QStringList newLines;
+    // Only the newest lines of a flood are formatted; the rest are counted.
+    std::size_t lineFrom = 0;
+    if (sorted.size() > static_cast<std::size_t>(kMaxLinesPerBatch) * 4)
+        lineFrom = sorted.size() - static_cast<std::size_t>(kMaxLinesPerBatch);
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        const PoolEvent &e = sorted[i];
+        m_latestT = std::max(m_latestT, e.t);
+        QStringList ignored;
+        apply(e, i >= lineFrom ? newLines : ignored);
+    }
+    if (lineFrom > 0) {
+        const QString skipped
+            = QStringLiteral("… %1 earlier events of this moment not shown").arg(lineFrom);
+        newLines.prepend(skipped);
+        m_logDropped += static_cast<std::int64_t>(lineFrom);
+    }
+    for (const QString &line : std::as_const(newLines)) {
+        m_log.push_back(line);
+        if (m_log.size() > static_cast<std::size_t>(kMaxLogLines))
+            m_log.pop_front();
+    }
+    const int lastRow = static_cast<int>(m_completionOrder.size()) - 1;
+    if (lastRow >= firstRow)
+        Q_EMIT resultsAppended(firstRow, lastRow);
+    if (!newLines.isEmpty())
+        Q_EMIT logAppended(newLines);
+    Q_EMIT changed();
+}
+
+void RunModel::apply(const PoolEvent &e, QStringList &newLines)
+{
+    auto log = [&](const QString &failure = {}) {
+        const QString line = referenceLine(e, failure);
+        if (!line.isEmpty())
+            newLines << line;
+    };
+    switch (e.kind) {
+    case EventKind::RunStarted:
+        m_started = true;
+        break;
+    case EventKind::RunFinished:
+        m_finished = true;
+        m_finishedT = e.t;
+        m_producerState = ProducerState::Done;
+        break;
+    case EventKind::WorkerStarted:
+        laneFor(e.worker).lifetimes.emplace_back(e.t, -1);
+        log();
+        break;
+    case EventKind::WorkerRetired: {
+        Lane &l = laneFor(e.worker);
+        if (!l.lifetimes.empty() && l.lifetimes.back().second < 0)
+            l.lifetimes.back().second = e.t;
+        log();
+        break;
+    }
+    case EventKind::JobSubmitted:
+        ++m_submitted;
+        m_sends.push_back(e.t);
+        record(e.job).submitted = e.t;
+        m_producerJob = e.job;
+        if (m_producerState != ProducerState::Paused)
+            m_producerState = ProducerState::Producing;
+        log();
+        break;
+    case EventKind::JobEnqueued: {
+        JobRecord &r = record(e.job);
+        r.enqueued = e.t;
+        if (r.started < 0 && !r.done)
+            m_queued.push_back(e.job);
+        addDepthPoint(e.t, static_cast<int>(e.extra));
+        break;
+    }
+    case EventKind::ProducerBlocked:
+        m_producerState = ProducerState::Blocked;
+        m_producerSpans.push_back({e.t, -1, e.job, Span::ProducerBlocked});
+        break;
+    case EventKind::ProducerUnblocked:
+        m_producerState = ProducerState::Producing;
+        for (auto it = m_producerSpans.rbegin(); it != m_producerSpans.rend(); ++it) {
+            if (it->kind == Span::ProducerBlocked && it->end < 0) {
+                it->end = e.t;
+                break;
+            }
+        }
+        break;
+    case EventKind::ProducerPaused:
+        m_producerState = ProducerState::Paused;
+        m_producerSpans.push_back({e.t, -1, 0, Span::Paused});
+        break;
+    case EventKind::ProducerResumed:
+        m_producerState = ProducerState::Producing;
+        for (auto it = m_producerSpans.rbegin(); it != m_producerSpans.rend(); ++it) {
+            if (it->kind == Span::Paused && it->end < 0) {
+                it->end = e.t;
+                break;
+            }
+        }
+        break;
+    case EventKind::ProducerDone:
+        m_producerState = ProducerState::Done;
+        m_producerJob = 0;
+        break;
+    case EventKind::JobStarted:
+    case EventKind::JobDiscarded: {
+        JobRecord &r = record(e.job);
+        if (auto it = std::find(m_queued.begin(), m_queued.end(), e.job); it != m_queued.end())
+            m_queued.erase(it);
+        if (e.kind == EventKind::JobStarted) {
+            r.started = e.t;
+            r.worker = e.worker;
+            r.plannedNs = e.value;
+            laneFor(e.worker).spans.push_back({e.t, -1, e.job, Span::Busy});
+            ++m_busy;
+            log();
+        }
+        addDepthPoint(e.t, static_cast<int>(e.extra));
+        break;
+    }
+    case EventKind::JobFinished: {
+        record(e.job).finished = e.t;
+        closeSpan(laneFor(e.worker), Span::Busy, e.t, e.status());
+        m_busy = std::max(0, m_busy - 1);
+        break;
+    }
+    case EventKind::ResultBlocked:
+        if (e.worker > 0)
+            laneFor(e.worker).spans.push_back({e.t, -1, e.job, Span::Blocked});
+        break;
+    case EventKind::ResultDelivered:
+        if (e.worker > 0)
+            closeSpan(laneFor(e.worker), Span::Blocked, e.t, JobStatus::Completed);
+        break;
+    case EventKind::ResultCollected: {
+        JobRecord &r = record(e.job);
+        r.collected = e.t;
+        r.status = e.status();
+        r.done = true;
+        if (e.worker > 0)
+            r.worker = e.worker;
+        if (r.started < 0 && e.status() == JobStatus::Cancelled) {
+            // Cancelled before a worker took it (taken off the queue, or never in it).
+            if (auto it = std::find(m_queued.begin(), m_queued.end(), e.job); it != m_queued.end())
+                m_queued.erase(it);
+        }
+        m_completionOrder.push_back(e.job);
+        ++m_collected;
+        log(m_failures.take(e.job));
+        break;
+    }
+    case EventKind::ConfigChanged:
+    case EventKind::StopRequested:
+    case EventKind::CancelRequested:
+        m_markers.push_back(
+            {e.t, e.kind, e.knob(), e.kind == EventKind::ConfigChanged ? e.knobValue() : 0.0});
+        log();
+        break;
+    }
+}
+
+} // namespace gui

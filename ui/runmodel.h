@@ -1,0 +1,182 @@
+#pragma once
+
+#include "poolconfig.h"
+#include "poolevent.h"
+#include "runstats.h"
+#include "workerpool.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <vector>
+
+namespace gui {
+
+// One stretch of a lane: a job being processed, or a worker blocked on the full results queue.
+struct Span
+{
+    enum Kind : std::uint8_t { Busy, Blocked, ProducerBlocked, Paused };
+    std::int64_t start = 0;
+    std::int64_t end = -1; // -1 while still open
+    std::int64_t job = 0;
+    Kind kind = Busy;
+    engine::JobStatus status = engine::JobStatus::Completed; // Busy spans, once closed
+};
+
+// One worker id's row on the timeline. A lane can live several times (ids are reused after a
+// shrink and a grow); lifetimes lists each [start, end) it was live.
+struct Lane
+{
+    int worker = 0;
+    std::vector<Span> spans;
+    std::vector<std::pair<std::int64_t, std::int64_t>> lifetimes; // end -1 while live
+    bool live() const { return !lifetimes.empty() && lifetimes.back().second < 0; }
+};
+
+struct JobRecord
+{
+    std::int64_t job = 0;
+    int worker = 0; // 0: never started
+    engine::JobStatus status = engine::JobStatus::Completed;
+    bool done = false; // result collected
+    std::int64_t submitted = -1;
+    std::int64_t enqueued = -1;
+    std::int64_t started = -1;
+    std::int64_t finished = -1;
+    std::int64_t collected = -1;
+    std::int64_t plannedNs = 0;
+    std::int64_t wait() const { return started >= 0 && submitted >= 0 ? started - submitted : -1; }
+    std::int64_t processing() const
+    {
+        return finished >= 0 && started >= 0 ? finished - started : -1;
+    }
+    std::int64_t latency() const
+    {
+        return collected >= 0 && submitted >= 0 ? collected - submitted : -1;
+    }
+};
+
+// A sample of the queue and the pool, taken at every change of the queue depth.
+struct DepthPoint
+{
+    std::int64_t t = 0;
+    int depth = 0;
+    int inFlight = 0; // busy workers
+    std::int64_t completed = 0; // results collected so far
+};
+
+struct Marker
+{
+    std::int64_t t = 0;
+    engine::EventKind kind = engine::EventKind::ConfigChanged;
+    engine::Knob knob = engine::Knob::Workers;
+    double value = 0;
+    QString label() const;
+};
+
+struct WorkerNow
+{
+    int id = 0;
+    engine::WorkerState state = engine::WorkerState::Idle;
+    std::int64_t job = 0;
+    std::int64_t since = 0;
+    std::int64_t plannedNs = 0;
+};
+
+// Everything the views show, built on the GUI thread from the engine's event batches. Views only
+// read it. A replay and a live run look the same to it.
+class RunModel : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kMaxLogLines = 2000;
+    static constexpr int kRecentResults = 12;
+
+    explicit RunModel(QObject *parent = nullptr);
+
+    void reset(const engine::PoolConfig &config);
+    // Absorbs a batch (any order across threads; each thread's own in order). Emits changed()
+    // once when anything changed.
+    void ingest(std::span<const engine::PoolEvent> events,
+                std::span<const engine::FailureMessage> failures = {});
+
+    const engine::PoolConfig &config() const { return m_config; }
+    int queueCapacity() const { return m_config.effectiveQueueCapacity(); }
+    bool started() const { return m_started; }
+    bool finished() const { return m_finished; }
+    std::int64_t latestT() const { return m_latestT; }
+    // The run's "now": its end once finished, else the newest of the last event and setNow().
+    std::int64_t endT() const { return m_finished ? m_finishedT : std::max(m_latestT, m_now); }
+    // Lets open bars and the now edge move smoothly between batches (the engine's clock).
+    void setNow(std::int64_t now) { m_now = now; }
+
+    const std::vector<Lane> &lanes() const { return m_lanes; } // by worker id, id 1 first
+    const Lane *lane(int worker) const;
+    int liveLaneCount() const;
+    const std::vector<Span> &producerSpans() const { return m_producerSpans; }
+    const std::vector<std::int64_t> &sends() const { return m_sends; } // submission times
+    const std::vector<DepthPoint> &depth() const { return m_depth; }
+    const std::vector<Marker> &markers() const { return m_markers; }
+
+    // Results in completion order.
+    const std::vector<std::int64_t> &completionOrder() const { return m_completionOrder; }
+    const JobRecord *job(std::int64_t id) const;
+    std::int64_t submittedCount() const { return m_submitted; }
+
+    // Now: what is queued (FIFO, oldest first), what each live worker does, the last results.
+    const std::deque<std::int64_t> &queued() const { return m_queued; }
+    std::vector<WorkerNow> workers() const;
+    std::vector<std::int64_t> recentResults(int count = kRecentResults) const;
+    engine::ProducerState producerState() const { return m_producerState; }
+    std::int64_t producerJob() const { return m_producerJob; } // the job being sent or blocked on
+    int busyWorkers() const { return m_busy; }
+
+    const engine::RunStats &stats() const { return m_stats; }
+    const std::deque<QString> &logLines() const { return m_log; }
+    std::int64_t logLinesDropped() const { return m_logDropped; }
+
+Q_SIGNALS:
+    void modelReset();
+    void changed();
+    void resultsAppended(int first, int last); // rows in completion order
+    void logAppended(const QStringList &lines);
+
+private:
+    Lane &laneFor(int worker);
+    JobRecord &record(std::int64_t job);
+    void closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, engine::JobStatus status);
+    void addDepthPoint(std::int64_t t, int depth);
+    void apply(const engine::PoolEvent &e, QStringList &newLines);
+
+    engine::PoolConfig m_config;
+    engine::RunStats m_stats;
+    bool m_started = false;
+    bool m_finished = false;
+    std::int64_t m_finishedT = 0;
+    std::int64_t m_latestT = 0;
+    std::int64_t m_now = 0;
+
+    std::vector<Lane> m_lanes;
+    std::vector<Span> m_producerSpans;
+    std::vector<std::int64_t> m_sends;
+    std::vector<DepthPoint> m_depth;
+    std::vector<Marker> m_markers;
+    QHash<std::int64_t, JobRecord> m_jobs;
+    QHash<std::int64_t, QString> m_failures;
+    std::vector<std::int64_t> m_completionOrder;
+    std::deque<std::int64_t> m_queued;
+    std::int64_t m_submitted = 0;
+    std::int64_t m_collected = 0;
+    int m_depthNow = 0;
+    int m_busy = 0;
+    engine::ProducerState m_producerState = engine::ProducerState::Idle;
+    std::int64_t m_producerJob = 0;
+    std::deque<QString> m_log;
+    std::int64_t m_logDropped = 0;
+};
+
+} // namespace gui

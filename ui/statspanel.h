@@ -1,0 +1,36 @@
+#pragma once
+
+#include "runmodel.h"
+
+#include <QWidget>
+
+class QLabel;
+class QGridLayout;
+
+namespace gui {
+
+// The numbers that explain the run: throughput now and mean, utilization per worker,
+// wait/processing/latency percentiles, queue depth, and Little's law checked live.
+class StatsPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit StatsPanel(const RunModel *model, QWidget *parent = nullptr);
+    // Re-reads the model; cheap enough for a few times a second.
+    void refresh();
+    QString littlesLawText() const;
+
+private:
+    const RunModel *m_model;
+    QLabel *m_summary = nullptr;
+    QLabel *m_latencies = nullptr;
+    QLabel *m_utilization = nullptr;
+    QLabel *m_little = nullptr;
+    // Results counted a second ago, for the current throughput.
+    std::int64_t m_lastCount = 0;
+    std::int64_t m_lastT = 0;
+    double m_rateNow = 0;
+};
+
+} // namespace gui

@@ -1,0 +1,381 @@
+#include "timelineview.h"
+
+#include "durationformat.h"
+
+#include <QHelpEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+
+namespace gui {
+
+using namespace engine;
+
+namespace {
+
+constexpr int kProducerLaneHeight = 18;
+constexpr int kMaxLaneHeight = 26;
+constexpr int kMinLaneHeight = 3;
+
+// The first span that may be visible at or after t (spans of a lane are in time order and do not
+// overlap, so both their starts and their ends ascend).
+std::vector<Span>::const_iterator firstVisible(const std::vector<Span> &spans, std::int64_t t)
+{
+    return std::lower_bound(spans.begin(), spans.end(), t, [](const Span &s, std::int64_t value) {
+        return s.end >= 0 && s.end < value;
+    });
+}
+
+QString timeText(std::int64_t ns)
+{
+    return ns < 0 ? QStringLiteral("—") : displayDuration(ns);
+}
+
+} // namespace
+
+void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, const Theme &theme)
+{
+    painter.setPen(theme.grid);
+    painter.drawLine(rect.topLeft(), rect.topRight());
+    const std::int64_t step = coords::tickStep(range.length(), rect.width(), 90);
+    painter.setPen(theme.mutedText);
+    const QFontMetrics metrics = painter.fontMetrics();
+    for (std::int64_t t : coords::ticks(range.start, range.end, step)) {
+        const int x = rect.left()
+            + static_cast<int>(coords::xForTime(t, range.start, range.end, rect.width()));
+        painter.drawLine(x, rect.top(), x, rect.top() + 4);
+        const QString label = goDuration(t);
+        const int w = metrics.horizontalAdvance(label);
+        if (x - w / 2 >= rect.left() && x + w / 2 <= rect.right())
+            painter.drawText(QRect(x - w / 2 - 2, rect.top() + 4, w + 4, rect.height() - 4),
+                             Qt::AlignCenter, label);
+    }
+}
+
+TimelineView::TimelineView(const RunModel *model, TimeWindow *window, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_window(window)
+    , m_theme(Theme::fromPalette(palette()))
+{
+    setMouseTracking(true);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setFocusPolicy(Qt::StrongFocus);
+    setAccessibleName(tr("Timeline"));
+    setAccessibleDescription(tr("One lane per worker; each job a bar from start to finish"));
+    connect(window, &TimeWindow::rangeChanged, this, qOverload<>(&QWidget::update));
+}
+
+void TimelineView::setTheme(const Theme &theme)
+{
+    m_theme = theme;
+    update();
+}
+
+void TimelineView::setSelectedJob(std::int64_t job)
+{
+    if (m_selected == job)
+        return;
+    m_selected = job;
+    update();
+}
+
+int TimelineView::laneCount() const
+{
+    return static_cast<int>(m_model->lanes().size());
+}
+
+TimelineView::LaneGeometry TimelineView::laneGeometry(int row) const
+{
+    if (row == 0)
+        return {2, kProducerLaneHeight};
+    const int lanes = std::max(1, laneCount());
+    const int available = height() - kAxisHeight - kProducerLaneHeight - 6;
+    const int h = std::clamp(available / lanes, kMinLaneHeight, kMaxLaneHeight);
+    return {kProducerLaneHeight + 6 + (row - 1) * h, h};
+}
+
+int TimelineView::rowAt(int y) const
+{
+    if (y < kProducerLaneHeight + 4)
+        return 0;
+    const LaneGeometry first = laneGeometry(1);
+    const int row = 1 + (y - first.top) / std::max(1, first.height);
+    return row <= laneCount() ? row : -1;
+}
+
+std::int64_t TimelineView::timeAtX(int x) const
+{
+    const coords::Range r = m_window->range();
+    return coords::timeForX(x - kGutter, r.start, r.end, plotWidth());
+}
+
+std::int64_t TimelineView::jobAt(QPoint pos) const
+{
+    const int row = rowAt(pos.y());
+    if (row <= 0 || pos.x() < kGutter)
+        return 0;
+    const Lane &lane = m_model->lanes()[static_cast<std::size_t>(row - 1)];
+    const std::int64_t t = timeAtX(pos.x());
+    // A couple of pixels of slack so thin bars can be hit.
+    const coords::Range r = m_window->range();
+    const std::int64_t slack
+        = static_cast<std::int64_t>(2.0 * static_cast<double>(r.length()) / plotWidth());
+    const std::int64_t now = m_model->endT();
+    for (auto it = firstVisible(lane.spans, t - slack);
+         it != lane.spans.end() && it->start <= t + slack; ++it) {
+        const std::int64_t end = it->end < 0 ? now : it->end;
+        if (it->kind == Span::Busy && it->start - slack <= t && t <= end + slack)
+            return it->job;
+    }
+    return 0;
+}
+
+void TimelineView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), m_theme.background);
+    const coords::Range r = m_window->range();
+    const double w = plotWidth();
+    const std::int64_t now = m_model->endT();
+    auto xOf = [&](std::int64_t t) {
+        return kGutter + coords::xForTime(t, r.start, r.end, w);
+    };
+    const QFontMetrics metrics = fontMetrics();
+    m_barsPainted = 0;
+
+    // Lane backgrounds and labels.
+    const int lanes = laneCount();
+    for (int row = 0; row <= lanes; ++row) {
+        const LaneGeometry g = laneGeometry(row);
+        if (g.top > height() - kAxisHeight)
+            break;
+        if (row % 2 == 1)
+            p.fillRect(QRect(0, g.top, width(), g.height), m_theme.laneAlternate);
+        if (g.height >= metrics.height() - 4 || row == 0) {
+            QString label = row == 0
+                ? tr("Producer")
+                : tr("Worker %1").arg(m_model->lanes()[static_cast<std::size_t>(row - 1)].worker);
+            const bool live
+                = row == 0 || m_model->lanes()[static_cast<std::size_t>(row - 1)].live();
+            p.setPen(live ? m_theme.text : m_theme.mutedText);
+            p.drawText(QRect(6, g.top, kGutter - 10, g.height), Qt::AlignVCenter | Qt::AlignLeft,
+                       label);
+        }
+    }
+    p.setClipRect(QRect(kGutter, 0, width() - kGutter, height() - kAxisHeight));
+
+    // Worker lanes: where a lane was not live, a faint wash; bars merged below a pixel.
+    QVector<QRectF> hatched;
+    for (int row = 1; row <= lanes; ++row) {
+        const Lane &lane = m_model->lanes()[static_cast<std::size_t>(row - 1)];
+        const LaneGeometry g = laneGeometry(row);
+        if (g.top > height() - kAxisHeight)
+            break;
+        const double top = g.top + (g.height > 6 ? 2 : 0);
+        const double h = g.height - (g.height > 6 ? 4 : 1);
+        // Not-live stretches.
+        std::int64_t liveFrom = r.start;
+        for (const auto &[from, to] : lane.lifetimes) {
+            if (from > liveFrom)
+                p.fillRect(QRectF(xOf(liveFrom), g.top, xOf(from) - xOf(liveFrom), g.height),
+                           m_theme.paused);
+            liveFrom = to < 0 ? INT64_MAX : to;
+        }
+        if (liveFrom < now)
+            p.fillRect(
+                QRectF(xOf(liveFrom), g.top, xOf(std::max(now, r.end)) - xOf(liveFrom), g.height),
+                m_theme.paused);
+
+        // Merge runs of sub-pixel bars of the same colour into one rectangle.
+        QRectF pending;
+        QColor pendingColor;
+        auto flush = [&] {
+            if (pending.isNull())
+                return;
+            p.fillRect(pending, pendingColor);
+            ++m_barsPainted;
+            pending = QRectF();
+        };
+        for (auto it = firstVisible(lane.spans, r.start);
+             it != lane.spans.end() && it->start <= r.end; ++it) {
+            const std::int64_t end = it->end < 0 ? now : it->end;
+            double x0 = xOf(it->start);
+            double x1 = std::max(xOf(end), x0 + 1.0);
+            if (it->kind == Span::Blocked) {
+                hatched << QRectF(x0, top, x1 - x0, h);
+                continue;
+            }
+            const QColor color = it->end < 0 ? m_theme.running : m_theme.forStatus(it->status);
+            if (!pending.isNull() && color == pendingColor && x0 - pending.right() < 1.0
+                && x1 - x0 < 3.0) {
+                pending.setRight(std::max(pending.right(), x1));
+                continue;
+            }
+            flush();
+            pending = QRectF(x0, top, x1 - x0, h);
+            pendingColor = color;
+            if (x1 - x0 >= 3.0) {
+                flush();
+                const QString label = QString::number(it->job);
+                if (x1 - x0 > metrics.horizontalAdvance(label) + 6 && h >= metrics.height() - 2) {
+                    p.setPen(m_theme.background);
+                    p.drawText(QRectF(std::max(x0, double(kGutter)), top,
+                                      x1 - std::max(x0, double(kGutter)), h),
+                               Qt::AlignCenter, label);
+                }
+            }
+            if (it->job == m_selected) {
+                flush();
+                p.setPen(QPen(m_theme.selection, 2));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(QRectF(x0 - 1, top - 1, x1 - x0 + 2, h + 2));
+            }
+        }
+        flush();
+    }
+
+    // Producer lane: sends as ticks (one per pixel column at most), blocked and paused stretches.
+    {
+        const LaneGeometry g = laneGeometry(0);
+        for (const Span &s : m_model->producerSpans()) {
+            const std::int64_t end = s.end < 0 ? now : s.end;
+            if (end < r.start || s.start > r.end)
+                continue;
+            const QRectF box(xOf(s.start), g.top + 2, std::max(1.0, xOf(end) - xOf(s.start)),
+                             g.height - 4);
+            if (s.kind == Span::ProducerBlocked)
+                hatched << box;
+            else
+                p.fillRect(box, m_theme.paused);
+        }
+        const auto &sends = m_model->sends();
+        auto it = std::lower_bound(sends.begin(), sends.end(), r.start);
+        p.setPen(m_theme.text);
+        int lastX = -1;
+        for (; it != sends.end() && *it <= r.end; ++it) {
+            const int x = static_cast<int>(xOf(*it));
+            if (x == lastX)
+                continue;
+            lastX = x;
+            p.drawLine(x, g.top + 3, x, g.top + g.height - 3);
+        }
+    }
+
+    if (!hatched.isEmpty()) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(
+            QColor(m_theme.blocked.red(), m_theme.blocked.green(), m_theme.blocked.blue(), 70));
+        p.drawRects(hatched);
+        p.setBrush(QBrush(m_theme.blocked, Qt::BDiagPattern));
+        p.drawRects(hatched);
+    }
+
+    // Markers for config changes, pause, stop and cancel.
+    p.setBrush(Qt::NoBrush);
+    int lastLabelRight = -1000;
+    for (const Marker &m : m_model->markers()) {
+        if (m.t < r.start || m.t > r.end)
+            continue;
+        const int x = static_cast<int>(xOf(m.t));
+        p.setPen(QPen(m_theme.marker, 1, Qt::DashLine));
+        p.drawLine(x, 0, x, height() - kAxisHeight);
+        const QString label = m.label();
+        const int lw = metrics.horizontalAdvance(label) + 6;
+        if (x + 3 > lastLabelRight) {
+            p.fillRect(QRect(x + 2, 1, lw, metrics.height()), m_theme.background);
+            p.setPen(m_theme.marker);
+            p.drawText(QRect(x + 3, 1, lw, metrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                       label);
+            lastLabelRight = x + 3 + lw;
+        }
+    }
+
+    // Now edge.
+    if (m_model->started() && !m_model->finished() && now >= r.start && now <= r.end) {
+        p.setPen(QPen(m_theme.text, 1));
+        const int x = static_cast<int>(xOf(now));
+        p.drawLine(x, 0, x, height() - kAxisHeight);
+    }
+
+    p.setClipping(false);
+    drawTimeAxis(p, QRect(kGutter, height() - kAxisHeight, width() - kGutter, kAxisHeight), r,
+                 m_theme);
+    if (!m_model->started()) {
+        p.setPen(m_theme.mutedText);
+        p.drawText(rect().adjusted(kGutter, 0, 0, -kAxisHeight), Qt::AlignCenter,
+                   tr("Press Start (Space) to run the pool"));
+    }
+}
+
+void TimelineView::wheelEvent(QWheelEvent *event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0.0)
+        return;
+    m_window->zoomAround(timeAtX(static_cast<int>(event->position().x())), std::pow(1.25, steps));
+    event->accept();
+}
+
+void TimelineView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton)
+        return;
+    m_dragging = true;
+    m_dragFrom = event->position().toPoint();
+    const std::int64_t job = jobAt(m_dragFrom);
+    if (job != 0) {
+        setSelectedJob(job);
+        Q_EMIT jobSelected(job);
+    }
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (!m_dragging)
+        return;
+    const QPoint pos = event->position().toPoint();
+    const int dx = pos.x() - m_dragFrom.x();
+    if (dx == 0)
+        return;
+    const coords::Range r = m_window->range();
+    m_window->panBy(-static_cast<std::int64_t>(dx * static_cast<double>(r.length()) / plotWidth()));
+    m_dragFrom = pos;
+    setCursor(Qt::ClosedHandCursor);
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent *)
+{
+    m_dragging = false;
+    unsetCursor();
+}
+
+bool TimelineView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const std::int64_t job = jobAt(help->pos());
+        const JobRecord *r = job ? m_model->job(job) : nullptr;
+        if (!r) {
+            QToolTip::hideText();
+            event->ignore();
+            return true;
+        }
+        const QString status = r->done ? QLatin1String(nameOf(r->status)) : tr("running");
+        QToolTip::showText(
+            help->globalPos(),
+            tr("<b>Job %1</b> · worker %2 · %3<br>queued at %4, started %5, finished %6"
+               "<br>wait %7 · processing %8 · latency %9")
+                .arg(QString::number(r->job), QString::number(r->worker), status,
+                     timeText(r->enqueued), timeText(r->started), timeText(r->finished),
+                     timeText(r->wait()), timeText(r->processing()), timeText(r->latency())),
+            this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+} // namespace gui

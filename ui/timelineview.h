@@ -1,0 +1,71 @@
+#pragma once
+
+#include "runmodel.h"
+#include "theme.h"
+#include "timewindow.h"
+
+#include <QWidget>
+
+namespace gui {
+
+// One lane per worker (and one for the producer): each job a bar from start to finish coloured by
+// status, blocked stretches hatched, config changes as vertical markers, a time axis below.
+// Wheel zooms around the cursor, dragging pans (leaving follow-live), hovering explains a job,
+// clicking selects it.
+class TimelineView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kGutter = 84; // lane labels; the queue chart shares it
+    static constexpr int kAxisHeight = 22;
+
+    TimelineView(const RunModel *model, TimeWindow *window, QWidget *parent = nullptr);
+
+    void setTheme(const Theme &theme);
+    std::int64_t selectedJob() const { return m_selected; }
+    void setSelectedJob(std::int64_t job);
+    // The job under a point, or 0.
+    std::int64_t jobAt(QPoint pos) const;
+    // The number of worker lanes drawn (live and retired).
+    int laneCount() const;
+    // Bars drawn in the last paint (for tests and the benchmark).
+    int barsPainted() const { return m_barsPainted; }
+
+    QSize sizeHint() const override { return {900, 300}; }
+    QSize minimumSizeHint() const override { return {400, 140}; }
+
+Q_SIGNALS:
+    void jobSelected(std::int64_t job);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    bool event(QEvent *event) override;
+
+private:
+    struct LaneGeometry
+    {
+        int top = 0;
+        int height = 0;
+    };
+    LaneGeometry laneGeometry(int row) const; // row 0 = producer, row k = k-th worker lane
+    int rowAt(int y) const;
+    double plotWidth() const { return std::max(1, width() - kGutter); }
+    std::int64_t timeAtX(int x) const;
+
+    const RunModel *m_model;
+    TimeWindow *m_window;
+    Theme m_theme;
+    std::int64_t m_selected = 0;
+    bool m_dragging = false;
+    QPoint m_dragFrom;
+    int m_barsPainted = 0;
+};
+
+void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, const Theme &theme);
+
+} // namespace gui
