@@ -64,6 +64,8 @@ int main(int argc, char **argv)
     options.runForMs = cli.runForMs;
     gui::MainWindow window(cli.config, options);
     window.show();
+    window.raise();
+    window.activateWindow(); // keyboard focus even without a window manager
     if (cli.autostart || !cli.screenshotPath.isEmpty())
         window.startRun();
     return QApplication::exec();

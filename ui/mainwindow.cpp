@@ -51,6 +51,7 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
     , m_window(new TimeWindow(this))
 {
     setWindowTitle(tr("Poolscope"));
+    resize(1280, 800); // until the saved geometry says otherwise
     buildUi();
     buildActions();
     m_controls->setConfig(config);

@@ -84,34 +84,31 @@ void QueueChart::paintEvent(QPaintEvent *)
 
     // Step lines with at most a couple of vertices per pixel column: per column, the value on
     // entry, the extremes within, and the value on exit.
+    // Step lines with at most four vertices per pixel column: in each column the line arrives at
+    // the previous value, spans the extremes seen there, and leaves at the last one.
     auto stepLine = [&](auto value, const QColor &color) {
         if (first == last)
             return;
         QPainterPath path;
-        double prevY = yOf(value(*first));
-        path.moveTo(xOf(std::max(first->t, r.start)), prevY);
-        int column = INT32_MIN;
-        double lo = 0, hi = 0;
-        for (auto it = first; it != last; ++it) {
-            const double x = xOf(std::max(it->t, r.start));
-            const double y = yOf(value(*it));
-            const int c = static_cast<int>(x);
-            if (c == column) {
+        double y = yOf(value(*first));
+        path.moveTo(xOf(std::max(first->t, r.start)), y);
+        for (auto it = std::next(first); it != last;) {
+            const double x = std::floor(xOf(it->t)) + 0.5;
+            const int column = static_cast<int>(x);
+            path.lineTo(x, y); // horizontal, at the value held so far
+            double lo = y, hi = y;
+            for (; it != last && static_cast<int>(xOf(it->t)) == column; ++it) {
+                y = yOf(value(*it));
                 lo = std::min(lo, y);
                 hi = std::max(hi, y);
-                prevY = y;
-                continue;
             }
-            if (column != INT32_MIN && hi > lo) {
-                path.lineTo(column, lo);
-                path.lineTo(column, hi);
+            if (hi > lo) {
+                path.lineTo(x, lo);
+                path.lineTo(x, hi);
             }
-            path.lineTo(x, prevY);
             path.lineTo(x, y);
-            column = c;
-            lo = hi = prevY = y;
         }
-        path.lineTo(xOf(std::min(now, r.end)), prevY);
+        path.lineTo(xOf(std::min(now, r.end)), y);
         p.setPen(QPen(color, 0)); // cosmetic
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);

@@ -301,6 +301,7 @@ void RunModel::apply(const PoolEvent &e, QStringList &newLines)
         record(e.job).finished = e.t;
         closeSpan(laneFor(e.worker), Span::Busy, e.t, e.status());
         m_busy = std::max(0, m_busy - 1);
+        addDepthPoint(e.t, m_depthNow);
         break;
     }
     case EventKind::ResultBlocked:
@@ -325,6 +326,7 @@ void RunModel::apply(const PoolEvent &e, QStringList &newLines)
         }
         m_completionOrder.push_back(e.job);
         ++m_collected;
+        addDepthPoint(e.t, m_depthNow);
         log(m_failures.take(e.job));
         break;
     }

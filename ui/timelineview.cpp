@@ -17,7 +17,7 @@ using namespace engine;
 namespace {
 
 constexpr int kProducerLaneHeight = 18;
-constexpr int kMaxLaneHeight = 26;
+constexpr int kMaxLaneHeight = 34;
 constexpr int kMinLaneHeight = 3;
 
 // The first span that may be visible at or after t (spans of a lane are in time order and do not
@@ -49,9 +49,11 @@ void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, con
         painter.drawLine(x, rect.top(), x, rect.top() + 4);
         const QString label = goDuration(t);
         const int w = metrics.horizontalAdvance(label);
-        if (x - w / 2 >= rect.left() && x + w / 2 <= rect.right())
-            painter.drawText(QRect(x - w / 2 - 2, rect.top() + 4, w + 4, rect.height() - 4),
-                             Qt::AlignCenter, label);
+        // Centred under its tick; at the edges, kept inside.
+        const int left
+            = std::clamp(x - w / 2, rect.left(), std::max(rect.left(), rect.right() - w));
+        painter.drawText(QRect(left, rect.top() + 4, w + 1, rect.height() - 4), Qt::AlignCenter,
+                         label);
     }
 }
 
@@ -185,10 +187,10 @@ void TimelineView::paintEvent(QPaintEvent *)
                            m_theme.paused);
             liveFrom = to < 0 ? INT64_MAX : to;
         }
-        if (liveFrom < now)
-            p.fillRect(
-                QRectF(xOf(liveFrom), g.top, xOf(std::max(now, r.end)) - xOf(liveFrom), g.height),
-                m_theme.paused);
+        // Only while the run goes on: once it has ended, nothing is live and nothing needs saying.
+        if (liveFrom < now && !m_model->finished())
+            p.fillRect(QRectF(xOf(liveFrom), g.top, xOf(now) - xOf(liveFrom), g.height),
+                       m_theme.paused);
 
         // Merge runs of sub-pixel bars of the same colour into one rectangle.
         QRectF pending;

@@ -1,7 +1,6 @@
 #include "boundedqueue.h"
 
 #include <QTest>
-
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -10,9 +9,13 @@ using engine::BoundedQueue;
 using Queue = BoundedQueue<int>;
 
 namespace {
-auto noop = [] {};
-auto noopDepth = [](int) {};
-auto stay = [] { return false; };
+auto noop = [] {
+};
+auto noopDepth = [](int) {
+};
+auto stay = [] {
+    return false;
+};
 
 bool pushOne(Queue &queue, int value, bool *blocked = nullptr)
 {
@@ -25,8 +28,7 @@ Queue::PopResult popOne(Queue &queue, int &out)
 }
 
 // Spins (yielding) until pred holds or 10 s pass.
-template<typename Pred>
-bool eventually(Pred pred)
+template<typename Pred> bool eventually(Pred pred)
 {
     for (int i = 0; i < 100000 && !pred(); ++i)
         std::this_thread::sleep_for(std::chrono::microseconds(100));
@@ -62,8 +64,9 @@ private Q_SLOTS:
             queue.push(v, noop, [&](int depth) { depths.push_back(depth); });
         }
         int out = 0;
-        queue.pop(out, noop, [&](int depth) { depths.push_back(depth); }, stay);
-        QCOMPARE(depths, (std::vector<int>{1, 2, 3, 2}));
+        queue.pop(
+            out, noop, [&](int depth) { depths.push_back(depth); }, stay);
+        QCOMPARE(depths, (std::vector<int> {1, 2, 3, 2}));
     }
 
     void aPushOnAFullQueueBlocksUntilSpaceFrees()
@@ -71,11 +74,12 @@ private Q_SLOTS:
         Queue queue(2);
         QVERIFY(pushOne(queue, 1));
         QVERIFY(pushOne(queue, 2));
-        std::atomic<bool> blockedReported{false};
-        std::atomic<bool> done{false};
+        std::atomic<bool> blockedReported {false};
+        std::atomic<bool> done {false};
         std::thread producer([&] {
             int v = 3;
-            queue.push(v, [&] { blockedReported = true; }, noopDepth);
+            queue.push(
+                v, [&] { blockedReported = true; }, noopDepth);
             done = true;
         });
         QVERIFY(eventually([&] { return blockedReported.load(); }));
@@ -91,12 +95,13 @@ private Q_SLOTS:
     void capacityZeroIsAHandOff()
     {
         Queue queue(0);
-        std::atomic<bool> pushed{false};
-        std::atomic<bool> blockedReported{false};
+        std::atomic<bool> pushed {false};
+        std::atomic<bool> blockedReported {false};
         std::thread producer([&] {
             int v = 42;
             bool blocked = false;
-            queue.push(v, [&] { blockedReported = true; }, noopDepth, &blocked);
+            queue.push(
+                v, [&] { blockedReported = true; }, noopDepth, &blocked);
             pushed = true;
         });
         // The sender waits for a taker; the item is offered but never buffered.
@@ -128,11 +133,12 @@ private Q_SLOTS:
     {
         Queue queue(1);
         QVERIFY(pushOne(queue, 1));
-        std::atomic<int> result{-1};
-        std::atomic<bool> blocked{false};
+        std::atomic<int> result {-1};
+        std::atomic<bool> blocked {false};
         std::thread producer([&] {
             int v = 2;
-            result = static_cast<int>(queue.push(v, [&] { blocked = true; }, noopDepth));
+            result = static_cast<int>(queue.push(
+                v, [&] { blocked = true; }, noopDepth));
         });
         QVERIFY(eventually([&] { return blocked.load(); }));
         queue.close();
@@ -144,7 +150,7 @@ private Q_SLOTS:
     void closeWakesAnIdlePopper()
     {
         Queue queue(4);
-        std::atomic<int> result{-1};
+        std::atomic<int> result {-1};
         std::thread consumer([&] {
             int out = 0;
             result = static_cast<int>(popOne(queue, out));
@@ -160,11 +166,12 @@ private Q_SLOTS:
         Queue queue(4);
         QVERIFY(pushOne(queue, 7));
         queue.setPaused(true);
-        std::atomic<bool> waiting{false};
-        std::atomic<int> got{0};
+        std::atomic<bool> waiting {false};
+        std::atomic<int> got {0};
         std::thread consumer([&] {
             int out = 0;
-            queue.pop(out, [&] { waiting = true; }, noopDepth, stay);
+            queue.pop(
+                out, [&] { waiting = true; }, noopDepth, stay);
             got = out;
         });
         QVERIFY(eventually([&] { return waiting.load(); }));
@@ -177,13 +184,13 @@ private Q_SLOTS:
     void aWaitingPopperLeavesWhenItsPredicateTurnsTrueAndIsWoken()
     {
         Queue queue(4);
-        std::atomic<bool> leave{false};
-        std::atomic<bool> waiting{false};
-        std::atomic<int> result{-1};
+        std::atomic<bool> leave {false};
+        std::atomic<bool> waiting {false};
+        std::atomic<int> result {-1};
         std::thread consumer([&] {
             int out = 0;
-            result = static_cast<int>(queue.pop(out, [&] { waiting = true; }, noopDepth,
-                                                [&] { return leave.load(); }));
+            result = static_cast<int>(queue.pop(
+                out, [&] { waiting = true; }, noopDepth, [&] { return leave.load(); }));
         });
         QVERIFY(eventually([&] { return waiting.load(); }));
         leave = true;
@@ -206,9 +213,9 @@ private Q_SLOTS:
         QFETCH(int, capacity);
         Queue queue(capacity);
         constexpr int producers = 3, consumers = 3, perProducer = 20000;
-        std::atomic<long long> sum{0};
-        std::atomic<int> count{0};
-        std::atomic<int> maxDepth{0};
+        std::atomic<long long> sum {0};
+        std::atomic<int> count {0};
+        std::atomic<int> maxDepth {0};
         std::vector<std::thread> threads;
         for (int p = 0; p < producers; ++p) {
             threads.emplace_back([&, p] {
@@ -216,7 +223,7 @@ private Q_SLOTS:
                     int v = p * perProducer + i;
                     queue.push(v, noop, [&](int depth) {
                         int seen = maxDepth.load();
-                        while (depth > seen && !maxDepth.compare_exchange_weak(seen, depth)) {}
+                        while (depth > seen && !maxDepth.compare_exchange_weak(seen, depth)) { }
                     });
                 }
             });

@@ -1,7 +1,6 @@
 #include "eventlog.h"
 
 #include <QTest>
-
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -22,7 +21,9 @@ private Q_SLOTS:
             writers.emplace_back([&log, w] {
                 EventLog::Writer writer(&log);
                 for (int i = 1; i <= perThread; ++i)
-                    writer.append({.job = i, .worker = static_cast<std::uint16_t>(w), .kind = EventKind::JobStarted});
+                    writer.append({.job = i,
+                                   .worker = static_cast<std::uint16_t>(w),
+                                   .kind = EventKind::JobStarted});
             });
         }
         std::vector<PoolEvent> all;
@@ -43,7 +44,7 @@ private Q_SLOTS:
     void theBatchCallbackFiresOncePerDrain()
     {
         EventLog log;
-        std::atomic<int> notifications{0};
+        std::atomic<int> notifications {0};
         log.setBatchCallback([&] { ++notifications; });
         {
             EventLog::Writer writer(&log);

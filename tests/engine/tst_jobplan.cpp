@@ -1,7 +1,6 @@
 #include "jobplan.h"
 
 #include <QTest>
-
 #include <cmath>
 
 using namespace engine;

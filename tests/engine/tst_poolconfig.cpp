@@ -2,7 +2,6 @@
 #include "testprinting.h"
 
 #include <QTest>
-
 #include <functional>
 #include <limits>
 
@@ -46,27 +45,50 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         const double nan = std::numeric_limits<double>::quiet_NaN();
         QTest::newRow("no workers") << Mutation([](PoolConfig &c) { c.workers = 0; }) << "workers";
-        QTest::newRow("too many workers") << Mutation([](PoolConfig &c) { c.workers = 257; }) << "workers";
+        QTest::newRow("too many workers")
+            << Mutation([](PoolConfig &c) { c.workers = 257; }) << "workers";
         QTest::newRow("no jobs") << Mutation([](PoolConfig &c) { c.jobs = 0; }) << "jobs";
-        QTest::newRow("too many jobs") << Mutation([](PoolConfig &c) { c.jobs = 10'000'001; }) << "jobs";
-        QTest::newRow("negative queue") << Mutation([](PoolConfig &c) { c.queueCapacity = -2; }) << "queue-capacity";
-        QTest::newRow("huge queue") << Mutation([](PoolConfig &c) { c.queueCapacity = 100'001; }) << "queue-capacity";
-        QTest::newRow("huge results") << Mutation([](PoolConfig &c) { c.resultsCapacity = 200'000; }) << "results-capacity";
-        QTest::newRow("negative interval") << Mutation([](PoolConfig &c) { c.intervalMs = -1; }) << "interval-ms";
-        QTest::newRow("long interval") << Mutation([](PoolConfig &c) { c.intervalMs = 10'001; }) << "interval-ms";
-        QTest::newRow("NaN interval") << Mutation([nan](PoolConfig &c) { c.intervalMs = nan; }) << "interval-ms";
-        QTest::newRow("empty burst") << Mutation([](PoolConfig &c) { c.burstSize = 0; }) << "burst-size";
-        QTest::newRow("huge burst") << Mutation([](PoolConfig &c) { c.burstSize = 10'001; }) << "burst-size";
+        QTest::newRow("too many jobs")
+            << Mutation([](PoolConfig &c) { c.jobs = 10'000'001; }) << "jobs";
+        QTest::newRow("negative queue")
+            << Mutation([](PoolConfig &c) { c.queueCapacity = -2; }) << "queue-capacity";
+        QTest::newRow("huge queue")
+            << Mutation([](PoolConfig &c) { c.queueCapacity = 100'001; }) << "queue-capacity";
+        QTest::newRow("huge results")
+            << Mutation([](PoolConfig &c) { c.resultsCapacity = 200'000; }) << "results-capacity";
+        QTest::newRow("negative interval")
+            << Mutation([](PoolConfig &c) { c.intervalMs = -1; }) << "interval-ms";
+        QTest::newRow("long interval")
+            << Mutation([](PoolConfig &c) { c.intervalMs = 10'001; }) << "interval-ms";
+        QTest::newRow("NaN interval")
+            << Mutation([nan](PoolConfig &c) { c.intervalMs = nan; }) << "interval-ms";
+        QTest::newRow("empty burst")
+            << Mutation([](PoolConfig &c) { c.burstSize = 0; }) << "burst-size";
+        QTest::newRow("huge burst")
+            << Mutation([](PoolConfig &c) { c.burstSize = 10'001; }) << "burst-size";
         QTest::newRow("negative min") << Mutation([](PoolConfig &c) { c.minMs = -5; }) << "min-ms";
-        QTest::newRow("min above max") << Mutation([](PoolConfig &c) { c.minMs = 600; }) << "min-ms must not exceed max-ms";
-        QTest::newRow("negative mean") << Mutation([](PoolConfig &c) { c.meanMs = -1; }) << "mean-ms";
-        QTest::newRow("fail rate over 100") << Mutation([](PoolConfig &c) { c.failRatePercent = 100.5; }) << "fail-rate";
-        QTest::newRow("speed too low") << Mutation([](PoolConfig &c) { c.speed = 0.001; }) << "speed";
-        QTest::newRow("speed too high") << Mutation([](PoolConfig &c) { c.speed = 101; }) << "speed";
-        QTest::newRow("duration without continuous") << Mutation([](PoolConfig &c) { c.durationS = 5; }) << "duration-s";
-        QTest::newRow("negative duration") << Mutation([](PoolConfig &c) { c.continuous = true; c.durationS = -1; }) << "duration-s";
-        QTest::newRow("bad arrival enum") << Mutation([](PoolConfig &c) { c.arrival = static_cast<engine::ArrivalPattern>(9); }) << "arrival";
-        QTest::newRow("bad workload enum") << Mutation([](PoolConfig &c) { c.workload = static_cast<engine::Workload>(7); }) << "workload";
+        QTest::newRow("min above max")
+            << Mutation([](PoolConfig &c) { c.minMs = 600; }) << "min-ms must not exceed max-ms";
+        QTest::newRow("negative mean")
+            << Mutation([](PoolConfig &c) { c.meanMs = -1; }) << "mean-ms";
+        QTest::newRow("fail rate over 100")
+            << Mutation([](PoolConfig &c) { c.failRatePercent = 100.5; }) << "fail-rate";
+        QTest::newRow("speed too low")
+            << Mutation([](PoolConfig &c) { c.speed = 0.001; }) << "speed";
+        QTest::newRow("speed too high")
+            << Mutation([](PoolConfig &c) { c.speed = 101; }) << "speed";
+        QTest::newRow("duration without continuous")
+            << Mutation([](PoolConfig &c) { c.durationS = 5; }) << "duration-s";
+        QTest::newRow("negative duration") << Mutation([](PoolConfig &c) {
+            c.continuous = true;
+            c.durationS = -1;
+        }) << "duration-s";
+        QTest::newRow("bad arrival enum")
+            << Mutation([](PoolConfig &c) { c.arrival = static_cast<engine::ArrivalPattern>(9); })
+            << "arrival";
+        QTest::newRow("bad workload enum")
+            << Mutation([](PoolConfig &c) { c.workload = static_cast<engine::Workload>(7); })
+            << "workload";
     }
 
     void validateRejectsEachOutOfRangeField()
@@ -106,12 +128,13 @@ private Q_SLOTS:
 
     void choicesRoundTripThroughTheirNames()
     {
-        for (auto pattern : {engine::ArrivalPattern::Fixed, engine::ArrivalPattern::Poisson, engine::ArrivalPattern::Burst}) {
-            engine::ArrivalPattern parsed{};
+        for (auto pattern : {engine::ArrivalPattern::Fixed, engine::ArrivalPattern::Poisson,
+                             engine::ArrivalPattern::Burst}) {
+            engine::ArrivalPattern parsed {};
             QVERIFY(engine::fromString(engine::nameOf(pattern), &parsed));
             QCOMPARE(parsed, pattern);
         }
-        engine::Distribution distribution{};
+        engine::Distribution distribution {};
         QVERIFY(engine::fromString(QStringLiteral("lognormal"), &distribution));
         QCOMPARE(distribution, engine::Distribution::LogNormal);
         QVERIFY(!engine::fromString(QStringLiteral("LogNormal "), &distribution));

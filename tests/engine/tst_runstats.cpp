@@ -7,17 +7,22 @@ using namespace engine;
 namespace {
 constexpr std::int64_t ms = 1'000'000;
 
-PoolEvent ev(EventKind kind, std::int64_t t, std::int64_t job = 0, int worker = 0, std::uint32_t extra = 0,
-             JobStatus status = JobStatus::Completed)
+PoolEvent ev(EventKind kind, std::int64_t t, std::int64_t job = 0, int worker = 0,
+             std::uint32_t extra = 0, JobStatus status = JobStatus::Completed)
 {
-    return {.t = t, .job = job, .extra = extra, .worker = static_cast<std::uint16_t>(worker), .kind = kind,
+    return {.t = t,
+            .job = job,
+            .extra = extra,
+            .worker = static_cast<std::uint16_t>(worker),
+            .kind = kind,
             .aux = static_cast<std::uint8_t>(status)};
 }
 
 // One worker runs jobs back to back: job k submitted at 10k ms, started at once, taking k ms.
 std::vector<PoolEvent> serialRun(int jobs)
 {
-    std::vector<PoolEvent> events{ev(EventKind::RunStarted, 0), ev(EventKind::WorkerStarted, 0, 0, 1)};
+    std::vector<PoolEvent> events {ev(EventKind::RunStarted, 0),
+                                   ev(EventKind::WorkerStarted, 0, 0, 1)};
     std::int64_t t = 0;
     for (int k = 1; k <= jobs; ++k) {
         const std::int64_t submitted = 10 * k * ms;
@@ -70,7 +75,8 @@ private Q_SLOTS:
     void aWorkerBusyAllTheTimeIsFullyUtilized()
     {
         RunStats stats;
-        std::vector<PoolEvent> events{ev(EventKind::WorkerStarted, 0, 0, 1), ev(EventKind::WorkerStarted, 0, 0, 2)};
+        std::vector<PoolEvent> events {ev(EventKind::WorkerStarted, 0, 0, 1),
+                                       ev(EventKind::WorkerStarted, 0, 0, 2)};
         for (int k = 0; k < 10; ++k) {
             events.push_back(ev(EventKind::JobSubmitted, k * 10 * ms, k + 1));
             events.push_back(ev(EventKind::JobStarted, k * 10 * ms, k + 1, 1));
@@ -95,11 +101,12 @@ private Q_SLOTS:
     {
         // The collector's event arrives before the producer's and the worker's.
         RunStats stats;
-        stats.ingest(std::vector<PoolEvent>{ev(EventKind::ResultCollected, 30 * ms, 1, 1)});
+        stats.ingest(std::vector<PoolEvent> {ev(EventKind::ResultCollected, 30 * ms, 1, 1)});
         QCOMPARE(stats.latency().count(), 0);
-        stats.ingest(std::vector<PoolEvent>{ev(EventKind::JobStarted, 10 * ms, 1, 1), ev(EventKind::JobFinished, 25 * ms, 1, 1)});
+        stats.ingest(std::vector<PoolEvent> {ev(EventKind::JobStarted, 10 * ms, 1, 1),
+                                             ev(EventKind::JobFinished, 25 * ms, 1, 1)});
         QCOMPARE(stats.latency().count(), 0);
-        stats.ingest(std::vector<PoolEvent>{ev(EventKind::JobSubmitted, 5 * ms, 1)});
+        stats.ingest(std::vector<PoolEvent> {ev(EventKind::JobSubmitted, 5 * ms, 1)});
         QCOMPARE(stats.latency().count(), 1);
         QCOMPARE(stats.latency().max(), 25 * ms);
         QCOMPARE(stats.wait().max(), 5 * ms);
@@ -109,8 +116,9 @@ private Q_SLOTS:
     void aJobCancelledBeforeStartingHasLatencyButNoProcessing()
     {
         RunStats stats;
-        stats.ingest(std::vector<PoolEvent>{ev(EventKind::JobSubmitted, 0, 1),
-                                            ev(EventKind::ResultCollected, 7 * ms, 1, 0, 0, JobStatus::Cancelled)});
+        stats.ingest(std::vector<PoolEvent> {
+            ev(EventKind::JobSubmitted, 0, 1),
+            ev(EventKind::ResultCollected, 7 * ms, 1, 0, 0, JobStatus::Cancelled)});
         QCOMPARE(stats.count(JobStatus::Cancelled), 1);
         QCOMPARE(stats.processing().count(), 0);
         QCOMPARE(stats.latency().count(), 1);
@@ -130,8 +138,10 @@ private Q_SLOTS:
     void queueDepthMaxAndTimeWeightedMean()
     {
         RunStats stats;
-        stats.ingest(std::vector<PoolEvent>{ev(EventKind::JobEnqueued, 0, 1, 0, 1), ev(EventKind::JobEnqueued, 10 * ms, 2, 0, 2),
-                                            ev(EventKind::JobStarted, 20 * ms, 1, 1, 1), ev(EventKind::JobStarted, 40 * ms, 2, 1, 0)});
+        stats.ingest(std::vector<PoolEvent> {ev(EventKind::JobEnqueued, 0, 1, 0, 1),
+                                             ev(EventKind::JobEnqueued, 10 * ms, 2, 0, 2),
+                                             ev(EventKind::JobStarted, 20 * ms, 1, 1, 1),
+                                             ev(EventKind::JobStarted, 40 * ms, 2, 1, 0)});
         QCOMPARE(stats.maxQueueDepth(), 2);
         // 1 for 10 ms, 2 for 10 ms, 1 for 20 ms over 40 ms.
         QCOMPARE(stats.meanQueueDepth(), 50.0 / 40.0);

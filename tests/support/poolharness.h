@@ -12,7 +12,6 @@
 #include <QSet>
 #include <QString>
 #include <QThread>
-
 #include <algorithm>
 #include <vector>
 
@@ -21,7 +20,8 @@ namespace harness {
 using namespace engine;
 
 // Collects events while waiting for the run to end; false on timeout.
-inline bool collectUntilFinished(WorkerPool &pool, std::vector<PoolEvent> &events, int timeoutMs = 30000)
+inline bool collectUntilFinished(WorkerPool &pool, std::vector<PoolEvent> &events,
+                                 int timeoutMs = 30000)
 {
     QElapsedTimer timer;
     timer.start();
@@ -47,7 +47,8 @@ inline std::vector<PoolEvent> byTime(std::vector<PoolEvent> events)
 
 inline std::int64_t countOf(const std::vector<PoolEvent> &events, EventKind kind)
 {
-    return std::count_if(events.begin(), events.end(), [kind](const PoolEvent &e) { return e.kind == kind; });
+    return std::count_if(events.begin(), events.end(),
+                         [kind](const PoolEvent &e) { return e.kind == kind; });
 }
 
 // Every submitted job ends with exactly one result, and no result comes from nowhere.
