@@ -393,7 +393,10 @@ private:
                     }
                     const double intervalNs = m_intervalMs.load() * 1e6;
                     dueT = previousPlanT + std::llround(next.unitGap * intervalNs);
-                    if (durationNs >= 0 && dueT > durationNs) {
+                    // A continuous run with a duration ends when its plan clock gets there (with a
+                    // zero interval, no arrival time ever would).
+                    if (durationNs >= 0
+                        && (dueT > durationNs || m_clock.planAt(m_log.now()) > durationNs)) {
                         leave = true;
                         break;
                     }

@@ -84,6 +84,36 @@ void QueueChart::paintEvent(QPaintEvent *)
 
     // Step lines with at most a couple of vertices per pixel column: per column, the value on
     // entry, the extremes within, and the value on exit.
+    // Summarized stretch: per pixel column, the highest depth and busy count seen there.
+    const Summary &summary = m_model->summary();
+    if (summary.columnNs > 0 && summary.until > r.start) {
+        const int xFrom
+            = std::max(plot.left(), static_cast<int>(xOf(std::max<std::int64_t>(r.start, 0))));
+        const int xTo
+            = std::min(plot.right(), static_cast<int>(xOf(std::min(summary.until, r.end))));
+        QVector<QLineF> depthLines, busyLines;
+        for (int x = xFrom; x < xTo; ++x) {
+            const std::int64_t t0 = coords::timeForX(x - plot.left(), r.start, r.end, plot.width());
+            const std::int64_t t1
+                = coords::timeForX(x + 1 - plot.left(), r.start, r.end, plot.width());
+            int depth = 0, busy = 0;
+            for (int c = std::max(0, summary.columnOf(t0));
+                 c <= std::min(summary.columnOf(std::max(t0, t1 - 1)), Summary::kColumns - 1);
+                 ++c) {
+                depth = std::max(depth, summary.depth[static_cast<std::size_t>(c)].maxDepth);
+                busy = std::max(busy, summary.depth[static_cast<std::size_t>(c)].maxInFlight);
+            }
+            if (busy > 0)
+                busyLines << QLineF(x + 0.5, plot.bottom(), x + 0.5, yOf(busy));
+            if (depth > 0)
+                depthLines << QLineF(x + 0.5, plot.bottom(), x + 0.5, yOf(depth));
+        }
+        p.setPen(QPen(m_theme.summarized, 0));
+        p.drawLines(busyLines);
+        p.setPen(QPen(m_theme.depth, 0));
+        p.drawLines(depthLines);
+    }
+
     // Step lines with at most four vertices per pixel column: in each column the line arrives at
     // the previous value, spans the extremes seen there, and leaves at the last one.
     auto stepLine = [&](auto value, const QColor &color) {

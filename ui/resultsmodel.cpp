@@ -14,6 +14,14 @@ ResultsModel::ResultsModel(const RunModel *model, QObject *parent)
 {
     connect(model, &RunModel::resultsAppended, this, &ResultsModel::append);
     connect(model, &RunModel::modelReset, this, &ResultsModel::resetRows);
+    connect(model, &RunModel::resultsSummarized, this, [this](int count) {
+        count = std::min(count, m_rows);
+        if (count <= 0)
+            return;
+        beginRemoveRows({}, 0, count - 1);
+        m_rows -= count;
+        endRemoveRows();
+    });
 }
 
 int ResultsModel::rowCount(const QModelIndex &parent) const

@@ -64,6 +64,8 @@ void RunModel::reset(const PoolConfig &config)
     m_producerJob = 0;
     m_log.clear();
     m_logDropped = 0;
+    m_spanCount = 0;
+    m_summary = Summary {};
     Q_EMIT modelReset();
     Q_EMIT changed();
 }
@@ -90,7 +92,11 @@ Lane &RunModel::laneFor(int worker)
     if (it == m_lanes.end() || it->worker != worker) {
         Lane lane;
         lane.worker = worker;
+        const auto index = it - m_lanes.begin();
         it = m_lanes.insert(it, std::move(lane));
+        if (m_summary.columnNs > 0) // keep the summary's lanes parallel to the lanes
+            m_summary.lanes.insert(m_summary.lanes.begin() + index,
+                                   std::vector<SummaryColumn>(Summary::kColumns));
     }
     return *it;
 }
@@ -125,7 +131,11 @@ void RunModel::addDepthPoint(std::int64_t t, int depth)
 {
     m_depthNow = depth;
     const DepthPoint point {t, depth, m_busy, m_collected};
-    if (m_depth.empty() || m_depth.back().t <= t) {
+    if (!m_depth.empty() && m_depth.back().t == t) {
+        m_depth.back() = point; // several changes at one instant: the last state is what held
+        return;
+    }
+    if (m_depth.empty() || m_depth.back().t < t) {
         m_depth.push_back(point);
         return;
     }
@@ -202,6 +212,12 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
     const int lastRow = static_cast<int>(m_completionOrder.size()) - 1;
     if (lastRow >= firstRow)
         Q_EMIT resultsAppended(firstRow, lastRow);
+    // Halve the detail until it fits (each pass folds the older half into the summary).
+    for (std::int64_t before = -1;
+         historyBytes() > m_historyCapBytes && historyBytes() != before;) {
+        before = historyBytes();
+        summarizeOldest();
+    }
     if (!newLines.isEmpty())
         Q_EMIT logAppended(newLines);
     Q_EMIT changed();
@@ -291,6 +307,7 @@ void RunModel::apply(const PoolEvent &e, QStringList &newLines)
             r.worker = e.worker;
             r.plannedNs = e.value;
             laneFor(e.worker).spans.push_back({e.t, -1, e.job, Span::Busy});
+            ++m_spanCount;
             ++m_busy;
             log();
         }
@@ -305,8 +322,10 @@ void RunModel::apply(const PoolEvent &e, QStringList &newLines)
         break;
     }
     case EventKind::ResultBlocked:
-        if (e.worker > 0)
+        if (e.worker > 0) {
             laneFor(e.worker).spans.push_back({e.t, -1, e.job, Span::Blocked});
+            ++m_spanCount;
+        }
         break;
     case EventKind::ResultDelivered:
         if (e.worker > 0)
@@ -338,6 +357,158 @@ void RunModel::apply(const PoolEvent &e, QStringList &newLines)
         log();
         break;
     }
+}
+
+} // namespace gui
+
+namespace gui {
+
+namespace {
+// What one job's detail costs, roughly: its record in the hash, its place in the completion order
+// and the sends, about two depth samples and a span.
+constexpr std::int64_t kRecordBytes = sizeof(JobRecord) + 40 + 2 * sizeof(std::int64_t);
+} // namespace
+
+std::int64_t RunModel::historyBytes() const
+{
+    return static_cast<std::int64_t>(m_jobs.size()) * kRecordBytes
+        + m_spanCount * static_cast<std::int64_t>(sizeof(Span))
+        + static_cast<std::int64_t>(m_depth.size() * sizeof(DepthPoint))
+        + static_cast<std::int64_t>(m_producerSpans.size() * sizeof(Span));
+}
+
+// Makes the grid cover [0, until): doubles the column width (merging pairs) as often as needed.
+void RunModel::widenSummaryTo(std::int64_t until)
+{
+    Summary &s = m_summary;
+    if (s.columnNs == 0)
+        s.columnNs
+            = std::max<std::int64_t>(1000, (until + Summary::kColumns - 1) / Summary::kColumns);
+    auto mergePairs = [](auto &columns, auto merge) {
+        for (std::size_t i = 0; i < columns.size() / 2; ++i)
+            columns[i] = merge(columns[2 * i], columns[2 * i + 1]);
+        if (columns.size() % 2 == 1)
+            columns[columns.size() / 2] = columns.back();
+        columns.resize((columns.size() + 1) / 2);
+    };
+    auto mergeColumns = [](const SummaryColumn &a, const SummaryColumn &b) {
+        return SummaryColumn {
+            a.busyNs + b.busyNs, a.blockedNs + b.blockedNs, a.jobs + b.jobs,
+            static_cast<std::uint16_t>(std::min(65535, a.failed + b.failed)),
+            static_cast<std::uint16_t>(std::min(65535, a.cancelled + b.cancelled))};
+    };
+    auto mergeDepth = [](const DepthSummary &a, const DepthSummary &b) {
+        return DepthSummary {std::max(a.maxDepth, b.maxDepth),
+                             std::max(a.maxInFlight, b.maxInFlight),
+                             b.seen ? b.completed : a.completed, a.seen || b.seen};
+    };
+    while (until > s.columnNs * Summary::kColumns) {
+        s.columnNs *= 2;
+        for (auto &lane : s.lanes)
+            mergePairs(lane, mergeColumns);
+        mergePairs(s.producer, mergeColumns);
+        mergePairs(s.depth, mergeDepth);
+    }
+    const auto columns = static_cast<std::size_t>(Summary::kColumns);
+    s.lanes.resize(m_lanes.size());
+    for (auto &lane : s.lanes)
+        lane.resize(columns);
+    s.producer.resize(columns);
+    s.depth.resize(columns);
+}
+
+// Folds the oldest half of the detail into the summary grid: spans, sends, depth samples and the
+// records (results rows) of jobs collected before the cut.
+void RunModel::summarizeOldest()
+{
+    if (m_completionOrder.size() < 2)
+        return;
+    const JobRecord *middle = job(m_completionOrder[m_completionOrder.size() / 2]);
+    std::int64_t cut = middle ? middle->collected : m_latestT / 2;
+    if (cut <= m_summary.until)
+        return;
+    widenSummaryTo(cut);
+    Summary &s = m_summary;
+
+    // Adds [from, to) of `ns`-weighted time into columns.
+    auto spread = [&](std::vector<SummaryColumn> &columns, std::int64_t from, std::int64_t to,
+                      float SummaryColumn::*field) {
+        for (std::int64_t t = from; t < to;) {
+            const int c = std::min(s.columnOf(t), Summary::kColumns - 1);
+            const std::int64_t columnEnd = (static_cast<std::int64_t>(c) + 1) * s.columnNs;
+            const std::int64_t piece = std::min(to, columnEnd) - t;
+            columns[static_cast<std::size_t>(c)].*field += static_cast<float>(piece);
+            t += std::max<std::int64_t>(piece, 1);
+        }
+    };
+    for (std::size_t i = 0; i < m_lanes.size(); ++i) {
+        auto &spans = m_lanes[i].spans;
+        auto &columns = s.lanes[i];
+        std::size_t n = 0;
+        for (; n < spans.size() && spans[n].end >= 0 && spans[n].end < cut; ++n) {
+            const Span &span = spans[n];
+            spread(columns, span.start, span.end,
+                   span.kind == Span::Blocked ? &SummaryColumn::blockedNs : &SummaryColumn::busyNs);
+            if (span.kind == Span::Busy) {
+                SummaryColumn &c = columns[static_cast<std::size_t>(
+                    std::min(s.columnOf(span.end), Summary::kColumns - 1))];
+                ++c.jobs;
+                c.failed += span.status == engine::JobStatus::Failed;
+                c.cancelled += span.status == engine::JobStatus::Cancelled;
+            }
+        }
+        spans.erase(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(n));
+        m_spanCount -= static_cast<std::int64_t>(n);
+    }
+    {
+        std::size_t n = 0;
+        for (; n < m_producerSpans.size() && m_producerSpans[n].end >= 0
+             && m_producerSpans[n].end < cut;
+             ++n) {
+            if (m_producerSpans[n].kind == Span::ProducerBlocked)
+                spread(s.producer, m_producerSpans[n].start, m_producerSpans[n].end,
+                       &SummaryColumn::blockedNs);
+        }
+        m_producerSpans.erase(m_producerSpans.begin(),
+                              m_producerSpans.begin() + static_cast<std::ptrdiff_t>(n));
+        auto sendsEnd = std::lower_bound(m_sends.begin(), m_sends.end(), cut);
+        for (auto it = m_sends.begin(); it != sendsEnd; ++it)
+            ++s.producer[static_cast<std::size_t>(std::min(s.columnOf(*it), Summary::kColumns - 1))]
+                  .jobs;
+        m_sends.erase(m_sends.begin(), sendsEnd);
+    }
+    {
+        auto depthEnd
+            = std::lower_bound(m_depth.begin(), m_depth.end(), cut,
+                               [](const DepthPoint &p, std::int64_t t) { return p.t < t; });
+        for (auto it = m_depth.begin(); it != depthEnd; ++it) {
+            DepthSummary &d = s.depth[static_cast<std::size_t>(
+                std::min(s.columnOf(it->t), Summary::kColumns - 1))];
+            d.maxDepth = std::max(d.maxDepth, it->depth);
+            d.maxInFlight = std::max(d.maxInFlight, it->inFlight);
+            d.completed = it->completed;
+            d.seen = true;
+        }
+        // Keep the last summarized sample as the first detailed one so the line stays joined.
+        if (depthEnd != m_depth.begin())
+            --depthEnd;
+        m_depth.erase(m_depth.begin(), depthEnd);
+    }
+    // Results rows: the completion order is in collection time, so what goes is a prefix.
+    std::size_t rows = 0;
+    for (; rows < m_completionOrder.size(); ++rows) {
+        const JobRecord *r = job(m_completionOrder[rows]);
+        if (r && r->collected >= cut)
+            break;
+    }
+    for (std::size_t i = 0; i < rows; ++i)
+        m_jobs.remove(m_completionOrder[i]);
+    m_completionOrder.erase(m_completionOrder.begin(),
+                            m_completionOrder.begin() + static_cast<std::ptrdiff_t>(rows));
+    s.jobs += static_cast<std::int64_t>(rows);
+    s.until = cut;
+    if (rows > 0)
+        Q_EMIT resultsSummarized(static_cast<int>(rows));
 }
 
 } // namespace gui

@@ -77,6 +77,37 @@ struct Marker
     QString label() const;
 };
 
+// Detail older than the history cap, folded into a fixed grid of time columns. Additive, so
+// columns merge pairwise when the summarized stretch outgrows the grid.
+struct SummaryColumn
+{
+    float busyNs = 0; // time spent processing jobs in this column
+    float blockedNs = 0; // time blocked on a full queue
+    std::uint32_t jobs = 0; // jobs that finished (workers) or were sent (producer)
+    std::uint16_t failed = 0;
+    std::uint16_t cancelled = 0;
+};
+
+struct DepthSummary
+{
+    int maxDepth = 0;
+    int maxInFlight = 0;
+    std::int64_t completed = 0; // results collected by the column's end
+    bool seen = false;
+};
+
+struct Summary
+{
+    static constexpr int kColumns = 2048;
+    std::int64_t columnNs = 0; // width of one column; 0 while nothing is summarized
+    std::int64_t until = 0; // everything before this time is summarized
+    std::vector<std::vector<SummaryColumn>> lanes; // by lane index (parallel to lanes())
+    std::vector<SummaryColumn> producer;
+    std::vector<DepthSummary> depth;
+    std::int64_t jobs = 0; // job records folded in
+    int columnOf(std::int64_t t) const { return columnNs > 0 ? static_cast<int>(t / columnNs) : 0; }
+};
+
 struct WorkerNow
 {
     int id = 0;
@@ -95,6 +126,7 @@ class RunModel : public QObject
 public:
     static constexpr int kMaxLogLines = 2000;
     static constexpr int kRecentResults = 12;
+    static constexpr std::int64_t kDefaultHistoryCapBytes = 256LL * 1024 * 1024;
 
     explicit RunModel(QObject *parent = nullptr);
 
@@ -103,6 +135,15 @@ public:
     // once when anything changed.
     void ingest(std::span<const engine::PoolEvent> events,
                 std::span<const engine::FailureMessage> failures = {});
+
+    // Detail kept in memory at most (estimated); older detail is summarized per time column.
+    void setHistoryCapBytes(std::int64_t bytes)
+    {
+        m_historyCapBytes = std::max<std::int64_t>(bytes, 64 * 1024);
+    }
+    std::int64_t historyCapBytes() const { return m_historyCapBytes; }
+    std::int64_t historyBytes() const;
+    const Summary &summary() const { return m_summary; }
 
     const engine::PoolConfig &config() const { return m_config; }
     int queueCapacity() const { return m_config.effectiveQueueCapacity(); }
@@ -143,6 +184,7 @@ Q_SIGNALS:
     void modelReset();
     void changed();
     void resultsAppended(int first, int last); // rows in completion order
+    void resultsSummarized(int count); // the oldest `count` rows went into the summary
     void logAppended(const QStringList &lines);
 
 private:
@@ -151,6 +193,8 @@ private:
     void closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, engine::JobStatus status);
     void addDepthPoint(std::int64_t t, int depth);
     void apply(const engine::PoolEvent &e, QStringList &newLines);
+    void summarizeOldest();
+    void widenSummaryTo(std::int64_t until);
 
     engine::PoolConfig m_config;
     engine::RunStats m_stats;
@@ -177,6 +221,9 @@ private:
     std::int64_t m_producerJob = 0;
     std::deque<QString> m_log;
     std::int64_t m_logDropped = 0;
+    std::int64_t m_historyCapBytes = kDefaultHistoryCapBytes;
+    std::int64_t m_spanCount = 0;
+    Summary m_summary;
 };
 
 } // namespace gui

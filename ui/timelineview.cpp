@@ -240,6 +240,75 @@ void TimelineView::paintEvent(QPaintEvent *)
         flush();
     }
 
+    // Detail older than the history cap: per pixel column, how busy each lane was (bar height),
+    // how blocked the producer was, and a band on the axis saying so.
+    const Summary &summary = m_model->summary();
+    if (summary.columnNs > 0 && summary.until > r.start) {
+        const int xFrom
+            = std::max(kGutter, static_cast<int>(xOf(std::max<std::int64_t>(r.start, 0))));
+        const int xTo
+            = std::min(width(), static_cast<int>(std::ceil(xOf(std::min(summary.until, r.end)))));
+        // Fraction of [t0, t1) covered by `field` in the summary columns.
+        auto fraction = [&](const std::vector<SummaryColumn> &columns, std::int64_t t0,
+                            std::int64_t t1, float SummaryColumn::*field) {
+            if (t1 <= t0 || columns.empty())
+                return 0.0;
+            double covered = 0;
+            for (int c = std::max(0, summary.columnOf(t0));
+                 c <= std::min(summary.columnOf(t1 - 1), Summary::kColumns - 1); ++c) {
+                const std::int64_t c0 = c * summary.columnNs, c1 = c0 + summary.columnNs;
+                const double overlap = static_cast<double>(std::min(c1, t1) - std::max(c0, t0));
+                covered += columns[static_cast<std::size_t>(c)].*field * overlap
+                    / static_cast<double>(summary.columnNs);
+            }
+            return std::clamp(covered / static_cast<double>(t1 - t0), 0.0, 1.0);
+        };
+        QVector<QRectF> busyRects;
+        QVector<QRectF> blockedRects;
+        for (int row = 1; row <= lanes && static_cast<std::size_t>(row - 1) < summary.lanes.size();
+             ++row) {
+            const LaneGeometry g = laneGeometry(row);
+            if (g.top > height() - kAxisHeight)
+                break;
+            const auto &columns = summary.lanes[static_cast<std::size_t>(row - 1)];
+            for (int x = xFrom; x < xTo; ++x) {
+                const std::int64_t t0 = timeAtX(x), t1 = timeAtX(x + 1);
+                const double busy = fraction(columns, t0, t1, &SummaryColumn::busyNs);
+                if (busy > 0.0) {
+                    const double h = std::max(1.0, busy * (g.height - 2));
+                    busyRects << QRectF(x, g.top + g.height - 1 - h, 1, h);
+                }
+            }
+        }
+        const LaneGeometry pg = laneGeometry(0);
+        for (int x = xFrom; x < xTo; ++x) {
+            const double blocked
+                = fraction(summary.producer, timeAtX(x), timeAtX(x + 1), &SummaryColumn::blockedNs);
+            if (blocked > 0.0)
+                blockedRects << QRectF(x, pg.top + 2, 1, std::max(1.0, blocked * (pg.height - 4)));
+        }
+        p.setPen(Qt::NoPen);
+        p.setBrush(m_theme.summarized);
+        p.drawRects(busyRects);
+        p.setBrush(m_theme.blocked);
+        p.drawRects(blockedRects);
+        m_barsPainted += static_cast<int>(busyRects.size());
+        // The band that says where detail was summarized.
+        p.setClipping(false);
+        const QRect band(xFrom, height() - kAxisHeight - 3, xTo - xFrom, 3);
+        p.fillRect(band, QBrush(m_theme.marker, Qt::Dense4Pattern));
+        if (xTo - xFrom > 120) {
+            p.setPen(m_theme.mutedText);
+            p.drawText(QRect(xFrom + 4, height() - kAxisHeight - metrics.height() - 4,
+                             xTo - xFrom - 8, metrics.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter,
+                       tr("summarized before %1 (%2 jobs)")
+                           .arg(goDuration(roundForDisplay(summary.until)))
+                           .arg(summary.jobs));
+        }
+        p.setClipRect(QRect(kGutter, 0, width() - kGutter, height() - kAxisHeight));
+    }
+
     // Producer lane: sends as ticks (one per pixel column at most), blocked and paused stretches.
     {
         const LaneGeometry g = laneGeometry(0);
@@ -361,6 +430,19 @@ bool TimelineView::event(QEvent *event)
         auto *help = static_cast<QHelpEvent *>(event);
         const std::int64_t job = jobAt(help->pos());
         const JobRecord *r = job ? m_model->job(job) : nullptr;
+        const Summary &summary = m_model->summary();
+        const std::int64_t t = timeAtX(help->pos().x());
+        if (!r && summary.columnNs > 0 && t >= 0 && t < summary.until
+            && help->pos().x() >= kGutter) {
+            QToolTip::showText(
+                help->globalPos(),
+                tr("Summarized: detail before %1 was folded into columns of %2 to keep the "
+                   "history under its memory cap (%3 jobs).")
+                    .arg(displayDuration(summary.until), displayDuration(summary.columnNs))
+                    .arg(summary.jobs),
+                this);
+            return true;
+        }
         if (!r) {
             QToolTip::hideText();
             event->ignore();

@@ -248,6 +248,60 @@ private Q_SLOTS:
         QVERIFY(model.logLinesDropped() > 0);
     }
 
+    void theHistoryCapSummarizesOlderDetailInsteadOfDroppingIt()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        model.setHistoryCapBytes(256 * 1024);
+        ResultsModel results(&model);
+        QAbstractItemModelTester tester(&results,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int jobs = 20000;
+        std::int64_t busyNs = 0;
+        for (int batch = 0; batch < 20; ++batch) {
+            Script s = batch == 0 ? referenceStart() : Script {};
+            for (int k = batch * 1000 + 1; k <= (batch + 1) * 1000; ++k) {
+                const int worker = 1 + k % 2;
+                s.at(k)
+                    .submit(k, 1)
+                    .start(k, worker, 0)
+                    .at(k + 1)
+                    .finish(k, worker)
+                    .collect(k, worker);
+                busyNs += ms;
+            }
+            model.ingest(s.events());
+            QVERIFY2(model.historyBytes() <= model.historyCapBytes(),
+                     qPrintable(QString::number(model.historyBytes())));
+        }
+        const Summary &summary = model.summary();
+        QVERIFY(summary.until > 0);
+        QVERIFY(summary.jobs > 0);
+        // Nothing is lost: every result is either a row or counted in the summary.
+        QCOMPARE(summary.jobs + std::int64_t(model.completionOrder().size()), std::int64_t(jobs));
+        QCOMPARE(results.rowCount(), int(model.completionOrder().size()));
+        QCOMPARE(model.stats().results(), jobs);
+        // The summarized busy time plus the detailed spans add up to all the work done.
+        double summarizedBusy = 0;
+        std::int64_t summarizedJobs = 0;
+        for (const auto &lane : summary.lanes)
+            for (const SummaryColumn &c : lane) {
+                summarizedBusy += c.busyNs;
+                summarizedJobs += c.jobs;
+            }
+        std::int64_t detailedBusy = 0, detailedJobs = 0;
+        for (const Lane &lane : model.lanes())
+            for (const Span &span : lane.spans) {
+                detailedBusy += span.end - span.start;
+                ++detailedJobs;
+            }
+        QCOMPARE(summarizedJobs + detailedJobs, std::int64_t(jobs));
+        QVERIFY(std::abs(summarizedBusy + detailedBusy - busyNs) < 1e-3 * busyNs);
+        // The oldest results left the table; the newest are there.
+        QCOMPARE(model.completionOrder().back(), std::int64_t(jobs));
+        QVERIFY(!model.job(1));
+    }
+
     void theResultsModelPassesTheModelTester()
     {
         RunModel model;

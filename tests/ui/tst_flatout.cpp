@@ -1,0 +1,69 @@
+#include "poolharness.h"
+#include "runmodel.h"
+#include "workerpool.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+using namespace engine;
+using namespace gui;
+
+// The window's data path at full tilt: 64 workers running no-op jobs as fast as the producer sends
+// them, drained into the GUI-side model at frame rate under a small history cap.
+class TestFlatOut : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void theHistoryCapHoldsAndEveryJobIsAccountedFor()
+    {
+        PoolConfig config;
+        config.workers = 64;
+        config.continuous = true;
+        config.durationS = 1.0;
+        config.intervalMs = 0;
+        config.minMs = config.maxMs = 0;
+        config.queueCapacity = 1024;
+        config.resultsCapacity = 1024;
+        WorkerPool pool;
+        RunModel model;
+        model.reset(config);
+        model.setHistoryCapBytes(2 * 1024 * 1024);
+        QVERIFY(pool.start(config));
+        QElapsedTimer wall, ingesting;
+        wall.start();
+        std::int64_t ingestNs = 0, events = 0;
+        std::int64_t maxBytes = 0;
+        while (pool.isRunning() && wall.elapsed() < 60000) {
+            pool.waitForFinished(16);
+            auto batch = pool.takeEvents();
+            ingesting.start();
+            model.ingest(batch, pool.takeFailureMessages());
+            ingestNs += ingesting.nsecsElapsed();
+            events += static_cast<std::int64_t>(batch.size());
+            maxBytes = std::max(maxBytes, model.historyBytes());
+            QVERIFY2(model.historyBytes() <= model.historyCapBytes(),
+                     qPrintable(QString::number(model.historyBytes())));
+        }
+        QVERIFY(!pool.isRunning());
+        pool.waitForFinished();
+        const auto rest = pool.takeEvents();
+        model.ingest(rest, pool.takeFailureMessages());
+        events += static_cast<std::int64_t>(rest.size());
+        QVERIFY(model.finished());
+        const RunStats &stats = model.stats();
+        QVERIFY(stats.submitted() > 1000);
+        QCOMPARE(stats.results(), stats.submitted());
+        QCOMPARE(model.summary().jobs + std::int64_t(model.completionOrder().size()),
+                 stats.results());
+        QCOMPARE(model.liveLaneCount(), 0);
+        QCOMPARE(int(model.lanes().size()), 64);
+        qInfo("%lld jobs, %lld events, ingest %.1f M events/s, history at most %lld KiB",
+              static_cast<long long>(stats.results()), static_cast<long long>(events),
+              ingestNs > 0 ? events * 1e3 / static_cast<double>(ingestNs) : 0.0,
+              static_cast<long long>(maxBytes / 1024));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFlatOut)
+#include "tst_flatout.moc"
