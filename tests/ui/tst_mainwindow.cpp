@@ -112,7 +112,7 @@ private Q_SLOTS:
             // 10 s jobs: a close that waited for them would take 10 s.
             QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
         }
-        QTRY_COMPARE_WITH_TIMEOUT(harness::threadCount(), baseline, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(harness::threadCount() <= baseline, 5000);
     }
 };
 
