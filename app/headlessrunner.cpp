@@ -57,19 +57,19 @@ public:
 
     void take(WorkerPool &pool, bool final)
     {
+        // Read before the take: whatever happened before this moment minus the window is in.
+        const std::int64_t now = pool.elapsedNs();
         std::vector<PoolEvent> events = pool.takeEvents();
         for (FailureMessage &failure : pool.takeFailureMessages())
             m_failures.insert(failure.job, QString::fromStdString(failure.message));
         m_stats.ingest(events);
         if (!m_printLines)
             return;
-        for (const PoolEvent &e : events)
-            m_latest = std::max(m_latest, e.t);
         m_pending.insert(m_pending.end(), events.begin(), events.end());
         std::stable_sort(m_pending.begin(), m_pending.end(),
                          [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
         const std::int64_t horizon
-            = final ? std::numeric_limits<std::int64_t>::max() : m_latest - kReorderWindowNs;
+            = final ? std::numeric_limits<std::int64_t>::max() : now - kReorderWindowNs;
         std::size_t printed = 0;
         for (; printed < m_pending.size() && m_pending[printed].t <= horizon; ++printed) {
             const PoolEvent &e = m_pending[printed];
@@ -93,7 +93,6 @@ private:
     RunStats m_stats;
     std::vector<PoolEvent> m_pending;
     QHash<std::int64_t, QString> m_failures;
-    std::int64_t m_latest = 0;
 };
 
 void printSummary(QTextStream &out, const RunStats &s, const PoolConfig &config, std::uint64_t seed,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 #include <cstdint>
@@ -67,3 +68,5 @@ private:
 };
 
 } // namespace engine
+
+Q_DECLARE_METATYPE(engine::PoolConfig)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Poolscope and runs every test through ctest.
-#   scripts/test.sh            the normal build
-#   scripts/test.sh asan tsan  other presets (AddressSanitizer+UBSan, ThreadSanitizer)
+# Installs what is missing, builds Poolscope and runs every test through ctest, three times: a
+# normal build, an AddressSanitizer+UBSan build and a ThreadSanitizer build.
+#   scripts/test.sh            all three
+#   scripts/test.sh default    only the presets named (default, asan, tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 poolscope_install_deps
 presets=("$@")
-((${#presets[@]})) || presets=(default)
+((${#presets[@]})) || presets=(default asan tsan)
 for preset in "${presets[@]}"; do
     echo "== $preset: build" >&2
     poolscope_build "$preset"

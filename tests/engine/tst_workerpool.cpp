@@ -33,7 +33,6 @@ using Action = std::function<void(WorkerPool &)>;
 } // namespace
 
 Q_DECLARE_METATYPE(Action)
-Q_DECLARE_METATYPE(engine::PoolConfig)
 
 class TestWorkerPool : public QObject
 {
