@@ -297,6 +297,22 @@ QString allowedText(const Flag &flag)
     return {};
 }
 
+// A value as an error message may echo it: one line, printable, not too long.
+QString printable(const QString &text)
+{
+    constexpr qsizetype kMax = 40;
+    QString shown;
+    for (const QChar c : text.left(kMax)) {
+        if (c.isPrint())
+            shown += c;
+        else
+            shown += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+    }
+    if (text.size() > kMax)
+        shown += QStringLiteral("…");
+    return shown;
+}
+
 CommandLine fail(CommandLine cli, const QString &message)
 {
     cli.outcome = CommandLine::Outcome::Error;
@@ -352,7 +368,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         if (!argument.startsWith(QLatin1String("--")) || argument.size() == 2)
             return fail(cli,
                         QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
-                            .arg(argument));
+                            .arg(printable(argument)));
         QString name = argument.mid(2);
         QString value;
         bool hasInlineValue = false;
@@ -362,7 +378,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
             hasInlineValue = true;
         }
         const Flag *flag = byName.value(name);
-        const QString dashed = QStringLiteral("--") + name;
+        const QString dashed = QStringLiteral("--") + printable(name);
         if (!flag)
             return fail(
                 cli,
@@ -373,7 +389,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
 
         if (flag->type == Type::Switch) {
             if (hasInlineValue)
-                return fail(cli, QStringLiteral("%1 takes no value (got '%2')").arg(dashed, value));
+                return fail(cli, QStringLiteral("%1 takes no value (got '%2')").arg(dashed, printable(value)));
             flag->setSwitch(cli);
             continue;
         }
@@ -395,7 +411,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
             if (!flag->setChoice(cli, value))
                 return fail(cli,
                             QStringLiteral("%1 '%2' is not allowed; allowed: %3")
-                                .arg(dashed, value, allowed));
+                                .arg(dashed, printable(value), allowed));
             break;
         case Type::Seed: {
             bool ok = false;
@@ -404,7 +420,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
                 || seed > static_cast<qulonglong>(std::numeric_limits<qint64>::max()))
                 return fail(cli,
                             QStringLiteral("%1 '%2' is not allowed; allowed: %3")
-                                .arg(dashed, value, allowed));
+                                .arg(dashed, printable(value), allowed));
             cli.config.seed = seed;
             break;
         }
@@ -415,15 +431,15 @@ CommandLine parseCommandLine(const QStringList &arguments)
             if (!ok || !std::isfinite(number))
                 return fail(cli,
                             QStringLiteral("%1 '%2' is not a number; allowed: %3")
-                                .arg(dashed, value, allowed));
+                                .arg(dashed, printable(value), allowed));
             if (flag->type == Type::Integer && number != std::floor(number))
                 return fail(cli,
                             QStringLiteral("%1 '%2' is not a whole number; allowed: %3")
-                                .arg(dashed, value, allowed));
+                                .arg(dashed, printable(value), allowed));
             if (number < flag->min || number > flag->max)
                 return fail(cli,
                             QStringLiteral("%1 %2 is out of range; allowed: %3")
-                                .arg(dashed, value, allowed));
+                                .arg(dashed, printable(value), allowed));
             flag->setNumber(cli, number);
             break;
         }

@@ -8,10 +8,18 @@ cd "$(dirname "$0")/.."
 source scripts/deps.sh
 poolscope_install_deps
 presets=("$@")
-((${#presets[@]})) || presets=(default asan tsan)
+fuzz=0
+if ((${#presets[@]} == 0)); then
+    presets=(default asan tsan)
+    fuzz=1 # the whole suite also fuzzes the parsers for a bounded time
+fi
 for preset in "${presets[@]}"; do
     echo "== $preset: build" >&2
     poolscope_build "$preset"
     echo "== $preset: test" >&2
     ctest --preset "$preset" -j 2
 done
+if ((fuzz)); then
+    echo "== fuzz: the command-line parser, 30 s" >&2
+    scripts/fuzz.sh 30
+fi
