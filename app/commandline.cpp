@@ -100,6 +100,14 @@ const std::vector<Flag> &flags()
          [](CommandLine &c, const QString &path) {
              c.screenshotPath = path;
          }},
+        // clang-format off
+        {"trace", Type::Path, 0, 0, "none", "headless: write a Chrome trace (Perfetto, chrome://tracing) after the run",
+         {}, {}, {}, {}, [](CommandLine &c, const QString &path) { c.tracePath = path; }},
+        {"csv", Type::Path, 0, 0, "none", "headless: write the results as CSV after the run",
+         {}, {}, {}, {}, [](CommandLine &c, const QString &path) { c.csvPath = path; }},
+        {"record", Type::Path, 0, 0, "none", "headless: save the run (config and events) to open and replay later",
+         {}, {}, {}, {}, [](CommandLine &c, const QString &path) { c.recordPath = path; }},
+        // clang-format on
         {"run-for",
          Type::Integer,
          0,
@@ -325,7 +333,7 @@ CommandLine fail(CommandLine cli, const QString &message)
 QString helpText()
 {
     QString text = QStringLiteral(
-        "Usage: poolscope [flags]\n"
+        "Usage: poolscope [flags] [FILE]\n"
         "Poolscope shows the worker-pool pattern running on real threads.\n"
         "Without --headless it opens the window with the configuration the flags give.\n\n");
     for (const Flag &flag : flags()) {
@@ -340,6 +348,8 @@ QString helpText()
             text += allowedText(flag) + QStringLiteral("; ");
         text += QStringLiteral("default: ") + QLatin1String(flag.defaultText) + QLatin1Char('\n');
     }
+    text += QStringLiteral(
+        "  FILE                  open a run file or Poolscope Chrome trace and replay it\n");
     text += QStringLiteral("  --help                this text\n"
                            "  --version             print the version\n\n"
                            "Exit status: 0 done, 2 bad command line.\n");
@@ -365,6 +375,17 @@ CommandLine parseCommandLine(const QStringList &arguments)
             cli.outcome = CommandLine::Outcome::Version;
             return cli;
         }
+        if (!argument.startsWith(QLatin1String("-")) && !argument.isEmpty()) {
+            // One file to open: a run file or a Poolscope Chrome trace.
+            if (!cli.openPath.isEmpty())
+                return fail(
+                    cli,
+                    QStringLiteral(
+                        "unexpected argument '%1': one file at a time (already opening '%2')")
+                        .arg(printable(argument), printable(cli.openPath)));
+            cli.openPath = argument;
+            continue;
+        }
         if (!argument.startsWith(QLatin1String("--")) || argument.size() == 2)
             return fail(cli,
                         QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
@@ -389,7 +410,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
 
         if (flag->type == Type::Switch) {
             if (hasInlineValue)
-                return fail(cli, QStringLiteral("%1 takes no value (got '%2')").arg(dashed, printable(value)));
+                return fail(
+                    cli,
+                    QStringLiteral("%1 takes no value (got '%2')").arg(dashed, printable(value)));
             flag->setSwitch(cli);
             continue;
         }
@@ -452,6 +475,15 @@ CommandLine parseCommandLine(const QStringList &arguments)
         return fail(cli, QStringLiteral("--duration-s applies only with --continuous"));
     if (seen.contains(QStringLiteral("jobs")) && cli.config.continuous)
         return fail(cli, QStringLiteral("--jobs and --continuous exclude each other; give one"));
+    if (!cli.headless
+        && !(cli.tracePath.isEmpty() && cli.csvPath.isEmpty() && cli.recordPath.isEmpty()))
+        return fail(cli,
+                    QStringLiteral("--trace, --csv and --record apply only with --headless (the "
+                                   "window has File > Export)"));
+    if (!cli.openPath.isEmpty() && cli.config != engine::PoolConfig {})
+        return fail(
+            cli,
+            QStringLiteral("a file to open takes no run flags: its run has its own configuration"));
     if (!cli.screenshotPath.isEmpty() && cli.headless)
         return fail(cli, QStringLiteral("--screenshot needs the window; leave out --headless"));
     if (seen.contains(QStringLiteral("run-for")) && cli.screenshotPath.isEmpty())

@@ -21,6 +21,10 @@ struct CommandLine
     bool summaryJson = false;
     bool autostart = false;
     QString screenshotPath; // window: grab it runForMs after the start, save, exit
+    QString openPath; // a run file or Poolscope Chrome trace to replay
+    QString tracePath; // headless: write a Chrome trace here after the run
+    QString csvPath; // headless: write the results as CSV here
+    QString recordPath; // headless: write the run file here
     int runForMs = 2000;
 };
 

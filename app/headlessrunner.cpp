@@ -2,15 +2,18 @@
 
 #include "durationformat.h"
 #include "referencelog.h"
+#include "runrecording.h"
 #include "runstats.h"
 #include "workerpool.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 #include <QTimer>
 #include <algorithm>
 #include <csignal>
@@ -59,9 +62,18 @@ public:
     {
         // Read before the take: whatever happened before this moment minus the window is in.
         const std::int64_t now = pool.elapsedNs();
-        std::vector<PoolEvent> events = pool.takeEvents();
-        for (FailureMessage &failure : pool.takeFailureMessages())
+        take(pool.takeEvents(), pool.takeFailureMessages(), now, final);
+    }
+
+    void take(std::vector<PoolEvent> events, std::vector<FailureMessage> failures, std::int64_t now,
+              bool final)
+    {
+        for (const FailureMessage &failure : failures)
             m_failures.insert(failure.job, QString::fromStdString(failure.message));
+        if (m_keep) {
+            m_kept.events.insert(m_kept.events.end(), events.begin(), events.end());
+            m_kept.failures.insert(m_kept.failures.end(), failures.begin(), failures.end());
+        }
         m_stats.ingest(events);
         if (!m_printLines)
             return;
@@ -86,8 +98,13 @@ public:
     }
 
     const RunStats &stats() const { return m_stats; }
+    // Keeps every event and failure message for the exports.
+    void keepEverything() { m_keep = true; }
+    RunRecording &kept() { return m_kept; }
 
 private:
+    bool m_keep = false;
+    RunRecording m_kept;
     QTextStream &m_out;
     bool m_printLines;
     RunStats m_stats;
@@ -144,16 +161,66 @@ void printJson(QTextStream &out, const RunStats &s, std::uint64_t seed)
 
 } // namespace
 
-int runHeadless(const CommandLine &cli, QTextStream &out, const std::atomic<int> *interruptSignal)
+// Writes the exports the command line asked for; false (with a line on `out`) when one fails.
+bool writeExports(const CommandLine &cli, const RunRecording &recording, QTextStream &err)
 {
+    const std::pair<QString, QByteArray (*)(const RunRecording &)> exports[]
+        = {{cli.tracePath, &writeChromeTrace},
+           {cli.csvPath, &writeResultsCsv},
+           {cli.recordPath, &writeRunFile}};
+    bool ok = true;
+    for (const auto &[path, write] : exports) {
+        if (path.isEmpty())
+            continue;
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(write(recording)) < 0
+            || !file.commit()) {
+            err << "poolscope: cannot write " << path << ": " << file.errorString() << '\n';
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+// Replays a recorded run at once: its lines and its summary.
+int replayHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
+{
+    QFile file(cli.openPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        err << "poolscope: cannot open " << cli.openPath << ": " << file.errorString() << '\n';
+        return 2;
+    }
+    QString error;
+    const auto recording = readRecording(file.readAll(), &error);
+    if (!recording) {
+        err << "poolscope: " << cli.openPath << ": " << error << '\n';
+        return 2;
+    }
+    Printer printer(out, !cli.quiet && !cli.summaryJson);
+    printer.take(recording->events, recording->failures, 0, true);
+    if (cli.summaryJson)
+        printJson(out, printer.stats(), recording->seed);
+    else
+        printSummary(out, printer.stats(), recording->config, recording->seed, false);
+    out.flush();
+    return writeExports(cli, *recording, err) ? 0 : 1;
+}
+
+int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
+                const std::atomic<int> *interruptSignal)
+{
+    if (!cli.openPath.isEmpty())
+        return replayHeadless(cli, out, err);
     WorkerPool pool;
     Printer printer(out, !cli.quiet && !cli.summaryJson);
+    if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
+        printer.keepEverything();
     QEventLoop loop;
     // Connected before the start, so a run that ends at once still ends the loop.
     QObject::connect(&pool, &WorkerPool::finished, &loop, &QEventLoop::quit, Qt::QueuedConnection);
     QString error;
     if (!pool.start(cli.config, &error)) {
-        out << "poolscope: " << error << '\n';
+        err << "poolscope: " << error << '\n';
         return 2;
     }
 
@@ -182,6 +249,10 @@ int runHeadless(const CommandLine &cli, QTextStream &out, const std::atomic<int>
     else
         printSummary(out, printer.stats(), cli.config, pool.seed(), signalSeen != 0);
     out.flush();
+    printer.kept().config = cli.config;
+    printer.kept().seed = pool.seed();
+    if (!writeExports(cli, printer.kept(), err))
+        return 1;
     if (signalSeen == SIGINT)
         return 130;
     if (signalSeen == SIGTERM)

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
         QCoreApplication application(argc, argv);
         std::signal(SIGINT, onInterrupt);
         std::signal(SIGTERM, onInterrupt);
-        return app::runHeadless(cli, out, &s_interrupt);
+        return app::runHeadless(cli, out, err, &s_interrupt);
     }
 
     QApplication application(argc, argv);
@@ -66,7 +66,9 @@ int main(int argc, char **argv)
     window.show();
     window.raise();
     window.activateWindow(); // keyboard focus even without a window manager
-    if (cli.autostart || !cli.screenshotPath.isEmpty())
+    if (!cli.openPath.isEmpty())
+        window.openFile(cli.openPath);
+    else if (cli.autostart || !cli.screenshotPath.isEmpty())
         window.startRun();
     return QApplication::exec();
 }

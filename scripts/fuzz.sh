@@ -10,6 +10,20 @@ if ! command -v clang++ >/dev/null; then
 fi
 [[ -f build-fuzz/build.ninja ]] || cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
-mkdir -p build-fuzz/corpus/commandline
-./build-fuzz/tests/fuzz/fuzz_commandline -max_total_time="$seconds" -dict=tests/fuzz/commandline.dict \
-    -print_final_stats=1 build-fuzz/corpus/commandline 2>&1 | tail -n 12
+run() {
+    local target=$1 status=0
+    shift
+    mkdir -p "build-fuzz/corpus/$target"
+    echo "fuzz: $target for ${seconds}s" >&2
+    # New finds go to the corpus folder; the committed seeds start it from valid inputs.
+    "./build-fuzz/tests/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 "$@" \
+        "build-fuzz/corpus/$target" "tests/fuzz/seeds/$target" > "build-fuzz/$target.log" 2>&1 || status=$?
+    grep -E "^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY)" "build-fuzz/$target.log" || true
+    if ((status != 0)); then
+        tail -n 40 "build-fuzz/$target.log" >&2
+        echo "fuzz: $target found a problem (exit $status); the input is in the working folder" >&2
+    fi
+    return "$status"
+}
+run fuzz_commandline -dict=tests/fuzz/commandline.dict
+run fuzz_runfile

@@ -1,5 +1,8 @@
 #include "configsettings.h"
 
+#include <limits>
+#include <type_traits>
+
 namespace gui {
 
 using engine::PoolConfig;
@@ -31,11 +34,15 @@ PoolConfig fromVariantMap(const QVariantMap &map)
 {
     PoolConfig c;
     auto number = [&](const char *key, auto &field) {
+        using Field = std::remove_reference_t<decltype(field)>;
         const QVariant v = map.value(QLatin1String(key));
         bool ok = false;
         const double d = v.toDouble(&ok);
-        if (ok)
-            field = static_cast<std::remove_reference_t<decltype(field)>>(d);
+        // Converting a double outside an integer's range is undefined: leave the default.
+        if (ok
+            && (!std::is_integral_v<
+                    Field> || (d >= static_cast<double>(std::numeric_limits<Field>::min()) && d <= static_cast<double>(std::numeric_limits<Field>::max()))))
+            field = static_cast<Field>(d);
     };
     number("workers", c.workers);
     number("jobs", c.jobs);

@@ -2,6 +2,7 @@
 
 #include "configsettings.h"
 #include "controlpanel.h"
+#include "durationformat.h"
 #include "pipelineview.h"
 #include "queuechart.h"
 #include "resultsmodel.h"
@@ -15,12 +16,23 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSlider>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
@@ -54,6 +66,9 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
     resize(1280, 800); // until the saved geometry says otherwise
     buildUi();
     buildActions();
+    buildMenus();
+    buildReplayBar();
+    setAcceptDrops(true);
     m_controls->setConfig(config);
     if (m_options.restoreSettings)
         restoreSettings();
@@ -271,8 +286,11 @@ void MainWindow::startRun()
 {
     if (m_pool->isRunning())
         return;
+    setReplaying(false);
     const PoolConfig config = m_controls->config();
     m_model->reset(config);
+    m_recorded = RunRecording {};
+    m_recordingFull = false;
     m_window->reset();
     m_log->clear();
     QString error;
@@ -280,6 +298,8 @@ void MainWindow::startRun()
         m_status->setText(tr("Cannot start: %1").arg(error));
         return;
     }
+    m_recorded.config = config;
+    m_recorded.seed = m_pool->seed();
     m_frameTimer.start();
     updateRunState();
     if (!m_options.screenshotPath.isEmpty())
@@ -311,6 +331,7 @@ void MainWindow::cancelRun()
 
 void MainWindow::resetRun()
 {
+    setReplaying(false);
     m_pool->cancel();
     m_pool->waitForFinished();
     drain();
@@ -325,19 +346,37 @@ void MainWindow::resetRun()
 
 void MainWindow::drain()
 {
+    if (m_replaying)
+        return;
     const auto events = m_pool->takeEvents();
     const auto failures = m_pool->takeFailureMessages();
-    if (!events.empty() || !failures.empty())
-        m_model->ingest(events, failures);
+    if (events.empty() && failures.empty())
+        return;
+    m_model->ingest(events, failures);
+    if (!m_recordingFull) {
+        if (m_recorded.events.size() + events.size() > kMaxRecordedEvents) {
+            m_recordingFull = true; // said in the status bar; exports then say it too
+        } else {
+            m_recorded.events.insert(m_recorded.events.end(), events.begin(), events.end());
+            m_recorded.failures.insert(m_recorded.failures.end(), failures.begin(), failures.end());
+        }
+    }
 }
 
 void MainWindow::frame()
 {
     const double elapsed = static_cast<double>(m_sinceFrame.restart());
     drain();
-    const bool running = m_pool->isRunning();
+    if (m_replaying && m_replayPlaying) {
+        replayTo(m_replayT + static_cast<std::int64_t>(elapsed * 1e6 * m_replaySpeed));
+        if (m_replayNext >= m_replay.events.size()) {
+            m_replayPlaying = false;
+            m_replayPlay->setText(tr("Play"));
+        }
+    }
+    const bool running = m_pool->isRunning() || (m_replaying && m_replayPlaying);
     if (running)
-        m_model->setNow(m_pool->elapsedNs());
+        m_model->setNow(m_replaying ? m_replayT : m_pool->elapsedNs());
     if (m_window->followLive() && (running || m_dirty))
         m_window->follow(m_model->endT());
     const bool animating = m_pipeline->advance(elapsed);
@@ -377,7 +416,9 @@ void MainWindow::updateRunState()
     const bool paused = running && m_pool->isPaused();
     m_controls->setRunState(running, paused);
     QString state;
-    if (running)
+    if (m_replaying)
+        state = tr("Replaying %1").arg(QFileInfo(windowFilePath()).fileName());
+    else if (running)
         state = paused ? tr("Paused") : tr("Running");
     else if (m_model->finished())
         state = tr("Finished");
@@ -466,6 +507,247 @@ void MainWindow::takeScreenshot()
     const bool saved = picture.save(m_options.screenshotPath, "PNG");
     close();
     QApplication::exit(saved ? 0 : 1);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open run…"), this, [this] {
+        const QString path
+            = QFileDialog::getOpenFileName(this, tr("Open a run"), QString(),
+                                           tr("Poolscope runs (*.psrun *.json);;All files (*)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    QAction *save = file->addAction(tr("&Save run…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save the run"), QStringLiteral("run.psrun"), tr("Poolscope runs (*.psrun)"));
+        if (!path.isEmpty())
+            exportTo(path, QStringLiteral("run"));
+    });
+    save->setShortcut(QKeySequence::Save);
+    QMenu *exportMenu = file->addMenu(tr("&Export"));
+    struct Kind
+    {
+        QString label, format, filter, name;
+    };
+    const Kind kinds[] = {
+        {tr("Chrome &trace (Perfetto)…"), QStringLiteral("trace"), tr("Chrome trace (*.json)"),
+         QStringLiteral("run.trace.json")},
+        {tr("Results as &CSV…"), QStringLiteral("csv"), tr("CSV (*.csv)"),
+         QStringLiteral("results.csv")},
+        {tr("Time&line as PNG…"), QStringLiteral("timeline-png"), tr("PNG image (*.png)"),
+         QStringLiteral("timeline.png")},
+        {tr("&Window as PNG…"), QStringLiteral("window-png"), tr("PNG image (*.png)"),
+         QStringLiteral("poolscope.png")},
+    };
+    for (const Kind &kind : kinds) {
+        exportMenu->addAction(kind.label, this, [this, kind] {
+            const QString path
+                = QFileDialog::getSaveFileName(this, tr("Export"), kind.name, kind.filter);
+            if (!path.isEmpty())
+                exportTo(path, kind.format);
+        });
+    }
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Poolscope"), this, [this] {
+        QMessageBox::about(
+            this, tr("About Poolscope"),
+            tr("<h3>Poolscope %1</h3><p>The worker-pool pattern on real threads, live: a producer, "
+               "a "
+               "bounded queue, a fixed set of workers, results in completion order.</p>"
+               "<p>Built with Qt %2.</p>")
+                .arg(QStringLiteral(POOLSCOPE_VERSION), QLatin1String(qVersion())));
+    });
+}
+
+void MainWindow::buildReplayBar()
+{
+    m_replayBar = new QToolBar(tr("Replay"), this);
+    m_replayBar->setObjectName(QStringLiteral("replayBar"));
+    m_replayBar->setMovable(false);
+    addToolBarBreak();
+    addToolBar(Qt::TopToolBarArea, m_replayBar);
+    m_replayPlay = m_replayBar->addAction(tr("Play"), this, [this] {
+        if (!m_replaying)
+            return;
+        if (m_replayNext >= m_replay.events.size())
+            replayTo(-1); // from the start again
+        m_replayPlaying = !m_replayPlaying;
+        m_replayPlay->setText(m_replayPlaying ? tr("Pause") : tr("Play"));
+        m_sinceFrame.restart();
+        if (m_replayPlaying)
+            m_frameTimer.start();
+    });
+    m_replayPlay->setToolTip(tr("Play or pause the replay"));
+    auto *speed = new QComboBox;
+    speed->setAccessibleName(tr("Replay speed"));
+    speed->setToolTip(tr("How fast the replay runs against the recorded time"));
+    for (double factor : {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0})
+        speed->addItem(QStringLiteral("%1×").arg(factor), factor);
+    speed->setCurrentIndex(3);
+    connect(speed, &QComboBox::currentIndexChanged, this,
+            [this, speed](int index) { m_replaySpeed = speed->itemData(index).toDouble(); });
+    m_replayBar->addWidget(speed);
+    m_replaySlider = new QSlider(Qt::Horizontal);
+    m_replaySlider->setObjectName(QStringLiteral("replaySlider"));
+    m_replaySlider->setAccessibleName(tr("Replay position"));
+    m_replaySlider->setToolTip(tr("Drag to move through the recorded run"));
+    m_replaySlider->setRange(0, 1000);
+    m_replaySlider->setMinimumWidth(300);
+    connect(m_replaySlider, &QSlider::sliderMoved, this, [this](int position) {
+        const std::int64_t end = m_replay.events.empty() ? 0 : m_replay.events.back().t;
+        replayTo(end * position / 1000);
+    });
+    m_replayBar->addWidget(m_replaySlider);
+    m_replayTime = new QLabel;
+    m_replayBar->addWidget(m_replayTime);
+    m_replayBar->addAction(tr("Close replay"), this, [this] { resetRun(); });
+    m_replayBar->hide();
+}
+
+void MainWindow::setReplaying(bool replaying)
+{
+    if (m_replaying == replaying)
+        return;
+    m_replaying = replaying;
+    m_replayPlaying = false;
+    m_replayBar->setVisible(replaying);
+    if (!replaying) {
+        m_replay = RunRecording {};
+        setWindowFilePath(QString());
+    }
+}
+
+// Feeds the model every recorded event up to t; going back rebuilds it from the start.
+void MainWindow::replayTo(std::int64_t t)
+{
+    if (t < m_replayT || t < 0) {
+        m_model->reset(m_replay.config);
+        m_log->clear();
+        m_replayNext = 0;
+        m_window->reset();
+        t = std::max<std::int64_t>(t, 0);
+    }
+    m_replayT = t;
+    const auto &events = m_replay.events;
+    std::size_t end = m_replayNext;
+    while (end < events.size() && events[end].t <= t)
+        ++end;
+    if (end > m_replayNext) {
+        const std::span<const PoolEvent> batch(events.data() + m_replayNext, end - m_replayNext);
+        m_model->ingest(batch,
+                        m_replayNext == 0 ? std::span<const FailureMessage>(m_replay.failures)
+                                          : std::span<const FailureMessage>());
+        m_replayNext = end;
+    }
+    m_model->setNow(t);
+    const std::int64_t total = events.empty() ? 0 : events.back().t;
+    m_replaySlider->setValue(
+        total > 0 ? static_cast<int>(std::min<std::int64_t>(t, total) * 1000 / total) : 0);
+    m_replayTime->setText(
+        tr(" %1 of %2 ").arg(displayDuration(std::min(t, total)), displayDuration(total)));
+    if (m_window->followLive())
+        m_window->follow(m_model->endT());
+    m_dirty = true;
+    m_timeline->update();
+    m_chart->update();
+    m_pipeline->update();
+    m_stats->refresh();
+}
+
+bool MainWindow::openFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showError(tr("Cannot open the run"), tr("%1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    QString error;
+    auto recording = readRecording(file.readAll(), &error);
+    if (!recording) {
+        showError(tr("Cannot open the run"), tr("%1: %2").arg(QFileInfo(path).fileName(), error));
+        return false;
+    }
+    m_pool->cancel();
+    m_pool->waitForFinished();
+    m_pool->takeEvents();
+    std::stable_sort(recording->events.begin(), recording->events.end(),
+                     [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
+    setReplaying(true);
+    m_replay = std::move(*recording);
+    setWindowFilePath(path);
+    m_controls->setConfig(m_replay.config);
+    m_replayT = 0;
+    replayTo(-1);
+    m_replayPlaying = true;
+    m_replayPlay->setText(tr("Pause"));
+    m_sinceFrame.restart();
+    m_frameTimer.start();
+    updateRunState();
+    return true;
+}
+
+RunRecording MainWindow::currentRecording() const
+{
+    return m_replaying ? m_replay : m_recorded;
+}
+
+bool MainWindow::exportTo(const QString &path, const QString &format)
+{
+    QByteArray bytes;
+    if (format == QLatin1String("timeline-png") || format == QLatin1String("window-png")) {
+        const QPixmap picture = format == QLatin1String("window-png") ? grab() : m_timeline->grab();
+        if (!picture.save(path, "PNG")) {
+            showError(tr("Cannot export"), tr("%1 could not be written").arg(path));
+            return false;
+        }
+        return true;
+    }
+    const RunRecording recording = currentRecording();
+    if (recording.events.empty()) {
+        showError(tr("Nothing to export"), tr("Run the pool or open a run first."));
+        return false;
+    }
+    if (format == QLatin1String("trace"))
+        bytes = writeChromeTrace(recording);
+    else if (format == QLatin1String("csv"))
+        bytes = writeResultsCsv(recording);
+    else
+        bytes = writeRunFile(recording);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
+        showError(tr("Cannot export"), tr("%1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    if (m_recordingFull && !m_replaying)
+        m_status->setText(tr("Exported the first %L1 events: the run outgrew the recording cap")
+                              .arg(recording.events.size()));
+    return true;
+}
+
+void MainWindow::showError(const QString &title, const QString &text)
+{
+    m_status->setText(text);
+    QMessageBox::warning(this, title, text);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().size() == 1
+        && event->mimeData()->urls().first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    openFile(event->mimeData()->urls().first().toLocalFile());
+    event->acceptProposedAction();
 }
 
 } // namespace gui

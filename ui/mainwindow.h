@@ -1,6 +1,7 @@
 #pragma once
 
 #include "poolconfig.h"
+#include "runrecording.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -11,6 +12,8 @@ class WorkerPool;
 }
 
 class QLabel;
+class QSlider;
+class QToolBar;
 class QPlainTextEdit;
 class QSortFilterProxyModel;
 class QSplitter;
@@ -64,9 +67,16 @@ public Q_SLOTS:
     void stopRun();
     void cancelRun();
     void resetRun();
+    // Opens a run file or Poolscope Chrome trace and replays it; false (after telling the user
+    // what is wrong, in a dialog) when it cannot be read.
+    bool openFile(const QString &path);
+    bool exportTo(const QString &path,
+                  const QString &format); // "trace", "csv", "run", "timeline-png", "window-png"
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
     void changeEvent(QEvent *event) override;
 
 private:
@@ -81,6 +91,12 @@ private:
     void restoreSettings();
     void applyTheme();
     void takeScreenshot();
+    void buildMenus();
+    void buildReplayBar();
+    void replayTo(std::int64_t t);
+    void setReplaying(bool replaying);
+    void showError(const QString &title, const QString &text);
+    engine::RunRecording currentRecording() const;
 
     Options m_options;
     engine::WorkerPool *m_pool = nullptr;
@@ -104,6 +120,24 @@ private:
     QElapsedTimer m_sinceStats;
     bool m_dirty = false;
     bool m_closing = false;
+
+    // The live run's events, kept for export and saving up to a cap.
+    static constexpr std::size_t kMaxRecordedEvents = 8'000'000; // 256 MB
+    engine::RunRecording m_recorded;
+    bool m_recordingFull = false;
+
+    // Replay of an opened file: its events sorted by time, fed to the model as the replay clock
+    // runs.
+    bool m_replaying = false;
+    bool m_replayPlaying = false;
+    double m_replaySpeed = 1.0;
+    std::int64_t m_replayT = 0;
+    std::size_t m_replayNext = 0;
+    engine::RunRecording m_replay;
+    QToolBar *m_replayBar = nullptr;
+    QAction *m_replayPlay = nullptr;
+    QSlider *m_replaySlider = nullptr;
+    QLabel *m_replayTime = nullptr;
 };
 
 } // namespace gui

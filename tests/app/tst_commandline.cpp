@@ -126,7 +126,8 @@ private Q_SLOTS:
         row("switch with value", {QStringLiteral("--headless=yes")}, "--headless");
         row("duration needs continuous", {QStringLiteral("--duration-s"), QStringLiteral("3")},
             "--duration-s");
-        row("stray argument", {QStringLiteral("workers")}, "workers");
+        row("two files", {QStringLiteral("a.run"), QStringLiteral("b.run")}, "b.run");
+        row("single dash", {QStringLiteral("-x")}, "-x");
     }
 
     void badFlagsAreRejectedNamingTheFlag()

@@ -5,7 +5,6 @@
 #include "commandline.h"
 
 #include <QStringList>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
