@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QIcon>
 #include <QTextStream>
 #include <atomic>
 #include <csignal>
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("Poolscope"));
     QApplication::setOrganizationName(QStringLiteral("Poolscope"));
     QApplication::setApplicationVersion(QStringLiteral(POOLSCOPE_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/poolscope/poolscope.png")));
+    QApplication::setDesktopFileName(QStringLiteral("poolscope"));
     gui::MainWindow::Options options;
     options.useGivenConfig = cli.config != engine::PoolConfig {};
     options.screenshotPath = cli.screenshotPath;

@@ -7,12 +7,18 @@
 #include "workerpool.h"
 
 #include <QAbstractItemModel>
+#include <QApplication>
+#include <QFile>
+#include <QImage>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace gui;
 
@@ -87,6 +93,74 @@ private Q_SLOTS:
         spin->setValue(2);
         QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->liveLaneCount(), 2, 10000);
         QCOMPARE(window.timeline()->laneCount(), 6); // retired lanes stay, dimmed
+        window.cancelRun();
+    }
+
+    void aRunExportsAndReplaysTheSame()
+    {
+        engine::PoolConfig config;
+        config.speed = 50;
+        config.failRatePercent = 20;
+        config.seed = 77;
+        MainWindow window(config, testOptions());
+        window.show();
+        window.startRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("run.psrun"));
+        const QString trace = dir.filePath(QStringLiteral("run.trace.json"));
+        const QString csv = dir.filePath(QStringLiteral("results.csv"));
+        const QString png = dir.filePath(QStringLiteral("timeline.png"));
+        QVERIFY(window.exportTo(run, QStringLiteral("run")));
+        QVERIFY(window.exportTo(trace, QStringLiteral("trace")));
+        QVERIFY(window.exportTo(csv, QStringLiteral("csv")));
+        QVERIFY(window.exportTo(png, QStringLiteral("timeline-png")));
+        QVERIFY(!QImage(png).isNull());
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        QCOMPARE(csvFile.readAll().trimmed().split('\n').size(), 16); // header + 15 rows
+        const auto liveStats = window.runModel()->stats();
+
+        // Replayed from either file, the model ends where the live run ended.
+        for (const QString &path : {run, trace}) {
+            QVERIFY(window.openFile(path));
+            QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
+            QCOMPARE(window.runModel()->completionOrder().size(), std::size_t(15));
+            QCOMPARE(window.runModel()->stats().count(engine::JobStatus::Failed),
+                     liveStats.count(engine::JobStatus::Failed));
+            QCOMPARE(window.resultsView()->model()->rowCount(), 15);
+        }
+    }
+
+    void aBadFileOpensAnErrorNotACrash()
+    {
+        MainWindow window(engine::PoolConfig {}, testOptions());
+        window.show();
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.psrun"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("PSRUN\r\n\x1a\x01\x00\x00\x00\xff\xff");
+        file.close();
+        QString shown;
+        // The error dialog is modal: read it and close it as a person would.
+        QTimer closer;
+        connect(&closer, &QTimer::timeout, this, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                shown = box->text();
+                box->accept();
+            }
+        });
+        closer.start(20);
+        QVERIFY(!window.openFile(path));
+        QVERIFY2(shown.contains(QLatin1String("broken.psrun")), qPrintable(shown));
+        QVERIFY2(shown.contains(QLatin1String("truncated")), qPrintable(shown));
+        QVERIFY(!window.openFile(dir.filePath(QStringLiteral("missing.psrun"))));
+        QVERIFY(shown.contains(QLatin1String("missing.psrun")));
+        closer.stop();
+        // The window still works.
+        window.startRun();
+        QVERIFY(window.pool()->isRunning());
         window.cancelRun();
     }
 
