@@ -328,15 +328,24 @@ private:
     {
         if (m_workersClosed)
             return; // the run is ending: the WaitGroup has already been waited on
-        while (m_live.load() < workers) {
+        // Adds what is missing now; workers leaving meanwhile (a drained, closed queue) are not
+        // replaced, so this cannot chase a count that keeps falling.
+        for (int missing = workers - m_live.load(); missing > 0; --missing) {
             int id = 1;
-            while (m_idInUse[id])
+            while (id <= PoolConfig::kMaxWorkers && m_idInUse[static_cast<std::size_t>(id)])
                 ++id;
-            m_idInUse[id] = true;
+            if (id > PoolConfig::kMaxWorkers)
+                return; // every id is held, some by workers still finishing a job before retiring:
+                        // the last of them to leave tops the pool up (workerLoop)
+            m_idInUse[static_cast<std::size_t>(id)] = true;
             m_live.fetch_add(1);
-            m_workerState[id].store(packState(WorkerState::Idle, 0), std::memory_order_relaxed);
+            m_workerState[static_cast<std::size_t>(id)].store(packState(WorkerState::Idle, 0),
+                                                              std::memory_order_relaxed);
             m_workerFutures.append(QtConcurrent::run(&m_threads, [this, id] { workerLoop(id); }));
         }
+        // Futures of workers long gone need not be kept (the WaitGroup only waits on live ones).
+        if (m_workerFutures.size() > 4 * PoolConfig::kMaxWorkers)
+            m_workerFutures.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
     }
 
     // Claims one retirement when more workers are live than asked for.
@@ -550,7 +559,10 @@ private:
         log.append({.worker = worker, .kind = EventKind::WorkerRetired});
         log.flush();
         std::lock_guard lock(m_control);
-        m_idInUse[id] = false;
+        m_idInUse[static_cast<std::size_t>(id)] = false;
+        // A grow that found every id taken left the pool short; with an id free now, top it up.
+        if (!m_cancel && !m_jobs.isClosed() && m_live.load() < m_target.load())
+            growLocked(m_target.load());
     }
 
     // Sends a result to the collector, blocking while the results queue is full.

@@ -433,6 +433,34 @@ private Q_SLOTS:
         QVERIFY(accountingProblem(events).isEmpty());
     }
 
+    void growingAPoolWhoseQueueIsClosedAddsWorkersOnce()
+    {
+        // Workers added after the producer closed the queue find it drained and leave at once;
+        // a grow must add what is missing once, not chase the falling count.
+        WorkerPool pool;
+        PoolConfig config = quickConfig();
+        config.jobs = 200;
+        config.intervalMs = 0;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QTRY_COMPARE_WITH_TIMEOUT(pool.producerState(), ProducerState::Done, 10000);
+        for (int i = 0; i < 50 && pool.isRunning(); ++i)
+            pool.setWorkerCount(i % 2 == 0 ? 256 : 1);
+        QVERIFY(collectUntilFinished(pool, events));
+        QVERIFY2(accountingProblem(events).isEmpty(), qPrintable(accountingProblem(events)));
+        // At most one grow's worth per resize: never more started than asked for in total.
+        QVERIFY(countOf(events, EventKind::WorkerStarted) <= 4 + 25 * 256);
+        QCOMPARE(countOf(events, EventKind::WorkerStarted),
+                 countOf(events, EventKind::WorkerRetired));
+        int live = 0, maxLive = 0;
+        for (const PoolEvent &e : byTime(events)) {
+            live += e.kind == EventKind::WorkerStarted;
+            live -= e.kind == EventKind::WorkerRetired;
+            maxLive = std::max(maxLive, live);
+        }
+        QVERIFY2(maxLive <= PoolConfig::kMaxWorkers, qPrintable(QString::number(maxLive)));
+    }
+
     void pauseStopsDispatchUntilResumed()
     {
         WorkerPool pool;

@@ -1,0 +1,370 @@
+// poolscope-bench: the numbers behind Poolscope's performance table. Every figure is a median over
+// several repetitions; --json prints them as one object. See README "Performance".
+
+#include "baselines.h"
+#include "poolharness.h"
+#include "queuechart.h"
+#include "runmodel.h"
+#include "timelineview.h"
+#include "timewindow.h"
+#include "workerpool.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPainter>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <algorithm>
+#include <malloc.h>
+#include <vector>
+
+using namespace engine;
+
+namespace {
+
+struct Options
+{
+    std::int64_t jobs = 1'000'000;
+    std::int64_t frameJobs = 10'000'000;
+    int reps = 5;
+    bool json = false;
+};
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0.0 : values[values.size() / 2];
+}
+
+double percentile(std::vector<double> values, double q)
+{
+    std::sort(values.begin(), values.end());
+    if (values.empty())
+        return 0.0;
+    return values[std::min(values.size() - 1,
+                           static_cast<std::size_t>(q * static_cast<double>(values.size())))];
+}
+
+PoolConfig flatOut(std::int64_t jobs, int capacity)
+{
+    PoolConfig c;
+    c.workers = 2;
+    c.jobs = jobs;
+    c.queueCapacity = capacity;
+    c.resultsCapacity = capacity;
+    c.intervalMs = 0;
+    c.minMs = c.maxMs = 0;
+    c.seed = 1;
+    return c;
+}
+
+// The full pattern, start to last result; events (when on) are taken after the clock stops.
+double engineJobsPerSecond(const PoolConfig &config, bool events,
+                           std::vector<PoolEvent> *keep = nullptr)
+{
+    WorkerPool pool(WorkerPool::Options {events});
+    QElapsedTimer timer;
+    timer.start();
+    pool.start(config);
+    pool.waitForFinished();
+    const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+    auto taken = pool.takeEvents();
+    if (keep)
+        *keep = std::move(taken);
+    return static_cast<double>(config.jobs) / seconds;
+}
+
+// Idle pool: a job submitted → that job started, in µs.
+std::pair<double, double> wakeupMicros(int jobs)
+{
+    PoolConfig c;
+    c.workers = 2;
+    c.jobs = jobs;
+    c.intervalMs = 2; // the workers are parked again before the next job comes
+    c.minMs = c.maxMs = 0;
+    WorkerPool pool;
+    pool.start(c);
+    std::vector<PoolEvent> events;
+    harness::collectUntilFinished(pool, events, 600000);
+    std::vector<std::int64_t> submitted(static_cast<std::size_t>(jobs) + 1, -1);
+    std::vector<double> latencies;
+    for (const PoolEvent &e : events) {
+        if (e.kind == EventKind::JobSubmitted)
+            submitted[static_cast<std::size_t>(e.job)] = e.t;
+    }
+    for (const PoolEvent &e : events) {
+        if (e.kind == EventKind::JobStarted && submitted[static_cast<std::size_t>(e.job)] >= 0)
+            latencies.push_back(
+                static_cast<double>(e.t - submitted[static_cast<std::size_t>(e.job)]) / 1e3);
+    }
+    return {percentile(latencies, 0.5), percentile(latencies, 0.99)};
+}
+
+// A run of `jobs` jobs on `workers` workers written as the engine would record it: back-to-back
+// 50 µs jobs, the queue holding a few.
+std::vector<PoolEvent> syntheticRun(std::int64_t jobs, int workers, std::int64_t first = 1)
+{
+    std::vector<PoolEvent> events;
+    events.reserve(static_cast<std::size_t>(jobs) * 5);
+    for (std::int64_t k = first; k < first + jobs; ++k) {
+        const int w = static_cast<int>(k % workers) + 1;
+        const std::int64_t round = k / workers;
+        const std::int64_t start = round * 60'000 + w * 100;
+        const auto worker = static_cast<std::uint16_t>(w);
+        events.push_back({.t = start - 20'000, .job = k, .kind = EventKind::JobSubmitted});
+        events.push_back(
+            {.t = start - 20'000, .job = k, .extra = 3, .kind = EventKind::JobEnqueued});
+        events.push_back({.t = start,
+                          .job = k,
+                          .value = 50'000,
+                          .extra = 2,
+                          .worker = worker,
+                          .kind = EventKind::JobStarted});
+        events.push_back(
+            {.t = start + 50'000, .job = k, .worker = worker, .kind = EventKind::JobFinished});
+        events.push_back({.t = start + 50'500,
+                          .job = k,
+                          .value = 50'000,
+                          .worker = worker,
+                          .kind = EventKind::ResultCollected});
+    }
+    return events;
+}
+
+std::vector<PoolEvent> workersStarted(int workers)
+{
+    std::vector<PoolEvent> events {{.kind = EventKind::RunStarted}};
+    for (int w = 1; w <= workers; ++w)
+        events.push_back(
+            {.worker = static_cast<std::uint16_t>(w), .kind = EventKind::WorkerStarted});
+    return events;
+}
+
+struct FrameTimes
+{
+    double p50 = 0, p99 = 0;
+};
+
+FrameTimes paintTimes(gui::TimelineView &timeline, gui::QueueChart &chart, int frames)
+{
+    QImage top(timeline.size(), QImage::Format_ARGB32_Premultiplied);
+    QImage bottom(chart.size(), QImage::Format_ARGB32_Premultiplied);
+    std::vector<double> ms;
+    for (int i = 0; i < frames; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        timeline.render(&top);
+        chart.render(&bottom);
+        ms.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+    }
+    return {percentile(ms, 0.5), percentile(ms, 0.99)};
+}
+
+std::int64_t heapBytes()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return static_cast<std::int64_t>(info.uordblks + info.hblkhd);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    Options o;
+    const QStringList args = app.arguments();
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString &a = args[i];
+        auto next = [&] {
+            return i + 1 < args.size() ? args[++i].toLongLong() : 0;
+        };
+        if (a == QLatin1String("--json"))
+            o.json = true;
+        else if (a == QLatin1String("--jobs"))
+            o.jobs = next();
+        else if (a == QLatin1String("--frame-jobs"))
+            o.frameJobs = next();
+        else if (a == QLatin1String("--reps"))
+            o.reps = static_cast<int>(next());
+        else if (a == QLatin1String("--quick"))
+            o = Options {20'000, 20'000, 1, o.json};
+        else {
+            QTextStream(stderr) << "usage: poolscope-bench [--json] [--jobs N] [--frame-jobs N] "
+                                   "[--reps N] [--quick]\n";
+            return 2;
+        }
+    }
+    if (o.jobs < 1000 || o.frameJobs < 1000 || o.reps < 1) {
+        QTextStream(stderr)
+            << "poolscope-bench: --jobs and --frame-jobs need at least 1000, --reps at least 1\n";
+        return 2;
+    }
+    QTextStream err(stderr);
+    QJsonObject out;
+    auto measure = [&](const char *key, auto run) {
+        std::vector<double> values;
+        for (int r = 0; r < o.reps; ++r)
+            values.push_back(run());
+        out.insert(QLatin1String(key), median(values));
+        err << key << " " << median(values) << "\n";
+        err.flush();
+    };
+
+    std::vector<PoolEvent> recorded;
+    measure("engine_jobs_per_s",
+            [&] { return engineJobsPerSecond(flatOut(o.jobs, 1024), true, &recorded); });
+    measure("engine_cap64_jobs_per_s",
+            [&] { return engineJobsPerSecond(flatOut(o.jobs, 64), true); });
+    measure("engine_events_off_jobs_per_s",
+            [&] { return engineJobsPerSecond(flatOut(o.jobs, 1024), false); });
+    measure("qthreadpool_jobs_per_s", [&] { return bench::qthreadPoolJobsPerSecond(o.jobs, 2); });
+    measure("naive_pool_jobs_per_s", [&] { return bench::naivePoolJobsPerSecond(o.jobs, 2, 64); });
+    {
+        std::vector<double> p50, p99;
+        for (int r = 0; r < o.reps; ++r) {
+            const auto [a, b] = wakeupMicros(o.jobs >= 100'000 ? 500 : 50);
+            p50.push_back(a);
+            p99.push_back(b);
+        }
+        out.insert(QStringLiteral("wakeup_p50_us"), median(p50));
+        out.insert(QStringLiteral("wakeup_p99_us"), median(p99));
+        err << "wakeup_p50_us " << median(p50) << " p99 " << median(p99) << "\n";
+    }
+    // The GUI-side model absorbing a recorded run in frame-sized batches.
+    measure("ingest_events_per_s", [&] {
+        gui::RunModel model;
+        model.reset(flatOut(o.jobs, 1024));
+        QElapsedTimer timer;
+        timer.start();
+        constexpr std::size_t batch = 65'536;
+        for (std::size_t i = 0; i < recorded.size(); i += batch)
+            model.ingest(std::span<const PoolEvent>(recorded.data() + i,
+                                                    std::min(batch, recorded.size() - i)));
+        return static_cast<double>(recorded.size())
+            / (static_cast<double>(timer.nsecsElapsed()) / 1e9);
+    });
+    out.insert(QStringLiteral("ingest_ns_per_event"),
+               1e9 / out.value(QStringLiteral("ingest_events_per_s")).toDouble());
+    {
+        const std::int64_t before = heapBytes();
+        gui::RunModel model;
+        model.setHistoryCapBytes(std::int64_t {1} << 40); // uncapped: the cost of detail itself
+        model.reset(flatOut(o.jobs, 1024));
+        model.ingest(recorded);
+        const double perJob
+            = static_cast<double>(heapBytes() - before) / static_cast<double>(o.jobs);
+        out.insert(QStringLiteral("bytes_per_job"), perJob);
+        err << "bytes_per_job " << perJob << "\n";
+    }
+    recorded = {};
+
+    // Painting the timeline and queue chart at 1920×1080 with 64 workers and frameJobs jobs.
+    {
+        constexpr int workers = 64;
+        gui::RunModel model;
+        PoolConfig config = flatOut(o.frameJobs, 1024);
+        config.workers = workers;
+        model.reset(config);
+        model.ingest(workersStarted(workers));
+        constexpr std::int64_t chunk = 500'000;
+        for (std::int64_t first = 1; first <= o.frameJobs; first += chunk)
+            model.ingest(syntheticRun(std::min(chunk, o.frameJobs - first + 1), workers, first));
+        gui::TimeWindow window;
+        gui::TimelineView timeline(&model, &window);
+        gui::QueueChart chart(&model, &window);
+        timeline.resize(1920, 760);
+        chart.resize(1920, 320);
+        const std::int64_t end = model.endT();
+        struct View
+        {
+            const char *name;
+            gui::coords::Range range;
+        };
+        const View views[] = {{"live", {end - gui::TimeWindow::kDefaultLength, end}},
+                              {"whole", {0, end}},
+                              {"1ms", {end / 2, end / 2 + 1'000'000}}};
+        for (const View &v : views) {
+            window.setFollowLive(false);
+            window.setRange(v.range);
+            const FrameTimes t = paintTimes(timeline, chart, o.reps * 6);
+            out.insert(QStringLiteral("frame_%1_p50_ms").arg(QLatin1String(v.name)), t.p50);
+            out.insert(QStringLiteral("frame_%1_p99_ms").arg(QLatin1String(v.name)), t.p99);
+            err << "frame " << v.name << " p50 " << t.p50 << " ms, p99 " << t.p99 << " ms\n";
+        }
+        double worst50 = 0, worst99 = 0;
+        for (const View &v : views) {
+            worst50 = std::max(
+                worst50,
+                out.value(QStringLiteral("frame_%1_p50_ms").arg(QLatin1String(v.name))).toDouble());
+            worst99 = std::max(
+                worst99,
+                out.value(QStringLiteral("frame_%1_p99_ms").arg(QLatin1String(v.name))).toDouble());
+        }
+        out.insert(QStringLiteral("frame_p50_ms"), worst50);
+        out.insert(QStringLiteral("frame_p99_ms"), worst99);
+        out.insert(QStringLiteral("frame_history_mb"),
+                   static_cast<double>(model.historyBytes()) / (1024.0 * 1024.0));
+    }
+
+    // Process start to the first frame grabbed (offscreen), including the exit after it.
+    measure("startup_ms", [&] {
+        QTemporaryDir dir;
+        QProcess process;
+        QElapsedTimer timer;
+        timer.start();
+        process.start(QStringLiteral(POOLSCOPE_BINARY),
+                      {QStringLiteral("--screenshot"), dir.filePath(QStringLiteral("first.png")),
+                       QStringLiteral("--run-for"), QStringLiteral("0")});
+        process.waitForFinished(60000);
+        return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    });
+
+    // Cancel a run whose queue is full and whose producer is blocked, until every thread is joined.
+    measure("cancel_ms", [&] {
+        PoolConfig c;
+        c.workers = 2;
+        c.jobs = o.jobs;
+        c.queueCapacity
+            = static_cast<int>(std::min<std::int64_t>(o.jobs, PoolConfig::kMaxCapacity));
+        c.intervalMs = 0;
+        c.distribution = Distribution::Fixed;
+        c.meanMs = 10'000;
+        WorkerPool pool;
+        pool.start(c);
+        // Full: the producer has sent everything it can (blocked on the full queue, or done).
+        while (pool.producerState() != ProducerState::Blocked
+               && pool.producerState() != ProducerState::Done)
+            pool.waitForFinished(1);
+        QElapsedTimer timer;
+        timer.start();
+        pool.cancel();
+        pool.waitForFinished();
+        return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    });
+
+    const double withEvents = out.value(QStringLiteral("engine_jobs_per_s")).toDouble();
+    const double withoutEvents
+        = out.value(QStringLiteral("engine_events_off_jobs_per_s")).toDouble();
+    out.insert(QStringLiteral("event_cost_ns_per_job"), 1e9 / withEvents - 1e9 / withoutEvents);
+    out.insert(QStringLiteral("jobs"), static_cast<double>(o.jobs));
+    out.insert(QStringLiteral("frame_jobs"), static_cast<double>(o.frameJobs));
+    out.insert(QStringLiteral("reps"), o.reps);
+
+    QTextStream stdoutStream(stdout);
+    if (o.json) {
+        stdoutStream << QJsonDocument(out).toJson(QJsonDocument::Compact) << "\n";
+    } else {
+        const QStringList keys = out.keys();
+        for (const QString &key : keys)
+            stdoutStream << key.leftJustified(32)
+                         << QString::number(out.value(key).toDouble(), 'f', 2).rightJustified(16)
+                         << "\n";
+    }
+    return 0;
+}
