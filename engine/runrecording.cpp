@@ -70,7 +70,7 @@ private:
     std::size_t m_at = 0;
 };
 
-QByteArray encodeEvents(const std::vector<PoolEvent> &events)
+QByteArray encodeEventsImpl(std::span<const PoolEvent> events)
 {
     QByteArray out;
     out.reserve(static_cast<qsizetype>(events.size() * kEventBytes));
@@ -287,6 +287,21 @@ std::optional<PoolConfig> configFromJson(const QJsonObject &json, QString *error
     return c;
 }
 
+QByteArray encodeEvents(std::span<const PoolEvent> events)
+{
+    return encodeEventsImpl(events);
+}
+
+bool decodeEvents(const QByteArray &bytes, std::vector<PoolEvent> *events, QString *error)
+{
+    if (bytes.size() % static_cast<qsizetype>(kEventBytes) != 0) {
+        *error = QStringLiteral("the events are not whole (%1 bytes)").arg(bytes.size());
+        return false;
+    }
+    return decodeEvents(bytes.constData(), static_cast<std::uint64_t>(bytes.size()) / kEventBytes,
+                        events, error);
+}
+
 QByteArray writeRunFile(const RunRecording &recording)
 {
     QByteArray out;
@@ -301,7 +316,7 @@ QByteArray writeRunFile(const RunRecording &recording)
     put32(out, static_cast<std::uint32_t>(header.size()));
     out.append(header);
     put64(out, recording.events.size());
-    out.append(encodeEvents(recording.events));
+    out.append(encodeEventsImpl(recording.events));
     const QByteArray trailer = QJsonDocument(QJsonObject {{QStringLiteral("failures"),
                                                            failuresJson(recording.failures)}})
                                    .toJson(QJsonDocument::Compact);
@@ -531,7 +546,7 @@ QByteArray writeChromeTrace(const RunRecording &recording)
         {QStringLiteral("poolscope_run"),
          QJsonObject {{QStringLiteral("format"), static_cast<int>(runfile::kVersion)},
                       {QStringLiteral("events_base64"),
-                       QString::fromLatin1(encodeEvents(recording.events).toBase64())},
+                       QString::fromLatin1(encodeEventsImpl(recording.events).toBase64())},
                       {QStringLiteral("failures"), failuresJson(recording.failures)}}},
     };
     return QJsonDocument(QJsonObject {{QStringLiteral("traceEvents"), trace},

@@ -9,6 +9,7 @@
 #include <QString>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace engine {
@@ -38,6 +39,10 @@ inline constexpr char kMagic[8] = {'P', 'S', 'R', 'U', 'N', '\r', '\n', '\x1a'};
 inline constexpr std::uint32_t kVersion = 1;
 inline constexpr std::uint32_t kMaxJsonBytes = 64u * 1024 * 1024;
 } // namespace runfile
+
+// Events in the run file's 32-byte little-endian layout, and back (checked as readRunFile does).
+QByteArray encodeEvents(std::span<const PoolEvent> events);
+bool decodeEvents(const QByteArray &bytes, std::vector<PoolEvent> *events, QString *error);
 
 QByteArray writeRunFile(const RunRecording &recording);
 // The recording, or std::nullopt with *error saying what is wrong with the bytes.

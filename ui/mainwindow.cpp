@@ -38,6 +38,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryFile>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -291,6 +292,10 @@ void MainWindow::startRun()
     m_model->reset(config);
     m_recorded = RunRecording {};
     m_recordingFull = false;
+    m_recordedEvents = 0;
+    m_recordFile = std::make_unique<QTemporaryFile>();
+    if (!m_recordFile->open())
+        m_recordFile.reset(); // no disk for it: the run still runs; an export says there is nothing
     m_window->reset();
     m_log->clear();
     QString error;
@@ -353,14 +358,15 @@ void MainWindow::drain()
     if (events.empty() && failures.empty())
         return;
     m_model->ingest(events, failures);
-    if (!m_recordingFull) {
-        if (m_recorded.events.size() + events.size() > kMaxRecordedEvents) {
-            m_recordingFull = true; // said in the status bar; exports then say it too
-        } else {
-            m_recorded.events.insert(m_recorded.events.end(), events.begin(), events.end());
-            m_recorded.failures.insert(m_recorded.failures.end(), failures.begin(), failures.end());
-        }
+    m_recorded.failures.insert(m_recorded.failures.end(), failures.begin(), failures.end());
+    if (m_recordingFull || !m_recordFile)
+        return;
+    if (m_recordedEvents + static_cast<std::int64_t>(events.size()) > kMaxRecordedEvents
+        || m_recordFile->write(encodeEvents(events)) < 0) {
+        m_recordingFull = true; // said in the status bar; an export then says it too
+        return;
     }
+    m_recordedEvents += static_cast<std::int64_t>(events.size());
 }
 
 void MainWindow::frame()
@@ -695,7 +701,17 @@ bool MainWindow::openFile(const QString &path)
 
 RunRecording MainWindow::currentRecording() const
 {
-    return m_replaying ? m_replay : m_recorded;
+    if (m_replaying)
+        return m_replay;
+    RunRecording recording = m_recorded;
+    if (m_recordFile) {
+        m_recordFile->flush();
+        QFile events(m_recordFile->fileName());
+        QString error;
+        if (events.open(QIODevice::ReadOnly))
+            decodeEvents(events.readAll(), &recording.events, &error);
+    }
+    return recording;
 }
 
 bool MainWindow::exportTo(const QString &path, const QString &format)

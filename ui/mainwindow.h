@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QTimer>
+#include <memory>
 
 namespace engine {
 class WorkerPool;
@@ -19,6 +20,7 @@ class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
 class QTabWidget;
+class QTemporaryFile;
 
 namespace gui {
 
@@ -121,9 +123,12 @@ private:
     bool m_dirty = false;
     bool m_closing = false;
 
-    // The live run's events, kept for export and saving up to a cap.
-    static constexpr std::size_t kMaxRecordedEvents = 8'000'000; // 256 MB
+    // The live run, kept for export and saving: its config and failures in memory, its events in a
+    // temporary file (32 bytes each), so a long run costs disk, not the history's memory cap.
+    static constexpr std::int64_t kMaxRecordedEvents = 128'000'000; // 4 GiB of disk
     engine::RunRecording m_recorded;
+    std::unique_ptr<QTemporaryFile> m_recordFile;
+    std::int64_t m_recordedEvents = 0;
     bool m_recordingFull = false;
 
     // Replay of an opened file: its events sorted by time, fed to the model as the replay clock

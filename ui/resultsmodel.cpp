@@ -14,12 +14,16 @@ ResultsModel::ResultsModel(const RunModel *model, QObject *parent)
 {
     connect(model, &RunModel::resultsAppended, this, &ResultsModel::append);
     connect(model, &RunModel::modelReset, this, &ResultsModel::resetRows);
-    connect(model, &RunModel::resultsSummarized, this, [this](int count) {
-        count = std::min(count, m_rows);
-        if (count <= 0)
+    connect(model, &RunModel::resultsAboutToBeSummarized, this, [this](int count) {
+        m_removing = std::min(count, m_rows);
+        if (m_removing > 0)
+            beginRemoveRows({}, 0, m_removing - 1);
+    });
+    connect(model, &RunModel::resultsSummarized, this, [this] {
+        if (m_removing <= 0)
             return;
-        beginRemoveRows({}, 0, count - 1);
-        m_rows -= count;
+        m_rows -= m_removing;
+        m_removing = 0;
         endRemoveRows();
     });
 }

@@ -42,6 +42,7 @@ private:
 
     const RunModel *m_model;
     int m_rows = 0;
+    int m_removing = 0; // rows between about-to-be-summarized and summarized
 };
 
 } // namespace gui

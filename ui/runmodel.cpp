@@ -364,17 +364,23 @@ void RunModel::apply(const PoolEvent &e, QStringList &newLines)
 namespace gui {
 
 namespace {
-// What one job's detail costs, roughly: its record in the hash, its place in the completion order
+// What one job record costs in the hash: the record, its key and the table's share.
 // and the sends, about two depth samples and a span.
-constexpr std::int64_t kRecordBytes = sizeof(JobRecord) + 40 + 2 * sizeof(std::int64_t);
+constexpr std::int64_t kRecordBytes = sizeof(JobRecord) + sizeof(std::int64_t) + 8;
 } // namespace
 
 std::int64_t RunModel::historyBytes() const
 {
-    return static_cast<std::int64_t>(m_jobs.size()) * kRecordBytes
-        + m_spanCount * static_cast<std::int64_t>(sizeof(Span))
-        + static_cast<std::int64_t>(m_depth.size() * sizeof(DepthPoint))
-        + static_cast<std::int64_t>(m_producerSpans.size() * sizeof(Span));
+    // What is allocated, not just used: vectors keep their capacity after the front is folded away.
+    std::int64_t spans = 0;
+    for (const Lane &lane : m_lanes)
+        spans += static_cast<std::int64_t>(lane.spans.capacity());
+    return static_cast<std::int64_t>(m_jobs.capacity()) * kRecordBytes
+        + spans * static_cast<std::int64_t>(sizeof(Span))
+        + static_cast<std::int64_t>(m_depth.capacity() * sizeof(DepthPoint))
+        + static_cast<std::int64_t>(m_producerSpans.capacity() * sizeof(Span))
+        + static_cast<std::int64_t>(m_sends.capacity() * sizeof(std::int64_t))
+        + static_cast<std::int64_t>(m_completionOrder.capacity() * sizeof(std::int64_t));
 }
 
 // Makes the grid cover [0, until): doubles the column width (merging pairs) as often as needed.
@@ -501,12 +507,22 @@ void RunModel::summarizeOldest()
         if (r && r->collected >= cut)
             break;
     }
+    if (rows > 0)
+        Q_EMIT resultsAboutToBeSummarized(static_cast<int>(rows));
     for (std::size_t i = 0; i < rows; ++i)
         m_jobs.remove(m_completionOrder[i]);
     m_completionOrder.erase(m_completionOrder.begin(),
                             m_completionOrder.begin() + static_cast<std::ptrdiff_t>(rows));
     s.jobs += static_cast<std::int64_t>(rows);
     s.until = cut;
+    // Give back what the folded detail held.
+    for (Lane &lane : m_lanes)
+        lane.spans.shrink_to_fit();
+    m_depth.shrink_to_fit();
+    m_sends.shrink_to_fit();
+    m_producerSpans.shrink_to_fit();
+    m_completionOrder.shrink_to_fit();
+    m_jobs.squeeze();
     if (rows > 0)
         Q_EMIT resultsSummarized(static_cast<int>(rows));
 }

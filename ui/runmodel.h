@@ -184,7 +184,8 @@ Q_SIGNALS:
     void modelReset();
     void changed();
     void resultsAppended(int first, int last); // rows in completion order
-    void resultsSummarized(int count); // the oldest `count` rows went into the summary
+    void resultsAboutToBeSummarized(int count); // the oldest `count` rows are about to go
+    void resultsSummarized(int count); // ... and went into the summary
     void logAppended(const QStringList &lines);
 
 private:
