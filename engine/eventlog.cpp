@@ -18,8 +18,10 @@ EventLog::~EventLog()
     }
 }
 
-void EventLog::publish(Chunk *chunk)
+void EventLog::publish(Chunk *chunk, bool mayWait)
 {
+    const auto size = static_cast<std::int64_t>(chunk->events.size());
+    const std::int64_t pendingNow = m_pending.fetch_add(size, std::memory_order_relaxed) + size;
     Chunk *head = m_published.load(std::memory_order_relaxed);
     do {
         chunk->next = head;
@@ -27,6 +29,22 @@ void EventLog::publish(Chunk *chunk)
                                                 std::memory_order_relaxed));
     if (!head && m_onBatch)
         m_onBatch();
+    if (mayWait && m_backlogLimit > 0 && pendingNow > m_backlogLimit) {
+        std::unique_lock lock(m_backlogMutex);
+        m_backlogRoom.wait(lock, [this] {
+            return m_backlogReleased
+                || m_pending.load(std::memory_order_relaxed) <= m_backlogLimit / 2;
+        });
+    }
+}
+
+void EventLog::releaseBacklog()
+{
+    {
+        std::lock_guard lock(m_backlogMutex);
+        m_backlogReleased = true;
+    }
+    m_backlogRoom.notify_all();
 }
 
 std::vector<PoolEvent> EventLog::takeAll()
@@ -45,6 +63,12 @@ std::vector<PoolEvent> EventLog::takeAll()
         events.insert(events.end(), (*it)->events.begin(), (*it)->events.end());
         delete *it;
     }
+    m_pending.fetch_sub(static_cast<std::int64_t>(total), std::memory_order_relaxed);
+    if (m_backlogLimit > 0) {
+        // Under the mutex, so a writer between its check and its wait cannot miss this.
+        std::lock_guard lock(m_backlogMutex);
+        m_backlogRoom.notify_all();
+    }
     return events;
 }
 
@@ -56,7 +80,7 @@ void EventLog::appendControl(PoolEvent event)
     event.t = now();
     auto *chunk = new Chunk;
     chunk->events.push_back(event);
-    publish(chunk);
+    publish(chunk, false); // the controlling thread may be the consumer: it never waits here
 }
 
 EventLog::Writer::Writer(EventLog *log)

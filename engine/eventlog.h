@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -43,6 +44,15 @@ public:
 
     // Called from the publishing thread when a batch becomes available; must be thread-safe.
     void setBatchCallback(std::function<void()> callback) { m_onBatch = std::move(callback); }
+
+    // Bounds what waits for the consumer: a thread that publishes past `events` pending events
+    // waits until the consumer has taken them (down to half), so a consumer slower than the pool
+    // slows the pool instead of letting memory grow. 0 (the default) is no bound; a consumer that
+    // only reads at the end must leave it so. Set before any writer runs.
+    void setBacklogLimit(std::int64_t events) { m_backlogLimit = events; }
+    // Lets every waiting writer go and stops bounding (a cancel, or the run's end).
+    void releaseBacklog();
+    std::int64_t pending() const { return m_pending.load(std::memory_order_relaxed); }
 
     // Everything published so far, in publication order (per-thread order is preserved).
     std::vector<PoolEvent> takeAll();
@@ -91,13 +101,18 @@ public:
     };
 
 private:
-    void publish(Chunk *chunk);
+    void publish(Chunk *chunk, bool mayWait = true);
 
     const bool m_enabled;
     const Clock::time_point m_start = Clock::now();
     std::atomic<Chunk *> m_published {nullptr};
     std::function<void()> m_onBatch;
     std::mutex m_controlMutex;
+    std::int64_t m_backlogLimit = 0;
+    std::atomic<std::int64_t> m_pending {0};
+    std::mutex m_backlogMutex;
+    std::condition_variable m_backlogRoom;
+    bool m_backlogReleased = false;
 };
 
 } // namespace engine

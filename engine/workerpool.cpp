@@ -132,7 +132,8 @@ const char *nameOf(ProducerState state)
 class WorkerPool::Run
 {
 public:
-    Run(WorkerPool *owner, const PoolConfig &config, std::uint64_t seed, bool recordEvents)
+    Run(WorkerPool *owner, const PoolConfig &config, std::uint64_t seed, bool recordEvents,
+        std::int64_t backlogLimit)
         : m_owner(owner)
         , m_config(config)
         , m_seed(seed)
@@ -149,6 +150,7 @@ public:
         for (auto &slot : m_workerState)
             slot.store(packState(WorkerState::Absent, 0), std::memory_order_relaxed);
         m_log.setBatchCallback([owner] { Q_EMIT owner->eventsAvailable(); });
+        m_log.setBacklogLimit(backlogLimit);
     }
 
     ~Run()
@@ -264,6 +266,7 @@ public:
         m_log.appendControl({.kind = EventKind::CancelRequested});
         resumeLocked();
         m_cancelToken.cancel();
+        m_log.releaseBacklog(); // nobody waits on a reader once the run is cancelled
         m_jobs.close(); // a blocked producer gets its job back and cancels it
         m_controlCv.notify_all();
     }
@@ -687,7 +690,8 @@ bool WorkerPool::start(const PoolConfig &config, QString *error)
     m_run.reset();
     m_config = config;
     const std::uint64_t seed = config.seed != 0 ? config.seed : freshSeed();
-    m_run = std::make_unique<Run>(this, config, seed, m_options.recordEvents);
+    m_run = std::make_unique<Run>(this, config, seed, m_options.recordEvents,
+                                  m_options.eventBacklogLimit);
     m_run->start();
     return true;
 }

@@ -49,6 +49,9 @@ public:
     struct Options
     {
         bool recordEvents = true;
+        // Events published but not yet taken, at most; past it the pool waits for takeEvents()
+        // (see EventLog::setBacklogLimit). 0: no bound, for consumers that read only at the end.
+        std::int64_t eventBacklogLimit = 0;
     };
 
     explicit WorkerPool(QObject *parent = nullptr);

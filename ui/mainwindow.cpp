@@ -48,6 +48,9 @@ using namespace engine;
 
 namespace {
 constexpr int kFrameMs = 16;
+// Events the engine may publish ahead of the window (about 64 MB): a pool faster than the window
+// can absorb waits for it rather than filling memory.
+constexpr std::int64_t kEventBacklog = 2'000'000;
 constexpr int kStatsEveryMs = 250;
 constexpr int kMaxLogBlocks = RunModel::kMaxLogLines;
 } // namespace
@@ -59,7 +62,8 @@ MainWindow::MainWindow(const PoolConfig &config, QWidget *parent)
 MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(std::move(options))
-    , m_pool(new WorkerPool(this))
+    , m_pool(new WorkerPool(
+          WorkerPool::Options {.recordEvents = true, .eventBacklogLimit = kEventBacklog}, this))
     , m_model(new RunModel(this))
     , m_window(new TimeWindow(this))
 {

@@ -8,6 +8,7 @@
 #include <QToolTip>
 #include <QWheelEvent>
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace gui {
@@ -172,6 +173,17 @@ void TimelineView::paintEvent(QPaintEvent *)
 
     // Worker lanes: where a lane was not live, a faint wash; bars merged below a pixel.
     QVector<QRectF> hatched;
+    // Batches: one per job status (JobStatus order) and one for running jobs.
+    constexpr int kCompletedBatch = static_cast<int>(JobStatus::Completed);
+    constexpr int kRunningBatch = kJobStatusCount;
+    constexpr int kBatches = kJobStatusCount + 1;
+    std::array<QVector<QRectF>, kBatches> bars;
+    std::vector<std::pair<QRectF, std::int64_t>> labels;
+    QRectF selectedRect;
+    // A bar gets its id only when the widest id of the run fits.
+    const double labelWidth = metrics.horizontalAdvance(QString::number(
+                                  std::max<std::int64_t>(m_model->submittedCount(), 9)))
+        + 6.0;
     for (int row = 1; row <= lanes; ++row) {
         const Lane &lane = m_model->lanes()[static_cast<std::size_t>(row - 1)];
         const LaneGeometry g = laneGeometry(row);
@@ -192,52 +204,79 @@ void TimelineView::paintEvent(QPaintEvent *)
             p.fillRect(QRectF(xOf(liveFrom), g.top, xOf(now) - xOf(liveFrom), g.height),
                        m_theme.paused);
 
-        // Merge runs of sub-pixel bars of the same colour into one rectangle.
-        QRectF pending;
-        QColor pendingColor;
-        auto flush = [&] {
-            if (pending.isNull())
-                return;
-            p.fillRect(pending, pendingColor);
-            ++m_barsPainted;
-            pending = QRectF();
+        // Bars are batched per colour and drawn once per lane. Bars under two pixels merge into
+        // dense runs (drawn in the completed colour); within one pixel column, the spans after the
+        // first are skipped with a binary search, so a frame costs about one step per pixel.
+        for (auto &batch : bars)
+            batch.clear();
+        QRectF dense;
+        auto flushDense = [&] {
+            if (!dense.isNull())
+                bars[kCompletedBatch] << dense;
+            dense = QRectF();
         };
-        for (auto it = firstVisible(lane.spans, r.start);
-             it != lane.spans.end() && it->start <= r.end; ++it) {
+        const auto spansEnd = lane.spans.end();
+        for (auto it = firstVisible(lane.spans, r.start); it != spansEnd && it->start <= r.end;) {
             const std::int64_t end = it->end < 0 ? now : it->end;
-            double x0 = xOf(it->start);
-            double x1 = std::max(xOf(end), x0 + 1.0);
+            const double x0 = xOf(it->start);
+            const double x1 = std::max(xOf(end), x0 + 1.0);
             if (it->kind == Span::Blocked) {
                 hatched << QRectF(x0, top, x1 - x0, h);
+                ++it;
                 continue;
             }
-            const QColor color = it->end < 0 ? m_theme.running : m_theme.forStatus(it->status);
-            if (!pending.isNull() && color == pendingColor && x0 - pending.right() < 1.0
-                && x1 - x0 < 3.0) {
-                pending.setRight(std::max(pending.right(), x1));
-                continue;
-            }
-            flush();
-            pending = QRectF(x0, top, x1 - x0, h);
-            pendingColor = color;
-            if (x1 - x0 >= 3.0) {
-                flush();
-                const QString label = QString::number(it->job);
-                if (x1 - x0 > metrics.horizontalAdvance(label) + 6 && h >= metrics.height() - 2) {
-                    p.setPen(m_theme.background);
-                    p.drawText(QRectF(std::max(x0, double(kGutter)), top,
-                                      x1 - std::max(x0, double(kGutter)), h),
-                               Qt::AlignCenter, label);
+            if (x1 - x0 < 2.0 && it->job != m_selected) {
+                if (!dense.isNull() && x0 <= dense.right() + 1.0)
+                    dense.setRight(std::max(dense.right(), x1));
+                else {
+                    flushDense();
+                    dense = QRectF(std::floor(x0), top, std::max(1.0, x1 - std::floor(x0)), h);
                 }
+                // Skip whatever else starts inside this pixel column.
+                const std::int64_t nextColumn = timeAtX(static_cast<int>(std::floor(x1)) + 1);
+                auto next = std::next(it);
+                if (next != spansEnd && next->start < nextColumn)
+                    next = std::lower_bound(
+                        next, spansEnd, nextColumn,
+                        [](const Span &span, std::int64_t t) { return span.start < t; });
+                if (next != std::next(it) && next != lane.spans.begin()) {
+                    // The skipped spans extend the run at least to where the last of them ends.
+                    const Span &last = *std::prev(next);
+                    dense.setRight(std::max(dense.right(), xOf(last.end < 0 ? now : last.end)));
+                }
+                it = next;
+                continue;
             }
-            if (it->job == m_selected) {
-                flush();
-                p.setPen(QPen(m_theme.selection, 2));
-                p.setBrush(Qt::NoBrush);
-                p.drawRect(QRectF(x0 - 1, top - 1, x1 - x0 + 2, h + 2));
-            }
+            flushDense();
+            const int batch = it->end < 0 ? kRunningBatch : static_cast<int>(it->status);
+            bars[batch] << QRectF(x0, top, x1 - x0, h);
+            if (x1 - x0 >= labelWidth && h >= metrics.height() - 2)
+                labels.push_back({QRectF(std::max(x0, double(kGutter)), top,
+                                         x1 - std::max(x0, double(kGutter)), h),
+                                  it->job});
+            if (it->job == m_selected)
+                selectedRect = QRectF(x0 - 1, top - 1, x1 - x0 + 2, h + 2);
+            ++it;
         }
-        flush();
+        flushDense();
+        p.setPen(Qt::NoPen);
+        for (int b = 0; b < kBatches; ++b) {
+            if (bars[b].isEmpty())
+                continue;
+            p.setBrush(b == kRunningBatch ? m_theme.running
+                                          : m_theme.forStatus(static_cast<JobStatus>(b)));
+            p.drawRects(bars[b]);
+            m_barsPainted += static_cast<int>(bars[b].size());
+        }
+    }
+    // Job ids where they fit, and the selected job's outline.
+    p.setPen(m_theme.background);
+    for (const auto &[box, job] : labels)
+        p.drawText(box, Qt::AlignCenter, QString::number(job));
+    if (!selectedRect.isNull()) {
+        p.setPen(QPen(m_theme.selection, 2));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(selectedRect);
     }
 
     // Detail older than the history cap: per pixel column, how busy each lane was (bar height),

@@ -1,3 +1,4 @@
+#include "eventlog.h"
 #include "poolharness.h"
 #include "runmodel.h"
 #include "workerpool.h"
@@ -25,7 +26,9 @@ private Q_SLOTS:
         config.minMs = config.maxMs = 0;
         config.queueCapacity = 1024;
         config.resultsCapacity = 1024;
-        WorkerPool pool;
+        // The window bounds the engine's backlog; so does this test, and checks the bound holds.
+        constexpr std::int64_t backlog = 200'000;
+        WorkerPool pool(WorkerPool::Options {.recordEvents = true, .eventBacklogLimit = backlog});
         RunModel model;
         model.reset(config);
         model.setHistoryCapBytes(2 * 1024 * 1024);
@@ -41,6 +44,10 @@ private Q_SLOTS:
             model.ingest(batch, pool.takeFailureMessages());
             ingestNs += ingesting.nsecsElapsed();
             events += static_cast<std::int64_t>(batch.size());
+            // Each of the 66 threads may overshoot by the chunk it was publishing.
+            QVERIFY2(static_cast<std::int64_t>(batch.size())
+                         <= backlog + 66 * std::int64_t(EventLog::kChunkEvents),
+                     qPrintable(QString::number(batch.size())));
             maxBytes = std::max(maxBytes, model.historyBytes());
             QVERIFY2(model.historyBytes() <= model.historyCapBytes(),
                      qPrintable(QString::number(model.historyBytes())));
