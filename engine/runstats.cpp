@@ -100,7 +100,8 @@ void RunStats::complete(std::int64_t job, const Partial &p)
     m_doneLatencySum += latency;
     --m_inFlight;
     m_inFlightSubmittedSum -= p.submitted;
-    m_pending.remove(job);
+    m_pending[job].completed = true;
+    m_pending.popFrontWhile([](const Partial &front) { return front.completed; });
 }
 
 double RunStats::throughputPerS() const

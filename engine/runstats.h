@@ -1,6 +1,7 @@
 #pragma once
 
 #include "histogram.h"
+#include "jobwindow.h"
 #include "poolevent.h"
 
 #include <QHash>
@@ -71,6 +72,7 @@ private:
         std::int64_t collected = -1;
         int worker = -1; // from the collected event; 0 = never started
         JobStatus status = JobStatus::Completed;
+        bool completed = false; // counted; the window may drop it
     };
     struct Worker
     {
@@ -84,7 +86,7 @@ private:
     void complete(std::int64_t job, const Partial &p);
     Worker &worker(int id);
 
-    QHash<std::int64_t, Partial> m_pending;
+    JobWindow<Partial> m_pending;
     std::vector<Worker> m_workers; // index = worker id
     Histogram m_wait;
     Histogram m_processing;

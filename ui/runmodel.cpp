@@ -66,6 +66,7 @@ void RunModel::reset(const PoolConfig &config)
     m_logDropped = 0;
     m_spanCount = 0;
     m_summary = Summary {};
+    m_laneOf.fill(-1);
     Q_EMIT modelReset();
     Q_EMIT changed();
 }
@@ -87,17 +88,21 @@ int RunModel::liveLaneCount() const
 
 Lane &RunModel::laneFor(int worker)
 {
+    const auto slot
+        = static_cast<std::size_t>(std::clamp(worker, 0, engine::PoolConfig::kMaxWorkers));
+    if (const int index = m_laneOf[slot]; index >= 0)
+        return m_lanes[static_cast<std::size_t>(index)];
     auto it = std::lower_bound(m_lanes.begin(), m_lanes.end(), worker,
                                [](const Lane &l, int id) { return l.worker < id; });
-    if (it == m_lanes.end() || it->worker != worker) {
-        Lane lane;
-        lane.worker = worker;
-        const auto index = it - m_lanes.begin();
-        it = m_lanes.insert(it, std::move(lane));
-        if (m_summary.columnNs > 0) // keep the summary's lanes parallel to the lanes
-            m_summary.lanes.insert(m_summary.lanes.begin() + index,
-                                   std::vector<SummaryColumn>(Summary::kColumns));
-    }
+    Lane lane;
+    lane.worker = worker;
+    const auto index = it - m_lanes.begin();
+    it = m_lanes.insert(it, std::move(lane));
+    if (m_summary.columnNs > 0) // keep the summary's lanes parallel to the lanes
+        m_summary.lanes.insert(m_summary.lanes.begin() + index,
+                               std::vector<SummaryColumn>(Summary::kColumns));
+    for (std::size_t i = 0; i < m_lanes.size(); ++i)
+        m_laneOf[static_cast<std::size_t>(m_lanes[i].worker)] = static_cast<int>(i);
     return *it;
 }
 
@@ -110,8 +115,8 @@ JobRecord &RunModel::record(std::int64_t job)
 
 const JobRecord *RunModel::job(std::int64_t id) const
 {
-    auto it = m_jobs.constFind(id);
-    return it == m_jobs.cend() ? nullptr : &it.value();
+    const JobRecord *r = m_jobs.find(id);
+    return r && r->job == id ? r : nullptr;
 }
 
 void RunModel::closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, JobStatus status)
@@ -364,9 +369,8 @@ void RunModel::apply(const PoolEvent &e, QStringList &newLines)
 namespace gui {
 
 namespace {
-// What one job record costs in the hash: the record, its key and the table's share.
-// and the sends, about two depth samples and a span.
-constexpr std::int64_t kRecordBytes = sizeof(JobRecord) + sizeof(std::int64_t) + 8;
+// What one job record costs: records sit in a deque indexed by job id.
+constexpr std::int64_t kRecordBytes = sizeof(JobRecord);
 } // namespace
 
 std::int64_t RunModel::historyBytes() const
@@ -375,7 +379,7 @@ std::int64_t RunModel::historyBytes() const
     std::int64_t spans = 0;
     for (const Lane &lane : m_lanes)
         spans += static_cast<std::int64_t>(lane.spans.capacity());
-    return static_cast<std::int64_t>(m_jobs.capacity()) * kRecordBytes
+    return static_cast<std::int64_t>(m_jobs.size()) * kRecordBytes
         + spans * static_cast<std::int64_t>(sizeof(Span))
         + static_cast<std::int64_t>(m_depth.capacity() * sizeof(DepthPoint))
         + static_cast<std::int64_t>(m_producerSpans.capacity() * sizeof(Span))
@@ -509,8 +513,10 @@ void RunModel::summarizeOldest()
     }
     if (rows > 0)
         Q_EMIT resultsAboutToBeSummarized(static_cast<int>(rows));
-    for (std::size_t i = 0; i < rows; ++i)
-        m_jobs.remove(m_completionOrder[i]);
+    // Records leave from the oldest id on, as far as they are done before the cut (a straggler
+    // still in flight keeps the ones after it a little longer).
+    m_jobs.popFrontWhile(
+        [cut](const JobRecord &r) { return r.job == 0 || (r.done && r.collected < cut); });
     m_completionOrder.erase(m_completionOrder.begin(),
                             m_completionOrder.begin() + static_cast<std::ptrdiff_t>(rows));
     s.jobs += static_cast<std::int64_t>(rows);
@@ -522,7 +528,7 @@ void RunModel::summarizeOldest()
     m_sends.shrink_to_fit();
     m_producerSpans.shrink_to_fit();
     m_completionOrder.shrink_to_fit();
-    m_jobs.squeeze();
+    m_jobs.shrinkToFit();
     if (rows > 0)
         Q_EMIT resultsSummarized(static_cast<int>(rows));
 }

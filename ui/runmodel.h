@@ -1,5 +1,6 @@
 #pragma once
 
+#include "jobwindow.h"
 #include "poolconfig.h"
 #include "poolevent.h"
 #include "runstats.h"
@@ -8,6 +9,7 @@
 #include <QHash>
 #include <QObject>
 #include <QString>
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <span>
@@ -190,6 +192,12 @@ Q_SIGNALS:
 
 private:
     Lane &laneFor(int worker);
+    static std::array<int, engine::PoolConfig::kMaxWorkers + 1> filledWithMinusOne()
+    {
+        std::array<int, engine::PoolConfig::kMaxWorkers + 1> a {};
+        a.fill(-1);
+        return a;
+    }
     JobRecord &record(std::int64_t job);
     void closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, engine::JobStatus status);
     void addDepthPoint(std::int64_t t, int depth);
@@ -206,11 +214,13 @@ private:
     std::int64_t m_now = 0;
 
     std::vector<Lane> m_lanes;
+    std::array<int, engine::PoolConfig::kMaxWorkers + 1> m_laneOf
+        = filledWithMinusOne(); // worker id → lane
     std::vector<Span> m_producerSpans;
     std::vector<std::int64_t> m_sends;
     std::vector<DepthPoint> m_depth;
     std::vector<Marker> m_markers;
-    QHash<std::int64_t, JobRecord> m_jobs;
+    engine::JobWindow<JobRecord> m_jobs; // by job id; the oldest leave with the summary
     QHash<std::int64_t, QString> m_failures;
     std::vector<std::int64_t> m_completionOrder;
     std::deque<std::int64_t> m_queued;
