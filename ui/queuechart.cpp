@@ -47,9 +47,9 @@ void QueueChart::paintEvent(QPaintEvent *)
         --first;
     auto last = std::upper_bound(first, points.end(), r.end,
                                  [](std::int64_t t, const DepthPoint &pt) { return t < pt.t; });
-    int maxValue = 1;
-    for (auto it = first; it != last; ++it)
-        maxValue = std::max({maxValue, it->depth, it->inFlight});
+    const auto seen = m_model->depthExtremes(static_cast<std::size_t>(first - points.begin()),
+                                             static_cast<std::size_t>(last - points.begin()));
+    int maxValue = std::max({1, seen.maxDepth, seen.maxBusy});
     const int capacity = m_model->queueCapacity();
     const bool showCapacity = capacity > 0 && capacity <= std::max(maxValue * 4, 8);
     if (showCapacity)
@@ -116,7 +116,7 @@ void QueueChart::paintEvent(QPaintEvent *)
 
     // Step lines with at most four vertices per pixel column: in each column the line arrives at
     // the previous value, spans the extremes seen there, and leaves at the last one.
-    auto stepLine = [&](auto value, const QColor &color) {
+    auto stepLine = [&](auto value, bool busy, const QColor &color) {
         if (first == last)
             return;
         QPainterPath path;
@@ -124,39 +124,42 @@ void QueueChart::paintEvent(QPaintEvent *)
         path.moveTo(xOf(std::max(first->t, r.start)), y);
         for (auto it = std::next(first); it != last;) {
             const double x = std::floor(xOf(it->t)) + 0.5;
-            const int column = static_cast<int>(x);
             path.lineTo(x, y); // horizontal, at the value held so far
-            double lo = y, hi = y;
-            for (; it != last && static_cast<int>(xOf(it->t)) == column; ++it) {
-                y = yOf(value(*it));
-                lo = std::min(lo, y);
-                hi = std::max(hi, y);
-            }
+            // Everything in this pixel column: found by binary search, its extremes by blocks.
+            const std::int64_t columnEnd
+                = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
+            const auto columnLast = std::lower_bound(
+                it, last, columnEnd,
+                [](const DepthPoint &point, std::int64_t t) { return point.t < t; });
+            const auto stop = columnLast == it ? std::next(it) : columnLast;
+            const auto extremes
+                = m_model->depthExtremes(static_cast<std::size_t>(it - points.begin()),
+                                         static_cast<std::size_t>(stop - points.begin()));
+            const double lo = yOf(busy ? extremes.maxBusy : extremes.maxDepth);
+            const double hi = yOf(busy ? extremes.minBusy : extremes.minDepth);
             if (hi > lo) {
-                path.lineTo(x, lo);
-                path.lineTo(x, hi);
+                path.lineTo(x, std::min(lo, y));
+                path.lineTo(x, std::max(hi, y));
             }
+            y = yOf(value(*std::prev(stop)));
             path.lineTo(x, y);
+            it = stop;
         }
         path.lineTo(xOf(std::min(now, r.end)), y);
         p.setPen(QPen(color, 0)); // cosmetic
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
     };
-    stepLine([](const DepthPoint &pt) { return pt.inFlight; }, m_theme.inFlight);
-    stepLine([](const DepthPoint &pt) { return pt.depth; }, m_theme.depth);
+    stepLine([](const DepthPoint &pt) { return pt.inFlight; }, true, m_theme.inFlight);
+    stepLine([](const DepthPoint &pt) { return pt.depth; }, false, m_theme.depth);
 
     // Cumulative results, scaled to the plot's height against the jobs submitted.
     const double total = std::max<double>(1, static_cast<double>(m_model->submittedCount()));
     {
         QPainterPath path;
         bool started = false;
-        int column = INT32_MIN;
-        for (auto it = first; it != last; ++it) {
+        for (auto it = first; it != last;) {
             const double x = xOf(std::max(it->t, r.start));
-            if (static_cast<int>(x) == column)
-                continue;
-            column = static_cast<int>(x);
             const double y
                 = plot.bottom() - plot.height() * 0.95 * static_cast<double>(it->completed) / total;
             if (!started)
@@ -164,6 +167,13 @@ void QueueChart::paintEvent(QPaintEvent *)
             else
                 path.lineTo(x, y);
             started = true;
+            // One sample per pixel column: jump to the next column's first.
+            const std::int64_t nextColumn
+                = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
+            const auto next
+                = std::lower_bound(std::next(it), last, nextColumn,
+                                   [](const DepthPoint &pt, std::int64_t t) { return pt.t < t; });
+            it = next;
         }
         p.setPen(QPen(m_theme.throughput, 0, Qt::DotLine));
         p.drawPath(path);

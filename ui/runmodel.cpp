@@ -53,6 +53,7 @@ void RunModel::reset(const PoolConfig &config)
     m_producerSpans.clear();
     m_sends.clear();
     m_depth.clear();
+    depthChangedFrom(0);
     m_markers.clear();
     m_jobs.clear();
     m_failures.clear();
@@ -138,6 +139,7 @@ void RunModel::addDepthPoint(std::int64_t t, int depth)
     const DepthPoint point {t, depth, m_busy, m_collected};
     if (!m_depth.empty() && m_depth.back().t == t) {
         m_depth.back() = point; // several changes at one instant: the last state is what held
+        depthChangedFrom(m_depth.size() - 1);
         return;
     }
     if (m_depth.empty() || m_depth.back().t < t) {
@@ -147,7 +149,52 @@ void RunModel::addDepthPoint(std::int64_t t, int depth)
     // A few milliseconds late from another thread: insert in time order.
     auto at = std::upper_bound(m_depth.begin(), m_depth.end(), t,
                                [](std::int64_t value, const DepthPoint &p) { return value < p.t; });
+    depthChangedFrom(static_cast<std::size_t>(at - m_depth.begin()));
     m_depth.insert(at, point);
+}
+
+RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to) const
+{
+    to = std::min(to, m_depth.size());
+    DepthExtremes e {INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN};
+    auto add = [&e](const DepthPoint &p) {
+        e.minDepth = std::min(e.minDepth, p.depth);
+        e.maxDepth = std::max(e.maxDepth, p.depth);
+        e.minBusy = std::min(e.minBusy, p.inFlight);
+        e.maxBusy = std::max(e.maxBusy, p.inFlight);
+    };
+    if (from >= to)
+        return {};
+    // Bring the blocks up to date (whole blocks only; the tail is scanned directly).
+    const std::size_t whole = m_depth.size() / kDepthBlock * kDepthBlock;
+    if (m_depthBlocksValid < whole) {
+        m_depthBlocks.resize(whole / kDepthBlock);
+        for (std::size_t b = m_depthBlocksValid / kDepthBlock; b < whole / kDepthBlock; ++b) {
+            DepthExtremes block {INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN};
+            for (std::size_t i = b * kDepthBlock; i < (b + 1) * kDepthBlock; ++i) {
+                const DepthPoint &p = m_depth[i];
+                block.minDepth = std::min(block.minDepth, p.depth);
+                block.maxDepth = std::max(block.maxDepth, p.depth);
+                block.minBusy = std::min(block.minBusy, p.inFlight);
+                block.maxBusy = std::max(block.maxBusy, p.inFlight);
+            }
+            m_depthBlocks[b] = block;
+        }
+        m_depthBlocksValid = whole;
+    }
+    std::size_t i = from;
+    for (; i < to && i % kDepthBlock != 0; ++i)
+        add(m_depth[i]);
+    for (; i + kDepthBlock <= std::min(to, m_depthBlocksValid); i += kDepthBlock) {
+        const DepthExtremes &b = m_depthBlocks[i / kDepthBlock];
+        e.minDepth = std::min(e.minDepth, b.minDepth);
+        e.maxDepth = std::max(e.maxDepth, b.maxDepth);
+        e.minBusy = std::min(e.minBusy, b.minBusy);
+        e.maxBusy = std::max(e.maxBusy, b.maxBusy);
+    }
+    for (; i < to; ++i)
+        add(m_depth[i]);
+    return e;
 }
 
 std::vector<WorkerNow> RunModel::workers() const
@@ -503,6 +550,7 @@ void RunModel::summarizeOldest()
         if (depthEnd != m_depth.begin())
             --depthEnd;
         m_depth.erase(m_depth.begin(), depthEnd);
+        depthChangedFrom(0);
     }
     // Results rows: the completion order is in collection time, so what goes is a prefix.
     std::size_t rows = 0;

@@ -163,6 +163,13 @@ public:
     const std::vector<Span> &producerSpans() const { return m_producerSpans; }
     const std::vector<std::int64_t> &sends() const { return m_sends; } // submission times
     const std::vector<DepthPoint> &depth() const { return m_depth; }
+    // The extremes of depth and busy workers over depth()[from, to), in O((to − from) / 64) steps:
+    // what a chart needs for a pixel column holding thousands of samples.
+    struct DepthExtremes
+    {
+        int minDepth = 0, maxDepth = 0, minBusy = 0, maxBusy = 0;
+    };
+    DepthExtremes depthExtremes(std::size_t from, std::size_t to) const;
     const std::vector<Marker> &markers() const { return m_markers; }
 
     // Results in completion order.
@@ -219,6 +226,15 @@ private:
     std::vector<Span> m_producerSpans;
     std::vector<std::int64_t> m_sends;
     std::vector<DepthPoint> m_depth;
+    // Extremes per block of 64 depth samples, rebuilt lazily from the first block a change touched.
+    static constexpr std::size_t kDepthBlock = 64;
+    mutable std::vector<DepthExtremes> m_depthBlocks;
+    mutable std::size_t m_depthBlocksValid
+        = 0; // samples covered by valid blocks (a multiple of 64)
+    void depthChangedFrom(std::size_t index)
+    {
+        m_depthBlocksValid = std::min(m_depthBlocksValid, index / kDepthBlock * kDepthBlock);
+    }
     std::vector<Marker> m_markers;
     engine::JobWindow<JobRecord> m_jobs; // by job id; the oldest leave with the summary
     QHash<std::int64_t, QString> m_failures;

@@ -313,10 +313,16 @@ void TimelineView::paintEvent(QPaintEvent *)
             for (int x = xFrom; x < xTo; ++x) {
                 const std::int64_t t0 = timeAtX(x), t1 = timeAtX(x + 1);
                 const double busy = fraction(columns, t0, t1, &SummaryColumn::busyNs);
-                if (busy > 0.0) {
-                    const double h = std::max(1.0, busy * (g.height - 2));
-                    busyRects << QRectF(x, g.top + g.height - 1 - h, 1, h);
-                }
+                if (busy <= 0.0)
+                    continue;
+                const double h = std::round(std::max(1.0, busy * (g.height - 2)));
+                const QRectF bar(x, g.top + g.height - 1 - h, 1, h);
+                // Neighbouring columns of the same height are one rectangle.
+                if (!busyRects.isEmpty() && busyRects.back().right() == bar.left()
+                    && busyRects.back().top() == bar.top())
+                    busyRects.back().setRight(bar.right());
+                else
+                    busyRects << bar;
             }
         }
         const LaneGeometry pg = laneGeometry(0);
@@ -365,14 +371,14 @@ void TimelineView::paintEvent(QPaintEvent *)
         const auto &sends = m_model->sends();
         auto it = std::lower_bound(sends.begin(), sends.end(), r.start);
         p.setPen(m_theme.text);
-        int lastX = -1;
-        for (; it != sends.end() && *it <= r.end; ++it) {
+        QVector<QLine> ticks;
+        while (it != sends.end() && *it <= r.end) {
             const int x = static_cast<int>(xOf(*it));
-            if (x == lastX)
-                continue;
-            lastX = x;
-            p.drawLine(x, g.top + 3, x, g.top + g.height - 3);
+            ticks << QLine(x, g.top + 3, x, g.top + g.height - 3);
+            // One tick per pixel column: jump to the first send of the next column.
+            it = std::lower_bound(std::next(it), sends.end(), timeAtX(x + 1));
         }
+        p.drawLines(ticks);
     }
 
     if (!hatched.isEmpty()) {
