@@ -164,6 +164,31 @@ private Q_SLOTS:
         window.cancelRun();
     }
 
+    void theLastConfigurationIsRemembered()
+    {
+        engine::PoolConfig config;
+        config.workers = 7;
+        config.distribution = engine::Distribution::LogNormal;
+        config.meanMs = 42.5;
+        config.seed = 99;
+        MainWindow::Options remembering;
+        remembering.useGivenConfig = true;
+        {
+            MainWindow window(config, remembering);
+            window.show();
+            QVERIFY(window.close()); // saves
+        }
+        MainWindow::Options restoring; // no flags: the saved configuration wins
+        MainWindow again(engine::PoolConfig {}, restoring);
+        QCOMPARE(again.controlPanel()->config(), config);
+        // A damaged entry falls back to the reference instead of starting an invalid run.
+        QSettings().setValue(QStringLiteral("run/config"),
+                             QVariantMap {{QStringLiteral("workers"), 1e300}});
+        MainWindow damaged(engine::PoolConfig {}, restoring);
+        QCOMPARE(damaged.controlPanel()->config(), engine::PoolConfig {});
+        QSettings().clear();
+    }
+
     void closingMidRunCancelsAndJoinsEveryThread()
     {
         // Taken here, after earlier windows made whatever threads Qt itself keeps.
