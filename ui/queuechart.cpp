@@ -198,10 +198,24 @@ void QueueChart::paintEvent(QPaintEvent *)
     else
         legend(m_theme.capacity, tr("capacity %1").arg(capacity), Qt::DashLine);
     legend(m_theme.inFlight, tr("busy workers %1").arg(m_model->busyWorkers()));
-    legend(
-        m_theme.throughput,
-        tr("results %1 / %2").arg(m_model->completionOrder().size()).arg(m_model->submittedCount()),
-        Qt::DotLine);
+    legend(m_theme.throughput,
+           tr("results %1 / %2").arg(m_model->stats().results()).arg(m_model->submittedCount()),
+           Qt::DotLine);
+    // Rolling throughput: results in the last second of run time (or since the start).
+    if (!points.empty()) {
+        const std::int64_t windowNs
+            = std::min<std::int64_t>(1'000'000'000, std::max<std::int64_t>(now, 1));
+        const auto from
+            = std::lower_bound(points.begin(), points.end(), now - windowNs,
+                               [](const DepthPoint &pt, std::int64_t t) { return pt.t < t; });
+        const std::int64_t done = points.back().completed
+            - (from != points.end() ? from->completed : points.back().completed);
+        const double perSecond = static_cast<double>(done) * 1e9 / static_cast<double>(windowNs);
+        p.setPen(m_theme.mutedText);
+        p.drawText(QRect(x, 1, width() - x - 4, metrics.height()), Qt::AlignVCenter | Qt::AlignLeft,
+                   tr("throughput %1/s (last second)")
+                       .arg(QString::number(perSecond, 'f', perSecond < 100 ? 1 : 0)));
+    }
 
     drawTimeAxis(p, QRect(gutter, height() - axis, width() - gutter, axis), r, m_theme);
 }

@@ -5,6 +5,7 @@
 #include <QRandomGenerator>
 #include <QTest>
 #include <chrono>
+#include <limits>
 #include <thread>
 
 using namespace engine;
@@ -110,6 +111,53 @@ private Q_SLOTS:
             const QString problem = accountingProblem(events);
             QVERIFY2(problem.isEmpty(),
                      qPrintable(QStringLiteral("cycle %1: %2").arg(cycle).arg(problem)));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(threadCount() <= m_baselineThreads, 5000);
+    }
+
+    void randomInvalidConfigsAreRejectedAndStartNothing()
+    {
+        QRandomGenerator random(99);
+        for (int i = 0; i < 3000; ++i) {
+            PoolConfig c = randomConfig(random);
+            // Push one or two fields out of range (or make them inconsistent).
+            for (int k = 0; k < 1 + random.bounded(0, 2); ++k) {
+                switch (random.bounded(0, 9)) {
+                case 0:
+                    c.workers = random.bounded(0, 2) ? 0 : 257 + random.bounded(0, 1000);
+                    break;
+                case 1:
+                    c.jobs = random.bounded(0, 2) ? -random.bounded(0, 5) : 10'000'001;
+                    break;
+                case 2:
+                    c.queueCapacity = -2 - random.bounded(0, 10);
+                    break;
+                case 3:
+                    c.intervalMs = -1.0 - random.generateDouble();
+                    break;
+                case 4:
+                    c.minMs = c.maxMs + 1.0 + random.generateDouble();
+                    break;
+                case 5:
+                    c.failRatePercent = 100.5 + random.generateDouble() * 100;
+                    break;
+                case 6:
+                    c.speed = random.bounded(0, 2) ? 0.0 : 1000.0;
+                    break;
+                case 7:
+                    c.burstSize = 0;
+                    break;
+                case 8:
+                    c.meanMs = std::numeric_limits<double>::quiet_NaN();
+                    break;
+                }
+            }
+            QVERIFY(!c.isValid());
+            WorkerPool pool;
+            QString error;
+            QVERIFY(!pool.start(c, &error));
+            QVERIFY(!error.isEmpty());
+            QVERIFY(!pool.isRunning());
         }
         QTRY_VERIFY_WITH_TIMEOUT(threadCount() <= m_baselineThreads, 5000);
     }

@@ -8,9 +8,11 @@
 
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QMessageBox>
+#include <QRandomGenerator>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -189,13 +191,79 @@ private Q_SLOTS:
         QSettings().clear();
     }
 
+    void rapidConfigChangesFromTheWindowKeepTheContract()
+    {
+        engine::PoolConfig config;
+        config.jobs = 3000;
+        config.intervalMs = 0.2;
+        config.minMs = 0;
+        config.maxMs = 3;
+        MainWindow window(config, testOptions());
+        window.show();
+        window.startRun();
+        auto *workers = window.controlPanel()->findChild<QSpinBox *>(QStringLiteral("workersSpin"));
+        auto *speed
+            = window.controlPanel()->findChild<QDoubleSpinBox *>(QStringLiteral("speedSpin"));
+        auto *interval
+            = window.controlPanel()->findChild<QDoubleSpinBox *>(QStringLiteral("intervalSpin"));
+        auto *jobs = window.controlPanel()->findChild<QSpinBox *>(QStringLiteral("jobsSpin"));
+        QVERIFY(workers && speed && interval && jobs);
+        QRandomGenerator random(11);
+        for (int i = 0; i < 400 && window.pool()->isRunning(); ++i) {
+            workers->setValue(random.bounded(1, 33));
+            speed->setValue(0.5 + random.generateDouble() * 20);
+            interval->setValue(random.generateDouble() * 2);
+            jobs->setValue(random.bounded(1, 5000)); // next run only
+            QCoreApplication::processEvents();
+        }
+        window.stopRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 60000);
+        const auto &stats = window.runModel()->stats();
+        QCOMPARE(stats.results(), stats.submitted());
+        QCOMPARE(stats.count(engine::JobStatus::Cancelled), 0);
+        QCOMPARE(window.runModel()->liveLaneCount(), 0);
+    }
+
+    void aDarkPaletteGivesLegibleViews()
+    {
+        MainWindow window(engine::PoolConfig {}, testOptions());
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+        window.setPalette(dark);
+        window.resize(1280, 800);
+        window.show();
+        window.startRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->completionOrder().size() >= 3, 20000);
+        const QImage picture = window.timeline()->grab().toImage();
+        // The background follows the palette: dark; and bars and labels stand out from it.
+        QCOMPARE(picture.pixelColor(picture.width() - 2, 10).lightness() < 80, true);
+        int bars = 0, text = 0;
+        for (int y = 0; y < picture.height(); y += 2) {
+            for (int x = 0; x < picture.width(); x += 2) {
+                const QColor c = picture.pixelColor(x, y);
+                bars += c.hslSaturation() > 100 && c.lightness() > 90; // the job bars' blue
+                text += c.hslSaturation() < 30 && c.lightness() > 170; // labels and axis text
+            }
+        }
+        QVERIFY2(bars > 50 && text > 50,
+                 qPrintable(QStringLiteral("%1 bar, %2 text pixels").arg(bars).arg(text)));
+        picture.save(
+            QDir::temp().filePath(QStringLiteral("poolscope-dark-timeline.png"))); // to look at
+        window.cancelRun();
+    }
+
     void closingMidRunCancelsAndJoinsEveryThread()
     {
         // Taken here, after earlier windows made whatever threads Qt itself keeps.
         const int baseline = harness::threadCount();
         {
             engine::PoolConfig config;
-            config.workers = 16;
+            config.workers = 64;
             config.jobs = 1000;
             config.intervalMs = 0;
             config.distribution = engine::Distribution::Fixed;
@@ -203,7 +271,7 @@ private Q_SLOTS:
             MainWindow window(config, testOptions());
             window.show();
             window.startRun();
-            QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->busyWorkers(), 16, 10000);
+            QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->busyWorkers(), 64, 10000);
             QElapsedTimer timer;
             timer.start();
             QVERIFY(window.close());
