@@ -305,13 +305,7 @@ QWidget *ControlPanel::buildPoolGroup()
     auto *layout = form(group);
     const auto addRow = [this, layout](Knob knob, const QString &label, QWidget *field,
                                        QWidget *buddy, const QString &toolTip) {
-        auto *l = new QLabel(label);
-        l->setBuddy(buddy);
-        l->setToolTip(toolTip);
-        setToolTips(field, toolTip);
-        layout->addRow(l, field);
-        m_labels[static_cast<int>(knob)] = l;
-        m_fields[static_cast<int>(knob)] = field;
+        addKnobRow(layout, knob, label, field, buddy, toolTip);
     };
 
     m_workersSpin = intSpin(PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers,
@@ -352,6 +346,20 @@ QWidget *ControlPanel::buildPoolGroup()
     return group;
 }
 
+// A labelled row for a knob: the label names the field (its buddy), both carry the tooltip, and
+// the knob's label and field are kept for marking next-run changes.
+void ControlPanel::addKnobRow(QFormLayout *layout, Knob knob, const QString &label, QWidget *field,
+                              QWidget *buddy, const QString &toolTip)
+{
+    auto *l = new QLabel(label);
+    l->setBuddy(buddy);
+    l->setToolTip(toolTip);
+    setToolTips(field, toolTip);
+    layout->addRow(l, field);
+    m_labels[static_cast<int>(knob)] = l;
+    m_fields[static_cast<int>(knob)] = field;
+}
+
 QWidget *ControlPanel::buildProducerGroup()
 {
     auto *group = new QGroupBox(tr("Producer"));
@@ -359,13 +367,7 @@ QWidget *ControlPanel::buildProducerGroup()
     auto *layout = form(group);
     const auto addRow = [this, layout](Knob knob, const QString &label, QWidget *field,
                                        QWidget *buddy, const QString &toolTip) {
-        auto *l = new QLabel(label);
-        l->setBuddy(buddy);
-        l->setToolTip(toolTip);
-        setToolTips(field, toolTip);
-        layout->addRow(l, field);
-        m_labels[static_cast<int>(knob)] = l;
-        m_fields[static_cast<int>(knob)] = field;
+        addKnobRow(layout, knob, label, field, buddy, toolTip);
     };
 
     m_jobsSpin
@@ -441,13 +443,7 @@ QWidget *ControlPanel::buildJobsGroup()
     auto *layout = form(group);
     const auto addRow = [this, layout](Knob knob, const QString &label, QWidget *field,
                                        QWidget *buddy, const QString &toolTip) {
-        auto *l = new QLabel(label);
-        l->setBuddy(buddy);
-        l->setToolTip(toolTip);
-        setToolTips(field, toolTip);
-        layout->addRow(l, field);
-        m_labels[static_cast<int>(knob)] = l;
-        m_fields[static_cast<int>(knob)] = field;
+        addKnobRow(layout, knob, label, field, buddy, toolTip);
     };
 
     m_distributionCombo
@@ -508,13 +504,7 @@ QWidget *ControlPanel::buildPlaybackGroup()
     auto *layout = form(group);
     const auto addRow = [this, layout](Knob knob, const QString &label, QWidget *field,
                                        QWidget *buddy, const QString &toolTip) {
-        auto *l = new QLabel(label);
-        l->setBuddy(buddy);
-        l->setToolTip(toolTip);
-        setToolTips(field, toolTip);
-        layout->addRow(l, field);
-        m_labels[static_cast<int>(knob)] = l;
-        m_fields[static_cast<int>(knob)] = field;
+        addKnobRow(layout, knob, label, field, buddy, toolTip);
     };
 
     m_speedSpin = doubleSpin(PoolConfig::kMinSpeed, PoolConfig::kMaxSpeed, 2,

@@ -15,6 +15,8 @@ class QPushButton;
 class QSlider;
 class QSpinBox;
 
+class QFormLayout;
+
 namespace gui {
 
 // Every knob of a run (one control per PoolConfig field), the presets and the run buttons.
@@ -82,6 +84,8 @@ private:
     static QString knobName(Knob knob);
     static bool knobDiffers(Knob knob, const engine::PoolConfig &a, const engine::PoolConfig &b);
 
+    void addKnobRow(QFormLayout *layout, Knob knob, const QString &label, QWidget *field,
+                    QWidget *buddy, const QString &toolTip);
     QWidget *buildPoolGroup();
     QWidget *buildProducerGroup();
     QWidget *buildJobsGroup();
