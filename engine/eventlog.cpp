@@ -10,17 +10,47 @@ EventLog::EventLog(bool enabled)
 
 EventLog::~EventLog()
 {
-    Chunk *chunk = m_published.exchange(nullptr, std::memory_order_acquire);
-    while (chunk) {
-        Chunk *next = chunk->next;
-        delete chunk;
-        chunk = next;
+    for (Chunk *list : {m_published.exchange(nullptr, std::memory_order_acquire), m_spare}) {
+        while (list) {
+            Chunk *next = list->next;
+            delete list;
+            list = next;
+        }
     }
+}
+
+EventLog::Chunk *EventLog::acquireChunk()
+{
+    {
+        std::lock_guard lock(m_spareMutex);
+        if (Chunk *chunk = m_spare) {
+            m_spare = chunk->next;
+            --m_spareCount;
+            chunk->next = nullptr;
+            chunk->size = 0;
+            return chunk;
+        }
+    }
+    return new Chunk;
+}
+
+void EventLog::recycle(Chunk *chunk)
+{
+    {
+        std::lock_guard lock(m_spareMutex);
+        if (m_spareCount < kMaxSpareChunks) {
+            chunk->next = m_spare;
+            m_spare = chunk;
+            ++m_spareCount;
+            return;
+        }
+    }
+    delete chunk;
 }
 
 void EventLog::publish(Chunk *chunk, bool mayWait)
 {
-    const auto size = static_cast<std::int64_t>(chunk->events.size());
+    const auto size = static_cast<std::int64_t>(chunk->size);
     const std::int64_t pendingNow = m_pending.fetch_add(size, std::memory_order_relaxed) + size;
     Chunk *head = m_published.load(std::memory_order_relaxed);
     do {
@@ -55,13 +85,13 @@ std::vector<PoolEvent> EventLog::takeAll()
     std::size_t total = 0;
     for (; chunk; chunk = chunk->next) {
         chunks.push_back(chunk);
-        total += chunk->events.size();
+        total += chunk->size;
     }
     std::vector<PoolEvent> events;
     events.reserve(total);
     for (auto it = chunks.rbegin(); it != chunks.rend(); ++it) {
-        events.insert(events.end(), (*it)->events.begin(), (*it)->events.end());
-        delete *it;
+        events.insert(events.end(), (*it)->events(), (*it)->events() + (*it)->size);
+        recycle(*it);
     }
     m_pending.fetch_sub(static_cast<std::int64_t>(total), std::memory_order_relaxed);
     if (m_backlogLimit > 0) {
@@ -78,8 +108,8 @@ void EventLog::appendControl(PoolEvent event)
         return;
     std::lock_guard lock(m_controlMutex);
     event.t = now();
-    auto *chunk = new Chunk;
-    chunk->events.push_back(event);
+    Chunk *chunk = acquireChunk();
+    chunk->add(event);
     publish(chunk, false); // the controlling thread may be the consumer: it never waits here
 }
 
@@ -89,8 +119,7 @@ EventLog::Writer::Writer(EventLog *log)
 
 void EventLog::Writer::startChunk(std::int64_t t)
 {
-    m_chunk = new Chunk;
-    m_chunk->events.reserve(256);
+    m_chunk = m_log->acquireChunk();
     m_chunkStart = t;
 }
 
@@ -98,8 +127,8 @@ void EventLog::Writer::flush()
 {
     if (!m_chunk)
         return;
-    if (m_chunk->events.empty())
-        delete m_chunk;
+    if (m_chunk->size == 0)
+        m_log->recycle(m_chunk);
     else
         m_log->publish(m_chunk);
     m_chunk = nullptr;

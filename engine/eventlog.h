@@ -8,9 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace engine {
+
+static_assert(std::is_trivially_copyable_v<PoolEvent>);
 
 // Events of one run. Each thread appends through its own Writer into a private chunk (no lock, no
 // shared cache line); full or stale chunks are published to a lock-free stack; the consumer takes
@@ -18,15 +22,25 @@ namespace engine {
 // non-empty, so a consumer that drains at frame rate sees at most one notification per drain.
 class EventLog
 {
-    struct Chunk
-    {
-        std::vector<PoolEvent> events;
-        Chunk *next = nullptr;
-    };
-
 public:
     using Clock = std::chrono::steady_clock;
     static constexpr std::size_t kChunkEvents = 4096;
+
+private:
+    struct Chunk
+    {
+        Chunk *next = nullptr;
+        std::size_t size = 0;
+        // Raw storage: a fresh chunk is not cleared first (events are trivially copyable).
+        alignas(PoolEvent) unsigned char storage[kChunkEvents * sizeof(PoolEvent)];
+        PoolEvent *events() { return reinterpret_cast<PoolEvent *>(storage); }
+        void add(const PoolEvent &event)
+        {
+            new (storage + size++ * sizeof(PoolEvent)) PoolEvent(event);
+        }
+    };
+
+public:
     static constexpr std::int64_t kMaxHoldNs = 5'000'000; // publish a chunk at most this stale
 
     explicit EventLog(bool enabled = true);
@@ -70,6 +84,10 @@ public:
         Writer(const Writer &) = delete;
         Writer &operator=(const Writer &) = delete;
 
+        // ns since the run started, or 0 when the log is off (nothing reads the clock then).
+        std::int64_t now() const { return m_log->m_enabled ? m_log->now() : 0; }
+        bool enabled() const { return m_log->m_enabled; }
+
         // Stamps the event with now() and appends it; returns the stamp.
         std::int64_t append(PoolEvent event)
         {
@@ -85,8 +103,8 @@ public:
                 return;
             if (!m_chunk)
                 startChunk(event.t);
-            m_chunk->events.push_back(event);
-            if (m_chunk->events.size() >= kChunkEvents || event.t - m_chunkStart > kMaxHoldNs)
+            m_chunk->add(event);
+            if (m_chunk->size == kChunkEvents || event.t - m_chunkStart > kMaxHoldNs)
                 flush();
         }
         // Publishes what this thread holds; call before blocking so nothing waits with us.
@@ -102,12 +120,20 @@ public:
 
 private:
     void publish(Chunk *chunk, bool mayWait = true);
+    // Chunks are reused: a writer takes one from the spares (or a new one), the consumer gives it
+    // back once copied out. Keeps a flat-out run from touching fresh memory all the time.
+    Chunk *acquireChunk();
+    void recycle(Chunk *chunk);
+    static constexpr int kMaxSpareChunks = 32;
 
     const bool m_enabled;
     const Clock::time_point m_start = Clock::now();
     std::atomic<Chunk *> m_published {nullptr};
     std::function<void()> m_onBatch;
     std::mutex m_controlMutex;
+    std::mutex m_spareMutex;
+    Chunk *m_spare = nullptr;
+    int m_spareCount = 0;
     std::int64_t m_backlogLimit = 0;
     std::atomic<std::int64_t> m_pending {0};
     std::mutex m_backlogMutex;

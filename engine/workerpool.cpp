@@ -131,6 +131,10 @@ const char *nameOf(ProducerState state)
 
 class WorkerPool::Run
 {
+    static constexpr std::size_t kSendBatch = 64; // jobs planned and sent at once when flat out
+    static constexpr std::size_t kCollectBatch = 64; // results taken at once by the collector
+    static constexpr std::size_t kDiscardBatch = 64; // queued jobs a worker ends at once on cancel
+
 public:
     Run(WorkerPool *owner, const PoolConfig &config, std::uint64_t seed, bool recordEvents,
         std::int64_t backlogLimit)
@@ -148,7 +152,7 @@ public:
         // Producer, collector, every live worker and those still finishing a job after a shrink.
         m_threads.setMaxThreadCount(2 * PoolConfig::kMaxWorkers + 2);
         for (auto &slot : m_workerState)
-            slot.store(packState(WorkerState::Absent, 0), std::memory_order_relaxed);
+            slot.packed.store(packState(WorkerState::Absent, 0), std::memory_order_relaxed);
         m_log.setBatchCallback([owner] { Q_EMIT owner->eventsAvailable(); });
         m_log.setBacklogLimit(backlogLimit);
     }
@@ -203,6 +207,7 @@ public:
         if (m_paused || m_cancel || m_stop)
             return;
         m_paused = true;
+        m_attention.store(true, std::memory_order_release);
         m_clock.pause(m_log.now());
         m_jobs.setPaused(true);
         recordKnob(Knob::Paused, 1.0);
@@ -251,6 +256,7 @@ public:
         if (m_stop || m_cancel)
             return;
         m_stop = true;
+        m_attention.store(true, std::memory_order_release);
         m_log.appendControl({.kind = EventKind::StopRequested});
         resumeLocked();
         m_controlCv.notify_all();
@@ -262,6 +268,7 @@ public:
         if (m_cancel)
             return;
         m_cancel = true;
+        m_attention.store(true, std::memory_order_release);
         m_cancelFlag.store(true, std::memory_order_release);
         m_log.appendControl({.kind = EventKind::CancelRequested});
         resumeLocked();
@@ -291,7 +298,7 @@ public:
     {
         std::vector<WorkerSnapshot> states;
         for (int id = 1; id <= PoolConfig::kMaxWorkers; ++id) {
-            const std::uint64_t packed = m_workerState[id].load(std::memory_order_relaxed);
+            const std::uint64_t packed = m_workerState[id].packed.load(std::memory_order_relaxed);
             const auto state = static_cast<WorkerState>(packed & 0xff);
             if (state != WorkerState::Absent)
                 states.push_back({id, state, static_cast<std::int64_t>(packed >> 8)});
@@ -320,6 +327,7 @@ private:
         if (!m_paused)
             return;
         m_paused = false;
+        m_attention.store(m_stop || m_cancel, std::memory_order_release);
         m_clock.resume(m_log.now());
         m_jobs.setPaused(false);
         recordKnob(Knob::Paused, 0.0);
@@ -342,8 +350,8 @@ private:
                         // the last of them to leave tops the pool up (workerLoop)
             m_idInUse[static_cast<std::size_t>(id)] = true;
             m_live.fetch_add(1);
-            m_workerState[static_cast<std::size_t>(id)].store(packState(WorkerState::Idle, 0),
-                                                              std::memory_order_relaxed);
+            m_workerState[static_cast<std::size_t>(id)].packed.store(
+                packState(WorkerState::Idle, 0), std::memory_order_relaxed);
             m_workerFutures.append(QtConcurrent::run(&m_threads, [this, id] { workerLoop(id); }));
         }
         // Futures of workers long gone need not be kept (the WaitGroup only waits on live ones).
@@ -364,7 +372,7 @@ private:
 
     void setWorker(int id, WorkerState state, std::int64_t job = 0)
     {
-        m_workerState[id].store(packState(state, job), std::memory_order_relaxed);
+        m_workerState[id].packed.store(packState(state, job), std::memory_order_relaxed);
     }
 
     void producerLoop()
@@ -378,8 +386,22 @@ private:
         std::int64_t previousPlanT = 0;
         bool pausedRecorded = false;
         for (std::int64_t sent = 0; m_config.continuous || sent < m_config.jobs; ++sent) {
+            // Flat out (no interval, no end time, nothing asked of the producer): every arrival is
+            // due now, so send a batch at once, without the control lock.
+            const bool flatOut = durationNs < 0 && !pausedRecorded
+                && m_intervalMs.load(std::memory_order_relaxed) == 0.0
+                && !m_attention.load(std::memory_order_acquire);
+            if (flatOut) {
+                const auto count = static_cast<std::size_t>(
+                    m_config.continuous ? kSendBatch
+                                        : std::min<std::int64_t>(kSendBatch, m_config.jobs - sent));
+                if (!sendBatch(log, plan, count))
+                    break;
+                sent += static_cast<std::int64_t>(count) - 1;
+                continue;
+            }
             const PlannedJob next = plan.next();
-            std::int64_t dueT = 0;
+            std::int64_t dueT = previousPlanT;
             {
                 std::unique_lock lock(m_control);
                 bool leave = false;
@@ -437,33 +459,104 @@ private:
         m_results.close();
     }
 
+    // Plans and sends `count` jobs at once: one clock read, one claim in the queue when there is
+    // room for all; false when the queue was closed under them (a cancel), after cancelling the
+    // ones not sent.
+    bool sendBatch(EventLog::Writer &log, JobPlan &plan, std::size_t count)
+    {
+        std::array<JobItem, kSendBatch> items;
+        const std::int64_t submittedAt = log.now();
+        for (std::size_t i = 0; i < count; ++i) {
+            const PlannedJob planned = plan.next();
+            items[i] = {planned.id, planned.processingNs, planned.fails};
+            log.appendStamped(
+                {.t = submittedAt, .job = planned.id, .kind = EventKind::JobSubmitted});
+        }
+        m_submitted.store(m_submitted.load(std::memory_order_relaxed)
+                              + static_cast<std::int64_t>(count),
+                          std::memory_order_relaxed); // one producer
+        struct Hooks : QueueHooks
+        {
+            Run &run;
+            EventLog::Writer &log;
+            std::int64_t nextJob;
+            std::int64_t submittedAt;
+            bool stampNow = false; // once it has waited, the batch's stamp is past
+            void blocked()
+            {
+                stampNow = true;
+                run.m_producerState.store(ProducerState::Blocked, std::memory_order_relaxed);
+                log.append({.job = nextJob, .kind = EventKind::ProducerBlocked});
+            }
+            void parking() { log.flush(); }
+            void inserted(int depth)
+            {
+                log.appendStamped({.t = stampNow ? log.now() : submittedAt,
+                                   .job = nextJob++,
+                                   .extra = static_cast<std::uint32_t>(depth),
+                                   .kind = EventKind::JobEnqueued});
+            }
+        } hooks {{}, *this, log, items[0].id, submittedAt};
+        std::size_t done = 0;
+        while (done < count) {
+            bool blocked = false;
+            const std::size_t in
+                = m_jobs.pushSome(items.data() + done, count - done, hooks, &blocked);
+            if (blocked) {
+                m_producerState.store(ProducerState::Producing, std::memory_order_relaxed);
+                log.append({.job = hooks.nextJob - 1, .kind = EventKind::ProducerUnblocked});
+            }
+            if (in == 0) {
+                for (; done < count; ++done) {
+                    ResultItem cancelled {.job = items[done].id, .status = JobStatus::Cancelled};
+                    deliver(log, cancelled, 0, log.now());
+                }
+                return false;
+            }
+            done += in;
+        }
+        return true;
+    }
+
     // Sends one job; false when the queue was closed under it (a cancel), after cancelling it.
     bool send(EventLog::Writer &log, const PlannedJob &planned)
     {
-        m_submitted.fetch_add(1, std::memory_order_relaxed);
-        log.append({.job = planned.id, .kind = EventKind::JobSubmitted});
+        m_submitted.store(m_submitted.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed); // one producer
+        const std::int64_t submittedAt
+            = log.append({.job = planned.id, .kind = EventKind::JobSubmitted});
+        struct Hooks : QueueHooks
+        {
+            Run &run;
+            EventLog::Writer &log;
+            std::int64_t job;
+            std::int64_t submittedAt;
+            bool wasBlocked = false;
+            void blocked()
+            {
+                wasBlocked = true;
+                run.m_producerState.store(ProducerState::Blocked, std::memory_order_relaxed);
+                log.append({.job = job, .kind = EventKind::ProducerBlocked});
+            }
+            void parking() { log.flush(); }
+            void inserted(int depth)
+            {
+                // Not blocked: sent within the same few nanoseconds, one clock read serves both.
+                log.appendStamped({.t = wasBlocked ? log.now() : submittedAt,
+                                   .job = job,
+                                   .extra = static_cast<std::uint32_t>(depth),
+                                   .kind = EventKind::JobEnqueued});
+            }
+        } hooks {{}, *this, log, planned.id, submittedAt};
         JobItem item {planned.id, planned.processingNs, planned.fails};
-        bool blocked = false;
-        const auto result = m_jobs.push(
-            item,
-            [&] {
-                m_producerState.store(ProducerState::Blocked);
-                log.append({.job = planned.id, .kind = EventKind::ProducerBlocked});
-                log.flush();
-            },
-            [&](int depth) {
-                log.append({.job = planned.id,
-                            .extra = static_cast<std::uint32_t>(depth),
-                            .kind = EventKind::JobEnqueued});
-            },
-            &blocked);
-        if (blocked) {
-            m_producerState.store(ProducerState::Producing);
+        const auto result = m_jobs.push(item, hooks);
+        if (hooks.wasBlocked) {
+            m_producerState.store(ProducerState::Producing, std::memory_order_relaxed);
             log.append({.job = planned.id, .kind = EventKind::ProducerUnblocked});
         }
         if (result == BoundedQueue<JobItem>::PushResult::Closed) {
             ResultItem cancelled {.job = planned.id, .status = JobStatus::Cancelled};
-            deliver(log, cancelled);
+            deliver(log, cancelled, 0, log.now());
             return false;
         }
         return true;
@@ -497,69 +590,105 @@ private:
         EventLog::Writer log(&m_log);
         log.append({.worker = static_cast<std::uint16_t>(id), .kind = EventKind::WorkerStarted});
         const auto worker = static_cast<std::uint16_t>(id);
+        struct Hooks : QueueHooks
+        {
+            Run &run;
+            EventLog::Writer &log;
+            std::int64_t takenAt = 0;
+            int depth = 0;
+            void parking() { log.flush(); }
+            // Read even with the log off: it is where the job's processing time starts.
+            std::int64_t stamp() { return run.m_log.now(); }
+            void taken(int d, std::int64_t t)
+            {
+                depth = d;
+                takenAt = t;
+            }
+            std::int64_t leftAt = 0;
+            // Stamped before the retirement is claimed: a worker started in its place (once the
+            // claim makes room) is stamped after it, so the events never show more live workers
+            // than the pool had. The clock is read only when a retirement is likely.
+            bool leave()
+            {
+                if (run.m_live.load(std::memory_order_relaxed)
+                    <= run.m_target.load(std::memory_order_relaxed))
+                    return false;
+                const std::int64_t t = log.now();
+                if (!run.shouldRetire())
+                    return false;
+                leftAt = t;
+                return true;
+            }
+            void closed()
+            {
+                leftAt = log.now();
+                run.m_live.fetch_sub(1);
+            }
+        } hooks {{}, *this, log};
         for (;;) {
+            if (m_cancelFlag.load(std::memory_order_acquire)) {
+                discardQueued(log, id, hooks);
+                break;
+            }
             JobItem job;
-            bool discarded = false;
-            std::int64_t plannedWallNs = 0;
-            std::int64_t startedAt = 0;
             setWorker(id, WorkerState::Idle);
-            const auto popped = m_jobs.pop(
-                job, [&] { log.flush(); },
-                [&](int depth) {
-                    discarded = m_cancelFlag.load(std::memory_order_acquire);
-                    if (discarded) {
-                        log.append({.job = job.id,
-                                    .extra = static_cast<std::uint32_t>(depth),
-                                    .worker = worker,
-                                    .kind = EventKind::JobDiscarded});
-                        return;
-                    }
-                    plannedWallNs = std::llround(static_cast<double>(job.processingNs)
-                                                 / m_speed.load(std::memory_order_relaxed));
-                    startedAt = log.append({.job = job.id,
-                                            .value = plannedWallNs,
-                                            .extra = static_cast<std::uint32_t>(depth),
-                                            .worker = worker,
-                                            .kind = EventKind::JobStarted});
-                },
-                [&] { return shouldRetire(); });
+            const auto popped = m_jobs.pop(job, hooks);
             if (popped == BoundedQueue<JobItem>::PopResult::Left)
                 break;
             if (popped == BoundedQueue<JobItem>::PopResult::Closed) {
-                m_live.fetch_sub(1);
+                hooks.closed();
                 break;
             }
-            ResultItem result {
-                .job = job.id, .worker = discarded ? 0 : id, .status = JobStatus::Cancelled};
-            if (!discarded) {
-                setWorker(id, WorkerState::Busy, job.id);
-                if (!m_log.enabled())
-                    startedAt = m_log.now();
-                if (plannedWallNs > 0)
-                    log.flush(); // about to sleep or spin for a while
-                try {
-                    result.status = runWorkload(m_config.workload, plannedWallNs, job.fails, job.id,
-                                                m_cancelToken)
-                        ? JobStatus::Completed
-                        : JobStatus::Cancelled;
-                } catch (const std::exception &error) {
-                    result.status = JobStatus::Failed;
-                    result.message = error.what();
-                } catch (...) {
-                    result.status = JobStatus::Failed;
-                    result.message = "unknown exception";
-                }
-                const std::int64_t finishedAt
-                    = log.append({.job = job.id,
-                                  .worker = worker,
-                                  .kind = EventKind::JobFinished,
-                                  .aux = static_cast<std::uint8_t>(result.status)});
-                result.processingNs = (m_log.enabled() ? finishedAt : m_log.now()) - startedAt;
+            const std::int64_t startedAt = hooks.takenAt;
+            const auto depth = static_cast<std::uint32_t>(hooks.depth);
+            if (m_cancelFlag.load(std::memory_order_acquire)) {
+                // Taken off the queue by a cancel: it ends Cancelled without starting.
+                log.appendStamped({.t = startedAt,
+                                   .job = job.id,
+                                   .extra = depth,
+                                   .worker = worker,
+                                   .kind = EventKind::JobDiscarded});
+                ResultItem result {.job = job.id, .status = JobStatus::Cancelled};
+                deliver(log, result, id, startedAt);
+                continue;
             }
-            deliver(log, result, id);
+            const std::int64_t plannedWallNs = job.processingNs == 0
+                ? 0
+                : std::llround(static_cast<double>(job.processingNs)
+                               / m_speed.load(std::memory_order_relaxed));
+            log.appendStamped({.t = startedAt,
+                               .job = job.id,
+                               .value = plannedWallNs,
+                               .extra = depth,
+                               .worker = worker,
+                               .kind = EventKind::JobStarted});
+            setWorker(id, WorkerState::Busy, job.id);
+            if (plannedWallNs > 0)
+                log.flush(); // about to sleep or spin for a while
+            ResultItem result {.job = job.id, .worker = id};
+            try {
+                result.status = runWorkload(m_config.workload, plannedWallNs, job.fails, job.id,
+                                            m_cancelToken)
+                    ? JobStatus::Completed
+                    : JobStatus::Cancelled;
+            } catch (const std::exception &error) {
+                result.status = JobStatus::Failed;
+                result.message = error.what();
+            } catch (...) {
+                result.status = JobStatus::Failed;
+                result.message = "unknown exception";
+            }
+            const std::int64_t finishedAt = m_log.now();
+            log.appendStamped({.t = finishedAt,
+                               .job = job.id,
+                               .worker = worker,
+                               .kind = EventKind::JobFinished,
+                               .aux = static_cast<std::uint8_t>(result.status)});
+            result.processingNs = finishedAt - startedAt;
+            deliver(log, result, id, finishedAt);
         }
         setWorker(id, WorkerState::Retired);
-        log.append({.worker = worker, .kind = EventKind::WorkerRetired});
+        log.appendStamped({.t = hooks.leftAt, .worker = worker, .kind = EventKind::WorkerRetired});
         log.flush();
         std::lock_guard lock(m_control);
         m_idInUse[static_cast<std::size_t>(id)] = false;
@@ -568,42 +697,124 @@ private:
             growLocked(m_target.load());
     }
 
-    // Sends a result to the collector, blocking while the results queue is full.
-    void deliver(EventLog::Writer &log, ResultItem &result, int id = 0)
+    // After a cancel: takes what is left in the queue in bulk (nothing of it will run), ending each
+    // job Cancelled, until the queue is closed and empty; then the worker leaves.
+    template<typename TakeHooks> void discardQueued(EventLog::Writer &log, int id, TakeHooks &hooks)
     {
         const auto worker = static_cast<std::uint16_t>(id);
-        bool blocked = false;
-        m_results.push(
-            result,
-            [&] {
+        setWorker(id, WorkerState::Idle);
+        std::array<JobItem, kDiscardBatch> jobs;
+        std::array<ResultItem, kDiscardBatch> results;
+        for (;;) {
+            std::size_t taken = 0;
+            const auto popped = m_jobs.popSome(jobs.data(), jobs.size(), &taken, hooks);
+            if (popped == BoundedQueue<JobItem>::PopResult::Left)
+                return;
+            if (popped == BoundedQueue<JobItem>::PopResult::Closed) {
+                hooks.closed();
+                return;
+            }
+            for (std::size_t i = 0; i < taken; ++i) {
+                // The depth after each one: what the batch left plus those taken after it.
+                log.appendStamped({.t = hooks.takenAt,
+                                   .job = jobs[i].id,
+                                   .extra = static_cast<std::uint32_t>(
+                                       hooks.depth + static_cast<int>(taken - 1 - i)),
+                                   .worker = worker,
+                                   .kind = EventKind::JobDiscarded});
+                results[i] = {.job = jobs[i].id, .status = JobStatus::Cancelled};
+            }
+            deliverSome(log, results.data(), taken, id, hooks.takenAt);
+        }
+    }
+
+    // Sends results to the collector, waiting while the results queue is full. `readyAt` is when
+    // they came to be; it stamps the delivery unless the queue made us wait.
+    void deliverSome(EventLog::Writer &log, ResultItem *results, std::size_t count, int id,
+                     std::int64_t readyAt)
+    {
+        struct Hooks : QueueHooks
+        {
+            static constexpr bool wantsDepth() { return false; }
+            Run &run;
+            EventLog::Writer &log;
+            const ResultItem *next;
+            int id;
+            std::int64_t readyAt;
+            bool stampNow = false;
+            void blocked()
+            {
+                stampNow = true;
                 if (id > 0)
-                    setWorker(id, WorkerState::Blocked, result.job);
-                log.append({.job = result.job, .worker = worker, .kind = EventKind::ResultBlocked});
-                log.flush();
-            },
-            [](int) {}, &blocked);
-        log.append({.job = result.job, .worker = worker, .kind = EventKind::ResultDelivered});
+                    run.setWorker(id, WorkerState::Blocked, next->job);
+                log.append({.job = next->job,
+                            .worker = static_cast<std::uint16_t>(id),
+                            .kind = EventKind::ResultBlocked});
+            }
+            void parking() { log.flush(); }
+            bool handOff;
+            void inserted(int)
+            {
+                if (!handOff)
+                    delivered(stampNow ? log.now() : readyAt);
+            }
+            void delivered(std::int64_t t)
+            {
+                log.appendStamped({.t = t,
+                                   .job = next->job,
+                                   .worker = static_cast<std::uint16_t>(id),
+                                   .kind = EventKind::ResultDelivered});
+                ++next;
+            }
+        } hooks {{}, *this, log, results, id, readyAt, false, m_results.capacity() == 0};
+        for (std::size_t done = 0; done < count;) {
+            // The results queue is closed only after every worker and the producer are done.
+            done += m_results.pushSome(results + done, count - done, hooks);
+            if (hooks.handOff) // delivered once the collector has it
+                hooks.delivered(log.now());
+        }
+    }
+
+    void deliver(EventLog::Writer &log, ResultItem &result, int id, std::int64_t readyAt)
+    {
+        deliverSome(log, &result, 1, id, readyAt);
     }
 
     void collectorLoop()
     {
         EventLog::Writer log(&m_log);
+        struct Hooks : QueueHooks
+        {
+            static constexpr bool wantsDepth() { return false; }
+            EventLog::Writer &log;
+            std::int64_t takenAt = 0;
+            void parking() { log.flush(); }
+            std::int64_t stamp() { return log.now(); }
+            void taken(int, std::int64_t t) { takenAt = t; }
+        } hooks {{}, log};
+        std::int64_t collected = 0;
+        std::vector<ResultItem> results(kCollectBatch);
         for (;;) {
-            ResultItem result;
-            const auto popped = m_results.pop(
-                result, [&] { log.flush(); }, [](int) {}, [] { return false; });
-            if (popped != BoundedQueue<ResultItem>::PopResult::Item)
+            std::size_t taken = 0;
+            if (m_results.popSome(results.data(), results.size(), &taken, hooks)
+                != BoundedQueue<ResultItem>::PopResult::Item)
                 break;
-            log.append({.job = result.job,
-                        .value = result.processingNs,
-                        .worker = static_cast<std::uint16_t>(result.worker),
-                        .kind = EventKind::ResultCollected,
-                        .aux = static_cast<std::uint8_t>(result.status)});
-            m_collectedCount.fetch_add(1, std::memory_order_relaxed);
-            if (!result.message.empty()) {
-                std::lock_guard lock(m_messagesMutex);
-                m_messages.push_back({result.job, std::move(result.message)});
+            for (std::size_t i = 0; i < taken; ++i) {
+                ResultItem &result = results[i];
+                log.appendStamped({.t = hooks.takenAt,
+                                   .job = result.job,
+                                   .value = result.processingNs,
+                                   .worker = static_cast<std::uint16_t>(result.worker),
+                                   .kind = EventKind::ResultCollected,
+                                   .aux = static_cast<std::uint8_t>(result.status)});
+                if (!result.message.empty()) {
+                    std::lock_guard lock(m_messagesMutex);
+                    m_messages.push_back({result.job, std::move(result.message)});
+                    result.message.clear();
+                }
             }
+            collected += static_cast<std::int64_t>(taken);
+            m_collectedCount.store(collected, std::memory_order_relaxed); // one collector
         }
         log.append({.kind = EventKind::RunFinished});
         log.flush();
@@ -636,14 +847,21 @@ private:
     QList<QFuture<void>> m_workerFutures;
 
     std::atomic<bool> m_cancelFlag {false};
+    std::atomic<bool> m_attention {false}; // paused, stop or cancel: the producer takes the lock
     std::atomic<int> m_target {0};
     std::atomic<int> m_live {0};
     std::atomic<double> m_speed {1.0};
     std::atomic<double> m_intervalMs {0.0};
-    std::atomic<std::int64_t> m_submitted {0};
-    std::atomic<std::int64_t> m_collectedCount {0};
-    std::atomic<ProducerState> m_producerState {ProducerState::Idle};
-    std::array<std::atomic<std::uint64_t>, PoolConfig::kMaxWorkers + 1> m_workerState;
+    // Written once per job by one thread each: lines of their own, away from the flags above.
+    alignas(64) std::atomic<std::int64_t> m_submitted {0};
+    alignas(64) std::atomic<std::int64_t> m_collectedCount {0};
+    alignas(64) std::atomic<ProducerState> m_producerState {ProducerState::Idle};
+    // One cache line per worker: each writes its own twice per job.
+    struct alignas(64) WorkerStateSlot
+    {
+        std::atomic<std::uint64_t> packed;
+    };
+    std::array<WorkerStateSlot, PoolConfig::kMaxWorkers + 1> m_workerState;
 
     std::mutex m_messagesMutex;
     std::vector<FailureMessage> m_messages;

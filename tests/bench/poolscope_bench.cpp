@@ -32,6 +32,7 @@ struct Options
     std::int64_t frameJobs = 10'000'000;
     int reps = 5;
     bool json = false;
+    QString only; // measure only the figures whose key starts with this
 };
 
 double median(std::vector<double> values)
@@ -194,11 +195,13 @@ int main(int argc, char **argv)
             o.frameJobs = next();
         else if (a == QLatin1String("--reps"))
             o.reps = static_cast<int>(next());
+        else if (a == QLatin1String("--only") && i + 1 < args.size())
+            o.only = args[++i];
         else if (a == QLatin1String("--quick"))
-            o = Options {20'000, 20'000, 1, o.json};
+            o = Options {20'000, 20'000, 1, o.json, o.only};
         else {
             QTextStream(stderr) << "usage: poolscope-bench [--json] [--jobs N] [--frame-jobs N] "
-                                   "[--reps N] [--quick]\n";
+                                   "[--reps N] [--quick] [--only KEY-PREFIX]\n";
             return 2;
         }
     }
@@ -209,7 +212,12 @@ int main(int argc, char **argv)
     }
     QTextStream err(stderr);
     QJsonObject out;
+    auto wanted = [&](const char *key) {
+        return QLatin1String(key).startsWith(o.only);
+    };
     auto measure = [&](const char *key, auto run) {
+        if (!wanted(key))
+            return;
         std::vector<double> values;
         for (int r = 0; r < o.reps; ++r)
             values.push_back(run());
@@ -236,13 +244,15 @@ int main(int argc, char **argv)
     std::vector<PoolEvent> recorded;
     measure("engine_jobs_per_s",
             [&] { return engineJobsPerSecond(flatOut(o.jobs, 1024), true, &recorded); });
+    if (recorded.empty() && (wanted("ingest") || wanted("bytes_per_job")))
+        engineJobsPerSecond(flatOut(o.jobs, 1024), true, &recorded);
     measure("engine_cap64_jobs_per_s",
             [&] { return engineJobsPerSecond(flatOut(o.jobs, 64), true); });
     measure("engine_events_off_jobs_per_s",
             [&] { return engineJobsPerSecond(flatOut(o.jobs, 1024), false); });
     measure("qthreadpool_jobs_per_s", [&] { return bench::qthreadPoolJobsPerSecond(o.jobs, 2); });
     measure("naive_pool_jobs_per_s", [&] { return bench::naivePoolJobsPerSecond(o.jobs, 2, 64); });
-    {
+    if (wanted("wakeup")) {
         std::vector<double> p50, p99;
         for (int r = 0; r < o.reps; ++r) {
             const auto [a, b] = wakeupMicros(o.jobs >= 100'000 ? 500 : 50);
@@ -266,9 +276,10 @@ int main(int argc, char **argv)
         return static_cast<double>(recorded.size())
             / (static_cast<double>(timer.nsecsElapsed()) / 1e9);
     });
-    out.insert(QStringLiteral("ingest_ns_per_event"),
-               1e9 / out.value(QStringLiteral("ingest_events_per_s")).toDouble());
-    {
+    if (out.contains(QStringLiteral("ingest_events_per_s")))
+        out.insert(QStringLiteral("ingest_ns_per_event"),
+                   1e9 / out.value(QStringLiteral("ingest_events_per_s")).toDouble());
+    if (wanted("bytes_per_job")) {
         const std::int64_t before = heapBytes();
         gui::RunModel model;
         model.setHistoryCapBytes(std::int64_t {1} << 40); // uncapped: the cost of detail itself
@@ -282,7 +293,7 @@ int main(int argc, char **argv)
     recorded = {};
 
     // Painting the timeline and queue chart at 1920×1080 with 64 workers and frameJobs jobs.
-    {
+    if (wanted("frame")) {
         constexpr int workers = 64;
         gui::RunModel model;
         PoolConfig config = flatOut(o.frameJobs, 1024);
@@ -356,7 +367,8 @@ int main(int argc, char **argv)
     const double withEvents = out.value(QStringLiteral("engine_jobs_per_s")).toDouble();
     const double withoutEvents
         = out.value(QStringLiteral("engine_events_off_jobs_per_s")).toDouble();
-    out.insert(QStringLiteral("event_cost_ns_per_job"), 1e9 / withEvents - 1e9 / withoutEvents);
+    if (withEvents > 0 && withoutEvents > 0)
+        out.insert(QStringLiteral("event_cost_ns_per_job"), 1e9 / withEvents - 1e9 / withoutEvents);
     out.insert(QStringLiteral("jobs"), static_cast<double>(o.jobs));
     out.insert(QStringLiteral("frame_jobs"), static_cast<double>(o.frameJobs));
     out.insert(QStringLiteral("reps"), o.reps);

@@ -17,14 +17,43 @@ auto stay = [] {
     return false;
 };
 
+// Hooks from lambdas: blocked(), inserted(depth).
+template<typename Blocked, typename Inserted> auto pushHooks(Blocked blocked, Inserted inserted)
+{
+    struct Hooks : engine::QueueHooks
+    {
+        Blocked onBlocked;
+        Inserted onInserted;
+        void blocked() { onBlocked(); }
+        void inserted(int depth) { onInserted(depth); }
+    };
+    return Hooks {{}, blocked, inserted};
+}
+
+// Hooks from lambdas: blocked(), taken(depth), leave().
+template<typename Blocked, typename Taken, typename Leave>
+auto popHooks(Blocked blocked, Taken taken, Leave leave)
+{
+    struct Hooks : engine::QueueHooks
+    {
+        Blocked onBlocked;
+        Taken onTaken;
+        Leave onLeave;
+        void blocked() { onBlocked(); }
+        void taken(int depth, std::int64_t) { onTaken(depth); }
+        bool leave() { return onLeave(); }
+    };
+    return Hooks {{}, blocked, taken, leave};
+}
+
 bool pushOne(Queue &queue, int value, bool *blocked = nullptr)
 {
-    return queue.push(value, noop, noopDepth, blocked) == Queue::PushResult::Ok;
+    return queue.push(value, pushHooks(noop, noopDepth), blocked) == Queue::PushResult::Ok;
 }
 
 Queue::PopResult popOne(Queue &queue, int &out)
 {
-    return queue.pop(out, noop, noopDepth, stay);
+    return queue.pop(out, popHooks(noop, noopDepth, stay));
 }
 
 // Spins (yielding) until pred holds or 10 s pass.
@@ -61,11 +90,12 @@ private Q_SLOTS:
         std::vector<int> depths;
         for (int i = 0; i < 3; ++i) {
             int v = i;
-            queue.push(v, noop, [&](int depth) { depths.push_back(depth); });
+            queue.push(v, pushHooks(noop, [&](int depth) { depths.push_back(depth); }));
         }
         int out = 0;
-        queue.pop(
-            out, noop, [&](int depth) { depths.push_back(depth); }, stay);
+        queue.pop(out,
+                  popHooks(
+                      noop, [&](int depth) { depths.push_back(depth); }, stay));
         QCOMPARE(depths, (std::vector<int> {1, 2, 3, 2}));
     }
 
@@ -78,8 +108,7 @@ private Q_SLOTS:
         std::atomic<bool> done {false};
         std::thread producer([&] {
             int v = 3;
-            queue.push(
-                v, [&] { blockedReported = true; }, noopDepth);
+            queue.push(v, pushHooks([&] { blockedReported = true; }, noopDepth));
             done = true;
         });
         QVERIFY(eventually([&] { return blockedReported.load(); }));
@@ -100,8 +129,7 @@ private Q_SLOTS:
         std::thread producer([&] {
             int v = 42;
             bool blocked = false;
-            queue.push(
-                v, [&] { blockedReported = true; }, noopDepth, &blocked);
+            queue.push(v, pushHooks([&] { blockedReported = true; }, noopDepth), &blocked);
             pushed = true;
         });
         // The sender waits for a taker; the item is offered but never buffered.
@@ -137,8 +165,7 @@ private Q_SLOTS:
         std::atomic<bool> blocked {false};
         std::thread producer([&] {
             int v = 2;
-            result = static_cast<int>(queue.push(
-                v, [&] { blocked = true; }, noopDepth));
+            result = static_cast<int>(queue.push(v, pushHooks([&] { blocked = true; }, noopDepth)));
         });
         QVERIFY(eventually([&] { return blocked.load(); }));
         queue.close();
@@ -170,8 +197,7 @@ private Q_SLOTS:
         std::atomic<int> got {0};
         std::thread consumer([&] {
             int out = 0;
-            queue.pop(
-                out, [&] { waiting = true; }, noopDepth, stay);
+            queue.pop(out, popHooks([&] { waiting = true; }, noopDepth, stay));
             got = out;
         });
         QVERIFY(eventually([&] { return waiting.load(); }));
@@ -190,7 +216,7 @@ private Q_SLOTS:
         std::thread consumer([&] {
             int out = 0;
             result = static_cast<int>(queue.pop(
-                out, [&] { waiting = true; }, noopDepth, [&] { return leave.load(); }));
+                out, popHooks([&] { waiting = true; }, noopDepth, [&] { return leave.load(); })));
         });
         QVERIFY(eventually([&] { return waiting.load(); }));
         leave = true;
@@ -221,10 +247,11 @@ private Q_SLOTS:
             threads.emplace_back([&, p] {
                 for (int i = 1; i <= perProducer; ++i) {
                     int v = p * perProducer + i;
-                    queue.push(v, noop, [&](int depth) {
-                        int seen = maxDepth.load();
-                        while (depth > seen && !maxDepth.compare_exchange_weak(seen, depth)) { }
-                    });
+                    queue.push(v, pushHooks(noop, [&](int depth) {
+                                   int seen = maxDepth.load();
+                                   while (depth > seen
+                                          && !maxDepth.compare_exchange_weak(seen, depth)) { }
+                               }));
                 }
             });
         }
