@@ -137,20 +137,43 @@ void RunModel::addDepthPoint(std::int64_t t, int depth)
 {
     m_depthNow = depth;
     const DepthPoint point {t, depth, m_busy, m_collected};
-    if (!m_depth.empty() && m_depth.back().t == t) {
-        m_depth.back() = point; // several changes at one instant: the last state is what held
-        depthChangedFrom(m_depth.size() - 1);
+    // A batch is applied in time order, so its samples come sorted; they join the series at the
+    // batch's end, in one merge when some are older than what is there (a thread's chunk a few
+    // milliseconds late), instead of one insertion each.
+    if (!m_batchDepth.empty() && m_batchDepth.back().t == t)
+        m_batchDepth.back() = point; // several changes at one instant: the last state is what held
+    else
+        m_batchDepth.push_back(point);
+}
+
+void RunModel::mergeBatchDepth()
+{
+    if (m_batchDepth.empty())
+        return;
+    const std::int64_t first = m_batchDepth.front().t;
+    if (m_depth.empty() || m_depth.back().t < first) {
+        m_depth.insert(m_depth.end(), m_batchDepth.begin(), m_batchDepth.end());
+        m_batchDepth.clear();
         return;
     }
-    if (m_depth.empty() || m_depth.back().t < t) {
-        m_depth.push_back(point);
-        return;
+    auto at = std::lower_bound(m_depth.begin(), m_depth.end(), first,
+                               [](const DepthPoint &p, std::int64_t value) { return p.t < value; });
+    const auto from = static_cast<std::size_t>(at - m_depth.begin());
+    depthChangedFrom(from);
+    const auto middle = static_cast<std::ptrdiff_t>(m_depth.size());
+    m_depth.insert(m_depth.end(), m_batchDepth.begin(), m_batchDepth.end());
+    std::inplace_merge(m_depth.begin() + static_cast<std::ptrdiff_t>(from),
+                       m_depth.begin() + middle, m_depth.end(),
+                       [](const DepthPoint &a, const DepthPoint &b) { return a.t < b.t; });
+    // Equal instants collapse to the last sample merged (the merge keeps the newer ones after).
+    std::size_t out = from;
+    for (std::size_t i = from; i < m_depth.size(); ++i) {
+        if (i + 1 < m_depth.size() && m_depth[i + 1].t == m_depth[i].t)
+            continue;
+        m_depth[out++] = m_depth[i];
     }
-    // A few milliseconds late from another thread: insert in time order.
-    auto at = std::upper_bound(m_depth.begin(), m_depth.end(), t,
-                               [](std::int64_t value, const DepthPoint &p) { return value < p.t; });
-    depthChangedFrom(static_cast<std::size_t>(at - m_depth.begin()));
-    m_depth.insert(at, point);
+    m_depth.resize(out);
+    m_batchDepth.clear();
 }
 
 RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to) const
@@ -244,12 +267,13 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
     std::size_t lineFrom = 0;
     if (sorted.size() > static_cast<std::size_t>(kMaxLinesPerBatch) * 4)
         lineFrom = sorted.size() - static_cast<std::size_t>(kMaxLinesPerBatch);
+    m_batchDepth.clear();
     for (std::size_t i = 0; i < sorted.size(); ++i) {
         const PoolEvent &e = sorted[i];
         m_latestT = std::max(m_latestT, e.t);
-        QStringList ignored;
-        apply(e, i >= lineFrom ? newLines : ignored);
+        apply(e, i >= lineFrom ? &newLines : nullptr);
     }
+    mergeBatchDepth();
     if (lineFrom > 0) {
         const QString skipped
             = QStringLiteral("… %1 earlier events of this moment not shown").arg(lineFrom);
@@ -275,12 +299,15 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
     Q_EMIT changed();
 }
 
-void RunModel::apply(const PoolEvent &e, QStringList &newLines)
+void RunModel::apply(const PoolEvent &e, QStringList *newLines)
 {
+    // Lines nobody will keep (the older part of a flood) are not formatted at all.
     auto log = [&](const QString &failure = {}) {
+        if (!newLines)
+            return;
         const QString line = referenceLine(e, failure);
         if (!line.isEmpty())
-            newLines << line;
+            *newLines << line;
     };
     switch (e.kind) {
     case EventKind::RunStarted:

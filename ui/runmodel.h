@@ -208,7 +208,8 @@ private:
     JobRecord &record(std::int64_t job);
     void closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, engine::JobStatus status);
     void addDepthPoint(std::int64_t t, int depth);
-    void apply(const engine::PoolEvent &e, QStringList &newLines);
+    void apply(const engine::PoolEvent &e, QStringList *newLines);
+    void mergeBatchDepth();
     void summarizeOldest();
     void widenSummaryTo(std::int64_t until);
 
@@ -226,6 +227,7 @@ private:
     std::vector<Span> m_producerSpans;
     std::vector<std::int64_t> m_sends;
     std::vector<DepthPoint> m_depth;
+    std::vector<DepthPoint> m_batchDepth; // samples of the batch being applied, in time order
     // Extremes per block of 64 depth samples, rebuilt lazily from the first block a change touched.
     static constexpr std::size_t kDepthBlock = 64;
     mutable std::vector<DepthExtremes> m_depthBlocks;

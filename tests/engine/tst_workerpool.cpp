@@ -209,6 +209,11 @@ private Q_SLOTS:
         config.workers = workers;
         config.queueCapacity = capacity;
         config.intervalMs = 0;
+        // Jobs long against a wake-up, even under a sanitizer, so that the whole pool gets busy.
+        config.jobs = 4 * workers + 20;
+        config.speed = 1;
+        config.minMs = 20;
+        config.maxMs = 40;
         std::vector<PoolEvent> events;
         QVERIFY(pool.start(config));
         QVERIFY(collectUntilFinished(pool, events));

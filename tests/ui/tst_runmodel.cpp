@@ -220,6 +220,18 @@ private Q_SLOTS:
         QVERIFY(std::is_sorted(model.depth().begin(), model.depth().end(),
                                [](const DepthPoint &a, const DepthPoint &b) { return a.t < b.t; }));
         QCOMPARE(model.stats().latency().count(), 1);
+        // A second late chunk, one of its samples at an instant already there: one sample each.
+        Script late;
+        late.at(3).submit(2, 1).at(2).submit(3, 2);
+        model.ingest(late.events());
+        const auto &depth = model.depth();
+        QVERIFY(std::is_sorted(depth.begin(), depth.end(),
+                               [](const DepthPoint &a, const DepthPoint &b) { return a.t < b.t; }));
+        QVERIFY(
+            std::adjacent_find(depth.begin(), depth.end(),
+                               [](const DepthPoint &a, const DepthPoint &b) { return a.t == b.t; })
+            == depth.end());
+        QCOMPARE(depth.front().t, 1 * ms);
     }
 
     void theLogSpeaksTheReferenceWordingAndStaysBounded()
