@@ -128,7 +128,7 @@ void QueueChart::paintEvent(QPaintEvent *)
             // Everything in this pixel column: found by binary search, its extremes by blocks.
             const std::int64_t columnEnd
                 = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
-            const auto columnLast = std::lower_bound(
+            const auto columnLast = coords::gallopLowerBound(
                 it, last, columnEnd,
                 [](const DepthPoint &point, std::int64_t t) { return point.t < t; });
             const auto stop = columnLast == it ? std::next(it) : columnLast;
@@ -170,9 +170,9 @@ void QueueChart::paintEvent(QPaintEvent *)
             // One sample per pixel column: jump to the next column's first.
             const std::int64_t nextColumn
                 = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
-            const auto next
-                = std::lower_bound(std::next(it), last, nextColumn,
-                                   [](const DepthPoint &pt, std::int64_t t) { return pt.t < t; });
+            const auto next = coords::gallopLowerBound(
+                std::next(it), last, nextColumn,
+                [](const DepthPoint &pt, std::int64_t t) { return pt.t < t; });
             it = next;
         }
         p.setPen(QPen(m_theme.throughput, 0, Qt::DotLine));

@@ -236,7 +236,7 @@ void TimelineView::paintEvent(QPaintEvent *)
                 const std::int64_t nextColumn = timeAtX(static_cast<int>(std::floor(x1)) + 1);
                 auto next = std::next(it);
                 if (next != spansEnd && next->start < nextColumn)
-                    next = std::lower_bound(
+                    next = coords::gallopLowerBound(
                         next, spansEnd, nextColumn,
                         [](const Span &span, std::int64_t t) { return span.start < t; });
                 if (next != std::next(it) && next != lane.spans.begin()) {
@@ -376,7 +376,8 @@ void TimelineView::paintEvent(QPaintEvent *)
             const int x = static_cast<int>(xOf(*it));
             ticks << QLine(x, g.top + 3, x, g.top + g.height - 3);
             // One tick per pixel column: jump to the first send of the next column.
-            it = std::lower_bound(std::next(it), sends.end(), timeAtX(x + 1));
+            it = coords::gallopLowerBound(std::next(it), sends.end(), timeAtX(x + 1),
+                                          std::less<>());
         }
         p.drawLines(ticks);
     }

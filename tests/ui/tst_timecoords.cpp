@@ -98,6 +98,22 @@ private Q_SLOTS:
         QVERIFY(width / static_cast<double>(ticks.size()) >= 60);
     }
 
+    void gallopingFindsWhatLowerBoundFinds()
+    {
+        std::vector<int> values;
+        for (int i = 0; i < 1000; ++i)
+            values.push_back(i / 3 * 2); // duplicates and gaps
+        for (int from = 0; from < 1000; from += 37) {
+            for (int target = -1; target < 700; target += 5) {
+                const auto first = values.begin() + from;
+                QCOMPARE(coords::gallopLowerBound(first, values.end(), target, std::less<>()),
+                         std::lower_bound(first, values.end(), target));
+            }
+        }
+        QVERIFY(coords::gallopLowerBound(values.end(), values.end(), 5, std::less<>())
+                == values.end());
+    }
+
     void followingLiveSlidesTheWindowWithNow()
     {
         TimeWindow window;
