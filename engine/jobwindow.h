@@ -11,10 +11,15 @@ namespace engine {
 template<typename T> class JobWindow
 {
 public:
-    // The entry for `id`, created (value-initialized) when new; ids below the window are given a
-    // scratch entry, which cannot happen while callers drop only jobs that are done.
+    // The entry for `id`, created (value-initialized) when new. An id below the dropped front (a
+    // job already done and dropped, whose late events from another thread arrive after it) gets a
+    // scratch entry that is not kept: it cannot hold the window open.
     T &operator[](std::int64_t id)
     {
+        if (id < m_floor) {
+            m_scratch = T {};
+            return m_scratch;
+        }
         if (m_items.empty())
             m_base = id;
         if (id < m_base) {
@@ -39,21 +44,27 @@ public:
         while (!m_items.empty() && done(m_items.front())) {
             m_items.pop_front();
             ++m_base;
+            m_floor = m_base;
         }
     }
 
+    // Whether `id` was dropped as done (its late events land in the scratch entry).
+    bool dropped(std::int64_t id) const { return id < m_floor; }
     std::size_t size() const { return m_items.size(); }
     bool empty() const { return m_items.empty(); }
     void clear()
     {
         m_items.clear();
         m_base = 0;
+        m_floor = INT64_MIN;
     }
     void shrinkToFit() { m_items.shrink_to_fit(); }
 
 private:
     std::deque<T> m_items;
     std::int64_t m_base = 0;
+    std::int64_t m_floor = INT64_MIN; // ids below were dropped as done
+    T m_scratch {};
 };
 
 } // namespace engine

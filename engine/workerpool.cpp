@@ -487,6 +487,7 @@ private:
                 stampNow = true;
                 run.m_producerState.store(ProducerState::Blocked, std::memory_order_relaxed);
                 log.append({.job = nextJob, .kind = EventKind::ProducerBlocked});
+                log.flush(); // about to wait: nothing this thread recorded waits with it
             }
             void parking() { log.flush(); }
             void inserted(int depth)
@@ -537,6 +538,7 @@ private:
                 wasBlocked = true;
                 run.m_producerState.store(ProducerState::Blocked, std::memory_order_relaxed);
                 log.append({.job = job, .kind = EventKind::ProducerBlocked});
+                log.flush(); // about to wait: nothing this thread recorded waits with it
             }
             void parking() { log.flush(); }
             void inserted(int depth)
@@ -596,6 +598,7 @@ private:
             EventLog::Writer &log;
             std::int64_t takenAt = 0;
             int depth = 0;
+            void blocked() { log.flush(); } // about to wait: nothing recorded waits with us
             void parking() { log.flush(); }
             // Read even with the log off: it is where the job's processing time starts.
             std::int64_t stamp() { return run.m_log.now(); }
@@ -750,6 +753,7 @@ private:
                 log.append({.job = next->job,
                             .worker = static_cast<std::uint16_t>(id),
                             .kind = EventKind::ResultBlocked});
+                log.flush();
             }
             void parking() { log.flush(); }
             bool handOff;
@@ -788,6 +792,7 @@ private:
             static constexpr bool wantsDepth() { return false; }
             EventLog::Writer &log;
             std::int64_t takenAt = 0;
+            void blocked() { log.flush(); }
             void parking() { log.flush(); }
             std::int64_t stamp() { return log.now(); }
             void taken(int, std::int64_t t) { takenAt = t; }

@@ -56,6 +56,7 @@ void RunModel::reset(const PoolConfig &config)
     depthChangedFrom(0);
     m_markers.clear();
     m_jobs.clear();
+    m_stragglers.clear();
     m_failures.clear();
     m_completionOrder.clear();
     m_queued.clear();
@@ -109,6 +110,14 @@ Lane &RunModel::laneFor(int worker)
 
 JobRecord &RunModel::record(std::int64_t job)
 {
+    if (m_jobs.dropped(job)) {
+        // Below the window: a job still in flight when the window moved on, or a late event of
+        // one already summarized (kept nowhere).
+        if (auto it = m_stragglers.find(job); it != m_stragglers.end())
+            return it->second;
+        m_scratch = JobRecord {};
+        return m_scratch;
+    }
     JobRecord &r = m_jobs[job];
     r.job = job;
     return r;
@@ -117,7 +126,10 @@ JobRecord &RunModel::record(std::int64_t job)
 const JobRecord *RunModel::job(std::int64_t id) const
 {
     const JobRecord *r = m_jobs.find(id);
-    return r && r->job == id ? r : nullptr;
+    if (r)
+        return r->job == id ? r : nullptr;
+    const auto it = m_stragglers.find(id);
+    return it != m_stragglers.end() ? &it->second : nullptr;
 }
 
 void RunModel::closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, JobStatus status)
@@ -341,7 +353,7 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
     case EventKind::JobEnqueued: {
         JobRecord &r = record(e.job);
         r.enqueued = e.t;
-        if (r.started < 0 && !r.done)
+        if (r.started < 0 && !r.done && &r != &m_scratch)
             m_queued.push_back(e.job);
         addDepthPoint(e.t, static_cast<int>(e.extra));
         break;
@@ -454,6 +466,7 @@ std::int64_t RunModel::historyBytes() const
     for (const Lane &lane : m_lanes)
         spans += static_cast<std::int64_t>(lane.spans.capacity());
     return static_cast<std::int64_t>(m_jobs.size()) * kRecordBytes
+        + static_cast<std::int64_t>(m_stragglers.size()) * (kRecordBytes + 32)
         + spans * static_cast<std::int64_t>(sizeof(Span))
         + static_cast<std::int64_t>(m_depth.capacity() * sizeof(DepthPoint))
         + static_cast<std::int64_t>(m_producerSpans.capacity() * sizeof(Span))
@@ -509,7 +522,10 @@ void RunModel::summarizeOldest()
         return;
     const JobRecord *middle = job(m_completionOrder[m_completionOrder.size() / 2]);
     std::int64_t cut = middle ? middle->collected : m_latestT / 2;
+    // Results collected together share a stamp: a cut at the last one's time moves on past it.
     if (cut <= m_summary.until)
+        cut = m_summary.until + 1;
+    if (cut > m_latestT)
         return;
     widenSummaryTo(cut);
     Summary &s = m_summary;
@@ -590,8 +606,21 @@ void RunModel::summarizeOldest()
         Q_EMIT resultsAboutToBeSummarized(static_cast<int>(rows));
     // Records leave from the oldest id on, as far as they are done before the cut (a straggler
     // still in flight keeps the ones after it a little longer).
-    m_jobs.popFrontWhile(
-        [cut](const JobRecord &r) { return r.job == 0 || (r.done && r.collected < cut); });
+    // A job still in flight from before the cut (a worker preempted between finishing it and
+    // delivering it, say) moves to a side table instead of holding the window: there are at most
+    // as many as fit in the queues and the workers' hands.
+    m_jobs.popFrontWhile([this, cut](const JobRecord &r) {
+        if (r.job == 0 || (r.done && r.collected < cut))
+            return true;
+        if (!r.done && r.submitted >= 0 && r.submitted < cut) {
+            m_stragglers.emplace(r.job, r);
+            return true;
+        }
+        return false;
+    });
+    std::erase_if(m_stragglers, [cut](const auto &entry) {
+        return entry.second.done && entry.second.collected < cut;
+    });
     m_completionOrder.erase(m_completionOrder.begin(),
                             m_completionOrder.begin() + static_cast<std::ptrdiff_t>(rows));
     s.jobs += static_cast<std::int64_t>(rows);

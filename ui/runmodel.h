@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 namespace gui {
@@ -239,6 +240,8 @@ private:
     }
     std::vector<Marker> m_markers;
     engine::JobWindow<JobRecord> m_jobs; // by job id; the oldest leave with the summary
+    std::unordered_map<std::int64_t, JobRecord> m_stragglers; // in flight, below the window
+    JobRecord m_scratch; // late events of jobs already summarized land here
     QHash<std::int64_t, QString> m_failures;
     std::vector<std::int64_t> m_completionOrder;
     std::deque<std::int64_t> m_queued;

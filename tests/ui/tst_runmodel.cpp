@@ -314,6 +314,51 @@ private Q_SLOTS:
         QVERIFY(!model.job(1));
     }
 
+    void aJobInFlightForLongDoesNotHoldTheHistoryOpen()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        model.setHistoryCapBytes(256 * 1024);
+        // Job 1 is taken by worker 3 and stays there while 20,000 later jobs come and go.
+        Script first = referenceStart();
+        first.event(EventKind::WorkerStarted, 0, 3).at(1).submit(1, 1).start(1, 3, 0, 100000);
+        model.ingest(first.events());
+        for (int batch = 0; batch < 20; ++batch) {
+            Script s;
+            for (int k = batch * 1000 + 2; k < (batch + 1) * 1000 + 2; ++k) {
+                const int worker = 1 + k % 2;
+                s.at(k)
+                    .submit(k, 1)
+                    .start(k, worker, 0)
+                    .at(k + 1)
+                    .finish(k, worker)
+                    .collect(k, worker);
+            }
+            model.ingest(s.events());
+            QVERIFY2(model.historyBytes() <= model.historyCapBytes(),
+                     qPrintable(QString::number(model.historyBytes())));
+        }
+        QVERIFY(model.summary().jobs > 10000);
+        QVERIFY(model.job(1)); // still known, still in flight
+        QVERIFY(!model.job(1)->done);
+        // It finishes at last: collected once, counted once.
+        Script last;
+        last.at(30000).finish(1, 3).collect(1, 3);
+        model.ingest(last.events());
+        QVERIFY(model.job(1) && model.job(1)->done);
+        QCOMPARE(model.completionOrder().back(), std::int64_t(1));
+        QCOMPARE(model.stats().results(), std::int64_t(20001));
+        QCOMPARE(model.summary().jobs + std::int64_t(model.completionOrder().size()),
+                 std::int64_t(20001));
+        // A late event of a job already summarized changes nothing that is kept.
+        const auto queuedBefore = model.queued().size();
+        Script late;
+        late.at(3).submit(2, 1);
+        model.ingest(late.events());
+        QCOMPARE(model.queued().size(), queuedBefore);
+        QVERIFY(!model.job(2));
+    }
+
     void theResultsModelPassesTheModelTester()
     {
         RunModel model;
