@@ -438,7 +438,7 @@ void MainWindow::updateRunState()
         tr("%1 · %2 workers · %3 of %4 results · queue %5 · %6")
             .arg(state)
             .arg(running ? m_pool->workerCount() : m_model->config().workers)
-            .arg(m_model->completionOrder().size())
+            .arg(m_model->stats().results()) // summarized ones included
             .arg(m_model->submittedCount())
             .arg(m_model->queued().size())
             .arg(m_window->followLive() ? tr("following live") : tr("panned (F follows)")));

@@ -644,8 +644,7 @@ void PipelineView::drawHeadings(QPainter &p, const Layout &l,
                 .arg(m_model->busyWorkers())
                 .arg(static_cast<qint64>(workers.size())));
     heading(l.resultsCol,
-            tr("Results  %1")
-                .arg(loc.toString(static_cast<qint64>(m_model->completionOrder().size()))));
+            tr("Results  %1").arg(loc.toString(static_cast<qint64>(m_model->stats().results()))));
 }
 
 void PipelineView::drawArrows(QPainter &p, const Layout &l) const

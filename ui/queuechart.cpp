@@ -3,7 +3,7 @@
 #include "timelineview.h"
 
 #include <QPainter>
-#include <QPainterPath>
+#include <QPolygonF>
 #include <algorithm>
 #include <cmath>
 
@@ -91,7 +91,18 @@ void QueueChart::paintEvent(QPaintEvent *)
             = std::max(plot.left(), static_cast<int>(xOf(std::max<std::int64_t>(r.start, 0))));
         const int xTo
             = std::min(plot.right(), static_cast<int>(xOf(std::min(summary.until, r.end))));
-        QVector<QLineF> depthLines, busyLines;
+        // One rectangle per run of columns of the same height (a steady pool gives a few long
+        // runs, not a line per pixel column).
+        QVector<QRectF> depthBars, busyBars;
+        auto addBar = [&](QVector<QRectF> &bars, int x, int value) {
+            const double top = std::round(yOf(value));
+            const QRectF bar(x, top, 1, plot.bottom() + 1 - top);
+            if (!bars.isEmpty() && bars.back().right() == bar.left()
+                && bars.back().top() == bar.top())
+                bars.back().setRight(bar.right());
+            else
+                bars << bar;
+        };
         for (int x = xFrom; x < xTo; ++x) {
             const std::int64_t t0 = coords::timeForX(x - plot.left(), r.start, r.end, plot.width());
             const std::int64_t t1
@@ -104,14 +115,16 @@ void QueueChart::paintEvent(QPaintEvent *)
                 busy = std::max(busy, summary.depth[static_cast<std::size_t>(c)].maxInFlight);
             }
             if (busy > 0)
-                busyLines << QLineF(x + 0.5, plot.bottom(), x + 0.5, yOf(busy));
+                addBar(busyBars, x, busy);
             if (depth > 0)
-                depthLines << QLineF(x + 0.5, plot.bottom(), x + 0.5, yOf(depth));
+                addBar(depthBars, x, depth);
         }
-        p.setPen(QPen(m_theme.summarized, 0));
-        p.drawLines(busyLines);
-        p.setPen(QPen(m_theme.depth, 0));
-        p.drawLines(depthLines);
+        p.setPen(Qt::NoPen);
+        p.setBrush(m_theme.summarized);
+        p.drawRects(busyBars);
+        p.setBrush(m_theme.depth);
+        p.drawRects(depthBars);
+        p.setBrush(Qt::NoBrush);
     }
 
     // Step lines with at most four vertices per pixel column: in each column the line arrives at
@@ -119,12 +132,12 @@ void QueueChart::paintEvent(QPaintEvent *)
     auto stepLine = [&](auto value, bool busy, const QColor &color) {
         if (first == last)
             return;
-        QPainterPath path;
+        QPolygonF path; // drawn as one polyline with a cosmetic pen: no path stroking
         double y = yOf(value(*first));
-        path.moveTo(xOf(std::max(first->t, r.start)), y);
+        path << QPointF(xOf(std::max(first->t, r.start)), y);
         for (auto it = std::next(first); it != last;) {
             const double x = std::floor(xOf(it->t)) + 0.5;
-            path.lineTo(x, y); // horizontal, at the value held so far
+            path << QPointF(x, y); // horizontal, at the value held so far
             // Everything in this pixel column: found by binary search, its extremes by blocks.
             const std::int64_t columnEnd
                 = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
@@ -138,17 +151,17 @@ void QueueChart::paintEvent(QPaintEvent *)
             const double lo = yOf(busy ? extremes.maxBusy : extremes.maxDepth);
             const double hi = yOf(busy ? extremes.minBusy : extremes.minDepth);
             if (hi > lo) {
-                path.lineTo(x, std::min(lo, y));
-                path.lineTo(x, std::max(hi, y));
+                path << QPointF(x, std::min(lo, y));
+                path << QPointF(x, std::max(hi, y));
             }
             y = yOf(value(*std::prev(stop)));
-            path.lineTo(x, y);
+            path << QPointF(x, y);
             it = stop;
         }
-        path.lineTo(xOf(std::min(now, r.end)), y);
+        path << QPointF(xOf(std::min(now, r.end)), y);
         p.setPen(QPen(color, 0)); // cosmetic
         p.setBrush(Qt::NoBrush);
-        p.drawPath(path);
+        p.drawPolyline(path);
     };
     stepLine([](const DepthPoint &pt) { return pt.inFlight; }, true, m_theme.inFlight);
     stepLine([](const DepthPoint &pt) { return pt.depth; }, false, m_theme.depth);
@@ -156,17 +169,12 @@ void QueueChart::paintEvent(QPaintEvent *)
     // Cumulative results, scaled to the plot's height against the jobs submitted.
     const double total = std::max<double>(1, static_cast<double>(m_model->submittedCount()));
     {
-        QPainterPath path;
-        bool started = false;
+        QPolygonF path; // drawn as one polyline with a cosmetic pen: no path stroking
         for (auto it = first; it != last;) {
             const double x = xOf(std::max(it->t, r.start));
             const double y
                 = plot.bottom() - plot.height() * 0.95 * static_cast<double>(it->completed) / total;
-            if (!started)
-                path.moveTo(x, y);
-            else
-                path.lineTo(x, y);
-            started = true;
+            path << QPointF(x, y);
             // One sample per pixel column: jump to the next column's first.
             const std::int64_t nextColumn
                 = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
@@ -176,7 +184,7 @@ void QueueChart::paintEvent(QPaintEvent *)
             it = next;
         }
         p.setPen(QPen(m_theme.throughput, 0, Qt::DotLine));
-        p.drawPath(path);
+        p.drawPolyline(path);
     }
     p.setClipping(false);
 

@@ -3,6 +3,7 @@
 #include "durationformat.h"
 
 #include <QHelpEvent>
+#include <QImage>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -302,28 +303,94 @@ void TimelineView::paintEvent(QPaintEvent *)
             }
             return std::clamp(covered / static_cast<double>(t1 - t0), 0.0, 1.0);
         };
-        QVector<QRectF> busyRects;
+        // The busy bars of every lane go into one image, a pixel column at a time, and are drawn
+        // with one call: up to a bar per pixel column per lane would be ~100,000 rectangles.
+        const int bandTop = laneGeometry(1).top;
+        const int bandBottom = height() - kAxisHeight;
         QVector<QRectF> blockedRects;
-        for (int row = 1; row <= lanes && static_cast<std::size_t>(row - 1) < summary.lanes.size();
-             ++row) {
-            const LaneGeometry g = laneGeometry(row);
-            if (g.top > height() - kAxisHeight)
-                break;
-            const auto &columns = summary.lanes[static_cast<std::size_t>(row - 1)];
-            for (int x = xFrom; x < xTo; ++x) {
-                const std::int64_t t0 = timeAtX(x), t1 = timeAtX(x + 1);
-                const double busy = fraction(columns, t0, t1, &SummaryColumn::busyNs);
-                if (busy <= 0.0)
-                    continue;
-                const double h = std::round(std::max(1.0, busy * (g.height - 2)));
-                const QRectF bar(x, g.top + g.height - 1 - h, 1, h);
-                // Neighbouring columns of the same height are one rectangle.
-                if (!busyRects.isEmpty() && busyRects.back().right() == bar.left()
-                    && busyRects.back().top() == bar.top())
-                    busyRects.back().setRight(bar.right());
-                else
-                    busyRects << bar;
+        int busyColumns = 0;
+        if (xTo > xFrom && bandBottom > bandTop) {
+            const qreal dpr = devicePixelRatioF();
+            // Kept between frames: a new 5 MB image each frame costs more than filling it.
+            QImage &busyImage = m_summaryImage;
+            const QSize imageSize = QSize(xTo - xFrom, bandBottom - bandTop) * dpr;
+            if (busyImage.size() != imageSize || busyImage.devicePixelRatio() != dpr) {
+                busyImage = QImage(imageSize, QImage::Format_ARGB32_Premultiplied);
+                busyImage.setDevicePixelRatio(dpr);
             }
+            busyImage.fill(Qt::transparent);
+            const QRgb colour = qPremultiply(m_theme.summarized.rgba());
+            const int imageWidth = busyImage.width();
+            const int imageHeight = busyImage.height();
+            // Which summary columns each pixel column covers, and by how much: the same for
+            // every lane, so worked out once.
+            struct Share
+            {
+                int column;
+                float weight; // of the column's busy time, per ns of the pixel column
+            };
+            std::vector<Share> shares;
+            std::vector<int> sharesFrom(static_cast<std::size_t>(xTo - xFrom) + 1);
+            for (int x = xFrom; x < xTo; ++x) {
+                sharesFrom[static_cast<std::size_t>(x - xFrom)] = static_cast<int>(shares.size());
+                const std::int64_t t0 = timeAtX(x), t1 = timeAtX(x + 1);
+                if (t1 <= t0)
+                    continue;
+                for (int c = std::max(0, summary.columnOf(t0));
+                     c <= std::min(summary.columnOf(t1 - 1), Summary::kColumns - 1); ++c) {
+                    const std::int64_t c0 = c * summary.columnNs, c1 = c0 + summary.columnNs;
+                    const double overlap = static_cast<double>(std::min(c1, t1) - std::max(c0, t0));
+                    shares.push_back(
+                        {c,
+                         static_cast<float>(overlap / static_cast<double>(summary.columnNs)
+                                            / static_cast<double>(t1 - t0))});
+                }
+            }
+            sharesFrom.back() = static_cast<int>(shares.size());
+            // Per lane: each pixel column's bar top (in device rows), then the lane's rows are
+            // filled left to right, so the image is written in memory order.
+            uchar *const bits = busyImage.bits();
+            const qsizetype stride = busyImage.bytesPerLine();
+            std::vector<int> barTop(static_cast<std::size_t>(imageWidth));
+            for (int row = 1;
+                 row <= lanes && static_cast<std::size_t>(row - 1) < summary.lanes.size(); ++row) {
+                const LaneGeometry g = laneGeometry(row);
+                if (g.top > bandBottom)
+                    break;
+                const auto &columns = summary.lanes[static_cast<std::size_t>(row - 1)];
+                const int laneBottom = std::min(
+                    imageHeight, static_cast<int>((g.top + g.height - 1 - bandTop) * dpr));
+                int highest = laneBottom;
+                for (int x = xFrom; x < xTo; ++x) {
+                    const auto i = static_cast<std::size_t>(x - xFrom);
+                    double busy = 0;
+                    for (int k = sharesFrom[i]; k < sharesFrom[i + 1]; ++k) {
+                        const Share &share = shares[static_cast<std::size_t>(k)];
+                        busy += columns[static_cast<std::size_t>(share.column)].busyNs
+                            * share.weight;
+                    }
+                    busy = std::min(busy, 1.0);
+                    int top = laneBottom; // nothing
+                    if (busy > 0.0) {
+                        ++busyColumns;
+                        const double h = std::round(std::max(1.0, busy * (g.height - 2)));
+                        top = std::max(0, static_cast<int>(laneBottom - h * dpr));
+                    }
+                    highest = std::min(highest, top);
+                    const int x0 = static_cast<int>((x - xFrom) * dpr);
+                    const int x1 = std::min(imageWidth, static_cast<int>((x + 1 - xFrom) * dpr));
+                    for (int px = x0; px < x1; ++px)
+                        barTop[static_cast<std::size_t>(px)] = top;
+                }
+                for (int y = highest; y < laneBottom; ++y) {
+                    auto *line = reinterpret_cast<QRgb *>(bits + y * stride);
+                    for (int px = 0; px < imageWidth; ++px) {
+                        if (barTop[static_cast<std::size_t>(px)] <= y)
+                            line[px] = colour;
+                    }
+                }
+            }
+            p.drawImage(QPointF(xFrom, bandTop), busyImage);
         }
         const LaneGeometry pg = laneGeometry(0);
         for (int x = xFrom; x < xTo; ++x) {
@@ -333,11 +400,9 @@ void TimelineView::paintEvent(QPaintEvent *)
                 blockedRects << QRectF(x, pg.top + 2, 1, std::max(1.0, blocked * (pg.height - 4)));
         }
         p.setPen(Qt::NoPen);
-        p.setBrush(m_theme.summarized);
-        p.drawRects(busyRects);
         p.setBrush(m_theme.blocked);
         p.drawRects(blockedRects);
-        m_barsPainted += static_cast<int>(busyRects.size());
+        m_barsPainted += busyColumns;
         // The band that says where detail was summarized.
         p.setClipping(false);
         const QRect band(xFrom, height() - kAxisHeight - 3, xTo - xFrom, 3);

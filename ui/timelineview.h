@@ -4,6 +4,7 @@
 #include "theme.h"
 #include "timewindow.h"
 
+#include <QImage>
 #include <QWidget>
 
 namespace gui {
@@ -60,6 +61,7 @@ private:
     const RunModel *m_model;
     TimeWindow *m_window;
     Theme m_theme;
+    QImage m_summaryImage; // the summarized busy bars, reused from frame to frame
     std::int64_t m_selected = 0;
     bool m_dragging = false;
     QPoint m_dragFrom;
