@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -99,7 +100,7 @@ public:
     static constexpr int kYields = 16;
 
     // One waiting step: spin, or (once the spins are used up) report blocked() the first time and
-    // yield, or (once the yields are used up too) park().
+    // yield, or (once the yields are used up too, and unless warm) park().
     template<typename Blocked, typename Park> void step(Blocked &&blocked, Park &&park)
     {
         ++m_round;
@@ -111,16 +112,27 @@ public:
             m_gaveUp = true;
             blocked();
         }
-        if (m_round <= kSpins + kYields)
+        if (m_round <= kSpins + kYields
+            || (m_warm && std::chrono::steady_clock::now() < m_warmUntil))
             std::this_thread::yield();
         else
             park();
     }
     bool gaveUp() const { return m_gaveUp; }
 
+    // Keeps yielding (not parking) for `duration`: something is expected soon.
+    void warm(std::chrono::nanoseconds duration)
+    {
+        m_warm = true;
+        m_warmUntil = std::chrono::steady_clock::now() + duration;
+        m_round = kSpins;
+    }
+
 private:
     int m_round = 0;
     bool m_gaveUp = false;
+    bool m_warm = false;
+    std::chrono::steady_clock::time_point m_warmUntil;
 };
 
 // What a push or pop tells its caller. Callers derive and hide the members they need; the queue
@@ -316,12 +328,16 @@ public:
             if (diff < 0 && (tail & kFlag) && (tail & ~kFlag) <= pos)
                 return PopResult::Closed;
             const std::uint64_t wakes = m_wakes.load(std::memory_order_relaxed);
+            const std::uint64_t prewakes = m_prewakes.load(std::memory_order_relaxed);
             waitStep(backoff, hooks, m_notEmpty, [&] {
                 return m_wakes.load(std::memory_order_relaxed) != wakes
+                    || m_prewakes.load(std::memory_order_relaxed) != prewakes
                     || m_head.load(std::memory_order_acquire) != head
                     || m_tail.load(std::memory_order_acquire) != tail
                     || slot.seq.load(std::memory_order_acquire) != seq;
             });
+            if (m_prewakes.load(std::memory_order_relaxed) != prewakes)
+                backoff.warm(kWarmFor); // an item is due: stay awake for it
         }
     }
 
@@ -343,6 +359,16 @@ public:
             m_notEmpty.notifyAll();
         }
     }
+
+    // An item is due shortly (a planned arrival): wakes one sleeping taker, which then yields
+    // rather than sleeps for a while, so that the item is taken at once instead of after a
+    // kernel wake-up (tens of microseconds on a virtual machine).
+    void prewake()
+    {
+        m_prewakes.fetch_add(1, std::memory_order_relaxed);
+        m_notEmpty.notifyOne();
+    }
+    static constexpr std::chrono::microseconds kWarmFor {700};
 
     // Makes every waiting pop re-check its leave() hook.
     void wake()
@@ -408,6 +434,7 @@ private:
     alignas(64) std::atomic<std::uint64_t> m_tail {0};
     alignas(64) std::atomic<std::uint64_t> m_head {0};
     alignas(64) std::atomic<std::uint64_t> m_wakes {0};
+    std::atomic<std::uint64_t> m_prewakes {0};
     ParkingSpot m_notEmpty;
     ParkingSpot m_notFull;
 };

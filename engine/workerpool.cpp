@@ -15,6 +15,9 @@
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 namespace engine {
 
@@ -134,6 +137,9 @@ class WorkerPool::Run
     static constexpr std::size_t kSendBatch = 64; // jobs planned and sent at once when flat out
     static constexpr std::size_t kCollectBatch = 64; // results taken at once by the collector
     static constexpr std::size_t kDiscardBatch = 64; // queued jobs a worker ends at once on cancel
+    // How long before a planned arrival a sleeping worker is woken to wait for it awake (well
+    // within BoundedQueue::kWarmFor, and longer than a kernel wake-up).
+    static constexpr std::int64_t kPrewakeLeadNs = 300'000;
 
 public:
     Run(WorkerPool *owner, const PoolConfig &config, std::uint64_t seed, bool recordEvents,
@@ -379,6 +385,10 @@ private:
     {
         EventLog::Writer log(&m_log);
         JobPlan plan(m_config, m_seed);
+#ifdef __linux__
+        // Arrivals keep to the plan's clock to the microsecond, not the default 50 µs slack.
+        prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
+#endif
         const std::int64_t durationNs = m_config.continuous && m_config.durationS > 0
             ? std::llround(m_config.durationS * 1e9)
             : -1;
@@ -402,6 +412,7 @@ private:
             }
             const PlannedJob next = plan.next();
             std::int64_t dueT = previousPlanT;
+            bool prewoken = false;
             {
                 std::unique_lock lock(m_control);
                 bool leave = false;
@@ -439,7 +450,15 @@ private:
                     if (now >= dueWall)
                         break;
                     log.flush();
-                    m_controlCv.wait_until(lock, m_log.start() + std::chrono::nanoseconds(dueWall));
+                    // Shortly before the arrival, one sleeping worker is woken to be awake for it.
+                    const std::int64_t prewakeAt = dueWall - kPrewakeLeadNs;
+                    if (!prewoken && now >= prewakeAt) {
+                        m_jobs.prewake();
+                        prewoken = true;
+                    }
+                    m_controlCv.wait_until(
+                        lock,
+                        m_log.start() + std::chrono::nanoseconds(prewoken ? dueWall : prewakeAt));
                 }
                 if (leave)
                     break;

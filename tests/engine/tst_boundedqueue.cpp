@@ -225,6 +225,31 @@ private Q_SLOTS:
         QCOMPARE(result.load(), static_cast<int>(Queue::PopResult::Left));
     }
 
+    void aPrewokenTakerKeepsWaitingForTheItemThenTakesIt()
+    {
+        Queue queue(4);
+        queue.prewake(); // nobody waits: nothing happens
+        std::atomic<bool> waiting {false};
+        std::atomic<int> result {-1};
+        std::atomic<int> got {0};
+        std::thread consumer([&] {
+            int out = 0;
+            result = static_cast<int>(
+                queue.pop(out, popHooks([&] { waiting = true; }, noopDepth, stay)));
+            got = out;
+        });
+        QVERIFY(eventually([&] { return waiting.load(); }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20)); // past the yields: asleep
+        queue.prewake();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        QCOMPARE(result.load(), -1); // woken, but with nothing to take it waits on
+        QVERIFY(pushOne(queue, 9));
+        consumer.join();
+        QCOMPARE(result.load(), static_cast<int>(Queue::PopResult::Item));
+        QCOMPARE(got.load(), 9);
+        QCOMPARE(queue.depth(), 0);
+    }
+
     void manyProducersAndConsumersLoseNothing_data()
     {
         QTest::addColumn<int>("capacity");
