@@ -16,6 +16,7 @@
 #include <QJsonObject>
 #include <QPainter>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <algorithm>
@@ -232,6 +233,10 @@ int main(int argc, char **argv)
     measure("startup_ms", [&] {
         QTemporaryDir dir;
         QProcess process;
+        // A configuration of its own: the defaults, not whatever the last session left.
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
+        process.setProcessEnvironment(environment);
         QElapsedTimer timer;
         timer.start();
         process.start(QStringLiteral(POOLSCOPE_BINARY),
