@@ -200,7 +200,14 @@ RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to
     };
     if (from >= to)
         return {};
-    // Bring the blocks up to date (whole blocks only; the tail is scanned directly).
+    auto merge = [](DepthExtremes &into, const DepthExtremes &b) {
+        into.minDepth = std::min(into.minDepth, b.minDepth);
+        into.maxDepth = std::max(into.maxDepth, b.maxDepth);
+        into.minBusy = std::min(into.minBusy, b.minBusy);
+        into.maxBusy = std::max(into.maxBusy, b.maxBusy);
+    };
+    // Bring the blocks up to date (whole blocks only; the tail is scanned directly), and the
+    // super-blocks of kDepthBlock blocks over them.
     const std::size_t whole = m_depth.size() / kDepthBlock * kDepthBlock;
     if (m_depthBlocksValid < whole) {
         m_depthBlocks.resize(whole / kDepthBlock);
@@ -215,18 +222,27 @@ RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to
             }
             m_depthBlocks[b] = block;
         }
+        const std::size_t supers = m_depthBlocks.size() / kDepthBlock;
+        m_depthSupers.resize(supers);
+        for (std::size_t sb = m_depthBlocksValid / kSuperBlock; sb < supers; ++sb) {
+            DepthExtremes super {INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN};
+            for (std::size_t b = sb * kDepthBlock; b < (sb + 1) * kDepthBlock; ++b)
+                merge(super, m_depthBlocks[b]);
+            m_depthSupers[sb] = super;
+        }
         m_depthBlocksValid = whole;
     }
+    const std::size_t blocksEnd = std::min(to, m_depthBlocksValid);
+    const std::size_t supersEnd = std::min(to, m_depthSupers.size() * kSuperBlock);
     std::size_t i = from;
     for (; i < to && i % kDepthBlock != 0; ++i)
         add(m_depth[i]);
-    for (; i + kDepthBlock <= std::min(to, m_depthBlocksValid); i += kDepthBlock) {
-        const DepthExtremes &b = m_depthBlocks[i / kDepthBlock];
-        e.minDepth = std::min(e.minDepth, b.minDepth);
-        e.maxDepth = std::max(e.maxDepth, b.maxDepth);
-        e.minBusy = std::min(e.minBusy, b.minBusy);
-        e.maxBusy = std::max(e.maxBusy, b.maxBusy);
-    }
+    for (; i + kDepthBlock <= blocksEnd && i % kSuperBlock != 0; i += kDepthBlock)
+        merge(e, m_depthBlocks[i / kDepthBlock]);
+    for (; i + kSuperBlock <= supersEnd; i += kSuperBlock)
+        merge(e, m_depthSupers[i / kSuperBlock]);
+    for (; i + kDepthBlock <= blocksEnd; i += kDepthBlock)
+        merge(e, m_depthBlocks[i / kDepthBlock]);
     for (; i < to; ++i)
         add(m_depth[i]);
     return e;

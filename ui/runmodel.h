@@ -231,7 +231,9 @@ private:
     std::vector<DepthPoint> m_batchDepth; // samples of the batch being applied, in time order
     // Extremes per block of 64 depth samples, rebuilt lazily from the first block a change touched.
     static constexpr std::size_t kDepthBlock = 64;
+    static constexpr std::size_t kSuperBlock = kDepthBlock * kDepthBlock; // samples
     mutable std::vector<DepthExtremes> m_depthBlocks;
+    mutable std::vector<DepthExtremes> m_depthSupers; // extremes of kDepthBlock blocks each
     mutable std::size_t m_depthBlocksValid
         = 0; // samples covered by valid blocks (a multiple of 64)
     void depthChangedFrom(std::size_t index)

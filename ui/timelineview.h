@@ -4,8 +4,11 @@
 #include "theme.h"
 #include "timewindow.h"
 
+#include <QFont>
 #include <QImage>
+#include <QStaticText>
 #include <QWidget>
+#include <unordered_map>
 
 namespace gui {
 
@@ -62,6 +65,9 @@ private:
     TimeWindow *m_window;
     Theme m_theme;
     QImage m_summaryImage; // the summarized busy bars, reused from frame to frame
+    const QStaticText &laneLabel(int worker) const;
+    mutable std::unordered_map<int, QStaticText> m_laneLabels; // by worker id; 0: the producer
+    mutable QFont m_labelFont;
     std::int64_t m_selected = 0;
     bool m_dragging = false;
     QPoint m_dragFrom;

@@ -3,6 +3,7 @@
 #include "testprinting.h"
 
 #include <QAbstractItemModelTester>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -357,6 +358,48 @@ private Q_SLOTS:
         model.ingest(late.events());
         QCOMPARE(model.queued().size(), queuedBefore);
         QVERIFY(!model.job(2));
+    }
+
+    void depthExtremesMatchAScanOfTheSamples()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        QRandomGenerator random(11);
+        // ~10,000 samples of a wandering depth, in batches, one of them late.
+        int depth = 0;
+        for (int batch = 0; batch < 10; ++batch) {
+            Script s = batch == 0 ? referenceStart() : Script {};
+            const int base = batch == 7 ? 5 * 1000 : batch * 1000; // batch 7 lands among batch 5's
+            for (int k = 1; k <= 1000; ++k) {
+                depth = std::max(0, depth + static_cast<int>(random.bounded(5)) - 2);
+                s.at(base + k).submit(batch * 1000 + k, depth);
+            }
+            model.ingest(s.events());
+        }
+        const auto &points = model.depth();
+        QVERIFY(points.size() > 5000);
+        for (int trial = 0; trial < 300; ++trial) {
+            std::size_t from = random.bounded(static_cast<quint32>(points.size()));
+            std::size_t to = random.bounded(static_cast<quint32>(points.size() + 1));
+            if (trial % 3 == 0)
+                from = 0, to = points.size(); // the whole series
+            if (from >= to)
+                std::swap(from, to);
+            if (from == to)
+                continue;
+            int lo = INT32_MAX, hi = INT32_MIN, loBusy = INT32_MAX, hiBusy = INT32_MIN;
+            for (std::size_t i = from; i < to; ++i) {
+                lo = std::min(lo, points[i].depth);
+                hi = std::max(hi, points[i].depth);
+                loBusy = std::min(loBusy, points[i].inFlight);
+                hiBusy = std::max(hiBusy, points[i].inFlight);
+            }
+            const auto e = model.depthExtremes(from, to);
+            QCOMPARE(e.minDepth, lo);
+            QCOMPARE(e.maxDepth, hi);
+            QCOMPARE(e.minBusy, loBusy);
+            QCOMPARE(e.maxBusy, hiBusy);
+        }
     }
 
     void theResultsModelPassesTheModelTester()
