@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -57,6 +58,26 @@ public:
 
     void notifyOne()
     {
+        fence();
+        notifyOneAfterFence();
+    }
+
+    void notifyAll()
+    {
+        fence();
+        notifyAllAfterFence();
+    }
+
+    // For a notifier that wakes two spots after one state change: one fence() (by either spot),
+    // then the AfterFence calls.
+    static void fence()
+    {
+#ifndef POOLSCOPE_TSAN
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
+    }
+    void notifyOneAfterFence()
+    {
         if (anyoneAsleep()) {
             {
                 std::lock_guard lock(m_mutex);
@@ -64,8 +85,7 @@ public:
             m_cv.notify_one();
         }
     }
-
-    void notifyAll()
+    void notifyAllAfterFence()
     {
         if (anyoneAsleep()) {
             {
@@ -81,7 +101,6 @@ private:
 #ifdef POOLSCOPE_TSAN
         return m_sleepers.fetch_add(0, std::memory_order_seq_cst) > 0;
 #else
-        std::atomic_thread_fence(std::memory_order_seq_cst);
         return m_sleepers.load(std::memory_order_relaxed) > 0;
 #endif
     }
@@ -191,13 +210,16 @@ public:
         return pushSome(&item, 1, hooks, blocked) == 1 ? PushResult::Ok : PushResult::Closed;
     }
 
-    // Puts in up to `count` items at once (one claim, one wake-up), as many as there is room for,
-    // waiting only while there is room for none. Returns how many went in, 0 when the queue is
-    // closed (the items are left with the caller). hooks.inserted() runs once per item, in order.
-    // A hand-off queue takes one at a time.
+    // Puts in up to `count` (at least 1) items at once (one claim, one wake-up), as many as there
+    // is room for, waiting only while there is room for none. Returns how many went in, 0 when the
+    // queue is closed (the items are left with the caller). hooks.inserted() runs once per item, in
+    // order. A hand-off queue takes one at a time.
     template<typename Hooks>
     std::size_t pushSome(T *items, std::size_t count, Hooks &&hooks, bool *blocked = nullptr)
     {
+        assert(count > 0);
+        if (blocked)
+            *blocked = false;
         Backoff backoff;
         std::uint64_t first = 0;
         std::uint64_t head = 0;
@@ -239,11 +261,16 @@ public:
             if (stale)
                 continue; // another pusher got this slot: look again
             // Full: the slot still holds the item from one lap ago (or the capacity is taken).
-            // Wait for a change.
+            // Wait for a change of what was looked at (the slot's number is read here when the
+            // capacity check stopped the look before it; the head only when it was read).
             Slot &slot = slotAt(tail);
+            if (free == 0 && room == 0)
+                seq = slot.seq.load(std::memory_order_acquire);
+            const bool headRead = m_limited || std::remove_reference_t<Hooks>::wantsDepth();
             waitStep(backoff, hooks, m_notFull, [&] {
                 return m_tail.load(std::memory_order_relaxed) != tail
-                    || slot.seq.load(std::memory_order_acquire) != seq || headCount() != head;
+                    || slot.seq.load(std::memory_order_acquire) != seq
+                    || (headRead && headCount() != head);
             });
         }
         for (std::size_t i = 0; i < claimed; ++i) {
@@ -276,14 +303,19 @@ public:
         return popSome(&out, 1, &taken, hooks);
     }
 
-    // Takes up to `count` items at once (one claim), as many as are there, waiting while there
-    // are none. hooks.taken(depth, stamp) runs once, after the claim. On Item, *taken >= 1.
+    // Takes up to `count` (at least 1) items at once (one claim), as many as are there, waiting
+    // while there are none. hooks.taken(depth, stamp) runs once, after the claim. On Item, *taken
+    // >= 1.
     template<typename Hooks>
     PopResult popSome(T *out, std::size_t count, std::size_t *taken, Hooks &&hooks)
     {
+        assert(count > 0);
         Backoff backoff;
         *taken = 0;
         for (;;) {
+            // Read before leave() is asked: a wake() or prewake() after that must end the wait.
+            const std::uint64_t wakes = m_wakes.load(std::memory_order_acquire);
+            const std::uint64_t prewakes = m_prewakes.load(std::memory_order_relaxed);
             if (hooks.leave()) {
                 m_notEmpty.notifyOne(); // a wake-up meant for a taker must not end with us
                 return PopResult::Left;
@@ -316,7 +348,15 @@ public:
                             depth = depthAfter(m_tail.load(std::memory_order_relaxed) & ~kFlag,
                                                pos + ready);
                     }
-                    m_notFull.notifyAll(); // a pusher waiting for room, a sender for its taker
+                    // Wake a pusher waiting for room (or a sender for its taker); and when more
+                    // is ready, pass a wake-up on to another taker: the one that brought us here
+                    // may have been spent on a taker that found its slot not yet filled.
+                    const bool more = slotAt(pos + ready).seq.load(std::memory_order_acquire)
+                        == pos + ready + 1;
+                    ParkingSpot::fence();
+                    m_notFull.notifyAllAfterFence();
+                    if (more)
+                        m_notEmpty.notifyOneAfterFence();
                     *taken = ready;
                     hooks.taken(depth, stamp);
                     return PopResult::Item;
@@ -327,8 +367,6 @@ public:
             const std::uint64_t tail = m_tail.load(std::memory_order_acquire);
             if (diff < 0 && (tail & kFlag) && (tail & ~kFlag) <= pos)
                 return PopResult::Closed;
-            const std::uint64_t wakes = m_wakes.load(std::memory_order_relaxed);
-            const std::uint64_t prewakes = m_prewakes.load(std::memory_order_relaxed);
             waitStep(backoff, hooks, m_notEmpty, [&] {
                 return m_wakes.load(std::memory_order_relaxed) != wakes
                     || m_prewakes.load(std::memory_order_relaxed) != prewakes
@@ -373,7 +411,7 @@ public:
     // Makes every waiting pop re-check its leave() hook.
     void wake()
     {
-        m_wakes.fetch_add(1, std::memory_order_relaxed);
+        m_wakes.fetch_add(1, std::memory_order_release);
         m_notEmpty.notifyAll();
     }
 

@@ -250,6 +250,132 @@ private Q_SLOTS:
         QCOMPARE(queue.depth(), 0);
     }
 
+    void aSenderOnAFullQueueSleepsRatherThanSpins()
+    {
+        struct Hooks : engine::QueueHooks
+        {
+            static constexpr bool wantsDepth() { return false; } // as the results queue
+            std::atomic<int> *parkings;
+            void parking() { ++*parkings; }
+        };
+        Queue queue(4);
+        int out = 0;
+        QVERIFY(pushOne(queue, 0));
+        QCOMPARE(popOne(queue, out), Queue::PopResult::Item); // the head has moved once
+        for (int i = 1; i <= 4; ++i)
+            QVERIFY(pushOne(queue, i));
+        std::atomic<int> parkings {0};
+        std::thread sender([&] {
+            int v = 5;
+            queue.push(v, Hooks {{}, &parkings});
+        });
+        const bool parked = eventually([&] { return parkings.load() > 0; });
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        const int parkingsWhileFull = parkings.load();
+        QCOMPARE(popOne(queue, out), Queue::PopResult::Item);
+        sender.join();
+        QVERIFY(parked);
+        // Asleep until something changes: a parking or two, not one per spin of a busy loop.
+        QVERIFY2(parkingsWhileFull <= 3, qPrintable(QString::number(parkingsWhileFull)));
+        QCOMPARE(queue.depth(), 4);
+    }
+
+    void aRetirementAskedJustAsATakerLooksAgainIsNotMissed()
+    {
+        // The controller retires the worker and wakes the queue right after the taker asked
+        // leave() (and heard no) but before it went back to sleep.
+        Queue queue(4);
+        std::atomic<bool> retire {false};
+        std::atomic<int> parkings {0};
+        struct Hooks : engine::QueueHooks
+        {
+            Queue *queue;
+            std::atomic<bool> *retire;
+            std::atomic<int> *parkings;
+            bool acted = false;
+            void parking() { ++*parkings; }
+            bool leave()
+            {
+                if (retire->load())
+                    return true;
+                if (parkings->load() > 0 && !acted) {
+                    acted = true;
+                    std::thread controller([this] {
+                        retire->store(true);
+                        queue->wake();
+                    });
+                    controller.join();
+                }
+                return false;
+            }
+        };
+        std::atomic<int> result {-1};
+        std::thread taker([&] {
+            int out = 0;
+            result = static_cast<int>(queue.pop(out, Hooks {{}, &queue, &retire, &parkings}));
+        });
+        QVERIFY(eventually([&] { return parkings.load() > 0; }));
+        queue.wake(); // some other wake-up makes it look again
+        const bool returned = eventually([&] { return result.load() != -1; });
+        if (!returned)
+            queue.close(); // so that the taker can be joined
+        taker.join();
+        QVERIFY(returned);
+        QCOMPARE(result.load(), static_cast<int>(Queue::PopResult::Left));
+    }
+
+    void anItemPublishedAheadOfAnEarlierOneIsNotLeftWithTakersAsleep()
+    {
+        // Sender X claims the first slot but fills it late; sender Y fills the second at once.
+        // Y's wake-up goes to a taker that finds the first slot not yet filled; both items must
+        // still be taken.
+        Queue queue(8);
+        std::atomic<int> parkings {0};
+        struct TakeHooks : engine::QueueHooks
+        {
+            std::atomic<int> *parkings;
+            void parking() { ++*parkings; }
+        };
+        std::atomic<int> got[2] = {-1, -1};
+        std::vector<std::thread> takers;
+        for (int i = 0; i < 2; ++i) {
+            takers.emplace_back([&, i] {
+                int out = 0;
+                queue.pop(out, TakeHooks {{}, &parkings});
+                got[i] = out;
+            });
+        }
+        QVERIFY(eventually([&] { return parkings.load() >= 2; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20)); // both asleep
+        std::atomic<bool> fill {false};
+        struct SlowHooks : engine::QueueHooks
+        {
+            std::atomic<bool> *fill;
+            void inserted(int)
+            {
+                while (!fill->load())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        };
+        std::thread x([&] {
+            int v = 1;
+            queue.push(v, SlowHooks {{}, &fill});
+        });
+        QVERIFY(eventually([&] { return queue.depth() == 1; })); // X has claimed its slot
+        QVERIFY(pushOne(queue, 2));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        fill = true;
+        x.join();
+        const bool bothTaken
+            = eventually([&] { return got[0].load() != -1 && got[1].load() != -1; });
+        queue.close(); // a taker still asleep (the failure) can then be joined
+        for (auto &t : takers)
+            t.join();
+        QVERIFY(bothTaken);
+        QCOMPARE(got[0].load() + got[1].load(), 3);
+        QCOMPARE(queue.depth(), 0);
+    }
+
     void manyProducersAndConsumersLoseNothing_data()
     {
         QTest::addColumn<int>("capacity");
