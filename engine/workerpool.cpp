@@ -479,8 +479,7 @@ private:
     }
 
     // Plans and sends `count` jobs at once: one clock read, one claim in the queue when there is
-    // room for all; false when the queue was closed under them (a cancel), after cancelling the
-    // ones not sent.
+    // room for all; false when the queue was closed under them (a cancel).
     bool sendBatch(EventLog::Writer &log, JobPlan &plan, std::size_t count)
     {
         std::array<JobItem, kSendBatch> items;
@@ -494,23 +493,44 @@ private:
         m_submitted.store(m_submitted.load(std::memory_order_relaxed)
                               + static_cast<std::int64_t>(count),
                           std::memory_order_relaxed); // one producer
+        return sendSubmitted(log, items.data(), count, submittedAt);
+    }
+
+    // Sends one job; false when the queue was closed under it (a cancel).
+    bool send(EventLog::Writer &log, const PlannedJob &planned)
+    {
+        m_submitted.store(m_submitted.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed); // one producer
+        const std::int64_t submittedAt
+            = log.append({.job = planned.id, .kind = EventKind::JobSubmitted});
+        JobItem item {planned.id, planned.processingNs, planned.fails};
+        return sendSubmitted(log, &item, 1, submittedAt);
+    }
+
+    // Puts jobs already recorded as submitted (consecutive ids) into the queue, waiting while it
+    // is full; false when it was closed under them, after ending the ones not sent Cancelled.
+    bool sendSubmitted(EventLog::Writer &log, JobItem *items, std::size_t count,
+                       std::int64_t submittedAt)
+    {
         struct Hooks : QueueHooks
         {
             Run &run;
             EventLog::Writer &log;
             std::int64_t nextJob;
             std::int64_t submittedAt;
-            bool stampNow = false; // once it has waited, the batch's stamp is past
+            std::int64_t waitingFor = 0; // the first job of this push: not in yet, or handed off
+            bool stampNow = false; // once it has waited, the submission stamp is past
             void blocked()
             {
                 stampNow = true;
                 run.m_producerState.store(ProducerState::Blocked, std::memory_order_relaxed);
-                log.append({.job = nextJob, .kind = EventKind::ProducerBlocked});
+                log.append({.job = waitingFor, .kind = EventKind::ProducerBlocked});
                 log.flush(); // about to wait: nothing this thread recorded waits with it
             }
             void parking() { log.flush(); }
             void inserted(int depth)
             {
+                // Not blocked: sent within the same few nanoseconds, one clock read serves both.
                 log.appendStamped({.t = stampNow ? log.now() : submittedAt,
                                    .job = nextJob++,
                                    .extra = static_cast<std::uint32_t>(depth),
@@ -520,11 +540,11 @@ private:
         std::size_t done = 0;
         while (done < count) {
             bool blocked = false;
-            const std::size_t in
-                = m_jobs.pushSome(items.data() + done, count - done, hooks, &blocked);
+            hooks.waitingFor = items[done].id;
+            const std::size_t in = m_jobs.pushSome(items + done, count - done, hooks, &blocked);
             if (blocked) {
                 m_producerState.store(ProducerState::Producing, std::memory_order_relaxed);
-                log.append({.job = hooks.nextJob - 1, .kind = EventKind::ProducerUnblocked});
+                log.append({.job = hooks.waitingFor, .kind = EventKind::ProducerUnblocked});
             }
             if (in == 0) {
                 for (; done < count; ++done) {
@@ -534,51 +554,6 @@ private:
                 return false;
             }
             done += in;
-        }
-        return true;
-    }
-
-    // Sends one job; false when the queue was closed under it (a cancel), after cancelling it.
-    bool send(EventLog::Writer &log, const PlannedJob &planned)
-    {
-        m_submitted.store(m_submitted.load(std::memory_order_relaxed) + 1,
-                          std::memory_order_relaxed); // one producer
-        const std::int64_t submittedAt
-            = log.append({.job = planned.id, .kind = EventKind::JobSubmitted});
-        struct Hooks : QueueHooks
-        {
-            Run &run;
-            EventLog::Writer &log;
-            std::int64_t job;
-            std::int64_t submittedAt;
-            bool wasBlocked = false;
-            void blocked()
-            {
-                wasBlocked = true;
-                run.m_producerState.store(ProducerState::Blocked, std::memory_order_relaxed);
-                log.append({.job = job, .kind = EventKind::ProducerBlocked});
-                log.flush(); // about to wait: nothing this thread recorded waits with it
-            }
-            void parking() { log.flush(); }
-            void inserted(int depth)
-            {
-                // Not blocked: sent within the same few nanoseconds, one clock read serves both.
-                log.appendStamped({.t = wasBlocked ? log.now() : submittedAt,
-                                   .job = job,
-                                   .extra = static_cast<std::uint32_t>(depth),
-                                   .kind = EventKind::JobEnqueued});
-            }
-        } hooks {{}, *this, log, planned.id, submittedAt};
-        JobItem item {planned.id, planned.processingNs, planned.fails};
-        const auto result = m_jobs.push(item, hooks);
-        if (hooks.wasBlocked) {
-            m_producerState.store(ProducerState::Producing, std::memory_order_relaxed);
-            log.append({.job = planned.id, .kind = EventKind::ProducerUnblocked});
-        }
-        if (result == BoundedQueue<JobItem>::PushResult::Closed) {
-            ResultItem cancelled {.job = planned.id, .status = JobStatus::Cancelled};
-            deliver(log, cancelled, 0, log.now());
-            return false;
         }
         return true;
     }

@@ -7,6 +7,7 @@
 #include <QTest>
 #include <functional>
 #include <map>
+#include <set>
 
 using namespace engine;
 using namespace harness;
@@ -264,6 +265,21 @@ private Q_SLOTS:
         // Nearly every send after the queue first filled blocks; half is a bound load cannot break.
         QVERIFY2(blocked >= (config.jobs - capacity) / 2, qPrintable(QString::number(blocked)));
         QCOMPARE(countOf(events, EventKind::ProducerUnblocked), blocked);
+        // Each stretch names the job it waited on, from its start to its end; with a queue, that
+        // job goes in only once the stretch ends.
+        std::int64_t waitingFor = -1;
+        std::set<std::int64_t> enqueued;
+        for (const PoolEvent &e : events) { // the producer's own events are in its order
+            if (e.kind == EventKind::ProducerBlocked) {
+                waitingFor = e.job;
+                if (capacity > 0)
+                    QVERIFY2(!enqueued.count(e.job), qPrintable(QString::number(e.job)));
+            } else if (e.kind == EventKind::ProducerUnblocked) {
+                QCOMPARE(e.job, waitingFor);
+            } else if (e.kind == EventKind::JobEnqueued) {
+                enqueued.insert(e.job);
+            }
+        }
         QVERIFY(accountingProblem(events).isEmpty());
     }
 
