@@ -224,6 +224,9 @@ public:
         std::uint64_t first = 0;
         std::uint64_t head = 0;
         std::size_t claimed = 0;
+        // The slots' sequence numbers guard the capacity when the ring is exactly as large; the
+        // head (another core's line) is read only when needed.
+        const bool readHead = m_limited || wantsDepth<Hooks>;
         for (;;) {
             std::uint64_t tail = m_tail.load(std::memory_order_relaxed);
             if (tail & kFlag) {
@@ -231,10 +234,8 @@ public:
                     *blocked = backoff.gaveUp();
                 return 0;
             }
-            // The slots' sequence numbers guard the capacity when the ring is exactly as large;
-            // the head (another core's line) is read only when needed.
             std::uint64_t room = m_limit;
-            if (m_limited || std::remove_reference_t<Hooks>::wantsDepth()) {
+            if (readHead) {
                 head = headCount();
                 const std::uint64_t used = tail > head ? tail - head : 0;
                 room = used < m_limit ? m_limit - used : 0;
@@ -266,16 +267,15 @@ public:
             Slot &slot = slotAt(tail);
             if (free == 0 && room == 0)
                 seq = slot.seq.load(std::memory_order_acquire);
-            const bool headRead = m_limited || std::remove_reference_t<Hooks>::wantsDepth();
             waitStep(backoff, hooks, m_notFull, [&] {
                 return m_tail.load(std::memory_order_relaxed) != tail
                     || slot.seq.load(std::memory_order_acquire) != seq
-                    || (headRead && headCount() != head);
+                    || (readHead && headCount() != head);
             });
         }
         for (std::size_t i = 0; i < claimed; ++i) {
             slotAt(first + i).value = std::move(items[i]);
-            if constexpr (std::remove_reference_t<Hooks>::wantsDepth())
+            if constexpr (wantsDepth<Hooks>)
                 hooks.inserted(m_capacity == 0 ? 0 : depthAfter(first + i + 1, head));
             else
                 hooks.inserted(0);
@@ -343,7 +343,7 @@ public:
                         s.seq.store(pos + i + m_size, std::memory_order_release);
                     }
                     int depth = 0;
-                    if constexpr (std::remove_reference_t<Hooks>::wantsDepth()) {
+                    if constexpr (wantsDepth<Hooks>) {
                         if (m_capacity > 0)
                             depth = depthAfter(m_tail.load(std::memory_order_relaxed) & ~kFlag,
                                                pos + ready);
@@ -427,6 +427,8 @@ public:
     bool isClosed() const { return (m_tail.load(std::memory_order_acquire) & kFlag) != 0; }
 
 private:
+    template<typename Hooks>
+    static constexpr bool wantsDepth = std::remove_reference_t<Hooks>::wantsDepth();
     static constexpr std::uint64_t kFlag = std::uint64_t {1} << 63; // closed (tail), paused (head)
 
     struct Slot

@@ -86,7 +86,6 @@ public:
 
         // ns since the run started, or 0 when the log is off (nothing reads the clock then).
         std::int64_t now() const { return m_log->m_enabled ? m_log->now() : 0; }
-        bool enabled() const { return m_log->m_enabled; }
 
         // Stamps the event with now() and appends it; returns the stamp.
         std::int64_t append(PoolEvent event)

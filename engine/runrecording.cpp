@@ -325,6 +325,24 @@ QByteArray writeRunFile(const RunRecording &recording)
     return out;
 }
 
+namespace {
+
+// A length-prefixed JSON object of the run file (its u32 size, then the object); `truncated`
+// is the error when its bytes are not all there.
+std::optional<QJsonObject> readJsonBlock(Cursor &in, const QString &what, const QString &truncated,
+                                         QString *error)
+{
+    std::uint32_t size = 0;
+    const char *json = nullptr;
+    if (!in.u32(&size) || size > runfile::kMaxJsonBytes || !in.take(size, &json)) {
+        *error = truncated;
+        return std::nullopt;
+    }
+    return parseObject(QByteArray(json, size), what, error);
+}
+
+} // namespace
+
 std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
 {
     Cursor in(bytes);
@@ -347,15 +365,9 @@ std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
                      .arg(runfile::kVersion);
         return std::nullopt;
     }
-    std::uint32_t headerBytes = 0;
-    const char *header = nullptr;
-    if (!in.u32(&headerBytes) || headerBytes > runfile::kMaxJsonBytes
-        || !in.take(headerBytes, &header)) {
-        *error = QStringLiteral("the file is truncated or corrupt: its header does not fit in it");
-        return std::nullopt;
-    }
-    const auto headerJson
-        = parseObject(QByteArray(header, headerBytes), QStringLiteral("run file header"), error);
+    const auto headerJson = readJsonBlock(
+        in, QStringLiteral("run file header"),
+        QStringLiteral("the file is truncated or corrupt: its header does not fit in it"), error);
     if (!headerJson)
         return std::nullopt;
     RunRecording recording;
@@ -375,15 +387,9 @@ std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
     }
     if (!decodeEvents(events, count, &recording.events, error))
         return std::nullopt;
-    std::uint32_t trailerBytes = 0;
-    const char *trailer = nullptr;
-    if (!in.u32(&trailerBytes) || trailerBytes > runfile::kMaxJsonBytes
-        || !in.take(trailerBytes, &trailer)) {
-        *error = QStringLiteral("the file is truncated: it ends before its failure messages");
-        return std::nullopt;
-    }
-    const auto trailerJson
-        = parseObject(QByteArray(trailer, trailerBytes), QStringLiteral("run file trailer"), error);
+    const auto trailerJson = readJsonBlock(
+        in, QStringLiteral("run file trailer"),
+        QStringLiteral("the file is truncated: it ends before its failure messages"), error);
     if (!trailerJson)
         return std::nullopt;
     recording.failures = failuresFromJson(trailerJson->value(QStringLiteral("failures")).toArray());

@@ -307,19 +307,42 @@ void TimelineView::paintEvent(QPaintEvent *)
         const int xTo
             = std::min(width(), static_cast<int>(std::ceil(xOf(std::min(summary.until, r.end)))));
         // Fraction of [t0, t1) covered by `field` in the summary columns.
-        auto fraction = [&](const std::vector<SummaryColumn> &columns, std::int64_t t0,
-                            std::int64_t t1, float SummaryColumn::*field) {
-            if (t1 <= t0 || columns.empty())
-                return 0.0;
-            double covered = 0;
+        // Which summary columns each pixel column covers, and by how much: the same for every
+        // lane and the producer, so worked out once.
+        struct Share
+        {
+            int column;
+            float weight; // per ns of the pixel column
+        };
+        std::vector<Share> shares;
+        std::vector<int> sharesFrom(static_cast<std::size_t>(std::max(0, xTo - xFrom)) + 1);
+        for (int x = xFrom; x < xTo; ++x) {
+            sharesFrom[static_cast<std::size_t>(x - xFrom)] = static_cast<int>(shares.size());
+            const std::int64_t t0 = timeAtX(x), t1 = timeAtX(x + 1);
+            if (t1 <= t0)
+                continue;
             for (int c = std::max(0, summary.columnOf(t0));
                  c <= std::min(summary.columnOf(t1 - 1), Summary::kColumns - 1); ++c) {
                 const std::int64_t c0 = c * summary.columnNs, c1 = c0 + summary.columnNs;
                 const double overlap = static_cast<double>(std::min(c1, t1) - std::max(c0, t0));
-                covered += columns[static_cast<std::size_t>(c)].*field * overlap
-                    / static_cast<double>(summary.columnNs);
+                shares.push_back({c,
+                                  static_cast<float>(overlap / static_cast<double>(summary.columnNs)
+                                                     / static_cast<double>(t1 - t0))});
             }
-            return std::clamp(covered / static_cast<double>(t1 - t0), 0.0, 1.0);
+        }
+        sharesFrom.back() = static_cast<int>(shares.size());
+        // Fraction of pixel column x covered by `field` in the summary columns.
+        auto fraction = [&](const std::vector<SummaryColumn> &columns, int x,
+                            float SummaryColumn::*field) {
+            if (columns.empty())
+                return 0.0;
+            const auto i = static_cast<std::size_t>(x - xFrom);
+            double covered = 0;
+            for (int k = sharesFrom[i]; k < sharesFrom[i + 1]; ++k) {
+                const Share &share = shares[static_cast<std::size_t>(k)];
+                covered += columns[static_cast<std::size_t>(share.column)].*field * share.weight;
+            }
+            return std::min(covered, 1.0);
         };
         // The busy bars of every lane go into one image, a pixel column at a time, and are drawn
         // with one call: up to a bar per pixel column per lane would be ~100,000 rectangles.
@@ -340,31 +363,6 @@ void TimelineView::paintEvent(QPaintEvent *)
             const QRgb colour = qPremultiply(m_theme.summarized.rgba());
             const int imageWidth = busyImage.width();
             const int imageHeight = busyImage.height();
-            // Which summary columns each pixel column covers, and by how much: the same for
-            // every lane, so worked out once.
-            struct Share
-            {
-                int column;
-                float weight; // of the column's busy time, per ns of the pixel column
-            };
-            std::vector<Share> shares;
-            std::vector<int> sharesFrom(static_cast<std::size_t>(xTo - xFrom) + 1);
-            for (int x = xFrom; x < xTo; ++x) {
-                sharesFrom[static_cast<std::size_t>(x - xFrom)] = static_cast<int>(shares.size());
-                const std::int64_t t0 = timeAtX(x), t1 = timeAtX(x + 1);
-                if (t1 <= t0)
-                    continue;
-                for (int c = std::max(0, summary.columnOf(t0));
-                     c <= std::min(summary.columnOf(t1 - 1), Summary::kColumns - 1); ++c) {
-                    const std::int64_t c0 = c * summary.columnNs, c1 = c0 + summary.columnNs;
-                    const double overlap = static_cast<double>(std::min(c1, t1) - std::max(c0, t0));
-                    shares.push_back(
-                        {c,
-                         static_cast<float>(overlap / static_cast<double>(summary.columnNs)
-                                            / static_cast<double>(t1 - t0))});
-                }
-            }
-            sharesFrom.back() = static_cast<int>(shares.size());
             // Per lane: each pixel column's bar top (in device rows), then the lane's rows are
             // filled left to right, so the image is written in memory order.
             uchar *const bits = busyImage.bits();
@@ -380,14 +378,7 @@ void TimelineView::paintEvent(QPaintEvent *)
                     imageHeight, static_cast<int>((g.top + g.height - 1 - bandTop) * dpr));
                 int highest = laneBottom;
                 for (int x = xFrom; x < xTo; ++x) {
-                    const auto i = static_cast<std::size_t>(x - xFrom);
-                    double busy = 0;
-                    for (int k = sharesFrom[i]; k < sharesFrom[i + 1]; ++k) {
-                        const Share &share = shares[static_cast<std::size_t>(k)];
-                        busy += columns[static_cast<std::size_t>(share.column)].busyNs
-                            * share.weight;
-                    }
-                    busy = std::min(busy, 1.0);
+                    const double busy = fraction(columns, x, &SummaryColumn::busyNs);
                     int top = laneBottom; // nothing
                     if (busy > 0.0) {
                         ++busyColumns;
@@ -412,8 +403,7 @@ void TimelineView::paintEvent(QPaintEvent *)
         }
         const LaneGeometry pg = laneGeometry(0);
         for (int x = xFrom; x < xTo; ++x) {
-            const double blocked
-                = fraction(summary.producer, timeAtX(x), timeAtX(x + 1), &SummaryColumn::blockedNs);
+            const double blocked = fraction(summary.producer, x, &SummaryColumn::blockedNs);
             if (blocked > 0.0)
                 blockedRects << QRectF(x, pg.top + 2, 1, std::max(1.0, blocked * (pg.height - 4)));
         }

@@ -188,14 +188,11 @@ private Q_SLOTS:
         QCOMPARE(countOf(events, EventKind::WorkerStarted),
                  countOf(events, EventKind::WorkerRetired));
         // Never more live workers than the most asked for, and no job cut by a retirement.
-        int live = 0, maxLive = 0;
-        for (const PoolEvent &e : byTime(events)) {
-            live += e.kind == EventKind::WorkerStarted;
-            live -= e.kind == EventKind::WorkerRetired;
-            maxLive = std::max(maxLive, live);
+        for (const PoolEvent &e : events) {
             if (e.kind == EventKind::JobFinished)
                 QCOMPARE(e.status(), JobStatus::Completed);
         }
+        const int maxLive = maxLiveWorkers(events);
         QVERIFY2(maxLive <= 64, qPrintable(QString::number(maxLive)));
         QVERIFY(countOf(events, EventKind::WorkerRetired) > 100);
     }

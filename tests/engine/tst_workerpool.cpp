@@ -478,12 +478,7 @@ private Q_SLOTS:
         QVERIFY(countOf(events, EventKind::WorkerStarted) <= 4 + 25 * 256);
         QCOMPARE(countOf(events, EventKind::WorkerStarted),
                  countOf(events, EventKind::WorkerRetired));
-        int live = 0, maxLive = 0;
-        for (const PoolEvent &e : byTime(events)) {
-            live += e.kind == EventKind::WorkerStarted;
-            live -= e.kind == EventKind::WorkerRetired;
-            maxLive = std::max(maxLive, live);
-        }
+        const int maxLive = maxLiveWorkers(events);
         QVERIFY2(maxLive <= PoolConfig::kMaxWorkers, qPrintable(QString::number(maxLive)));
     }
 

@@ -51,6 +51,18 @@ inline std::int64_t countOf(const std::vector<PoolEvent> &events, EventKind kind
                          [kind](const PoolEvent &e) { return e.kind == kind; });
 }
 
+// The most workers live at once by the events' clock (WorkerStarted up to WorkerRetired).
+inline int maxLiveWorkers(const std::vector<PoolEvent> &events)
+{
+    int live = 0, maxLive = 0;
+    for (const PoolEvent &e : byTime(events)) {
+        live += e.kind == EventKind::WorkerStarted;
+        live -= e.kind == EventKind::WorkerRetired;
+        maxLive = std::max(maxLive, live);
+    }
+    return maxLive;
+}
+
 // Every submitted job ends with exactly one result, and no result comes from nowhere.
 // Returns an empty string when the contract holds, else what broke.
 inline QString accountingProblem(const std::vector<PoolEvent> &events)

@@ -59,6 +59,17 @@ public:
         return event(EventKind::ConfigChanged, 0, 0, 0, PoolEvent::encodeKnobValue(value),
                      static_cast<std::uint8_t>(k));
     }
+    // Job k, submitted at k ms and done 1 ms later on worker 1 or 2 (alternately).
+    Script &quickJob(int k)
+    {
+        const int worker = 1 + k % 2;
+        return at(k)
+            .submit(k, 1)
+            .start(k, worker, 0)
+            .at(k + 1)
+            .finish(k, worker)
+            .collect(k, worker);
+    }
     const std::vector<PoolEvent> &events() const { return m_events; }
 
 private:
@@ -274,13 +285,7 @@ private Q_SLOTS:
         for (int batch = 0; batch < 20; ++batch) {
             Script s = batch == 0 ? referenceStart() : Script {};
             for (int k = batch * 1000 + 1; k <= (batch + 1) * 1000; ++k) {
-                const int worker = 1 + k % 2;
-                s.at(k)
-                    .submit(k, 1)
-                    .start(k, worker, 0)
-                    .at(k + 1)
-                    .finish(k, worker)
-                    .collect(k, worker);
+                s.quickJob(k);
                 busyNs += ms;
             }
             model.ingest(s.events());
@@ -327,13 +332,7 @@ private Q_SLOTS:
         for (int batch = 0; batch < 20; ++batch) {
             Script s;
             for (int k = batch * 1000 + 2; k < (batch + 1) * 1000 + 2; ++k) {
-                const int worker = 1 + k % 2;
-                s.at(k)
-                    .submit(k, 1)
-                    .start(k, worker, 0)
-                    .at(k + 1)
-                    .finish(k, worker)
-                    .collect(k, worker);
+                s.quickJob(k);
             }
             model.ingest(s.events());
             QVERIFY2(model.historyBytes() <= model.historyCapBytes(),
