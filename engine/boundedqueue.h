@@ -14,16 +14,6 @@
 
 namespace engine {
 
-// Spends a few cycles politely inside a spin loop.
-inline void cpuRelax()
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-}
-
 #if defined(__SANITIZE_THREAD__)
 #define POOLSCOPE_TSAN 1
 #elif defined(__has_feature)
@@ -32,13 +22,42 @@ inline void cpuRelax()
 #endif
 #endif
 
+// The two halves of an asymmetric Dekker fence. A notifier runs the light half on every push and
+// pop; a thread about to sleep runs the heavy half, rarely. On Linux the heavy half is a
+// membarrier(2) system call, which makes every running thread of the process execute a full
+// memory barrier, so the light half needs to stop only the compiler. Where membarrier is not
+// available (an old kernel, a sandbox that forbids it), both halves are full fences.
+namespace fences {
+bool registerMembarrier(); // once per process; true when the heavy half can use membarrier
+void membarrier(); // the heavy half's system call (after registerMembarrier() returned true)
+inline bool asymmetric()
+{
+    static const bool registered = registerMembarrier();
+    return registered;
+}
+inline void light()
+{
+    if (asymmetric())
+        std::atomic_signal_fence(std::memory_order_seq_cst);
+    else
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+inline void heavy()
+{
+    if (asymmetric())
+        membarrier();
+    else
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+} // namespace fences
+
 // Where threads sleep when spinning and yielding did not help. Notifiers pay for a system call only
-// when someone sleeps: the sleeper announces itself (sleepers + 1, then a full fence) before it
-// checks its condition; the notifier changes the state (then a full fence) before it looks for
+// when someone sleeps: the sleeper announces itself (sleepers + 1, then the heavy fence) before it
+// checks its condition; the notifier changes the state (then the light fence) before it looks for
 // sleepers. By the order of the two fences, one of them always sees the other.
-// ThreadSanitizer does not model fences, so its builds use the equivalent read-modify-write on the
-// sleeper count instead (ordered by the count's own modification order): the same guarantee,
-// which it can check.
+// ThreadSanitizer models neither fences nor membarrier, so its builds use the equivalent
+// read-modify-write on the sleeper count instead (ordered by the count's own modification order):
+// the same guarantee, which it can check.
 class ParkingSpot
 {
 public:
@@ -46,7 +65,7 @@ public:
     {
         m_sleepers.fetch_add(1, std::memory_order_seq_cst);
 #ifndef POOLSCOPE_TSAN
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        fences::heavy();
 #endif
         {
             std::unique_lock lock(m_mutex);
@@ -73,12 +92,22 @@ public:
     static void fence()
     {
 #ifndef POOLSCOPE_TSAN
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        fences::light();
 #endif
     }
     void notifyOneAfterFence()
     {
         if (anyoneAsleep()) {
+            {
+                std::lock_guard lock(m_mutex);
+            }
+            m_cv.notify_one();
+        }
+    }
+    // Like notifyOneAfterFence, when `wanted()` (asked only if someone sleeps).
+    template<typename Wanted> void notifyOneAfterFenceIf(Wanted &&wanted)
+    {
+        if (anyoneAsleep() && wanted()) {
             {
                 std::lock_guard lock(m_mutex);
             }
@@ -110,29 +139,25 @@ private:
     std::condition_variable m_cv;
 };
 
-// How a push or pop waits: a brief spin, then a few yields (on a machine with fewer cores than
-// threads, the thread that would make progress often needs this one's core), then a sleep.
+// How a push or pop waits: a few yields, then a sleep. No spinning: with more threads than cores
+// (the pattern's producer, workers and collector on two cores), the thread that would make
+// progress often needs this one's core, and a spin only delays it (measured: a 16-pause spin
+// before the yields cost 10-20 % of flat-out throughput on a 2-core machine).
 class Backoff
 {
 public:
-    static constexpr int kSpins = 16;
     static constexpr int kYields = 16;
 
-    // One waiting step: spin, or (once the spins are used up) report blocked() the first time and
-    // yield, or (once the yields are used up too, and unless warm) park().
+    // One waiting step: reports blocked() the first time, then yields, or (once the yields are
+    // used up, and unless warm) park()s.
     template<typename Blocked, typename Park> void step(Blocked &&blocked, Park &&park)
     {
         ++m_round;
-        if (m_round <= kSpins) {
-            cpuRelax();
-            return;
-        }
         if (!m_gaveUp) {
             m_gaveUp = true;
             blocked();
         }
-        if (m_round <= kSpins + kYields
-            || (m_warm && std::chrono::steady_clock::now() < m_warmUntil))
+        if (m_round <= kYields || (m_warm && std::chrono::steady_clock::now() < m_warmUntil))
             std::this_thread::yield();
         else
             park();
@@ -144,7 +169,7 @@ public:
     {
         m_warm = true;
         m_warmUntil = std::chrono::steady_clock::now() + duration;
-        m_round = kSpins;
+        m_round = 0;
     }
 
 private:
@@ -351,12 +376,13 @@ public:
                     // Wake a pusher waiting for room (or a sender for its taker); and when more
                     // is ready, pass a wake-up on to another taker: the one that brought us here
                     // may have been spent on a taker that found its slot not yet filled.
-                    const bool more = slotAt(pos + ready).seq.load(std::memory_order_acquire)
-                        == pos + ready + 1;
+                    // (The next slot, another line, is read only when a taker sleeps.)
                     ParkingSpot::fence();
                     m_notFull.notifyAllAfterFence();
-                    if (more)
-                        m_notEmpty.notifyOneAfterFence();
+                    m_notEmpty.notifyOneAfterFenceIf([&] {
+                        return slotAt(pos + ready).seq.load(std::memory_order_acquire)
+                            == pos + ready + 1;
+                    });
                     *taken = ready;
                     hooks.taken(depth, stamp);
                     return PopResult::Item;
@@ -431,7 +457,7 @@ private:
     static constexpr bool wantsDepth = std::remove_reference_t<Hooks>::wantsDepth();
     static constexpr std::uint64_t kFlag = std::uint64_t {1} << 63; // closed (tail), paused (head)
 
-    struct Slot
+    struct alignas(64) Slot
     {
         std::atomic<std::uint64_t> seq {0};
         T value {};
