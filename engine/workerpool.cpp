@@ -525,8 +525,9 @@ private:
                 stampNow = true;
                 run.m_producerState.store(ProducerState::Blocked, std::memory_order_relaxed);
                 log.append({.job = waitingFor, .kind = EventKind::ProducerBlocked});
-                log.flush(); // about to wait: nothing this thread recorded waits with it
             }
+            // Only a sleep publishes what this thread holds: a few yields are too short to matter,
+            // and publishing at each would fill the log with nearly empty chunks.
             void parking() { log.flush(); }
             void inserted(int depth)
             {
@@ -592,8 +593,7 @@ private:
             EventLog::Writer &log;
             std::int64_t takenAt = 0;
             int depth = 0;
-            void blocked() { log.flush(); } // about to wait: nothing recorded waits with us
-            void parking() { log.flush(); }
+            void parking() { log.flush(); } // about to sleep: nothing recorded waits with us
             // Read even with the log off: it is where the job's processing time starts.
             std::int64_t stamp() { return run.m_log.now(); }
             void taken(int d, std::int64_t t)
@@ -747,7 +747,6 @@ private:
                 log.append({.job = next->job,
                             .worker = static_cast<std::uint16_t>(id),
                             .kind = EventKind::ResultBlocked});
-                log.flush();
             }
             void parking() { log.flush(); }
             bool handOff;
@@ -786,7 +785,6 @@ private:
             static constexpr bool wantsDepth() { return false; }
             EventLog::Writer &log;
             std::int64_t takenAt = 0;
-            void blocked() { log.flush(); }
             void parking() { log.flush(); }
             std::int64_t stamp() { return log.now(); }
             void taken(int, std::int64_t t) { takenAt = t; }
