@@ -166,22 +166,22 @@ void QueueChart::paintEvent(QPaintEvent *)
     stepLine([](const DepthPoint &pt) { return pt.inFlight; }, true, m_theme.inFlight);
     stepLine([](const DepthPoint &pt) { return pt.depth; }, false, m_theme.depth);
 
-    // Cumulative results, scaled to the plot's height against the jobs submitted.
+    // Cumulative results, scaled to the plot's height against the jobs submitted: one vertex per
+    // pixel column of the detailed stretch, the count at the column's end.
     const double total = std::max<double>(1, static_cast<double>(m_model->submittedCount()));
-    {
+    if (first != last) {
         QPolygonF path; // drawn as one polyline with a cosmetic pen: no path stroking
-        for (auto it = first; it != last;) {
-            const double x = xOf(std::max(it->t, r.start));
-            const double y
-                = plot.bottom() - plot.height() * 0.95 * static_cast<double>(it->completed) / total;
-            path << QPointF(x, y);
-            // One sample per pixel column: jump to the next column's first.
-            const std::int64_t nextColumn
-                = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
-            const auto next = coords::gallopLowerBound(
-                std::next(it), last, nextColumn,
-                [](const DepthPoint &pt, std::int64_t t) { return pt.t < t; });
-            it = next;
+        const std::int64_t from = std::max(first->t, r.start);
+        const std::int64_t to = std::min(now, r.end);
+        auto yOfResults = [&](std::int64_t t) {
+            return plot.bottom()
+                - plot.height() * 0.95 * static_cast<double>(m_model->resultsBy(t)) / total;
+        };
+        path << QPointF(xOf(from), yOfResults(from));
+        for (double x = std::floor(xOf(from)) + 1; x <= xOf(to); x += 1) {
+            const std::int64_t t
+                = std::min(to, coords::timeForX(x - plot.left(), r.start, r.end, plot.width()));
+            path << QPointF(x, yOfResults(t));
         }
         p.setPen(QPen(m_theme.throughput, 0, Qt::DotLine));
         p.drawPolyline(path);
@@ -213,11 +213,7 @@ void QueueChart::paintEvent(QPaintEvent *)
     if (!points.empty()) {
         const std::int64_t windowNs
             = std::min<std::int64_t>(1'000'000'000, std::max<std::int64_t>(now, 1));
-        const auto from
-            = std::lower_bound(points.begin(), points.end(), now - windowNs,
-                               [](const DepthPoint &pt, std::int64_t t) { return pt.t < t; });
-        const std::int64_t done = points.back().completed
-            - (from != points.end() ? from->completed : points.back().completed);
+        const std::int64_t done = m_model->resultsBy(now) - m_model->resultsBy(now - windowNs);
         const double perSecond = static_cast<double>(done) * 1e9 / static_cast<double>(windowNs);
         p.setPen(m_theme.mutedText);
         p.drawText(QRect(x, 1, width() - x - 4, metrics.height()), Qt::AlignVCenter | Qt::AlignLeft,

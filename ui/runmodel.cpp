@@ -148,7 +148,7 @@ void RunModel::closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, JobStatus 
 void RunModel::addDepthPoint(std::int64_t t, int depth)
 {
     m_depthNow = depth;
-    const DepthPoint point {t, depth, m_busy, m_collected};
+    const DepthPoint point {t, depth, m_busy};
     // A batch is applied in time order, so its samples come sorted; they join the series at the
     // batch's end, in one merge when some are older than what is there (a thread's chunk a few
     // milliseconds late), instead of one insertion each.
@@ -186,6 +186,18 @@ void RunModel::mergeBatchDepth()
     }
     m_depth.resize(out);
     m_batchDepth.clear();
+}
+
+std::int64_t RunModel::resultsBy(std::int64_t t) const
+{
+    const auto collectedAt = [this](std::int64_t id) {
+        const JobRecord *r = job(id);
+        return r ? r->collected : -1;
+    };
+    const auto at = std::upper_bound(
+        m_completionOrder.begin(), m_completionOrder.end(), t,
+        [&](std::int64_t value, std::int64_t id) { return value < collectedAt(id); });
+    return m_summary.jobs + (at - m_completionOrder.begin());
 }
 
 RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to) const
@@ -262,8 +274,8 @@ std::vector<WorkerNow> RunModel::workers() const
             w.state = s.kind == Span::Blocked ? WorkerState::Blocked : WorkerState::Busy;
             w.job = s.job;
             w.since = s.start;
-            if (const JobRecord *r = job(s.job))
-                w.plannedNs = r->plannedNs;
+            if (s.kind == Span::Busy)
+                w.plannedNs = l.plannedNs;
         } else if (!l.spans.empty()) {
             w.since = std::max(w.since, l.spans.back().end);
         }
@@ -302,6 +314,10 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
         apply(e, i >= lineFrom ? &newLines : nullptr);
     }
     mergeBatchDepth();
+    // A catch-up batch (a replay, a window that was not drawn for a while) can need a large
+    // buffer; it is not kept for the frame-sized batches that follow.
+    if (m_batchDepth.capacity() > 65'536)
+        std::vector<DepthPoint>().swap(m_batchDepth);
     if (lineFrom > 0) {
         const QString skipped
             = QStringLiteral("… %1 earlier events of this moment not shown").arg(lineFrom);
@@ -412,8 +428,9 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         if (e.kind == EventKind::JobStarted) {
             r.started = e.t;
             r.worker = e.worker;
-            r.plannedNs = e.value;
-            laneFor(e.worker).spans.push_back({e.t, -1, e.job, Span::Busy});
+            Lane &lane = laneFor(e.worker);
+            lane.plannedNs = e.value;
+            lane.spans.push_back({e.t, -1, e.job, Span::Busy});
             ++m_spanCount;
             ++m_busy;
             log();
@@ -452,7 +469,6 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         }
         m_completionOrder.push_back(e.job);
         ++m_collected;
-        addDepthPoint(e.t, m_depthNow);
         log(m_failures.take(e.job));
         break;
     }
@@ -512,8 +528,7 @@ void RunModel::widenSummaryTo(std::int64_t until)
     };
     auto mergeDepth = [](const DepthSummary &a, const DepthSummary &b) {
         return DepthSummary {std::max(a.maxDepth, b.maxDepth),
-                             std::max(a.maxInFlight, b.maxInFlight),
-                             b.seen ? b.completed : a.completed, a.seen || b.seen};
+                             std::max(a.maxInFlight, b.maxInFlight), a.seen || b.seen};
     };
     while (until > s.columnNs * Summary::kColumns) {
         s.columnNs *= 2;
@@ -602,7 +617,6 @@ void RunModel::summarizeOldest()
                 std::min(s.columnOf(it->t), Summary::kColumns - 1))];
             d.maxDepth = std::max(d.maxDepth, it->depth);
             d.maxInFlight = std::max(d.maxInFlight, it->inFlight);
-            d.completed = it->completed;
             d.seen = true;
         }
         // Keep the last summarized sample as the first detailed one so the line stays joined.

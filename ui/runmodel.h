@@ -24,10 +24,11 @@ struct Span
     enum Kind : std::uint8_t { Busy, Blocked, ProducerBlocked, Paused };
     std::int64_t start = 0;
     std::int64_t end = -1; // -1 while still open
-    std::int64_t job = 0;
-    Kind kind = Busy;
-    engine::JobStatus status = engine::JobStatus::Completed; // Busy spans, once closed
+    std::int64_t job : 48 = 0; // 2^47 jobs: a flat-out run would take weeks to get there
+    Kind kind : 8 = Busy;
+    engine::JobStatus status : 8 = engine::JobStatus::Completed; // Busy spans, once closed
 };
+static_assert(sizeof(Span) == 24); // a million of them per million jobs
 
 // One worker id's row on the timeline. A lane can live several times (ids are reused after a
 // shrink and a grow); lifetimes lists each [start, end) it was live.
@@ -36,21 +37,21 @@ struct Lane
     int worker = 0;
     std::vector<Span> spans;
     std::vector<std::pair<std::int64_t, std::int64_t>> lifetimes; // end -1 while live
+    std::int64_t plannedNs = 0; // of the job it is busy with
     bool live() const { return !lifetimes.empty() && lifetimes.back().second < 0; }
 };
 
 struct JobRecord
 {
     std::int64_t job = 0;
-    int worker = 0; // 0: never started
-    engine::JobStatus status = engine::JobStatus::Completed;
-    bool done = false; // result collected
     std::int64_t submitted = -1;
     std::int64_t enqueued = -1;
     std::int64_t started = -1;
     std::int64_t finished = -1;
     std::int64_t collected = -1;
-    std::int64_t plannedNs = 0;
+    std::uint16_t worker = 0; // 0: never started
+    engine::JobStatus status = engine::JobStatus::Completed;
+    bool done = false; // result collected
     std::int64_t wait() const { return started >= 0 && submitted >= 0 ? started - submitted : -1; }
     std::int64_t processing() const
     {
@@ -62,13 +63,13 @@ struct JobRecord
     }
 };
 
-// A sample of the queue and the pool, taken at every change of the queue depth.
+// A sample of the queue and the pool, taken at every change of the queue depth or of the busy
+// workers. (Results collected so far: RunModel::resultsBy.)
 struct DepthPoint
 {
     std::int64_t t = 0;
     int depth = 0;
     int inFlight = 0; // busy workers
-    std::int64_t completed = 0; // results collected so far
 };
 
 struct Marker
@@ -95,7 +96,6 @@ struct DepthSummary
 {
     int maxDepth = 0;
     int maxInFlight = 0;
-    std::int64_t completed = 0; // results collected by the column's end
     bool seen = false;
 };
 
@@ -175,6 +175,10 @@ public:
 
     // Results in completion order.
     const std::vector<std::int64_t> &completionOrder() const { return m_completionOrder; }
+    // Results collected at or before `t`, summarized ones included (all of them: within the
+    // summarized stretch it does not tell them apart by time). Binary search: collection times
+    // rise along the completion order (one collector stamps them).
+    std::int64_t resultsBy(std::int64_t t) const;
     const JobRecord *job(std::int64_t id) const;
     std::int64_t submittedCount() const { return m_submitted; }
 

@@ -318,6 +318,13 @@ private Q_SLOTS:
         // The oldest results left the table; the newest are there.
         QCOMPARE(model.completionOrder().back(), std::int64_t(jobs));
         QVERIFY(!model.job(1));
+        // Results by a time count the summarized ones too: job k is collected at k + 1 ms.
+        const std::int64_t cutMs = summary.until / ms;
+        for (std::int64_t tMs : {cutMs + 1, cutMs + 2, cutMs + 500, std::int64_t(jobs),
+                                 std::int64_t(jobs) + 1, std::int64_t(jobs) + 100}) {
+            QCOMPARE(model.resultsBy(tMs * ms), std::min<std::int64_t>(tMs - 1, jobs));
+            QCOMPARE(model.resultsBy(tMs * ms - 1), std::min<std::int64_t>(tMs - 2, jobs));
+        }
     }
 
     void aJobInFlightForLongDoesNotHoldTheHistoryOpen()
