@@ -58,7 +58,6 @@ public:
         m_base = 0;
         m_floor = INT64_MIN;
     }
-    void shrinkToFit() { m_items.shrink_to_fit(); }
 
 private:
     std::deque<T> m_items;

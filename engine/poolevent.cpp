@@ -1,5 +1,6 @@
 #include "poolevent.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace engine {
@@ -12,6 +13,49 @@ double PoolEvent::knobValue() const
 std::int64_t PoolEvent::encodeKnobValue(double value)
 {
     return std::bit_cast<std::int64_t>(value);
+}
+
+void sortByTime(std::vector<PoolEvent> &events)
+{
+    const auto earlier = [](const PoolEvent &a, const PoolEvent &b) {
+        return a.t < b.t;
+    };
+    // The runs: [bounds[i], bounds[i + 1]) each in order.
+    std::vector<std::size_t> bounds {0};
+    for (std::size_t i = 1; i < events.size(); ++i) {
+        if (events[i].t < events[i - 1].t)
+            bounds.push_back(i);
+    }
+    bounds.push_back(events.size());
+    if (bounds.size() <= 2)
+        return; // one run: sorted already
+    if (bounds.size() > events.size() / 16 + 2) {
+        // Many short runs (not what the log hands over): the library's sort does better.
+        std::stable_sort(events.begin(), events.end(), earlier);
+        return;
+    }
+    // Merge neighbouring runs pairwise, back and forth between the events and a buffer;
+    // std::merge takes the left run's event first among equals, which keeps it stable.
+    std::vector<PoolEvent> buffer(events.size());
+    std::vector<PoolEvent> *from = &events, *to = &buffer;
+    while (bounds.size() > 2) {
+        const std::size_t runs = bounds.size() - 1;
+        std::vector<std::size_t> merged {0};
+        for (std::size_t r = 0; r < runs; r += 2) {
+            const std::size_t a = bounds[r], b = bounds[r + 1];
+            const std::size_t c = r + 1 < runs ? bounds[r + 2] : b;
+            std::merge(from->begin() + static_cast<std::ptrdiff_t>(a),
+                       from->begin() + static_cast<std::ptrdiff_t>(b),
+                       from->begin() + static_cast<std::ptrdiff_t>(b),
+                       from->begin() + static_cast<std::ptrdiff_t>(c),
+                       to->begin() + static_cast<std::ptrdiff_t>(a), earlier);
+            merged.push_back(c);
+        }
+        bounds = std::move(merged);
+        std::swap(from, to);
+    }
+    if (from != &events)
+        events.swap(buffer);
 }
 
 const char *nameOf(EventKind kind)

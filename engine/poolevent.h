@@ -2,6 +2,7 @@
 
 #include <QMetaType>
 #include <cstdint>
+#include <vector>
 
 namespace engine {
 
@@ -53,6 +54,11 @@ struct PoolEvent
     bool operator==(const PoolEvent &) const = default;
 };
 static_assert(sizeof(PoolEvent) == 32, "PoolEvent stays compact");
+
+// Sorts by time, stably (events of one instant keep their order). Fast on what the event log
+// hands over, a few long runs already in time order (one per thread's chunk): it merges the runs
+// it finds, in O(n log runs).
+void sortByTime(std::vector<PoolEvent> &events);
 
 const char *nameOf(EventKind kind);
 const char *nameOf(JobStatus status);

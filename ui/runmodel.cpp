@@ -297,8 +297,7 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
     if (events.empty())
         return;
     std::vector<PoolEvent> sorted(events.begin(), events.end());
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
+    sortByTime(sorted);
     m_stats.ingest(sorted);
 
     const int firstRow = static_cast<int>(m_completionOrder.size());
@@ -622,8 +621,22 @@ void RunModel::summarizeOldest()
         // Keep the last summarized sample as the first detailed one so the line stays joined.
         if (depthEnd != m_depth.begin())
             --depthEnd;
-        m_depth.erase(m_depth.begin(), depthEnd);
-        depthChangedFrom(0);
+        // Drop whole super-blocks only, so the extremes kept per block stay valid and move along
+        // (a few thousand samples may stay behind the cut: folded again next time, harmlessly,
+        // since the summary keeps maxima).
+        const auto drop
+            = static_cast<std::size_t>(depthEnd - m_depth.begin()) / kSuperBlock * kSuperBlock;
+        if (drop > 0) {
+            m_depth.erase(m_depth.begin(), m_depth.begin() + static_cast<std::ptrdiff_t>(drop));
+            const std::size_t blocks = std::min(drop / kDepthBlock, m_depthBlocks.size());
+            m_depthBlocks.erase(m_depthBlocks.begin(),
+                                m_depthBlocks.begin() + static_cast<std::ptrdiff_t>(blocks));
+            const std::size_t supers = std::min(drop / kSuperBlock, m_depthSupers.size());
+            m_depthSupers.erase(m_depthSupers.begin(),
+                                m_depthSupers.begin() + static_cast<std::ptrdiff_t>(supers));
+            m_depthBlocksValid = m_depthBlocksValid > drop ? m_depthBlocksValid - drop : 0;
+            m_depthBlocksValid = std::min(m_depthBlocksValid, m_depthBlocks.size() * kDepthBlock);
+        }
     }
     // Results rows: the completion order is in collection time, so what goes is a prefix.
     std::size_t rows = 0;
@@ -662,7 +675,7 @@ void RunModel::summarizeOldest()
     m_sends.shrink_to_fit();
     m_producerSpans.shrink_to_fit();
     m_completionOrder.shrink_to_fit();
-    m_jobs.shrinkToFit();
+    // (The record window is a deque: it freed its front blocks as they went.)
     if (rows > 0)
         Q_EMIT resultsSummarized(static_cast<int>(rows));
 }

@@ -1,6 +1,8 @@
 #include "eventlog.h"
 
+#include <QRandomGenerator>
 #include <QTest>
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -69,6 +71,32 @@ private Q_SLOTS:
         QVERIFY(!log.hasPending());
         writer.flush();
         QCOMPARE(log.takeAll().size(), std::size_t(1));
+    }
+
+    void sortingByTimeIsStableAndMatchesTheLibrarySort()
+    {
+        QRandomGenerator random(7);
+        for (int round = 0; round < 200; ++round) {
+            // A batch as the log hands it over: runs in time order, one per chunk, overlapping;
+            // in some rounds, arbitrary order (many short runs).
+            std::vector<PoolEvent> events;
+            const bool shuffled = round % 10 == 9;
+            const int runs = 1 + int(random.bounded(12));
+            for (int r = 0; r < runs; ++r) {
+                std::int64_t t = random.bounded(1000);
+                const int length = int(random.bounded(shuffled ? 40 : 400));
+                for (int i = 0; i < length; ++i) {
+                    t += shuffled ? -500 + std::int64_t(random.bounded(1000))
+                                  : std::int64_t(random.bounded(3)); // equal times are common
+                    events.push_back({.t = t, .job = std::int64_t(events.size())});
+                }
+            }
+            std::vector<PoolEvent> expected = events;
+            std::stable_sort(expected.begin(), expected.end(),
+                             [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
+            sortByTime(events);
+            QCOMPARE(events, expected); // job numbers tell equal times apart: the order is the same
+        }
     }
 
     void aDisabledLogRecordsNothing()

@@ -408,6 +408,54 @@ private Q_SLOTS:
         }
     }
 
+    void depthExtremesStayRightAsTheHistoryIsFolded()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        model.setHistoryCapBytes(1024 * 1024);
+        QRandomGenerator random(5);
+        std::int64_t job = 0;
+        for (int batch = 0; batch < 40; ++batch) {
+            Script s = batch == 0 ? referenceStart() : Script {};
+            for (int k = 0; k < 1000; ++k) {
+                ++job;
+                const int worker = 1 + int(job % 2);
+                s.at(job)
+                    .submit(job, int(random.bounded(50)))
+                    .start(job, worker, int(random.bounded(50)))
+                    .at(job + 1)
+                    .finish(job, worker)
+                    .collect(job, worker);
+            }
+            model.ingest(s.events());
+            const auto &points = model.depth();
+            for (int trial = 0; trial < 20; ++trial) {
+                std::size_t from = random.bounded(static_cast<quint32>(points.size()));
+                std::size_t to = random.bounded(static_cast<quint32>(points.size() + 1));
+                if (trial == 0)
+                    from = 0, to = points.size();
+                if (from >= to)
+                    std::swap(from, to);
+                if (from == to)
+                    continue;
+                int lo = INT32_MAX, hi = INT32_MIN, loBusy = INT32_MAX, hiBusy = INT32_MIN;
+                for (std::size_t i = from; i < to; ++i) {
+                    lo = std::min(lo, points[i].depth);
+                    hi = std::max(hi, points[i].depth);
+                    loBusy = std::min(loBusy, points[i].inFlight);
+                    hiBusy = std::max(hiBusy, points[i].inFlight);
+                }
+                const auto e = model.depthExtremes(from, to);
+                QCOMPARE(e.minDepth, lo);
+                QCOMPARE(e.maxDepth, hi);
+                QCOMPARE(e.minBusy, loBusy);
+                QCOMPARE(e.maxBusy, hiBusy);
+            }
+        }
+        QVERIFY(model.summary().jobs > 20000); // it did fold, many times
+        QVERIFY(model.depth().front().t < model.summary().until); // joined to the summary
+    }
+
     void theResultsModelPassesTheModelTester()
     {
         RunModel model;
