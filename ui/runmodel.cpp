@@ -184,7 +184,7 @@ void RunModel::mergeBatchDepth()
             continue;
         m_depth[out++] = m_depth[i];
     }
-    m_depth.resize(out);
+    m_depth.truncate(out);
     m_batchDepth.clear();
 }
 
@@ -331,7 +331,8 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
     const int lastRow = static_cast<int>(m_completionOrder.size()) - 1;
     if (lastRow >= firstRow)
         Q_EMIT resultsAppended(firstRow, lastRow);
-    // Halve the detail until it fits (each pass folds the older half into the summary).
+    // Fold the oldest detail into the summary until it fits, an eighth at a time: a pass costs
+    // what it folds, so the frame that crosses the cap pays for a slice, not for half the history.
     for (std::int64_t before = -1;
          historyBytes() > m_historyCapBytes && historyBytes() != before;) {
         before = historyBytes();
@@ -485,24 +486,15 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
 
 namespace gui {
 
-namespace {
-// What one job record costs: records sit in a deque indexed by job id.
-constexpr std::int64_t kRecordBytes = sizeof(JobRecord);
-} // namespace
-
 std::int64_t RunModel::historyBytes() const
 {
-    // What is allocated, not just used: vectors keep their capacity after the front is folded away.
-    std::int64_t spans = 0;
+    std::size_t bytes = 0;
     for (const Lane &lane : m_lanes)
-        spans += static_cast<std::int64_t>(lane.spans.capacity());
-    return static_cast<std::int64_t>(m_jobs.size()) * kRecordBytes
-        + static_cast<std::int64_t>(m_stragglers.size()) * (kRecordBytes + 32)
-        + spans * static_cast<std::int64_t>(sizeof(Span))
-        + static_cast<std::int64_t>(m_depth.capacity() * sizeof(DepthPoint))
-        + static_cast<std::int64_t>(m_producerSpans.capacity() * sizeof(Span))
-        + static_cast<std::int64_t>(m_sends.capacity() * sizeof(std::int64_t))
-        + static_cast<std::int64_t>(m_completionOrder.capacity() * sizeof(std::int64_t));
+        bytes += lane.spans.bytes();
+    // Job records sit in a deque indexed by job id, stragglers in a hash table.
+    bytes += m_jobs.size() * sizeof(JobRecord) + m_stragglers.size() * (sizeof(JobRecord) + 32);
+    return static_cast<std::int64_t>(bytes + m_depth.bytes() + m_producerSpans.bytes()
+                                     + m_sends.bytes() + m_completionOrder.bytes());
 }
 
 // Makes the grid cover [0, until): doubles the column width (merging pairs) as often as needed.
@@ -544,14 +536,14 @@ void RunModel::widenSummaryTo(std::int64_t until)
     s.depth.resize(columns);
 }
 
-// Folds the oldest half of the detail into the summary grid: spans, sends, depth samples and the
-// records (results rows) of jobs collected before the cut.
+// Folds the oldest eighth of the detail (by results) into the summary grid: spans, sends, depth
+// samples and the records (results rows) of jobs collected before the cut.
 void RunModel::summarizeOldest()
 {
     if (m_completionOrder.size() < 2)
         return;
-    const JobRecord *middle = job(m_completionOrder[m_completionOrder.size() / 2]);
-    std::int64_t cut = middle ? middle->collected : m_latestT / 2;
+    const JobRecord *edge = job(m_completionOrder[m_completionOrder.size() / 8]);
+    std::int64_t cut = edge ? edge->collected : m_latestT / 8;
     // Results collected together share a stamp: a cut at the last one's time moves on past it.
     if (cut <= m_summary.until)
         cut = m_summary.until + 1;
@@ -668,14 +660,8 @@ void RunModel::summarizeOldest()
                             m_completionOrder.begin() + static_cast<std::ptrdiff_t>(rows));
     s.jobs += static_cast<std::int64_t>(rows);
     s.until = cut;
-    // Give back what the folded detail held.
-    for (Lane &lane : m_lanes)
-        lane.spans.shrink_to_fit();
-    m_depth.shrink_to_fit();
-    m_sends.shrink_to_fit();
-    m_producerSpans.shrink_to_fit();
-    m_completionOrder.shrink_to_fit();
-    // (The record window is a deque: it freed its front blocks as they went.)
+    // (What the folded detail held went with it: histories and the record window free their
+    // front chunks as they go.)
     if (rows > 0)
         Q_EMIT resultsSummarized(static_cast<int>(rows));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "history.h"
 #include "jobwindow.h"
 #include "poolconfig.h"
 #include "poolevent.h"
@@ -35,7 +36,7 @@ static_assert(sizeof(Span) == 24); // a million of them per million jobs
 struct Lane
 {
     int worker = 0;
-    std::vector<Span> spans;
+    History<Span> spans;
     std::vector<std::pair<std::int64_t, std::int64_t>> lifetimes; // end -1 while live
     std::int64_t plannedNs = 0; // of the job it is busy with
     bool live() const { return !lifetimes.empty() && lifetimes.back().second < 0; }
@@ -161,9 +162,9 @@ public:
     const std::vector<Lane> &lanes() const { return m_lanes; } // by worker id, id 1 first
     const Lane *lane(int worker) const;
     int liveLaneCount() const;
-    const std::vector<Span> &producerSpans() const { return m_producerSpans; }
-    const std::vector<std::int64_t> &sends() const { return m_sends; } // submission times
-    const std::vector<DepthPoint> &depth() const { return m_depth; }
+    const History<Span> &producerSpans() const { return m_producerSpans; }
+    const History<std::int64_t> &sends() const { return m_sends; } // submission times
+    const History<DepthPoint> &depth() const { return m_depth; }
     // The extremes of depth and busy workers over depth()[from, to), in O((to − from) / 64) steps:
     // what a chart needs for a pixel column holding thousands of samples.
     struct DepthExtremes
@@ -174,7 +175,7 @@ public:
     const std::vector<Marker> &markers() const { return m_markers; }
 
     // Results in completion order.
-    const std::vector<std::int64_t> &completionOrder() const { return m_completionOrder; }
+    const History<std::int64_t> &completionOrder() const { return m_completionOrder; }
     // Results collected at or before `t`, summarized ones included (all of them: within the
     // summarized stretch it does not tell them apart by time). Binary search: collection times
     // rise along the completion order (one collector stamps them).
@@ -229,9 +230,9 @@ private:
     std::vector<Lane> m_lanes;
     std::array<int, engine::PoolConfig::kMaxWorkers + 1> m_laneOf
         = filledWithMinusOne(); // worker id → lane
-    std::vector<Span> m_producerSpans;
-    std::vector<std::int64_t> m_sends;
-    std::vector<DepthPoint> m_depth;
+    History<Span> m_producerSpans;
+    History<std::int64_t> m_sends;
+    History<DepthPoint> m_depth;
     std::vector<DepthPoint> m_batchDepth; // samples of the batch being applied, in time order
     // Extremes per block of 64 depth samples, rebuilt lazily from the first block a change touched.
     static constexpr std::size_t kDepthBlock = 64;
@@ -249,7 +250,7 @@ private:
     std::unordered_map<std::int64_t, JobRecord> m_stragglers; // in flight, below the window
     JobRecord m_scratch; // late events of jobs already summarized land here
     QHash<std::int64_t, QString> m_failures;
-    std::vector<std::int64_t> m_completionOrder;
+    History<std::int64_t> m_completionOrder;
     std::deque<std::int64_t> m_queued;
     std::int64_t m_submitted = 0;
     std::int64_t m_collected = 0;

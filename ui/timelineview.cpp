@@ -25,7 +25,7 @@ constexpr int kMinLaneHeight = 3;
 
 // The first span that may be visible at or after t (spans of a lane are in time order and do not
 // overlap, so both their starts and their ends ascend).
-std::vector<Span>::const_iterator firstVisible(const std::vector<Span> &spans, std::int64_t t)
+History<Span>::const_iterator firstVisible(const History<Span> &spans, std::int64_t t)
 {
     return std::lower_bound(spans.begin(), spans.end(), t, [](const Span &s, std::int64_t value) {
         return s.end >= 0 && s.end < value;

@@ -110,7 +110,7 @@ private Q_SLOTS:
         QCOMPARE(one->spans[0].start, 0);
         QCOMPARE(one->spans[0].end, 100 * ms);
         QCOMPARE(model.lane(2)->spans[0].status, JobStatus::Failed);
-        QCOMPARE(model.completionOrder(), (std::vector<std::int64_t> {1, 2}));
+        QCOMPARE(model.completionOrder(), (History<std::int64_t> {1, 2}));
         const JobRecord *two = model.job(2);
         QVERIFY(two);
         QCOMPARE(two->wait(), 0);
