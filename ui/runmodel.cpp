@@ -542,12 +542,14 @@ void RunModel::summarizeOldest()
 {
     if (m_completionOrder.size() < 2)
         return;
+    // Everything collected up to the edge result goes, the edge included: results collected
+    // together share a stamp (a batch of the collector's), and a cut at that stamp would fold none
+    // of them.
     const JobRecord *edge = job(m_completionOrder[m_completionOrder.size() / 8]);
-    std::int64_t cut = edge ? edge->collected : m_latestT / 8;
-    // Results collected together share a stamp: a cut at the last one's time moves on past it.
+    std::int64_t cut = edge ? edge->collected + 1 : m_latestT / 8;
     if (cut <= m_summary.until)
         cut = m_summary.until + 1;
-    if (cut > m_latestT)
+    if (cut > m_latestT + 1)
         return;
     widenSummaryTo(cut);
     Summary &s = m_summary;
@@ -639,15 +641,16 @@ void RunModel::summarizeOldest()
     }
     if (rows > 0)
         Q_EMIT resultsAboutToBeSummarized(static_cast<int>(rows));
-    // Records leave from the oldest id on, as far as they are done before the cut (a straggler
-    // still in flight keeps the ones after it a little longer).
-    // A job still in flight from before the cut (a worker preempted between finishing it and
-    // delivering it, say) moves to a side table instead of holding the window: there are at most
-    // as many as fit in the queues and the workers' hands.
+    // Records leave from the oldest id on, as far as they are done before the cut.
+    // A job submitted before the cut but not collected before it (still in flight, or collected
+    // since: a worker preempted for a while between taking and delivering it, say) moves to a side
+    // table instead of holding the window, and with it the records of every job after it: with
+    // results folded an eighth at a time, the cut lands close to the oldest detail, behind jobs
+    // like that. It leaves the side table with the fold that passes its collection.
     m_jobs.popFrontWhile([this, cut](const JobRecord &r) {
         if (r.job == 0 || (r.done && r.collected < cut))
             return true;
-        if (!r.done && r.submitted >= 0 && r.submitted < cut) {
+        if (r.submitted >= 0 && r.submitted < cut) {
             m_stragglers.emplace(r.job, r);
             return true;
         }
