@@ -17,6 +17,8 @@
 #include <mutex>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #endif
 
 namespace engine {
@@ -142,12 +144,12 @@ class WorkerPool::Run
     static constexpr std::int64_t kPrewakeLeadNs = 300'000;
 
 public:
-    Run(WorkerPool *owner, const PoolConfig &config, std::uint64_t seed, bool recordEvents,
-        std::int64_t backlogLimit)
+    Run(WorkerPool *owner, const PoolConfig &config, std::uint64_t seed, const Options &options)
         : m_owner(owner)
         , m_config(config)
         , m_seed(seed)
-        , m_log(recordEvents)
+        , m_background(options.backgroundPriority)
+        , m_log(options.recordEvents)
         , m_jobs(config.effectiveQueueCapacity())
         , m_results(config.effectiveResultsCapacity())
         , m_clock(config.speed)
@@ -160,7 +162,7 @@ public:
         for (auto &slot : m_workerState)
             slot.packed.store(packState(WorkerState::Absent, 0), std::memory_order_relaxed);
         m_log.setBatchCallback([owner] { Q_EMIT owner->eventsAvailable(); });
-        m_log.setBacklogLimit(backlogLimit);
+        m_log.setBacklogLimit(options.eventBacklogLimit);
     }
 
     ~Run()
@@ -383,6 +385,7 @@ private:
 
     void producerLoop()
     {
+        enterThread();
         EventLog::Writer log(&m_log);
         JobPlan plan(m_config, m_seed);
 #ifdef __linux__
@@ -584,6 +587,7 @@ private:
 
     void workerLoop(int id)
     {
+        enterThread();
         EventLog::Writer log(&m_log);
         log.append({.worker = static_cast<std::uint16_t>(id), .kind = EventKind::WorkerStarted});
         const auto worker = static_cast<std::uint16_t>(id);
@@ -779,6 +783,7 @@ private:
 
     void collectorLoop()
     {
+        enterThread();
         EventLog::Writer log(&m_log);
         struct Hooks : QueueHooks
         {
@@ -823,9 +828,20 @@ private:
         Q_EMIT m_owner->finished();
     }
 
+    // Called first by each of the run's threads (its pool's own, which end with the run).
+    void enterThread() const
+    {
+#ifdef __linux__
+        if (m_background)
+            setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice);
+#endif
+    }
+    static constexpr int kBackgroundNice = 10;
+
     WorkerPool *const m_owner;
     const PoolConfig m_config;
     const std::uint64_t m_seed;
+    const bool m_background;
     EventLog m_log;
     BoundedQueue<JobItem> m_jobs;
     BoundedQueue<ResultItem> m_results;
@@ -905,8 +921,7 @@ bool WorkerPool::start(const PoolConfig &config, QString *error)
     m_run.reset();
     m_config = config;
     const std::uint64_t seed = config.seed != 0 ? config.seed : freshSeed();
-    m_run = std::make_unique<Run>(this, config, seed, m_options.recordEvents,
-                                  m_options.eventBacklogLimit);
+    m_run = std::make_unique<Run>(this, config, seed, m_options);
     m_run->start();
     return true;
 }

@@ -52,6 +52,9 @@ public:
         // Events published but not yet taken, at most; past it the pool waits for takeEvents()
         // (see EventLog::setBacklogLimit). 0: no bound, for consumers that read only at the end.
         std::int64_t eventBacklogLimit = 0;
+        // Runs the pool's threads at a lower scheduling priority (nice +10 on Linux), so that a
+        // window drawing the run keeps the CPU it needs when the pool would take all of it.
+        bool backgroundPriority = false;
     };
 
     explicit WorkerPool(QObject *parent = nullptr);
