@@ -1,6 +1,8 @@
 #include "boundedqueue.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <thread>
 
 #ifdef __linux__
 #include <linux/membarrier.h>
@@ -22,10 +24,14 @@ bool registerMembarrier()
 
 void membarrier()
 {
-    // Registered, so it cannot fail for want of registration; should it fail anyway, a full
-    // fence here alone would not do (the light half is only a compiler barrier), so stop loudly.
-    if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
-        std::abort();
+    // Registered, so it cannot fail for want of registration, but it may be short of memory for a
+    // moment (some kernels allocate a CPU mask): try again. A full fence here alone would not do,
+    // since the light half is only a compiler barrier.
+    while (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
+        if (errno != ENOMEM && errno != EINTR && errno != EAGAIN)
+            std::abort(); // not a passing shortage: the guarantee is gone, say so loudly
+        std::this_thread::yield();
+    }
 }
 
 #else

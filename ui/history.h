@@ -6,6 +6,7 @@
 #include <iterator>
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace gui {
@@ -112,6 +113,21 @@ public:
     using const_reverse_iterator = std::reverse_iterator<const_iterator>;
 
     History() = default;
+    History(const History &) = delete;
+    History &operator=(const History &) = delete;
+    History(History &&other) noexcept
+        : m_chunks(std::move(other.m_chunks))
+        , m_first(std::exchange(other.m_first, 0))
+        , m_size(std::exchange(other.m_size, 0))
+    { }
+    History &operator=(History &&other) noexcept
+    {
+        m_chunks = std::move(other.m_chunks);
+        m_first = std::exchange(other.m_first, 0);
+        m_size = std::exchange(other.m_size, 0);
+        other.m_chunks.clear();
+        return *this;
+    }
     History(std::initializer_list<T> items)
     {
         for (const T &item : items)
@@ -154,7 +170,7 @@ public:
     {
         const std::size_t p = m_first + m_size;
         if ((p >> ChunkBits) == m_chunks.size())
-            m_chunks.emplace_back(new T[kChunk]);
+            m_chunks.push_back(std::make_unique_for_overwrite<T[]>(kChunk));
         m_chunks[p >> ChunkBits][p & kMask] = item;
         ++m_size;
     }

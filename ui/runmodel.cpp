@@ -59,6 +59,7 @@ void RunModel::reset(const PoolConfig &config)
     m_stragglers.clear();
     m_failures.clear();
     m_completionOrder.clear();
+    m_collectedAt.clear();
     m_queued.clear();
     m_submitted = m_collected = 0;
     m_depthNow = m_busy = 0;
@@ -190,14 +191,8 @@ void RunModel::mergeBatchDepth()
 
 std::int64_t RunModel::resultsBy(std::int64_t t) const
 {
-    const auto collectedAt = [this](std::int64_t id) {
-        const JobRecord *r = job(id);
-        return r ? r->collected : -1;
-    };
-    const auto at = std::upper_bound(
-        m_completionOrder.begin(), m_completionOrder.end(), t,
-        [&](std::int64_t value, std::int64_t id) { return value < collectedAt(id); });
-    return m_summary.jobs + (at - m_completionOrder.begin());
+    const auto at = std::upper_bound(m_collectedAt.begin(), m_collectedAt.end(), t);
+    return m_summary.jobs + (at - m_collectedAt.begin());
 }
 
 RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to) const
@@ -468,6 +463,7 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
                 m_queued.erase(it);
         }
         m_completionOrder.push_back(e.job);
+        m_collectedAt.push_back(e.t);
         ++m_collected;
         log(m_failures.take(e.job));
         break;
@@ -494,7 +490,8 @@ std::int64_t RunModel::historyBytes() const
     // Job records sit in a deque indexed by job id, stragglers in a hash table.
     bytes += m_jobs.size() * sizeof(JobRecord) + m_stragglers.size() * (sizeof(JobRecord) + 32);
     return static_cast<std::int64_t>(bytes + m_depth.bytes() + m_producerSpans.bytes()
-                                     + m_sends.bytes() + m_completionOrder.bytes());
+                                     + m_sends.bytes() + m_completionOrder.bytes()
+                                     + m_collectedAt.bytes());
 }
 
 // Makes the grid cover [0, until): doubles the column width (merging pairs) as often as needed.
@@ -545,8 +542,7 @@ void RunModel::summarizeOldest()
     // Everything collected up to the edge result goes, the edge included: results collected
     // together share a stamp (a batch of the collector's), and a cut at that stamp would fold none
     // of them.
-    const JobRecord *edge = job(m_completionOrder[m_completionOrder.size() / 8]);
-    std::int64_t cut = edge ? edge->collected + 1 : m_latestT / 8;
+    std::int64_t cut = m_collectedAt[m_collectedAt.size() / 8] + 1;
     if (cut <= m_summary.until)
         cut = m_summary.until + 1;
     if (cut > m_latestT + 1)
@@ -633,12 +629,8 @@ void RunModel::summarizeOldest()
         }
     }
     // Results rows: the completion order is in collection time, so what goes is a prefix.
-    std::size_t rows = 0;
-    for (; rows < m_completionOrder.size(); ++rows) {
-        const JobRecord *r = job(m_completionOrder[rows]);
-        if (r && r->collected >= cut)
-            break;
-    }
+    const auto rows = static_cast<std::size_t>(
+        std::lower_bound(m_collectedAt.begin(), m_collectedAt.end(), cut) - m_collectedAt.begin());
     if (rows > 0)
         Q_EMIT resultsAboutToBeSummarized(static_cast<int>(rows));
     // Records leave from the oldest id on, as far as they are done before the cut.
@@ -661,6 +653,8 @@ void RunModel::summarizeOldest()
     });
     m_completionOrder.erase(m_completionOrder.begin(),
                             m_completionOrder.begin() + static_cast<std::ptrdiff_t>(rows));
+    m_collectedAt.erase(m_collectedAt.begin(),
+                        m_collectedAt.begin() + static_cast<std::ptrdiff_t>(rows));
     s.jobs += static_cast<std::int64_t>(rows);
     s.until = cut;
     // (What the folded detail held went with it: histories and the record window free their

@@ -177,8 +177,7 @@ public:
     // Results in completion order.
     const History<std::int64_t> &completionOrder() const { return m_completionOrder; }
     // Results collected at or before `t`, summarized ones included (all of them: within the
-    // summarized stretch it does not tell them apart by time). Binary search: collection times
-    // rise along the completion order (one collector stamps them).
+    // summarized stretch it does not tell them apart by time). A binary search.
     std::int64_t resultsBy(std::int64_t t) const;
     const JobRecord *job(std::int64_t id) const;
     std::int64_t submittedCount() const { return m_submitted; }
@@ -251,6 +250,9 @@ private:
     JobRecord m_scratch; // late events of jobs already summarized land here
     QHash<std::int64_t, QString> m_failures;
     History<std::int64_t> m_completionOrder;
+    // When each of them was collected: rising (one collector stamps them), so searchable, and
+    // there for every row, also one whose job record went with an earlier fold.
+    History<std::int64_t> m_collectedAt;
     std::deque<std::int64_t> m_queued;
     std::int64_t m_submitted = 0;
     std::int64_t m_collected = 0;

@@ -83,6 +83,23 @@ private Q_SLOTS:
         QCOMPARE(history.size(), std::size_t(1));
         QCOMPARE(history.back(), std::int64_t(7));
     }
+
+    void aMovedFromHistoryIsEmptyAndUsable()
+    {
+        History<std::int64_t, 4> a;
+        for (std::int64_t i = 0; i < 40; ++i)
+            a.push_back(i);
+        a.erase(a.begin(), a.begin() + 5); // a front offset inside the first chunk
+        History<std::int64_t, 4> b(std::move(a));
+        QCOMPARE(b.size(), std::size_t(35));
+        QCOMPARE(b.front(), std::int64_t(5));
+        QVERIFY(a.empty()); // NOLINT: moved-from on purpose
+        a.push_back(1);
+        QCOMPARE(a.back(), std::int64_t(1));
+        b = std::move(a);
+        QCOMPARE(b.size(), std::size_t(1));
+        QVERIFY(a.empty()); // NOLINT
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHistory)
