@@ -31,15 +31,40 @@ struct Span
 };
 static_assert(sizeof(Span) == 24); // a million of them per million jobs
 
+// What a block of a lane's spans looks like from afar, so that a zoomed-out view can take it in
+// one step when all of it merges into one dense run.
+struct SpanBlock
+{
+    std::int64_t lastEnd = 0;
+    std::int64_t longest = 0; // the longest span
+    std::int64_t widestGap = 0; // between one span's end and the next one's start
+    std::int64_t firstJob = 0, lastJob = 0;
+    bool onlyBusy = true; // no blocked stretch among them
+};
+
 // One worker id's row on the timeline. A lane can live several times (ids are reused after a
 // shrink and a grow); lifetimes lists each [start, end) it was live.
 struct Lane
 {
+    static constexpr std::size_t kBlock = 256; // spans per SpanBlock
+
     int worker = 0;
     History<Span> spans;
     std::vector<std::pair<std::int64_t, std::int64_t>> lifetimes; // end -1 while live
     std::int64_t plannedNs = 0; // of the job it is busy with
     bool live() const { return !lifetimes.empty() && lifetimes.back().second < 0; }
+
+    // The block holding spans[index] and where it ends (an index into spans), or nullptr while
+    // the block is not complete (fewer than kBlock spans, or one still open). Blocks are counted
+    // from the first span the lane ever had, so folding the front away does not move them.
+    const SpanBlock *blockAt(std::size_t index, std::size_t *end) const;
+    void foldFront(std::size_t n); // drops spans[0, n)
+
+private:
+    std::int64_t m_folded = 0; // spans folded away from the front
+    mutable std::vector<SpanBlock> m_blocks; // from block m_blocksFrom on
+    mutable std::vector<bool> m_blockReady;
+    mutable std::int64_t m_blocksFrom = 0;
 };
 
 struct JobRecord

@@ -235,6 +235,7 @@ void TimelineView::paintEvent(QPaintEvent *)
             dense = QRectF();
         };
         const auto spansEnd = lane.spans.end();
+        const double nsPerPixel = static_cast<double>(r.length()) / std::max(1.0, w);
         for (auto it = firstVisible(lane.spans, r.start); it != spansEnd && it->start <= r.end;) {
             const std::int64_t end = it->end < 0 ? now : it->end;
             const double x0 = xOf(it->start);
@@ -250,6 +251,17 @@ void TimelineView::paintEvent(QPaintEvent *)
                 else {
                     flushDense();
                     dense = QRectF(std::floor(x0), top, std::max(1.0, x1 - std::floor(x0)), h);
+                }
+                // A whole block of spans this short, this close together, all merges into the
+                // run: take it in one step instead of visiting its columns.
+                std::size_t blockEnd = 0;
+                if (const SpanBlock *b
+                    = lane.blockAt(static_cast<std::size_t>(it - lane.spans.begin()), &blockEnd);
+                    b && b->onlyBusy && b->longest < nsPerPixel && b->widestGap < nsPerPixel
+                    && (m_selected < b->firstJob || m_selected > b->lastJob)) {
+                    dense.setRight(std::max(dense.right(), xOf(b->lastEnd)));
+                    it = lane.spans.begin() + static_cast<std::ptrdiff_t>(blockEnd);
+                    continue;
                 }
                 // Skip whatever else starts inside this pixel column.
                 const std::int64_t nextColumn = timeAtX(static_cast<int>(std::floor(x1)) + 1);

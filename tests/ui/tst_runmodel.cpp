@@ -456,6 +456,61 @@ private Q_SLOTS:
         QVERIFY(model.depth().front().t < model.summary().until); // joined to the summary
     }
 
+    void spanBlocksSumUpTheirSpansAndFollowTheFolds()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        model.setHistoryCapBytes(512 * 1024);
+        QRandomGenerator random(3);
+        std::int64_t job = 0, t = 0;
+        for (int batch = 0; batch < 30; ++batch) {
+            Script s = batch == 0 ? referenceStart() : Script {};
+            for (int k = 0; k < 1000; ++k) {
+                ++job;
+                t += 1 + std::int64_t(random.bounded(3));
+                const int worker = 1 + int(job % 2);
+                s.at(t).submit(job, 0).start(job, worker, 0).at(t + 1).finish(job, worker);
+                if (k % 97 == 0) // now and then a worker waits on the results queue
+                    s.event(EventKind::ResultBlocked, job, worker)
+                        .at(t + 2)
+                        .event(EventKind::ResultDelivered, job, worker);
+                s.collect(job, worker);
+            }
+            model.ingest(s.events());
+            for (const Lane &lane : model.lanes()) {
+                for (std::size_t i = 0; i < lane.spans.size(); i += 37) {
+                    std::size_t end = 0;
+                    const SpanBlock *b = lane.blockAt(i, &end);
+                    if (!b)
+                        continue;
+                    QVERIFY(end > i && end <= lane.spans.size());
+                    const std::size_t first = end - Lane::kBlock;
+                    QVERIFY(first <= i);
+                    SpanBlock expected;
+                    expected.firstJob = expected.lastJob = lane.spans[first].job;
+                    for (std::size_t k = first; k < end; ++k) {
+                        const Span &span = lane.spans[k];
+                        expected.onlyBusy = expected.onlyBusy && span.kind == Span::Busy;
+                        expected.longest = std::max(expected.longest, span.end - span.start);
+                        if (k > first)
+                            expected.widestGap
+                                = std::max(expected.widestGap, span.start - lane.spans[k - 1].end);
+                        expected.firstJob = std::min<std::int64_t>(expected.firstJob, span.job);
+                        expected.lastJob = std::max<std::int64_t>(expected.lastJob, span.job);
+                        expected.lastEnd = std::max(expected.lastEnd, span.end);
+                    }
+                    QCOMPARE(b->lastEnd, expected.lastEnd);
+                    QCOMPARE(b->longest, expected.longest);
+                    QCOMPARE(b->widestGap, expected.widestGap);
+                    QCOMPARE(b->firstJob, expected.firstJob);
+                    QCOMPARE(b->lastJob, expected.lastJob);
+                    QCOMPARE(b->onlyBusy, expected.onlyBusy);
+                }
+            }
+        }
+        QVERIFY(model.summary().jobs > 10000); // the blocks were checked across many folds
+    }
+
     void theResultsModelPassesTheModelTester()
     {
         RunModel model;
