@@ -128,40 +128,67 @@ void QueueChart::paintEvent(QPaintEvent *)
     }
 
     // Step lines with at most four vertices per pixel column: in each column the line arrives at
-    // the previous value, spans the extremes seen there, and leaves at the last one.
-    auto stepLine = [&](auto value, bool busy, const QColor &color) {
-        if (first == last)
-            return;
-        QPolygonF path; // drawn as one polyline with a cosmetic pen: no path stroking
-        double y = yOf(value(*first));
-        path << QPointF(xOf(std::max(first->t, r.start)), y);
+    // the previous value, spans the extremes seen there, and leaves at the last one. The columns
+    // (which samples each holds, found by galloping search, and their extremes, by blocks) are
+    // the same for both lines: worked out once.
+    struct Column
+    {
+        double x;
+        History<DepthPoint>::const_iterator from, stop;
+        RunModel::DepthExtremes extremes;
+    };
+    std::vector<Column> columns;
+    if (first != last) {
         for (auto it = std::next(first); it != last;) {
             const double x = std::floor(xOf(it->t)) + 0.5;
-            path << QPointF(x, y); // horizontal, at the value held so far
-            // Everything in this pixel column: found by binary search, its extremes by blocks.
             const std::int64_t columnEnd
                 = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
             const auto columnLast = coords::gallopLowerBound(
                 it, last, columnEnd,
                 [](const DepthPoint &point, std::int64_t t) { return point.t < t; });
             const auto stop = columnLast == it ? std::next(it) : columnLast;
-            const auto extremes
-                = m_model->depthExtremes(static_cast<std::size_t>(it - points.begin()),
-                                         static_cast<std::size_t>(stop - points.begin()));
-            const double lo = yOf(busy ? extremes.maxBusy : extremes.maxDepth);
-            const double hi = yOf(busy ? extremes.minBusy : extremes.minDepth);
-            if (hi > lo) {
-                path << QPointF(x, std::min(lo, y));
-                path << QPointF(x, std::max(hi, y));
-            }
-            y = yOf(value(*std::prev(stop)));
-            path << QPointF(x, y);
+            columns.push_back(
+                {x, it, stop,
+                 m_model->depthExtremes(static_cast<std::size_t>(it - points.begin()),
+                                        static_cast<std::size_t>(stop - points.begin()))});
             it = stop;
         }
-        path << QPointF(xOf(std::min(now, r.end)), y);
-        p.setPen(QPen(color, 0)); // cosmetic
+    }
+    // Drawn as 1-pixel rectangles (the fast solid fill) rather than a polyline: a busy line's
+    // extremes span the chart's height in every column of a flat-out run, and rasterizing that
+    // many long vertical segments as lines cost ~1.5 ms a frame.
+    auto stepLine = [&](auto value, bool busy, const QColor &color) {
+        if (first == last)
+            return;
+        QVector<QRect> rects;
+        rects.reserve(static_cast<qsizetype>(2 * columns.size() + 2));
+        auto vertical = [&](int x, double a, double b) {
+            const int top = static_cast<int>(std::lround(std::min(a, b)));
+            const int bottom = static_cast<int>(std::lround(std::max(a, b)));
+            rects << QRect(x, top, 1, bottom - top + 1);
+        };
+        auto horizontal = [&](int x0, int x1, double y) {
+            if (x1 > x0)
+                rects << QRect(x0, static_cast<int>(std::lround(y)), x1 - x0, 1);
+        };
+        double y = yOf(value(*first));
+        int x = static_cast<int>(std::floor(xOf(std::max(first->t, r.start))));
+        for (const Column &c : columns) {
+            const int cx = static_cast<int>(std::floor(c.x));
+            horizontal(x, cx, y); // at the value held so far
+            const double lo = yOf(busy ? c.extremes.maxBusy : c.extremes.maxDepth);
+            const double hi = yOf(busy ? c.extremes.minBusy : c.extremes.minDepth);
+            const double next = yOf(value(*std::prev(c.stop)));
+            // The column: from the value held, through its extremes, to the value it leaves at.
+            vertical(cx, std::min({y, lo, next}), std::max({y, hi, next}));
+            y = next;
+            x = cx + 1;
+        }
+        horizontal(x, static_cast<int>(std::floor(xOf(std::min(now, r.end)))) + 1, y);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawRects(rects);
         p.setBrush(Qt::NoBrush);
-        p.drawPolyline(path);
     };
     stepLine([](const DepthPoint &pt) { return pt.inFlight; }, true, m_theme.inFlight);
     stepLine([](const DepthPoint &pt) { return pt.depth; }, false, m_theme.depth);
@@ -173,9 +200,14 @@ void QueueChart::paintEvent(QPaintEvent *)
         QPolygonF path; // drawn as one polyline with a cosmetic pen: no path stroking
         const std::int64_t from = std::max(first->t, r.start);
         const std::int64_t to = std::min(now, r.end);
+        // Column by column the time only rises: gallop on from the last column's count instead of
+        // searching all the results each time.
+        const auto &collected = m_model->collectedTimes();
+        auto counted = collected.begin();
         auto yOfResults = [&](std::int64_t t) {
-            return plot.bottom()
-                - plot.height() * 0.95 * static_cast<double>(m_model->resultsBy(t)) / total;
+            counted = coords::gallopLowerBound(counted, collected.end(), t + 1, std::less<>());
+            const auto results = m_model->summary().jobs + (counted - collected.begin());
+            return plot.bottom() - plot.height() * 0.95 * static_cast<double>(results) / total;
         };
         path << QPointF(xOf(from), yOfResults(from));
         for (double x = std::floor(xOf(from)) + 1; x <= xOf(to); x += 1) {

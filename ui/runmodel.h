@@ -204,6 +204,8 @@ public:
     // Results collected at or before `t`, summarized ones included (all of them: within the
     // summarized stretch it does not tell them apart by time). A binary search.
     std::int64_t resultsBy(std::int64_t t) const;
+    // When each result in completionOrder() was collected (rising).
+    const History<std::int64_t> &collectedTimes() const { return m_collectedAt; }
     const JobRecord *job(std::int64_t id) const;
     std::int64_t submittedCount() const { return m_submitted; }
 
