@@ -48,11 +48,6 @@ using namespace engine;
 
 namespace {
 constexpr int kFrameMs = 16;
-// Events the engine may publish ahead of the window (about 3 MB): a pool faster than the window
-// can absorb waits for it rather than filling memory, and a frame has only ~15 ms of events to
-// take in (measured: 64 workers flat out, the pool's threads in the background), so the window
-// stays responsive while the run goes as fast as the window can follow.
-constexpr std::int64_t kEventBacklog = 100'000;
 constexpr int kStatsEveryMs = 250;
 constexpr int kMaxLogBlocks = RunModel::kMaxLogLines;
 } // namespace

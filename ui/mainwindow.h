@@ -41,6 +41,13 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
+    // Events the engine may publish ahead of the window (about 3 MB): a pool faster than the
+    // window can absorb waits for it rather than filling memory, and a frame has only ~15 ms of
+    // events to take in (poolscope-bench's window_ingest figures: 64 workers flat out, the pool's
+    // threads in the background), so the window stays responsive while the run goes as fast as
+    // the window can follow.
+    static constexpr std::int64_t kEventBacklog = 100'000;
+
     struct Options
     {
         bool restoreSettings

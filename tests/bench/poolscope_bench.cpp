@@ -2,6 +2,7 @@
 // several repetitions; --json prints them as one object. See README "Performance".
 
 #include "baselines.h"
+#include "mainwindow.h"
 #include "poolharness.h"
 #include "queuechart.h"
 #include "runmodel.h"
@@ -296,6 +297,47 @@ int main(int argc, char **argv)
         err << "bytes_per_job " << perJob << "\n";
     }
     recorded = {};
+
+    // The window's data path in a flat-out run: 64 workers, continuous no-op jobs, the window's
+    // backlog bound and background threads, the model taking in what is there every 16 ms (as the
+    // window's frame timer does) for 6 s, long enough to fill the 256 MB history cap and fold.
+    // Per frame: how long the take and the ingest took.
+    if (wanted("window")) {
+        std::vector<double> p50s, p99s, rates;
+        for (int r = 0; r < o.reps; ++r) {
+            PoolConfig c = flatOut(1000, 1024);
+            c.workers = 64;
+            c.continuous = true;
+            c.durationS = o.jobs >= 100'000 ? 6.0 : 0.3;
+            WorkerPool pool(
+                WorkerPool::Options {.recordEvents = true,
+                                     .eventBacklogLimit = gui::MainWindow::kEventBacklog,
+                                     .backgroundPriority = true});
+            gui::RunModel model;
+            model.reset(c);
+            QElapsedTimer wall, frame;
+            wall.start();
+            pool.start(c);
+            std::vector<double> frames;
+            while (pool.isRunning()) {
+                pool.waitForFinished(16);
+                frame.start();
+                const auto events = pool.takeEvents();
+                model.ingest(events, pool.takeFailureMessages());
+                frames.push_back(static_cast<double>(frame.nsecsElapsed()) / 1e6);
+            }
+            pool.waitForFinished();
+            p50s.push_back(percentile(frames, 0.5));
+            p99s.push_back(percentile(frames, 0.99));
+            rates.push_back(static_cast<double>(model.stats().results())
+                            / (static_cast<double>(wall.nsecsElapsed()) / 1e9));
+        }
+        out.insert(QStringLiteral("window_ingest_p50_ms"), median(p50s));
+        out.insert(QStringLiteral("window_ingest_p99_ms"), median(p99s));
+        out.insert(QStringLiteral("window_jobs_per_s"), median(rates));
+        err << "window ingest p50 " << median(p50s) << " ms, p99 " << median(p99s) << " ms, "
+            << median(rates) << " jobs/s\n";
+    }
 
     // Painting the timeline and queue chart at 1920×1080 with 64 workers and frameJobs jobs.
     if (wanted("frame")) {
