@@ -77,6 +77,35 @@ private:
     std::vector<PoolEvent> m_events;
 };
 
+// Compares depthExtremes over random ranges of the depth samples (every third time the whole
+// series) with a scan of them.
+void checkDepthExtremes(const RunModel &model, QRandomGenerator &random, int trials)
+{
+    const auto &points = model.depth();
+    for (int trial = 0; trial < trials; ++trial) {
+        std::size_t from = random.bounded(static_cast<quint32>(points.size()));
+        std::size_t to = random.bounded(static_cast<quint32>(points.size() + 1));
+        if (trial % 3 == 0)
+            from = 0, to = points.size();
+        if (from >= to)
+            std::swap(from, to);
+        if (from == to)
+            continue;
+        int lo = INT32_MAX, hi = INT32_MIN, loBusy = INT32_MAX, hiBusy = INT32_MIN;
+        for (std::size_t i = from; i < to; ++i) {
+            lo = std::min(lo, points[i].depth);
+            hi = std::max(hi, points[i].depth);
+            loBusy = std::min(loBusy, points[i].inFlight);
+            hiBusy = std::max(hiBusy, points[i].inFlight);
+        }
+        const auto e = model.depthExtremes(from, to);
+        QCOMPARE(e.minDepth, lo);
+        QCOMPARE(e.maxDepth, hi);
+        QCOMPARE(e.minBusy, loBusy);
+        QCOMPARE(e.maxBusy, hiBusy);
+    }
+}
+
 Script referenceStart()
 {
     Script s;
@@ -382,30 +411,8 @@ private Q_SLOTS:
             }
             model.ingest(s.events());
         }
-        const auto &points = model.depth();
-        QVERIFY(points.size() > 5000);
-        for (int trial = 0; trial < 300; ++trial) {
-            std::size_t from = random.bounded(static_cast<quint32>(points.size()));
-            std::size_t to = random.bounded(static_cast<quint32>(points.size() + 1));
-            if (trial % 3 == 0)
-                from = 0, to = points.size(); // the whole series
-            if (from >= to)
-                std::swap(from, to);
-            if (from == to)
-                continue;
-            int lo = INT32_MAX, hi = INT32_MIN, loBusy = INT32_MAX, hiBusy = INT32_MIN;
-            for (std::size_t i = from; i < to; ++i) {
-                lo = std::min(lo, points[i].depth);
-                hi = std::max(hi, points[i].depth);
-                loBusy = std::min(loBusy, points[i].inFlight);
-                hiBusy = std::max(hiBusy, points[i].inFlight);
-            }
-            const auto e = model.depthExtremes(from, to);
-            QCOMPARE(e.minDepth, lo);
-            QCOMPARE(e.maxDepth, hi);
-            QCOMPARE(e.minBusy, loBusy);
-            QCOMPARE(e.maxBusy, hiBusy);
-        }
+        QVERIFY(model.depth().size() > 5000);
+        checkDepthExtremes(model, random, 300);
     }
 
     void depthExtremesStayRightAsTheHistoryIsFolded()
@@ -428,29 +435,9 @@ private Q_SLOTS:
                     .collect(job, worker);
             }
             model.ingest(s.events());
-            const auto &points = model.depth();
-            for (int trial = 0; trial < 20; ++trial) {
-                std::size_t from = random.bounded(static_cast<quint32>(points.size()));
-                std::size_t to = random.bounded(static_cast<quint32>(points.size() + 1));
-                if (trial == 0)
-                    from = 0, to = points.size();
-                if (from >= to)
-                    std::swap(from, to);
-                if (from == to)
-                    continue;
-                int lo = INT32_MAX, hi = INT32_MIN, loBusy = INT32_MAX, hiBusy = INT32_MIN;
-                for (std::size_t i = from; i < to; ++i) {
-                    lo = std::min(lo, points[i].depth);
-                    hi = std::max(hi, points[i].depth);
-                    loBusy = std::min(loBusy, points[i].inFlight);
-                    hiBusy = std::max(hiBusy, points[i].inFlight);
-                }
-                const auto e = model.depthExtremes(from, to);
-                QCOMPARE(e.minDepth, lo);
-                QCOMPARE(e.maxDepth, hi);
-                QCOMPARE(e.minBusy, loBusy);
-                QCOMPARE(e.maxBusy, hiBusy);
-            }
+            checkDepthExtremes(model, random, 20);
+            if (QTest::currentTestFailed())
+                return;
         }
         QVERIFY(model.summary().jobs > 20000); // it did fold, many times
         QVERIFY(model.depth().front().t < model.summary().until); // joined to the summary
