@@ -201,7 +201,7 @@ struct QueueHooks
 // - pop waits while the queue is empty or paused; after close() it drains what is left and then
 //   reports Closed. A pop also returns Left when hooks.leave() becomes true; wake() makes every
 //   waiting pop re-check it.
-// - Waiting spins briefly, yields, then sleeps; sleepers are woken only when someone sleeps.
+// - Waiting yields a few times, then sleeps; sleepers are woken only when someone sleeps.
 // - Items are claimed in FIFO order by one compare-and-swap; hooks.stamp() is read between the
 //   look at the head and that claim (and again if it fails), so stamps taken there increase in the
 //   claim order. hooks.inserted() runs before the item becomes visible, so a stamp taken there
