@@ -12,6 +12,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
@@ -829,11 +830,18 @@ private:
     }
 
     // Called first by each of the run's threads (its pool's own, which end with the run).
+    // Background: 10 nice levels below where the process runs (a process started with nice 5
+    // gets 15), at most 19; asking for less than the current level would need privileges.
     void enterThread() const
     {
 #ifdef __linux__
-        if (m_background)
-            setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice);
+        if (!m_background)
+            return;
+        const auto tid = static_cast<id_t>(gettid());
+        errno = 0;
+        const int current = getpriority(PRIO_PROCESS, tid);
+        if (errno == 0)
+            setpriority(PRIO_PROCESS, tid, std::min(19, current + kBackgroundNice));
 #endif
     }
     static constexpr int kBackgroundNice = 10;
