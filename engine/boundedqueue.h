@@ -97,34 +97,34 @@ public:
     }
     void notifyOneAfterFence()
     {
-        if (anyoneAsleep()) {
-            {
-                std::lock_guard lock(m_mutex);
-            }
-            m_cv.notify_one();
-        }
+        notifyOneAfterFenceIf([] { return true; });
     }
     // Like notifyOneAfterFence, when `wanted()` (asked only if someone sleeps).
     template<typename Wanted> void notifyOneAfterFenceIf(Wanted &&wanted)
     {
-        if (anyoneAsleep() && wanted()) {
-            {
-                std::lock_guard lock(m_mutex);
-            }
-            m_cv.notify_one();
-        }
+        if (anyoneAsleep() && wanted())
+            signal(false);
     }
     void notifyAllAfterFence()
     {
-        if (anyoneAsleep()) {
-            {
-                std::lock_guard lock(m_mutex);
-            }
-            m_cv.notify_all();
-        }
+        if (anyoneAsleep())
+            signal(true);
     }
 
 private:
+    // The mutex is taken (and let go) first, so that a sleeper between its check of ready() and
+    // its wait cannot miss the signal.
+    void signal(bool all)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+        }
+        if (all)
+            m_cv.notify_all();
+        else
+            m_cv.notify_one();
+    }
+
     bool anyoneAsleep()
     {
 #ifdef POOLSCOPE_TSAN

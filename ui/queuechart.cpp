@@ -82,8 +82,6 @@ void QueueChart::paintEvent(QPaintEvent *)
         p.drawLine(QPointF(plot.left(), yOf(capacity)), QPointF(plot.right(), yOf(capacity)));
     }
 
-    // Step lines with at most a couple of vertices per pixel column: per column, the value on
-    // entry, the extremes within, and the value on exit.
     // Summarized stretch: per pixel column, the highest depth and busy count seen there.
     const Summary &summary = m_model->summary();
     if (summary.columnNs > 0 && summary.until > r.start) {
@@ -127,14 +125,14 @@ void QueueChart::paintEvent(QPaintEvent *)
         p.setBrush(Qt::NoBrush);
     }
 
-    // Step lines with at most four vertices per pixel column: in each column the line arrives at
-    // the previous value, spans the extremes seen there, and leaves at the last one. The columns
+    // Step lines, per pixel column: the line arrives at the previous value, spans the extremes
+    // seen there, and leaves at the last one. The columns
     // (which samples each holds, found by galloping search, and their extremes, by blocks) are
     // the same for both lines: worked out once.
     struct Column
     {
         double x;
-        History<DepthPoint>::const_iterator from, stop;
+        History<DepthPoint>::const_iterator stop; // just past its samples
         RunModel::DepthExtremes extremes;
     };
     std::vector<Column> columns;
@@ -148,7 +146,7 @@ void QueueChart::paintEvent(QPaintEvent *)
                 [](const DepthPoint &point, std::int64_t t) { return point.t < t; });
             const auto stop = columnLast == it ? std::next(it) : columnLast;
             columns.push_back(
-                {x, it, stop,
+                {x, stop,
                  m_model->depthExtremes(static_cast<std::size_t>(it - points.begin()),
                                         static_cast<std::size_t>(stop - points.begin()))});
             it = stop;
@@ -200,13 +198,9 @@ void QueueChart::paintEvent(QPaintEvent *)
         QPolygonF path; // drawn as one polyline with a cosmetic pen: no path stroking
         const std::int64_t from = std::max(first->t, r.start);
         const std::int64_t to = std::min(now, r.end);
-        // Column by column the time only rises: gallop on from the last column's count instead of
-        // searching all the results each time.
-        const auto &collected = m_model->collectedTimes();
-        auto counted = collected.begin();
+        std::size_t cursor = 0; // column by column the time only rises
         auto yOfResults = [&](std::int64_t t) {
-            counted = coords::gallopLowerBound(counted, collected.end(), t + 1, std::less<>());
-            const auto results = m_model->summary().jobs + (counted - collected.begin());
+            const auto results = m_model->resultsBy(t, &cursor);
             return plot.bottom() - plot.height() * 0.95 * static_cast<double>(results) / total;
         };
         path << QPointF(xOf(from), yOfResults(from));

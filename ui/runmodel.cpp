@@ -2,6 +2,7 @@
 
 #include "durationformat.h"
 #include "referencelog.h"
+#include "timecoords.h"
 
 #include <algorithm>
 
@@ -51,13 +52,11 @@ const SpanBlock *Lane::blockAt(std::size_t index, std::size_t *end) const
     if (first + kBlock > spans.size())
         return nullptr;
     const auto slot = static_cast<std::size_t>(block - m_blocksFrom);
-    if (slot >= m_blocks.size()) {
+    if (slot >= m_blocks.size())
         m_blocks.resize(slot + 1);
-        m_blockReady.resize(slot + 1);
-    }
     *end = first + kBlock;
-    if (m_blockReady[slot])
-        return &m_blocks[slot];
+    if (m_blocks[slot])
+        return &*m_blocks[slot];
     SpanBlock b;
     b.firstJob = b.lastJob = spans[first].job;
     for (std::size_t i = first; i < first + kBlock; ++i) {
@@ -73,8 +72,7 @@ const SpanBlock *Lane::blockAt(std::size_t index, std::size_t *end) const
         b.lastEnd = std::max(b.lastEnd, span.end);
     }
     m_blocks[slot] = b;
-    m_blockReady[slot] = true;
-    return &m_blocks[slot];
+    return &*m_blocks[slot];
 }
 
 void Lane::foldFront(std::size_t n)
@@ -86,8 +84,6 @@ void Lane::foldFront(std::size_t n)
     const auto gone = static_cast<std::size_t>(
         std::clamp<std::int64_t>(firstKept - m_blocksFrom, 0, std::int64_t(m_blocks.size())));
     m_blocks.erase(m_blocks.begin(), m_blocks.begin() + static_cast<std::ptrdiff_t>(gone));
-    m_blockReady.erase(m_blockReady.begin(),
-                       m_blockReady.begin() + static_cast<std::ptrdiff_t>(gone));
     m_blocksFrom = std::max(m_blocksFrom, firstKept);
 }
 
@@ -243,48 +239,56 @@ void RunModel::mergeBatchDepth()
 
 std::int64_t RunModel::resultsBy(std::int64_t t) const
 {
-    const auto at = std::upper_bound(m_collectedAt.begin(), m_collectedAt.end(), t);
-    return m_summary.jobs + (at - m_collectedAt.begin());
+    std::size_t cursor = 0;
+    return resultsBy(t, &cursor);
 }
+
+std::int64_t RunModel::resultsBy(std::int64_t t, std::size_t *cursor) const
+{
+    const auto from = m_collectedAt.begin() + static_cast<std::ptrdiff_t>(*cursor);
+    const auto at = coords::gallopLowerBound(from, m_collectedAt.end(), t + 1, std::less<>());
+    *cursor = static_cast<std::size_t>(at - m_collectedAt.begin());
+    return m_summary.jobs + static_cast<std::int64_t>(*cursor);
+}
+
+namespace {
+constexpr RunModel::DepthExtremes kNoExtremes {INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN};
+
+void merge(RunModel::DepthExtremes &into, const RunModel::DepthExtremes &b)
+{
+    into.minDepth = std::min(into.minDepth, b.minDepth);
+    into.maxDepth = std::max(into.maxDepth, b.maxDepth);
+    into.minBusy = std::min(into.minBusy, b.minBusy);
+    into.maxBusy = std::max(into.maxBusy, b.maxBusy);
+}
+
+void merge(RunModel::DepthExtremes &into, const DepthPoint &p)
+{
+    merge(into, {p.depth, p.depth, p.inFlight, p.inFlight});
+}
+} // namespace
 
 RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to) const
 {
     to = std::min(to, m_depth.size());
-    DepthExtremes e {INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN};
-    auto add = [&e](const DepthPoint &p) {
-        e.minDepth = std::min(e.minDepth, p.depth);
-        e.maxDepth = std::max(e.maxDepth, p.depth);
-        e.minBusy = std::min(e.minBusy, p.inFlight);
-        e.maxBusy = std::max(e.maxBusy, p.inFlight);
-    };
     if (from >= to)
         return {};
-    auto merge = [](DepthExtremes &into, const DepthExtremes &b) {
-        into.minDepth = std::min(into.minDepth, b.minDepth);
-        into.maxDepth = std::max(into.maxDepth, b.maxDepth);
-        into.minBusy = std::min(into.minBusy, b.minBusy);
-        into.maxBusy = std::max(into.maxBusy, b.maxBusy);
-    };
+    DepthExtremes e = kNoExtremes;
     // Bring the blocks up to date (whole blocks only; the tail is scanned directly), and the
     // super-blocks of kDepthBlock blocks over them.
     const std::size_t whole = m_depth.size() / kDepthBlock * kDepthBlock;
     if (m_depthBlocksValid < whole) {
         m_depthBlocks.resize(whole / kDepthBlock);
         for (std::size_t b = m_depthBlocksValid / kDepthBlock; b < whole / kDepthBlock; ++b) {
-            DepthExtremes block {INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN};
-            for (std::size_t i = b * kDepthBlock; i < (b + 1) * kDepthBlock; ++i) {
-                const DepthPoint &p = m_depth[i];
-                block.minDepth = std::min(block.minDepth, p.depth);
-                block.maxDepth = std::max(block.maxDepth, p.depth);
-                block.minBusy = std::min(block.minBusy, p.inFlight);
-                block.maxBusy = std::max(block.maxBusy, p.inFlight);
-            }
+            DepthExtremes block = kNoExtremes;
+            for (std::size_t i = b * kDepthBlock; i < (b + 1) * kDepthBlock; ++i)
+                merge(block, m_depth[i]);
             m_depthBlocks[b] = block;
         }
         const std::size_t supers = m_depthBlocks.size() / kDepthBlock;
         m_depthSupers.resize(supers);
         for (std::size_t sb = m_depthBlocksValid / kSuperBlock; sb < supers; ++sb) {
-            DepthExtremes super {INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN};
+            DepthExtremes super = kNoExtremes;
             for (std::size_t b = sb * kDepthBlock; b < (sb + 1) * kDepthBlock; ++b)
                 merge(super, m_depthBlocks[b]);
             m_depthSupers[sb] = super;
@@ -295,7 +299,7 @@ RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to
     const std::size_t supersEnd = std::min(to, m_depthSupers.size() * kSuperBlock);
     std::size_t i = from;
     for (; i < to && i % kDepthBlock != 0; ++i)
-        add(m_depth[i]);
+        merge(e, m_depth[i]);
     for (; i + kDepthBlock <= blocksEnd && i % kSuperBlock != 0; i += kDepthBlock)
         merge(e, m_depthBlocks[i / kDepthBlock]);
     for (; i + kSuperBlock <= supersEnd; i += kSuperBlock)
@@ -303,7 +307,7 @@ RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to
     for (; i + kDepthBlock <= blocksEnd; i += kDepthBlock)
         merge(e, m_depthBlocks[i / kDepthBlock]);
     for (; i < to; ++i)
-        add(m_depth[i]);
+        merge(e, m_depth[i]);
     return e;
 }
 

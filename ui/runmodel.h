@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -62,8 +63,7 @@ struct Lane
 
 private:
     std::int64_t m_folded = 0; // spans folded away from the front
-    mutable std::vector<SpanBlock> m_blocks; // from block m_blocksFrom on
-    mutable std::vector<bool> m_blockReady;
+    mutable std::vector<std::optional<SpanBlock>> m_blocks; // from block m_blocksFrom on
     mutable std::int64_t m_blocksFrom = 0;
 };
 
@@ -202,10 +202,11 @@ public:
     // Results in completion order.
     const History<std::int64_t> &completionOrder() const { return m_completionOrder; }
     // Results collected at or before `t`, summarized ones included (all of them: within the
-    // summarized stretch it does not tell them apart by time). A binary search.
+    // summarized stretch it does not tell them apart by time).
     std::int64_t resultsBy(std::int64_t t) const;
-    // When each result in completionOrder() was collected (rising).
-    const History<std::int64_t> &collectedTimes() const { return m_collectedAt; }
+    // The same for rising times, one after another: *cursor (0 to begin with) carries the search
+    // on from where the last one ended, so a chart's pixel columns cost a step or two each.
+    std::int64_t resultsBy(std::int64_t t, std::size_t *cursor) const;
     const JobRecord *job(std::int64_t id) const;
     std::int64_t submittedCount() const { return m_submitted; }
 

@@ -318,7 +318,6 @@ void TimelineView::paintEvent(QPaintEvent *)
             = std::max(kGutter, static_cast<int>(xOf(std::max<std::int64_t>(r.start, 0))));
         const int xTo
             = std::min(width(), static_cast<int>(std::ceil(xOf(std::min(summary.until, r.end)))));
-        // Fraction of [t0, t1) covered by `field` in the summary columns.
         // Which summary columns each pixel column covers, and by how much: the same for every
         // lane and the producer, so worked out once.
         struct Share
