@@ -1,59 +1,108 @@
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cassert>
+#include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <memory>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace gui {
+
+// How an element of a History splits into integer columns and is put back together. A
+// specialization gives kColumns, split(const T &, std::int64_t *columns) and
+// join(const std::int64_t *columns) -> T; join(split(x)) must give x back.
+template<typename T> struct Packing;
+
+template<std::integral T> struct Packing<T>
+{
+    static constexpr int kColumns = 1;
+    static void split(const T &value, std::int64_t *c) { c[0] = static_cast<std::int64_t>(value); }
+    static T join(const std::int64_t *c) { return static_cast<T>(c[0]); }
+};
 
 // A sequence that grows at the back and is folded away from the front: the detail the run model
 // keeps until the history cap summarizes it. Elements live in fixed chunks of 2^ChunkBits, so
 // - dropping a prefix frees its chunks without moving what stays (a vector would move it all,
 //   and shrinking it would copy it all);
 // - growing never copies and never holds more than one chunk beyond what it needs;
-// - positions are plain indexes: iterator arithmetic is integer arithmetic, and an element is a
-//   shift, a mask and two loads away.
+// - positions are plain indexes: iterator arithmetic is integer arithmetic.
+//
+// Chunks behind the newest two are packed: each column of the chunk is stored as its smallest
+// value plus, per element, the difference from it in 0, 1, 2, 4 or 8 bytes, whichever is the
+// least that holds the chunk's range (an element's differences side by side). Neighbouring elements
+// of a run's history are close (times microseconds apart, job ids a few apart, a queue depth that
+// moves by one), so an element takes a few bytes instead of its full size, and any element is still
+// read in O(1) without unpacking its neighbours. Reading therefore gives values, not references;
+// edit() hands out a reference after unpacking the chunk (it is packed again once it falls two
+// chunks behind the back).
 template<typename T, int ChunkBits = 8> class History
 {
+    static_assert(std::endian::native == std::endian::little, "columns are stored little-endian");
+    using P = Packing<T>;
+    static constexpr int kColumns = P::kColumns;
     static constexpr std::size_t kChunk = std::size_t {1} << ChunkBits;
     static constexpr std::size_t kMask = kChunk - 1;
 
-    template<bool Const> class Iter
+    struct Packed
     {
+        std::int64_t base[kColumns];
+        std::uint8_t width[kColumns]; // bytes per element: 0, 1, 2, 4 or 8
+        std::uint8_t at[kColumns]; // where in an element's bytes the column's difference sits
+        std::uint16_t stride; // bytes per element
+    };
+    // Elements follow the header side by side (row-major): reading one element touches one or
+    // two cache lines besides the header, not one per column.
+    static constexpr std::size_t kDataAt = (sizeof(Packed) + 7) / 8 * 8;
+    struct Chunk
+    {
+        std::unique_ptr<T[]> raw; // while it may still change
+        std::unique_ptr<std::byte[]> packed; // a Packed header, then the columns
+        std::size_t packedBytes = 0;
+    };
+
+    // Reads elements (or, KeyOnly, just their first column: the key a history is searched by).
+    template<bool KeyOnly> class Iter
+    {
+        using V = std::conditional_t<KeyOnly, std::int64_t, T>;
+
     public:
         using iterator_category = std::random_access_iterator_tag;
-        using value_type = T;
+        using iterator_concept = std::random_access_iterator_tag;
+        using value_type = V;
         using difference_type = std::ptrdiff_t;
-        using pointer = std::conditional_t<Const, const T *, T *>;
-        using reference = std::conditional_t<Const, const T &, T &>;
-        using Owner = std::conditional_t<Const, const History, History>;
+        using reference = V; // elements are read out as values
+        struct Arrow
+        {
+            V value;
+            const V *operator->() const { return &value; }
+        };
+        using pointer = Arrow;
 
         Iter() = default;
-        Iter(Owner *owner, std::ptrdiff_t index)
-            : m_table(owner->m_chunks.data())
-            , m_first(owner->m_first)
+        Iter(const History *owner, std::ptrdiff_t index)
+            : m_owner(owner)
             , m_index(index)
         { }
-        template<bool C = Const, typename = std::enable_if_t<C>>
-        Iter(const Iter<false> &other) // NOLINT: iterator to const_iterator, implicitly
-            : m_table(other.m_table)
-            , m_first(other.m_first)
-            , m_index(other.m_index)
-        { }
 
-        // Two loads (the chunk, the element): the iterator holds the chunk table itself.
-        reference operator*() const
+        V operator*() const
         {
-            const std::size_t p = m_first + static_cast<std::size_t>(m_index);
-            return m_table[p >> ChunkBits][p & kMask];
+            if constexpr (KeyOnly)
+                return m_owner->key(static_cast<std::size_t>(m_index));
+            else
+                return (*m_owner)[static_cast<std::size_t>(m_index)];
         }
-        pointer operator->() const { return &**this; }
-        reference operator[](difference_type n) const { return *(*this + n); }
+        // Each use reads the element again: a loop that looks at several fields should copy the
+        // element out once.
+        Arrow operator->() const { return {**this}; }
+        V operator[](difference_type n) const { return *(*this + n); }
+        std::size_t index() const { return static_cast<std::size_t>(m_index); }
         Iter &operator++()
         {
             ++m_index;
@@ -97,19 +146,17 @@ template<typename T, int ChunkBits = 8> class History
         friend auto operator<=>(const Iter &a, const Iter &b) { return a.m_index <=> b.m_index; }
 
     private:
-        friend class Iter<!Const>;
         friend class History;
-        const std::unique_ptr<T[]> *m_table = nullptr; // valid until the history changes
-        std::size_t m_first = 0;
+        const History *m_owner = nullptr;
         std::ptrdiff_t m_index = 0;
     };
 
 public:
+    using const_iterator = Iter<false>;
+    using key_iterator = Iter<true>;
+    using iterator = const_iterator;
     using value_type = T;
     using size_type = std::size_t;
-    using iterator = Iter<false>;
-    using const_iterator = Iter<true>;
-    using reverse_iterator = std::reverse_iterator<iterator>;
     using const_reverse_iterator = std::reverse_iterator<const_iterator>;
 
     History() = default;
@@ -117,15 +164,27 @@ public:
     History &operator=(const History &) = delete;
     History(History &&other) noexcept
         : m_chunks(std::move(other.m_chunks))
+        , m_unpacked(std::move(other.m_unpacked))
         , m_first(std::exchange(other.m_first, 0))
         , m_size(std::exchange(other.m_size, 0))
-    { }
+        , m_chunksDropped(std::exchange(other.m_chunksDropped, 0))
+        , m_packedBytes(std::exchange(other.m_packedBytes, 0))
+        , m_rawChunks(std::exchange(other.m_rawChunks, 0))
+    {
+        other.m_chunks.clear();
+        other.m_unpacked.clear();
+    }
     History &operator=(History &&other) noexcept
     {
         m_chunks = std::move(other.m_chunks);
+        m_unpacked = std::move(other.m_unpacked);
         m_first = std::exchange(other.m_first, 0);
         m_size = std::exchange(other.m_size, 0);
+        m_chunksDropped = std::exchange(other.m_chunksDropped, 0);
+        m_packedBytes = std::exchange(other.m_packedBytes, 0);
+        m_rawChunks = std::exchange(other.m_rawChunks, 0);
         other.m_chunks.clear();
+        other.m_unpacked.clear();
         return *this;
     }
     History(std::initializer_list<T> items)
@@ -136,42 +195,99 @@ public:
 
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
-    // Memory held (with the allocator's header per chunk), for the history cap's estimate.
+    // Memory held (with the allocator's header per block), for the history cap's estimate.
     std::size_t bytes() const
     {
-        return m_chunks.size() * (kChunk * sizeof(T) + 16) + m_chunks.capacity() * sizeof(void *);
+        return m_rawChunks * (kChunk * sizeof(T) + 16) + m_packedBytes
+            + m_chunks.capacity() * sizeof(Chunk);
+    }
+    // Bytes per element of the packed chunks (for measurements), 0 when none is packed.
+    double packedBytesPerElement() const
+    {
+        std::size_t packed = 0;
+        for (const Chunk &c : m_chunks)
+            packed += c.packed ? 1 : 0;
+        return packed ? static_cast<double>(m_packedBytes) / static_cast<double>(packed * kChunk)
+                      : 0.0;
     }
 
-    T &operator[](std::size_t i)
+    T operator[](std::size_t i) const
     {
+        assert(i < m_size);
         const std::size_t p = m_first + i;
-        return m_chunks[p >> ChunkBits][p & kMask];
+        const Chunk &c = m_chunks[p >> ChunkBits];
+        return c.raw ? c.raw[p & kMask] : unpack(c.packed.get(), p & kMask);
     }
-    const T &operator[](std::size_t i) const
+    // Calls f(element) for each of [from, to) in order: what a scan of many neighbours should use,
+    // since it unpacks each chunk's columns in one pass rather than element by element.
+    template<typename F> void scan(std::size_t from, std::size_t to, F &&f) const
     {
-        const std::size_t p = m_first + i;
-        return m_chunks[p >> ChunkBits][p & kMask];
+        assert(from <= to && to <= m_size);
+        T buffer[kChunk];
+        for (std::size_t p = m_first + from, end = m_first + to; p < end;) {
+            const Chunk &c = m_chunks[p >> ChunkBits];
+            const std::size_t a = p & kMask;
+            const std::size_t b = std::min(kChunk, a + (end - p));
+            const T *items = c.raw.get();
+            if (!items) {
+                unpackRange(c.packed.get(), a, b, buffer);
+                items = buffer;
+            }
+            for (std::size_t i = a; i < b; ++i)
+                f(items[i]);
+            p += b - a;
+        }
     }
-    T &front() { return (*this)[0]; }
-    const T &front() const { return (*this)[0]; }
-    T &back() { return (*this)[m_size - 1]; }
-    const T &back() const { return (*this)[m_size - 1]; }
 
-    iterator begin() { return {this, 0}; }
-    iterator end() { return {this, static_cast<std::ptrdiff_t>(m_size)}; }
+    T front() const { return (*this)[0]; }
+    T back() const { return (*this)[m_size - 1]; }
+
+    // The element itself, to change in place: valid until the history next changes.
+    T &edit(std::size_t i)
+    {
+        assert(i < m_size);
+        const std::size_t p = m_first + i;
+        return rawChunk(p >> ChunkBits)[p & kMask];
+    }
+    T &editBack() { return edit(m_size - 1); }
+
+    // The first column of element i (a time, a start, a value): what a history is searched by.
+    std::int64_t key(std::size_t i) const
+    {
+        assert(i < m_size);
+        const std::size_t p = m_first + i;
+        const Chunk &c = m_chunks[p >> ChunkBits];
+        if (c.raw) {
+            std::int64_t columns[kColumns];
+            P::split(c.raw[p & kMask], columns);
+            return columns[0];
+        }
+        const auto *h = reinterpret_cast<const Packed *>(c.packed.get());
+        const unsigned w = h->width[0];
+        return static_cast<std::int64_t>(
+            static_cast<std::uint64_t>(h->base[0])
+            + load(c.packed.get() + kDataAt + (p & kMask) * h->stride + h->at[0], w));
+    }
+    // The keys alone, for searches: reading one column is cheaper than reading whole elements.
+    key_iterator keysBegin() const { return {this, 0}; }
+    key_iterator keysEnd() const { return {this, static_cast<std::ptrdiff_t>(m_size)}; }
+
     const_iterator begin() const { return {this, 0}; }
     const_iterator end() const { return {this, static_cast<std::ptrdiff_t>(m_size)}; }
-    reverse_iterator rbegin() { return reverse_iterator(end()); }
-    reverse_iterator rend() { return reverse_iterator(begin()); }
     const_reverse_iterator rbegin() const { return const_reverse_iterator(end()); }
     const_reverse_iterator rend() const { return const_reverse_iterator(begin()); }
 
     void push_back(const T &item)
     {
         const std::size_t p = m_first + m_size;
-        if ((p >> ChunkBits) == m_chunks.size())
-            m_chunks.push_back(std::make_unique_for_overwrite<T[]>(kChunk));
-        m_chunks[p >> ChunkBits][p & kMask] = item;
+        const std::size_t c = p >> ChunkBits;
+        if (c == m_chunks.size()) {
+            m_chunks.emplace_back().raw = std::make_unique<T[]>(kChunk);
+            ++m_rawChunks;
+            if (c >= 2)
+                packBehind(c);
+        }
+        rawChunk(c)[p & kMask] = item;
         ++m_size;
     }
 
@@ -193,7 +309,8 @@ public:
         m_first += n;
         m_size -= n;
         const std::size_t spent = m_size == 0 ? m_chunks.size() : m_first >> ChunkBits;
-        m_chunks.erase(m_chunks.begin(), m_chunks.begin() + static_cast<std::ptrdiff_t>(spent));
+        dropChunks(0, spent);
+        m_chunksDropped += spent;
         m_first = m_size == 0 ? 0 : m_first & kMask;
     }
 
@@ -202,7 +319,8 @@ public:
     {
         assert(n <= m_size);
         m_size = n;
-        m_chunks.resize(m_size == 0 ? 0 : ((m_first + m_size - 1) >> ChunkBits) + 1);
+        const std::size_t keep = m_size == 0 ? 0 : ((m_first + m_size - 1) >> ChunkBits) + 1;
+        dropChunks(keep, m_chunks.size());
         if (m_size == 0)
             m_first = 0;
     }
@@ -210,8 +328,12 @@ public:
     void clear()
     {
         m_chunks.clear();
+        m_unpacked.clear();
         m_first = 0;
         m_size = 0;
+        m_chunksDropped = 0;
+        m_packedBytes = 0;
+        m_rawChunks = 0;
     }
 
     friend bool operator==(const History &a, const History &b)
@@ -226,9 +348,166 @@ public:
     }
 
 private:
-    std::vector<std::unique_ptr<T[]>> m_chunks;
+    static std::uint64_t load(const std::byte *at, unsigned width)
+    {
+        switch (width) {
+        case 1:
+            return std::to_integer<std::uint8_t>(*at);
+        case 2: {
+            std::uint16_t v;
+            std::memcpy(&v, at, 2);
+            return v;
+        }
+        case 4: {
+            std::uint32_t v;
+            std::memcpy(&v, at, 4);
+            return v;
+        }
+        case 8: {
+            std::uint64_t v;
+            std::memcpy(&v, at, 8);
+            return v;
+        }
+        default:
+            return 0;
+        }
+    }
+
+    static T unpack(const std::byte *block, std::size_t slot)
+    {
+        const auto *h = reinterpret_cast<const Packed *>(block);
+        const std::byte *element = block + kDataAt + slot * h->stride;
+        std::int64_t columns[kColumns];
+        for (int k = 0; k < kColumns; ++k)
+            columns[k] = static_cast<std::int64_t>(static_cast<std::uint64_t>(h->base[k])
+                                                   + load(element + h->at[k], h->width[k]));
+        return P::join(columns);
+    }
+
+    // Slots [a, b) of a packed chunk into out[a, b).
+    static void unpackRange(const std::byte *block, std::size_t a, std::size_t b, T *out)
+    {
+        for (std::size_t i = a; i < b; ++i)
+            out[i] = unpack(block, i);
+    }
+
+    static unsigned widthFor(std::uint64_t range)
+    {
+        return range == 0         ? 0
+            : range <= 0xff       ? 1
+            : range <= 0xffff     ? 2
+            : range <= 0xffffffff ? 4
+                                  : 8;
+    }
+
+    void pack(Chunk &c)
+    {
+        std::int64_t columns[kChunk][kColumns];
+        std::int64_t lo[kColumns], hi[kColumns];
+        std::fill_n(lo, kColumns, INT64_MAX);
+        std::fill_n(hi, kColumns, INT64_MIN);
+        for (std::size_t i = 0; i < kChunk; ++i) {
+            P::split(c.raw[i], columns[i]);
+            for (int k = 0; k < kColumns; ++k) {
+                lo[k] = std::min(lo[k], columns[i][k]);
+                hi[k] = std::max(hi[k], columns[i][k]);
+            }
+        }
+        Packed h {};
+        unsigned stride = 0;
+        for (int k = 0; k < kColumns; ++k) {
+            h.base[k] = lo[k];
+            h.width[k] = static_cast<std::uint8_t>(
+                widthFor(static_cast<std::uint64_t>(hi[k]) - static_cast<std::uint64_t>(lo[k])));
+            h.at[k] = static_cast<std::uint8_t>(stride);
+            stride += h.width[k];
+        }
+        h.stride = static_cast<std::uint16_t>(stride);
+        const std::size_t bytes = kDataAt + kChunk * stride;
+        auto block = std::make_unique_for_overwrite<std::byte[]>(bytes);
+        std::memcpy(block.get(), &h, sizeof h);
+        std::byte *element = block.get() + kDataAt;
+        for (std::size_t i = 0; i < kChunk; ++i, element += stride) {
+            for (int k = 0; k < kColumns; ++k) {
+                const std::uint64_t d
+                    = static_cast<std::uint64_t>(columns[i][k]) - static_cast<std::uint64_t>(lo[k]);
+                std::byte *to = element + h.at[k];
+                switch (h.width[k]) {
+                case 1:
+                    *to = static_cast<std::byte>(d);
+                    break;
+                case 2:
+                    std::memcpy(to, &d, 2);
+                    break;
+                case 4:
+                    std::memcpy(to, &d, 4);
+                    break;
+                case 8:
+                    std::memcpy(to, &d, 8);
+                    break;
+                default:
+                    break; // all equal: the base says it all
+                }
+            }
+        }
+        c.raw.reset();
+        --m_rawChunks;
+        c.packed = std::move(block);
+        c.packedBytes = bytes + 16;
+        m_packedBytes += c.packedBytes;
+    }
+
+    T *rawChunk(std::size_t index)
+    {
+        Chunk &c = m_chunks[index];
+        if (!c.raw) {
+            auto raw = std::make_unique_for_overwrite<T[]>(kChunk);
+            unpackRange(c.packed.get(), 0, kChunk, raw.get());
+            m_packedBytes -= c.packedBytes;
+            c.packedBytes = 0;
+            c.packed.reset();
+            c.raw = std::move(raw);
+            ++m_rawChunks;
+            if (index + 2 < m_chunks.size())
+                m_unpacked.push_back(index + m_chunksDropped);
+        }
+        return c.raw.get();
+    }
+
+    // Packs the chunk that just stopped being one of the newest two, and any chunk edit()
+    // unpacked that is behind them now.
+    void packBehind(std::size_t newest)
+    {
+        if (Chunk &c = m_chunks[newest - 2]; c.raw)
+            pack(c);
+        for (const std::size_t absolute : m_unpacked) {
+            if (absolute < m_chunksDropped)
+                continue; // folded away since
+            const std::size_t index = absolute - m_chunksDropped;
+            if (index + 2 <= newest && m_chunks[index].raw)
+                pack(m_chunks[index]);
+        }
+        m_unpacked.clear();
+    }
+
+    void dropChunks(std::size_t from, std::size_t to)
+    {
+        for (std::size_t c = from; c < to; ++c) {
+            m_packedBytes -= m_chunks[c].packedBytes;
+            m_rawChunks -= m_chunks[c].raw ? 1 : 0;
+        }
+        m_chunks.erase(m_chunks.begin() + static_cast<std::ptrdiff_t>(from),
+                       m_chunks.begin() + static_cast<std::ptrdiff_t>(to));
+    }
+
+    std::vector<Chunk> m_chunks;
+    std::vector<std::size_t>
+        m_unpacked; // chunk numbers (counted from the first ever) edit() opened
     std::size_t m_first = 0; // position of element 0 in the first chunk
     std::size_t m_size = 0;
+    std::size_t m_chunksDropped = 0; // chunks erased from the front so far
+    std::size_t m_packedBytes = 0; // held by packed chunks, allocator headers included
+    std::size_t m_rawChunks = 0;
 };
 
 } // namespace gui

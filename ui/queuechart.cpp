@@ -41,12 +41,14 @@ void QueueChart::paintEvent(QPaintEvent *)
     const std::int64_t now = m_model->endT();
 
     // Scale: the larger of the capacity (when it is small enough to matter) and the depth seen.
-    auto first = std::upper_bound(points.begin(), points.end(), r.start,
-                                  [](std::int64_t t, const DepthPoint &pt) { return t < pt.t; });
+    // Searches read the samples' times alone (History::keysBegin).
+    auto first = points.begin()
+        + (std::upper_bound(points.keysBegin(), points.keysEnd(), r.start) - points.keysBegin());
     if (first != points.begin())
         --first;
-    auto last = std::upper_bound(first, points.end(), r.end,
-                                 [](std::int64_t t, const DepthPoint &pt) { return t < pt.t; });
+    auto last = points.begin()
+        + (std::upper_bound(points.keysBegin() + (first - points.begin()), points.keysEnd(), r.end)
+           - points.keysBegin());
     const auto seen = m_model->depthExtremes(static_cast<std::size_t>(first - points.begin()),
                                              static_cast<std::size_t>(last - points.begin()));
     int maxValue = std::max({1, seen.maxDepth, seen.maxBusy});
@@ -137,13 +139,16 @@ void QueueChart::paintEvent(QPaintEvent *)
     };
     std::vector<Column> columns;
     if (first != last) {
+        const auto keys = points.keysBegin();
         for (auto it = std::next(first); it != last;) {
-            const double x = std::floor(xOf(it->t)) + 0.5;
+            const double x = std::floor(xOf(keys[it - points.begin()])) + 0.5;
             const std::int64_t columnEnd
                 = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
-            const auto columnLast = coords::gallopLowerBound(
-                it, last, columnEnd,
-                [](const DepthPoint &point, std::int64_t t) { return point.t < t; });
+            const auto columnLast = points.begin()
+                + (coords::gallopLowerBound(keys + (it - points.begin()),
+                                            keys + (last - points.begin()), columnEnd,
+                                            std::less<>())
+                   - keys);
             const auto stop = columnLast == it ? std::next(it) : columnLast;
             columns.push_back(
                 {x, stop,
@@ -163,7 +168,13 @@ void QueueChart::paintEvent(QPaintEvent *)
         auto vertical = [&](int x, double a, double b) {
             const int top = static_cast<int>(std::lround(std::min(a, b)));
             const int bottom = static_cast<int>(std::lround(std::max(a, b)));
-            rects << QRect(x, top, 1, bottom - top + 1);
+            // Neighbouring columns of the same extent (a busy pool swinging between none and
+            // all busy in every column) join into one rectangle: far fewer spans to fill.
+            if (!rects.isEmpty() && rects.back().right() == x - 1 && rects.back().top() == top
+                && rects.back().bottom() == bottom)
+                rects.back().setRight(x);
+            else
+                rects << QRect(x, top, 1, bottom - top + 1);
         };
         auto horizontal = [&](int x0, int x1, double y) {
             if (x1 > x0)

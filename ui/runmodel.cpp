@@ -183,14 +183,30 @@ const JobRecord *RunModel::job(std::int64_t id) const
 
 void RunModel::closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, JobStatus status)
 {
-    for (auto it = lane.spans.rbegin(); it != lane.spans.rend(); ++it) {
-        if (it->end < 0 && it->kind == kind) {
-            it->end = std::max(t, it->start);
-            it->status = status;
+    History<Span> &spans = lane.spans;
+    for (std::size_t i = spans.size(); i-- > 0;) {
+        const Span span = spans[i];
+        if (span.end < 0 && span.kind == kind) {
+            Span &open = spans.edit(i);
+            open.end = std::max(t, open.start);
+            open.status = status;
             return;
         }
-        if (it->end >= 0)
+        if (span.end >= 0)
             break; // only the newest spans can be open
+    }
+}
+
+// The producer's newest open span of `kind` ends at t (a pause can fall inside a blocked stretch,
+// so the open one is not always the last).
+void RunModel::closeProducerSpan(Span::Kind kind, std::int64_t t)
+{
+    for (std::size_t i = m_producerSpans.size(); i-- > 0;) {
+        const Span span = m_producerSpans[i];
+        if (span.kind == kind && span.end < 0) {
+            m_producerSpans.edit(i).end = t;
+            return;
+        }
     }
 }
 
@@ -217,23 +233,26 @@ void RunModel::mergeBatchDepth()
         m_batchDepth.clear();
         return;
     }
-    auto at = std::lower_bound(m_depth.begin(), m_depth.end(), first,
-                               [](const DepthPoint &p, std::int64_t value) { return p.t < value; });
+    const auto at
+        = std::lower_bound(m_depth.begin(), m_depth.end(), first,
+                           [](const DepthPoint &p, std::int64_t value) { return p.t < value; });
     const auto from = static_cast<std::size_t>(at - m_depth.begin());
     depthChangedFrom(from);
-    const auto middle = static_cast<std::ptrdiff_t>(m_depth.size());
-    m_depth.insert(m_depth.end(), m_batchDepth.begin(), m_batchDepth.end());
-    std::inplace_merge(m_depth.begin() + static_cast<std::ptrdiff_t>(from),
-                       m_depth.begin() + middle, m_depth.end(),
-                       [](const DepthPoint &a, const DepthPoint &b) { return a.t < b.t; });
-    // Equal instants collapse to the last sample merged (the merge keeps the newer ones after).
-    std::size_t out = from;
-    for (std::size_t i = from; i < m_depth.size(); ++i) {
-        if (i + 1 < m_depth.size() && m_depth[i + 1].t == m_depth[i].t)
+    // The newer samples come off the back, merge with the batch's and go back on; the merge keeps
+    // the batch's after older ones at equal instants, and equal instants collapse to the last
+    // sample merged.
+    std::vector<DepthPoint> tail(at, m_depth.end());
+    m_depth.truncate(from);
+    std::vector<DepthPoint> merged;
+    merged.reserve(tail.size() + m_batchDepth.size());
+    std::merge(tail.begin(), tail.end(), m_batchDepth.begin(), m_batchDepth.end(),
+               std::back_inserter(merged),
+               [](const DepthPoint &a, const DepthPoint &b) { return a.t < b.t; });
+    for (std::size_t i = 0; i < merged.size(); ++i) {
+        if (i + 1 < merged.size() && merged[i + 1].t == merged[i].t)
             continue;
-        m_depth[out++] = m_depth[i];
+        m_depth.push_back(merged[i]);
     }
-    m_depth.truncate(out);
     m_batchDepth.clear();
 }
 
@@ -281,8 +300,8 @@ RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to
         m_depthBlocks.resize(whole / kDepthBlock);
         for (std::size_t b = m_depthBlocksValid / kDepthBlock; b < whole / kDepthBlock; ++b) {
             DepthExtremes block = kNoExtremes;
-            for (std::size_t i = b * kDepthBlock; i < (b + 1) * kDepthBlock; ++i)
-                merge(block, m_depth[i]);
+            m_depth.scan(b * kDepthBlock, (b + 1) * kDepthBlock,
+                         [&](const DepthPoint &p) { merge(block, p); });
             m_depthBlocks[b] = block;
         }
         const std::size_t supers = m_depthBlocks.size() / kDepthBlock;
@@ -297,17 +316,18 @@ RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to
     }
     const std::size_t blocksEnd = std::min(to, m_depthBlocksValid);
     const std::size_t supersEnd = std::min(to, m_depthSupers.size() * kSuperBlock);
-    std::size_t i = from;
-    for (; i < to && i % kDepthBlock != 0; ++i)
-        merge(e, m_depth[i]);
+    auto samples = [&](std::size_t a, std::size_t b) {
+        m_depth.scan(a, b, [&](const DepthPoint &p) { merge(e, p); });
+    };
+    std::size_t i = std::min(to, (from + kDepthBlock - 1) / kDepthBlock * kDepthBlock);
+    samples(from, i);
     for (; i + kDepthBlock <= blocksEnd && i % kSuperBlock != 0; i += kDepthBlock)
         merge(e, m_depthBlocks[i / kDepthBlock]);
     for (; i + kSuperBlock <= supersEnd; i += kSuperBlock)
         merge(e, m_depthSupers[i / kSuperBlock]);
     for (; i + kDepthBlock <= blocksEnd; i += kDepthBlock)
         merge(e, m_depthBlocks[i / kDepthBlock]);
-    for (; i < to; ++i)
-        merge(e, m_depth[i]);
+    samples(i, to);
     return e;
 }
 
@@ -447,12 +467,7 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         break;
     case EventKind::ProducerUnblocked:
         m_producerState = ProducerState::Producing;
-        for (auto it = m_producerSpans.rbegin(); it != m_producerSpans.rend(); ++it) {
-            if (it->kind == Span::ProducerBlocked && it->end < 0) {
-                it->end = e.t;
-                break;
-            }
-        }
+        closeProducerSpan(Span::ProducerBlocked, e.t);
         break;
     case EventKind::ProducerPaused:
         m_producerState = ProducerState::Paused;
@@ -460,12 +475,7 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         break;
     case EventKind::ProducerResumed:
         m_producerState = ProducerState::Producing;
-        for (auto it = m_producerSpans.rbegin(); it != m_producerSpans.rend(); ++it) {
-            if (it->kind == Span::Paused && it->end < 0) {
-                it->end = e.t;
-                break;
-            }
-        }
+        closeProducerSpan(Span::Paused, e.t);
         break;
     case EventKind::ProducerDone:
         m_producerState = ProducerState::Done;

@@ -32,6 +32,30 @@ struct Span
 };
 static_assert(sizeof(Span) == 24); // a million of them per million jobs
 
+// Packed in a History as its start, its length, its job and its kind and status: a lane's spans
+// follow one another closely, so each of those takes a byte or a few.
+template<> struct Packing<Span>
+{
+    static constexpr int kColumns = 4;
+    static void split(const Span &s, std::int64_t *c)
+    {
+        c[0] = s.start;
+        c[1] = s.end - s.start;
+        c[2] = s.job;
+        c[3] = static_cast<std::int64_t>(s.kind) | static_cast<std::int64_t>(s.status) << 8;
+    }
+    static Span join(const std::int64_t *c)
+    {
+        Span s;
+        s.start = c[0];
+        s.end = c[0] + c[1];
+        s.job = c[2];
+        s.kind = static_cast<Span::Kind>(c[3] & 0xff);
+        s.status = static_cast<engine::JobStatus>(c[3] >> 8);
+        return s;
+    }
+};
+
 // What a block of a lane's spans looks like from afar, so that a zoomed-out view can take it in
 // one step when all of it merges into one dense run.
 struct SpanBlock
@@ -96,6 +120,21 @@ struct DepthPoint
     std::int64_t t = 0;
     int depth = 0;
     int inFlight = 0; // busy workers
+};
+
+template<> struct Packing<DepthPoint>
+{
+    static constexpr int kColumns = 3;
+    static void split(const DepthPoint &p, std::int64_t *c)
+    {
+        c[0] = p.t;
+        c[1] = p.depth;
+        c[2] = p.inFlight;
+    }
+    static DepthPoint join(const std::int64_t *c)
+    {
+        return {c[0], static_cast<int>(c[1]), static_cast<int>(c[2])};
+    }
 };
 
 struct Marker
@@ -240,6 +279,7 @@ private:
     }
     JobRecord &record(std::int64_t job);
     void closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, engine::JobStatus status);
+    void closeProducerSpan(Span::Kind kind, std::int64_t t);
     void addDepthPoint(std::int64_t t, int depth);
     void apply(const engine::PoolEvent &e, QStringList *newLines);
     void mergeBatchDepth();

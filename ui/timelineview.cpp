@@ -148,11 +148,13 @@ std::int64_t TimelineView::jobAt(QPoint pos) const
     const std::int64_t slack
         = static_cast<std::int64_t>(2.0 * static_cast<double>(r.length()) / plotWidth());
     const std::int64_t now = m_model->endT();
-    for (auto it = firstVisible(lane.spans, t - slack);
-         it != lane.spans.end() && it->start <= t + slack; ++it) {
-        const std::int64_t end = it->end < 0 ? now : it->end;
-        if (it->kind == Span::Busy && it->start - slack <= t && t <= end + slack)
-            return it->job;
+    for (auto it = firstVisible(lane.spans, t - slack); it != lane.spans.end(); ++it) {
+        const Span span = *it;
+        if (span.start > t + slack)
+            break;
+        const std::int64_t end = span.end < 0 ? now : span.end;
+        if (span.kind == Span::Busy && span.start - slack <= t && t <= end + slack)
+            return span.job;
     }
     return 0;
 }
@@ -236,16 +238,20 @@ void TimelineView::paintEvent(QPaintEvent *)
         };
         const auto spansEnd = lane.spans.end();
         const double nsPerPixel = static_cast<double>(r.length()) / std::max(1.0, w);
-        for (auto it = firstVisible(lane.spans, r.start); it != spansEnd && it->start <= r.end;) {
-            const std::int64_t end = it->end < 0 ? now : it->end;
-            const double x0 = xOf(it->start);
+        const auto starts = lane.spans.keysBegin();
+        for (auto it = firstVisible(lane.spans, r.start); it != spansEnd;) {
+            const Span span = *it; // read out once (a packed history unpacks it on each read)
+            if (span.start > r.end)
+                break;
+            const std::int64_t end = span.end < 0 ? now : span.end;
+            const double x0 = xOf(span.start);
             const double x1 = std::max(xOf(end), x0 + 1.0);
-            if (it->kind == Span::Blocked) {
+            if (span.kind == Span::Blocked) {
                 hatched << QRectF(x0, top, x1 - x0, h);
                 ++it;
                 continue;
             }
-            if (x1 - x0 < 2.0 && it->job != m_selected) {
+            if (x1 - x0 < 2.0 && span.job != m_selected) {
                 if (!dense.isNull() && x0 <= dense.right() + 1.0)
                     dense.setRight(std::max(dense.right(), x1));
                 else {
@@ -266,26 +272,27 @@ void TimelineView::paintEvent(QPaintEvent *)
                 // Skip whatever else starts inside this pixel column.
                 const std::int64_t nextColumn = timeAtX(static_cast<int>(std::floor(x1)) + 1);
                 auto next = std::next(it);
-                if (next != spansEnd && next->start < nextColumn)
-                    next = coords::gallopLowerBound(
-                        next, spansEnd, nextColumn,
-                        [](const Span &span, std::int64_t t) { return span.start < t; });
+                if (next != spansEnd && starts[next - lane.spans.begin()] < nextColumn)
+                    next = lane.spans.begin()
+                        + (coords::gallopLowerBound(starts + (next - lane.spans.begin()),
+                                                    lane.spans.keysEnd(), nextColumn, std::less<>())
+                           - starts);
                 if (next != std::next(it) && next != lane.spans.begin()) {
                     // The skipped spans extend the run at least to where the last of them ends.
-                    const Span &last = *std::prev(next);
+                    const Span last = *std::prev(next);
                     dense.setRight(std::max(dense.right(), xOf(last.end < 0 ? now : last.end)));
                 }
                 it = next;
                 continue;
             }
             flushDense();
-            const int batch = it->end < 0 ? kRunningBatch : static_cast<int>(it->status);
+            const int batch = span.end < 0 ? kRunningBatch : static_cast<int>(span.status);
             bars[batch] << QRectF(x0, top, x1 - x0, h);
             if (x1 - x0 >= labelWidth && h >= metrics.height() - 2)
                 labels.push_back({QRectF(std::max(x0, double(kGutter)), top,
                                          x1 - std::max(x0, double(kGutter)), h),
-                                  it->job});
-            if (it->job == m_selected)
+                                  span.job});
+            if (span.job == m_selected)
                 selectedRect = QRectF(x0 - 1, top - 1, x1 - x0 + 2, h + 2);
             ++it;
         }

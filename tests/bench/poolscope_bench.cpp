@@ -393,6 +393,11 @@ int main(int argc, char **argv)
         out.insert(QStringLiteral("frame_p99_ms"), worst99);
         out.insert(QStringLiteral("frame_history_mb"),
                    static_cast<double>(model.historyBytes()) / (1024.0 * 1024.0));
+        // How many of the jobs the history cap leaves in detail (the rest are summarized).
+        out.insert(QStringLiteral("frame_detail_jobs"),
+                   static_cast<double>(model.completionOrder().size()));
+        err << "frame detail " << model.completionOrder().size() << " jobs, "
+            << model.historyBytes() / (1024 * 1024) << " MB\n";
     }
 
     // Cancel a run whose queue is full and whose producer is blocked, until every thread is joined.

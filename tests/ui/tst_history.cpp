@@ -8,6 +8,26 @@
 
 using gui::History;
 
+namespace {
+struct Pair
+{
+    std::int64_t a = 0;
+    int b = 0;
+    friend bool operator==(const Pair &, const Pair &) = default;
+};
+} // namespace
+
+template<> struct gui::Packing<Pair>
+{
+    static constexpr int kColumns = 2;
+    static void split(const Pair &p, std::int64_t *c)
+    {
+        c[0] = p.a;
+        c[1] = p.b;
+    }
+    static Pair join(const std::int64_t *c) { return {c[0], static_cast<int>(c[1])}; }
+};
+
 // History against std::deque as the oracle: the same sequence of appends, front folds and
 // truncations must leave the same elements, reachable through indexes and iterators alike.
 class TestHistory : public QObject
@@ -24,14 +44,19 @@ private Q_SLOTS:
             seed = seed * 1664525u + 1013904223u;
             return (seed >> 8) % bound;
         };
-        std::int64_t value = 0;
+        // Rising values with steps of every size, so that packed chunks use every width.
+        std::int64_t value = -5'000'000'000'000;
+        const std::int64_t steps[] = {1, 200, 60'000, 3'000'000'000, std::int64_t {1} << 40};
         for (int step = 0; step < 3000; ++step) {
             switch (next(4)) {
             case 0:
             case 1: {
                 std::vector<std::int64_t> batch(next(40));
-                std::iota(batch.begin(), batch.end(), value);
-                value += static_cast<std::int64_t>(batch.size());
+                const std::int64_t stride = steps[next(std::size(steps))];
+                for (std::int64_t &v : batch) {
+                    v = value;
+                    value += next(2) ? stride : 1;
+                }
                 history.insert(history.end(), batch.begin(), batch.end());
                 oracle.insert(oracle.end(), batch.begin(), batch.end());
                 break;
@@ -66,17 +91,63 @@ private Q_SLOTS:
         }
     }
 
+    // Elements changed in place, anywhere (packed chunks are unpacked to change and packed again
+    // later), and multi-column elements with extreme values come back exactly.
+    void editsAnywhereSurvivePackingAgain()
+    {
+        History<Pair, 4> history;
+        std::vector<Pair> oracle;
+        std::uint32_t seed = 7;
+        auto next = [&seed](std::uint32_t bound) {
+            seed = seed * 1664525u + 1013904223u;
+            return (seed >> 8) % bound;
+        };
+        const std::int64_t extremes[] = {INT64_MIN, INT64_MAX, -1, 0, 1, 1'000'000'007};
+        int step = 0;
+        auto randomPair = [&] {
+            return Pair {extremes[next(std::size(extremes))],
+                         step < 1000 ? 3 // a column that does not change: no bytes at all
+                                     : static_cast<int>(next(3) == 0 ? -static_cast<int>(next(1000))
+                                                                     : next(7))};
+        };
+        for (; step < 4000; ++step) {
+            if (next(3) != 0 || oracle.empty()) {
+                const Pair p = randomPair();
+                history.push_back(p);
+                oracle.push_back(p);
+            } else {
+                const std::size_t i = next(static_cast<std::uint32_t>(oracle.size()));
+                const Pair p = randomPair();
+                history.edit(i) = p;
+                oracle[i] = p;
+            }
+            if (next(200) == 0) {
+                const std::size_t n = next(static_cast<std::uint32_t>(oracle.size() + 1));
+                history.erase(history.begin(), history.begin() + static_cast<std::ptrdiff_t>(n));
+                oracle.erase(oracle.begin(), oracle.begin() + static_cast<std::ptrdiff_t>(n));
+            }
+            QCOMPARE(history.size(), oracle.size());
+            if (step % 50 == 0) {
+                for (std::size_t i = 0; i < oracle.size(); ++i)
+                    QVERIFY2(history[i] == oracle[i], qPrintable(QString::number(i)));
+            }
+        }
+        QVERIFY(history.packedBytesPerElement() > 0); // packing was exercised
+    }
+
     void foldingAwayTheFrontGivesMemoryBack()
     {
         History<std::int64_t, 8> history;
-        for (std::int64_t i = 0; i < 100'000; ++i)
+        for (std::int64_t i = 0; i < 1'000'000; ++i)
             history.push_back(i);
         const std::size_t full = history.bytes();
-        QVERIFY(full >= 100'000 * sizeof(std::int64_t));
-        QVERIFY(full < 100'000 * sizeof(std::int64_t) * 11 / 10); // no doubling slack
-        history.erase(history.begin(), history.begin() + 90'000);
-        QVERIFY(history.bytes() < full / 5);
-        QCOMPARE(history.front(), std::int64_t(90'000));
+        // 256 consecutive values per chunk: a byte each, plus the chunk's header.
+        QVERIFY(full >= 1'000'000);
+        QVERIFY2(full < 1'000'000 * 2, qPrintable(QString::number(full)));
+        QCOMPARE(history[654'321], std::int64_t(654'321));
+        history.erase(history.begin(), history.begin() + 900'000);
+        QVERIFY(history.bytes() < full / 4);
+        QCOMPARE(history.front(), std::int64_t(900'000));
         history.erase(history.begin(), history.end());
         QVERIFY(history.empty());
         history.push_back(7); // reusable after emptying
