@@ -170,6 +170,8 @@ public:
         , m_chunksDropped(std::exchange(other.m_chunksDropped, 0))
         , m_packedBytes(std::exchange(other.m_packedBytes, 0))
         , m_rawChunks(std::exchange(other.m_rawChunks, 0))
+        , m_packedBelow(std::exchange(other.m_packedBelow, 0))
+        , m_autoPack(other.m_autoPack)
     {
         other.m_chunks.clear();
         other.m_unpacked.clear();
@@ -183,6 +185,8 @@ public:
         m_chunksDropped = std::exchange(other.m_chunksDropped, 0);
         m_packedBytes = std::exchange(other.m_packedBytes, 0);
         m_rawChunks = std::exchange(other.m_rawChunks, 0);
+        m_packedBelow = std::exchange(other.m_packedBelow, 0);
+        m_autoPack = other.m_autoPack;
         other.m_chunks.clear();
         other.m_unpacked.clear();
         return *this;
@@ -251,6 +255,32 @@ public:
     }
     T &editBack() { return edit(m_size - 1); }
 
+    // Packing by hand instead (for elements that keep changing for a while after they are
+    // appended, like a job's record): only packBefore() packs.
+    void setAutoPack(bool on) { m_autoPack = on; }
+    // Packs every chunk wholly before position `index`.
+    void packBefore(std::size_t index)
+    {
+        const std::size_t end
+            = std::min((m_first + std::min(index, m_size)) >> ChunkBits, m_chunks.size());
+        for (std::size_t c = std::max(m_packedBelow, m_chunksDropped) - m_chunksDropped; c < end;
+             ++c) {
+            if (m_chunks[c].raw)
+                pack(m_chunks[c]);
+        }
+        m_packedBelow = std::max(m_packedBelow, end + m_chunksDropped);
+        std::erase_if(m_unpacked, [&](std::size_t absolute) {
+            if (absolute < m_chunksDropped)
+                return true;
+            const std::size_t c = absolute - m_chunksDropped;
+            if (c >= end)
+                return false;
+            if (c < m_chunks.size() && m_chunks[c].raw)
+                pack(m_chunks[c]);
+            return true;
+        });
+    }
+
     // The first column of element i (a time, a start, a value): what a history is searched by.
     std::int64_t key(std::size_t i) const
     {
@@ -284,7 +314,7 @@ public:
         if (c == m_chunks.size()) {
             m_chunks.emplace_back().raw = std::make_unique<T[]>(kChunk);
             ++m_rawChunks;
-            if (c >= 2)
+            if (m_autoPack && c >= 2)
                 packBehind(c);
         }
         rawChunk(c)[p & kMask] = item;
@@ -321,6 +351,7 @@ public:
         m_size = n;
         const std::size_t keep = m_size == 0 ? 0 : ((m_first + m_size - 1) >> ChunkBits) + 1;
         dropChunks(keep, m_chunks.size());
+        m_packedBelow = std::min(m_packedBelow, keep + m_chunksDropped);
         if (m_size == 0)
             m_first = 0;
     }
@@ -334,6 +365,7 @@ public:
         m_chunksDropped = 0;
         m_packedBytes = 0;
         m_rawChunks = 0;
+        m_packedBelow = 0;
     }
 
     friend bool operator==(const History &a, const History &b)
@@ -468,7 +500,7 @@ private:
             c.packed.reset();
             c.raw = std::move(raw);
             ++m_rawChunks;
-            if (index + 2 < m_chunks.size())
+            if (!m_autoPack || index + 2 < m_chunks.size())
                 m_unpacked.push_back(index + m_chunksDropped);
         }
         return c.raw.get();
@@ -508,6 +540,8 @@ private:
     std::size_t m_chunksDropped = 0; // chunks erased from the front so far
     std::size_t m_packedBytes = 0; // held by packed chunks, allocator headers included
     std::size_t m_rawChunks = 0;
+    std::size_t m_packedBelow = 0; // packBefore() packed the chunks numbered below this
+    bool m_autoPack = true;
 };
 
 } // namespace gui

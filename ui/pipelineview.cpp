@@ -491,7 +491,7 @@ void PipelineView::syncTargets(bool snap)
     const std::vector<std::int64_t> recent = m_model->recentResults(l.results);
     for (std::size_t row = 0; row < recent.size(); ++row) {
         const std::int64_t job = recent[recent.size() - 1 - row];
-        const JobRecord *record = m_model->job(job);
+        const std::optional<JobRecord> record = m_model->job(job);
         placeToken(job, resultTokenRect(l, static_cast<int>(row)), Stage::Result,
                    record ? record->status : JobStatus::Completed, nullptr, true, snap);
     }
@@ -743,7 +743,7 @@ void PipelineView::drawProducer(QPainter &p, const Layout &l) const
     if (job != 0 && state == ProducerState::Blocked) {
         jobText = tr("holding #%1").arg(job);
     } else if (job != 0 && state != ProducerState::Done) {
-        const JobRecord *record = m_model->job(job);
+        const std::optional<JobRecord> record = m_model->job(job);
         const bool sent = record && record->enqueued >= 0;
         jobText = sent ? tr("sent #%1").arg(job) : tr("sending #%1").arg(job);
     }
@@ -937,7 +937,7 @@ void PipelineView::drawResults(QPainter &p, const Layout &l) const
         p.setPen(Qt::NoPen);
         p.setBrush(m_paints.laneBrush);
         p.drawRoundedRect(r, 3, 3);
-        const JobRecord *record = m_model->job(job);
+        const std::optional<JobRecord> record = m_model->job(job);
         if (!record)
             continue;
         const QRectF token = resultTokenRect(l, static_cast<int>(row));

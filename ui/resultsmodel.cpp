@@ -71,7 +71,7 @@ QVariant ResultsModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_rows || index.column() >= ColumnCount)
         return {};
     const std::int64_t id = m_model->completionOrder()[static_cast<std::size_t>(index.row())];
-    const JobRecord *r = m_model->job(id);
+    const std::optional<JobRecord> r = m_model->job(id);
     if (!r)
         return {};
     if (role == kJobRole)

@@ -75,6 +75,16 @@ const SpanBlock *Lane::blockAt(std::size_t index, std::size_t *end) const
     return &*m_blocks[slot];
 }
 
+void Lane::sumUpNewBlocks()
+{
+    constexpr auto block = static_cast<std::int64_t>(kBlock);
+    m_nextBlock = std::max(m_nextBlock, (m_folded + block - 1) / block);
+    std::size_t end = 0;
+    while ((m_nextBlock + 1) * block <= m_folded + static_cast<std::int64_t>(spans.size())
+           && blockAt(static_cast<std::size_t>(m_nextBlock * block - m_folded), &end))
+        ++m_nextBlock;
+}
+
 void Lane::foldFront(std::size_t n)
 {
     spans.erase(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(n));
@@ -104,6 +114,10 @@ void RunModel::reset(const PoolConfig &config)
     depthChangedFrom(0);
     m_markers.clear();
     m_jobs.clear();
+    m_jobs.setAutoPack(false);
+    m_jobsBase = 0;
+    m_jobsFloor = INT64_MIN;
+    m_jobsSettled = 0;
     m_stragglers.clear();
     m_failures.clear();
     m_completionOrder.clear();
@@ -157,28 +171,63 @@ Lane &RunModel::laneFor(int worker)
     return *it;
 }
 
+namespace {
+// Whether any event of the job has arrived (the record window holds fresh records for ids in
+// between that nothing was heard of yet).
+bool heardOf(const JobRecord &r)
+{
+    return r.submitted >= 0 || r.enqueued >= 0 || r.started >= 0 || r.finished >= 0 || r.done;
+}
+} // namespace
+
 JobRecord &RunModel::record(std::int64_t job)
 {
-    if (m_jobs.dropped(job)) {
-        // Below the window: a job still in flight when the window moved on, or a late event of
-        // one already summarized (kept nowhere).
+    if (m_jobs.empty() && job >= m_jobsFloor)
+        m_jobsBase = job;
+    if (job < m_jobsBase) {
+        // Below the window: a job still in flight when the window moved on, one older than the
+        // first the window saw, or a late event of one already summarized (kept nowhere).
         if (auto it = m_stragglers.find(job); it != m_stragglers.end())
             return it->second;
+        if (job >= m_jobsFloor) {
+            JobRecord &r = m_stragglers[job];
+            r.job = job;
+            return r;
+        }
         m_scratch = JobRecord {};
         return m_scratch;
     }
-    JobRecord &r = m_jobs[job];
-    r.job = job;
-    return r;
+    const auto index = static_cast<std::size_t>(job - m_jobsBase);
+    while (m_jobs.size() <= index) {
+        JobRecord fresh;
+        fresh.job = m_jobsBase + static_cast<std::int64_t>(m_jobs.size());
+        m_jobs.push_back(fresh);
+    }
+    return m_jobs.edit(index);
 }
 
-const JobRecord *RunModel::job(std::int64_t id) const
+// Packs the records of jobs done (and any far behind the newest, done or not: a job that takes
+// minutes must not keep every record after it unpacked; its chunk is unpacked again for its
+// late events).
+void RunModel::settleJobs()
 {
-    const JobRecord *r = m_jobs.find(id);
-    if (r)
-        return r->job == id ? r : nullptr;
+    constexpr std::size_t kUnpackedAtMost = 65'536;
+    while (m_jobsSettled < m_jobs.size() && m_jobs[m_jobsSettled].done)
+        ++m_jobsSettled;
+    const std::size_t farBehind
+        = m_jobs.size() > kUnpackedAtMost ? m_jobs.size() - kUnpackedAtMost : 0;
+    m_jobs.packBefore(std::max(m_jobsSettled, farBehind));
+}
+
+std::optional<JobRecord> RunModel::job(std::int64_t id) const
+{
+    if (id >= m_jobsBase && id - m_jobsBase < static_cast<std::int64_t>(m_jobs.size())) {
+        const JobRecord r = m_jobs[static_cast<std::size_t>(id - m_jobsBase)];
+        if (heardOf(r))
+            return r;
+    }
     const auto it = m_stragglers.find(id);
-    return it != m_stragglers.end() ? &it->second : nullptr;
+    return it != m_stragglers.end() ? std::optional<JobRecord>(it->second) : std::nullopt;
 }
 
 void RunModel::closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, JobStatus status)
@@ -384,6 +433,9 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
         apply(e, i >= lineFrom ? &newLines : nullptr);
     }
     mergeBatchDepth();
+    settleJobs();
+    for (Lane &lane : m_lanes)
+        lane.sumUpNewBlocks();
     // A catch-up batch (a replay, a window that was not drawn for a while) can need a large
     // buffer; it is not kept for the frame-sized batches that follow.
     if (m_batchDepth.capacity() > 65'536)
@@ -553,8 +605,8 @@ std::int64_t RunModel::historyBytes() const
     std::size_t bytes = 0;
     for (const Lane &lane : m_lanes)
         bytes += lane.spans.bytes();
-    // Job records sit in a deque indexed by job id, stragglers in a hash table.
-    bytes += m_jobs.size() * sizeof(JobRecord) + m_stragglers.size() * (sizeof(JobRecord) + 32);
+    // Stragglers sit in a hash table.
+    bytes += m_jobs.bytes() + m_stragglers.size() * (sizeof(JobRecord) + 32);
     return static_cast<std::int64_t>(bytes + m_depth.bytes() + m_producerSpans.bytes()
                                      + m_sends.bytes() + m_completionOrder.bytes()
                                      + m_collectedAt.bytes());
@@ -705,15 +757,23 @@ void RunModel::summarizeOldest()
     // table instead of holding the window, and with it the records of every job after it: with
     // results folded an eighth at a time, the cut lands close to the oldest detail, behind jobs
     // like that. It leaves the side table with the fold that passes its collection.
-    m_jobs.popFrontWhile([this, cut](const JobRecord &r) {
-        if (r.job == 0 || (r.done && r.collected < cut))
-            return true;
+    std::size_t leaving = 0;
+    for (; leaving < m_jobs.size(); ++leaving) {
+        const JobRecord r = m_jobs[leaving];
+        if (r.done && r.collected < cut)
+            continue;
         if (r.submitted >= 0 && r.submitted < cut) {
             m_stragglers.emplace(r.job, r);
-            return true;
+            continue;
         }
-        return false;
-    });
+        if (!heardOf(r))
+            continue; // an id nothing was heard of (as before: its late events are not kept)
+        break;
+    }
+    m_jobs.erase(m_jobs.begin(), m_jobs.begin() + static_cast<std::ptrdiff_t>(leaving));
+    m_jobsBase += static_cast<std::int64_t>(leaving);
+    m_jobsFloor = m_jobsBase;
+    m_jobsSettled -= std::min(m_jobsSettled, leaving);
     std::erase_if(m_stragglers, [cut](const auto &entry) {
         return entry.second.done && entry.second.collected < cut;
     });

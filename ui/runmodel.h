@@ -1,7 +1,6 @@
 #pragma once
 
 #include "history.h"
-#include "jobwindow.h"
 #include "poolconfig.h"
 #include "poolevent.h"
 #include "runstats.h"
@@ -84,11 +83,15 @@ struct Lane
     // from the first span the lane ever had, so folding the front away does not move them.
     const SpanBlock *blockAt(std::size_t index, std::size_t *end) const;
     void foldFront(std::size_t n); // drops spans[0, n)
+    // Sums up the blocks completed since the last call, while their spans are fresh in memory
+    // (a zoomed-out frame would otherwise do it for all of them at once, the first time).
+    void sumUpNewBlocks();
 
 private:
     std::int64_t m_folded = 0; // spans folded away from the front
     mutable std::vector<std::optional<SpanBlock>> m_blocks; // from block m_blocksFrom on
     mutable std::int64_t m_blocksFrom = 0;
+    std::int64_t m_nextBlock = 0; // sumUpNewBlocks() has done the blocks before this one
 };
 
 struct JobRecord
@@ -110,6 +113,57 @@ struct JobRecord
     std::int64_t latency() const
     {
         return collected >= 0 && submitted >= 0 ? collected - submitted : -1;
+    }
+};
+
+// Packed in a History as its id, its submission time, each later time as the step from the
+// one before it (0 for a time not known yet), and worker, status and done together: a chunk of
+// consecutive jobs then needs a few bytes per time instead of eight.
+template<> struct Packing<JobRecord>
+{
+    static constexpr int kColumns = 7;
+    static std::int64_t step(std::int64_t t, std::int64_t *ref)
+    {
+        if (t == -1)
+            return 0;
+        const std::int64_t d = t - *ref;
+        *ref = t >= 0 ? t : *ref;
+        return d >= 0 ? d + 1 : d;
+    }
+    static std::int64_t unstep(std::int64_t c, std::int64_t *ref)
+    {
+        if (c == 0)
+            return -1;
+        const std::int64_t t = *ref + (c > 0 ? c - 1 : c);
+        *ref = t >= 0 ? t : *ref;
+        return t;
+    }
+    static void split(const JobRecord &r, std::int64_t *c)
+    {
+        std::int64_t ref = std::max<std::int64_t>(r.submitted, 0);
+        c[0] = r.job;
+        c[1] = r.submitted;
+        c[2] = step(r.enqueued, &ref);
+        c[3] = step(r.started, &ref);
+        c[4] = step(r.finished, &ref);
+        c[5] = step(r.collected, &ref);
+        c[6] = std::int64_t {r.worker} | std::int64_t {static_cast<std::uint8_t>(r.status)} << 16
+            | std::int64_t {r.done} << 24;
+    }
+    static JobRecord join(const std::int64_t *c)
+    {
+        JobRecord r;
+        std::int64_t ref = std::max<std::int64_t>(c[1], 0);
+        r.job = c[0];
+        r.submitted = c[1];
+        r.enqueued = unstep(c[2], &ref);
+        r.started = unstep(c[3], &ref);
+        r.finished = unstep(c[4], &ref);
+        r.collected = unstep(c[5], &ref);
+        r.worker = static_cast<std::uint16_t>(c[6] & 0xffff);
+        r.status = static_cast<engine::JobStatus>((c[6] >> 16) & 0xff);
+        r.done = (c[6] >> 24) != 0;
+        return r;
     }
 };
 
@@ -246,7 +300,7 @@ public:
     // The same for rising times, one after another: *cursor (0 to begin with) carries the search
     // on from where the last one ended, so a chart's pixel columns cost a step or two each.
     std::int64_t resultsBy(std::int64_t t, std::size_t *cursor) const;
-    const JobRecord *job(std::int64_t id) const;
+    std::optional<JobRecord> job(std::int64_t id) const;
     std::int64_t submittedCount() const { return m_submitted; }
 
     // Now: what is queued (FIFO, oldest first), what each live worker does, the last results.
@@ -313,7 +367,13 @@ private:
         m_depthBlocksValid = std::min(m_depthBlocksValid, index / kDepthBlock * kDepthBlock);
     }
     std::vector<Marker> m_markers;
-    engine::JobWindow<JobRecord> m_jobs; // by job id; the oldest leave with the summary
+    // Job records by id (m_jobs[id − m_jobsBase]); the oldest leave with the summary. Records of
+    // jobs done are packed (settleJobs), the rest stay as they are while they change.
+    History<JobRecord> m_jobs;
+    std::int64_t m_jobsBase = 0;
+    std::int64_t m_jobsFloor = INT64_MIN; // ids below were folded away
+    std::size_t m_jobsSettled = 0; // every record before this index is done
+    void settleJobs();
     std::unordered_map<std::int64_t, JobRecord> m_stragglers; // in flight, below the window
     JobRecord m_scratch; // late events of jobs already summarized land here
     QHash<std::int64_t, QString> m_failures;

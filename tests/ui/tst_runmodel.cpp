@@ -140,7 +140,7 @@ private Q_SLOTS:
         QCOMPARE(one->spans[0].end, 100 * ms);
         QCOMPARE(model.lane(2)->spans[0].status, JobStatus::Failed);
         QCOMPARE(model.completionOrder(), (History<std::int64_t> {1, 2}));
-        const JobRecord *two = model.job(2);
+        const std::optional<JobRecord> two = model.job(2);
         QVERIFY(two);
         QCOMPARE(two->wait(), 0);
         QCOMPARE(two->processing(), 100 * ms);
@@ -423,7 +423,7 @@ private Q_SLOTS:
     {
         RunModel model;
         model.reset(PoolConfig {});
-        model.setHistoryCapBytes(1024 * 1024);
+        model.setHistoryCapBytes(256 * 1024);
         QRandomGenerator random(5);
         std::int64_t job = 0;
         for (int batch = 0; batch < 40; ++batch) {
@@ -500,6 +500,98 @@ private Q_SLOTS:
             }
         }
         QVERIFY(model.summary().jobs > 10000); // the blocks were checked across many folds
+    }
+
+    // Records of jobs done are packed; one that stays in flight long after (its chunk packed
+    // anyway, far behind the newest) still takes its late events, and every record reads back
+    // exactly what its events said.
+    void jobRecordsReadBackExactlyOncePacked()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        constexpr int jobs = 100'000;
+        Script s = referenceStart();
+        s.at(1).submit(1, 1).start(1, 1, 0); // job 1 takes the whole run
+        for (int k = 2; k <= jobs; ++k) {
+            const int worker = 2 + k % 3;
+            s.at(k).submit(k, 1);
+            if (k % 5 == 0) { // cancelled in the queue: never started
+                s.collect(k, 0, JobStatus::Cancelled, 0);
+                continue;
+            }
+            s.at(k + k % 7).start(k, worker, 0).at(k + k % 7 + 3).finish(k, worker);
+            s.at(k + k % 7 + 4)
+                .collect(k, worker, k % 11 == 0 ? JobStatus::Failed : JobStatus::Completed);
+        }
+        for (std::size_t i = 0; i < s.events().size(); i += 50'000)
+            model.ingest(std::span(s.events())
+                             .subspan(i, std::min<std::size_t>(50'000, s.events().size() - i)));
+        QVERIFY(model.job(1) && !model.job(1)->done);
+        Script late;
+        late.at(jobs + 20).finish(1, 1).collect(1, 1);
+        model.ingest(late.events());
+        for (int k = 1; k <= jobs; ++k) {
+            const std::optional<JobRecord> r = model.job(k);
+            QVERIFY2(r, qPrintable(QString::number(k)));
+            QCOMPARE(r->job, std::int64_t(k));
+            QCOMPARE(r->submitted, k * ms);
+            QCOMPARE(r->enqueued, k * ms);
+            QVERIFY(r->done);
+            if (k == 1) {
+                QCOMPARE(r->started, 1 * ms);
+                QCOMPARE(r->finished, (jobs + 20) * ms);
+                QCOMPARE(r->collected, (jobs + 20) * ms);
+                continue;
+            }
+            if (k % 5 == 0) {
+                QCOMPARE(r->started, std::int64_t(-1));
+                QCOMPARE(r->finished, std::int64_t(-1));
+                QCOMPARE(r->worker, 0);
+                QCOMPARE(r->status, JobStatus::Cancelled);
+                continue;
+            }
+            QCOMPARE(r->started, (k + k % 7) * ms);
+            QCOMPARE(r->finished, (k + k % 7 + 3) * ms);
+            QCOMPARE(r->collected, (k + k % 7 + 4) * ms);
+            QCOMPARE(int(r->worker), 2 + k % 3);
+            QCOMPARE(r->status, k % 11 == 0 ? JobStatus::Failed : JobStatus::Completed);
+        }
+        // Packed: the whole history (records, spans, depth, sends, results) under 60 bytes a job;
+        // the records alone would take 56 unpacked.
+        QVERIFY2(model.historyBytes() < std::int64_t(jobs) * 60,
+                 qPrintable(QString::number(model.historyBytes())));
+    }
+
+    // The record packing is exact for any times, unknown ones (-1) and out-of-order ones too.
+    void jobRecordPackingRoundTrips()
+    {
+        const std::int64_t times[] = {-1, 0, 1, 5, 1'000'000'000'000, 7};
+        for (const std::int64_t a : times)
+            for (const std::int64_t b : times)
+                for (const std::int64_t c : times) {
+                    JobRecord r;
+                    r.job = 42;
+                    r.submitted = a;
+                    r.enqueued = b;
+                    r.started = c;
+                    r.finished = a;
+                    r.collected = b;
+                    r.worker = 64;
+                    r.status = JobStatus::Cancelled;
+                    r.done = c >= 0;
+                    std::int64_t columns[gui::Packing<JobRecord>::kColumns];
+                    gui::Packing<JobRecord>::split(r, columns);
+                    const JobRecord back = gui::Packing<JobRecord>::join(columns);
+                    QCOMPARE(back.submitted, r.submitted);
+                    QCOMPARE(back.enqueued, r.enqueued);
+                    QCOMPARE(back.started, r.started);
+                    QCOMPARE(back.finished, r.finished);
+                    QCOMPARE(back.collected, r.collected);
+                    QCOMPARE(back.job, r.job);
+                    QCOMPARE(back.worker, r.worker);
+                    QCOMPARE(back.status, r.status);
+                    QCOMPARE(back.done, r.done);
+                }
     }
 
     void theResultsModelPassesTheModelTester()
