@@ -34,14 +34,13 @@ template<std::integral T> struct Packing<T>
 // - growing never copies and never holds more than one chunk beyond what it needs;
 // - positions are plain indexes: iterator arithmetic is integer arithmetic.
 //
-// Chunks behind the newest two are packed: each column of the chunk is stored as its smallest
-// value plus, per element, the difference from it in 0, 1, 2, 4 or 8 bytes, whichever is the
-// least that holds the chunk's range (an element's differences side by side). Neighbouring elements
-// of a run's history are close (times microseconds apart, job ids a few apart, a queue depth that
-// moves by one), so an element takes a few bytes instead of its full size, and any element is still
-// read in O(1) without unpacking its neighbours. Reading therefore gives values, not references;
-// edit() hands out a reference after unpacking the chunk (it is packed again once it falls two
-// chunks behind the back).
+// Chunks behind the newest two are packed (see Packed): per column, a line through the chunk's
+// values and, per element, the distance from it in as few bits as the chunk needs. Neighbouring
+// elements of a run's history are close (times microseconds apart and rising at a steady pace, job
+// ids a few apart, a queue depth that moves by one), so an element takes a few bytes instead of
+// its full size, and any element is still read in O(1) without unpacking its neighbours. Reading
+// therefore gives values, not references; edit() hands out a reference after unpacking the chunk
+// (it is packed again once it falls two chunks behind the back).
 template<typename T, int ChunkBits = 8> class History
 {
     static_assert(std::endian::native == std::endian::little, "columns are stored little-endian");
@@ -50,38 +49,41 @@ template<typename T, int ChunkBits = 8> class History
     static constexpr std::size_t kChunk = std::size_t {1} << ChunkBits;
     static constexpr std::size_t kMask = kChunk - 1;
 
+    // A packed chunk: per column, each element's value is base + slope × slot + a field of
+    // `bits` bits (a column of times rising at a steady pace has small fields left), the fields
+    // of one element side by side (row-major): reading an element touches one or two cache lines
+    // besides the header, not one per column.
     struct Packed
     {
         std::int64_t base[kColumns];
-        std::uint8_t width[kColumns]; // bytes per element: 0, 1, 2, 4 or 8
-        std::uint8_t at[kColumns]; // where in an element's bytes the column's difference sits
-        std::uint16_t stride; // bytes per element
+        std::int64_t slope[kColumns];
+        std::uint16_t at[kColumns]; // the field's first bit within an element's bits
+        std::uint8_t bits[kColumns]; // at most kMaxBits, so one 8-byte load holds any field
+        std::uint16_t stride; // bits per element
     };
-    // Elements follow the header side by side (row-major): reading one element touches one or
-    // two cache lines besides the header, not one per column.
+    static constexpr unsigned kMaxBits = 56;
     static constexpr std::size_t kDataAt = (sizeof(Packed) + 7) / 8 * 8;
     struct Chunk
     {
         std::unique_ptr<T[]> raw; // while it may still change
         std::unique_ptr<std::byte[]> packed; // a Packed header, then the columns
         std::size_t packedBytes = 0;
+        std::int64_t firstKey = 0; // key of slot 0, once packed (searches stay in the table)
     };
 
-    // Reads elements (or, KeyOnly, just their first column: the key a history is searched by).
-    template<bool KeyOnly> class Iter
+    // Reads elements out as values.
+    class Iter
     {
-        using V = std::conditional_t<KeyOnly, std::int64_t, T>;
-
     public:
         using iterator_category = std::random_access_iterator_tag;
         using iterator_concept = std::random_access_iterator_tag;
-        using value_type = V;
+        using value_type = T;
         using difference_type = std::ptrdiff_t;
-        using reference = V; // elements are read out as values
+        using reference = T; // elements are read out as values
         struct Arrow
         {
-            V value;
-            const V *operator->() const { return &value; }
+            T value;
+            const T *operator->() const { return &value; }
         };
         using pointer = Arrow;
 
@@ -91,17 +93,11 @@ template<typename T, int ChunkBits = 8> class History
             , m_index(index)
         { }
 
-        V operator*() const
-        {
-            if constexpr (KeyOnly)
-                return m_owner->key(static_cast<std::size_t>(m_index));
-            else
-                return (*m_owner)[static_cast<std::size_t>(m_index)];
-        }
+        T operator*() const { return (*m_owner)[static_cast<std::size_t>(m_index)]; }
         // Each use reads the element again: a loop that looks at several fields should copy the
         // element out once.
         Arrow operator->() const { return {**this}; }
-        V operator[](difference_type n) const { return *(*this + n); }
+        T operator[](difference_type n) const { return *(*this + n); }
         std::size_t index() const { return static_cast<std::size_t>(m_index); }
         Iter &operator++()
         {
@@ -152,8 +148,7 @@ template<typename T, int ChunkBits = 8> class History
     };
 
 public:
-    using const_iterator = Iter<false>;
-    using key_iterator = Iter<true>;
+    using const_iterator = Iter;
     using iterator = const_iterator;
     using value_type = T;
     using size_type = std::size_t;
@@ -292,15 +287,51 @@ public:
             P::split(c.raw[p & kMask], columns);
             return columns[0];
         }
-        const auto *h = reinterpret_cast<const Packed *>(c.packed.get());
-        const unsigned w = h->width[0];
-        return static_cast<std::int64_t>(
-            static_cast<std::uint64_t>(h->base[0])
-            + load(c.packed.get() + kDataAt + (p & kMask) * h->stride + h->at[0], w));
+        return column(c.packed.get(), p & kMask, 0);
     }
-    // The keys alone, for searches: reading one column is cheaper than reading whole elements.
-    key_iterator keysBegin() const { return {this, 0}; }
-    key_iterator keysEnd() const { return {this, static_cast<std::ptrdiff_t>(m_size)}; }
+    // The first position in [from, to) whose key is not less than `value` (to if none), for keys
+    // that never fall: a gallop from `from` over the chunks' first keys (kept in the chunk table,
+    // so the search does not touch the chunks it skips), then a binary search in one chunk.
+    std::size_t gallopKey(std::size_t from, std::size_t to, std::int64_t value) const
+    {
+        if (from >= to || key(from) >= value)
+            return from;
+        const std::size_t c0 = (m_first + from) >> ChunkBits;
+        const std::size_t cLast = (m_first + to - 1) >> ChunkBits;
+        auto below = [&](std::size_t c) {
+            return chunkKey(c) < value;
+        };
+        // The last chunk in [c0, cLast] whose first key is below the value (c0's is).
+        std::size_t low = c0, step = 1;
+        while (low + step <= cLast && below(low + step)) {
+            low += step;
+            step *= 2;
+        }
+        std::size_t high = std::min(low + step, cLast + 1); // chunks [low + 1, high) undecided
+        while (high - low > 1) {
+            const std::size_t mid = low + (high - low) / 2;
+            (below(mid) ? low : high) = mid;
+        }
+        std::size_t a = std::max(from, (low << ChunkBits) - std::min(m_first, low << ChunkBits));
+        std::size_t b = std::min(to, ((low + 1) << ChunkBits) - m_first);
+        narrowByLine(low, value, &a, &b);
+        // The first in [a, b) not below (b: the next chunk's first, or `to`): galloping from a,
+        // since a view stepping column by column mostly moves a little.
+        std::size_t reach = 1;
+        while (a + reach < b && key(a + reach) < value) {
+            a += reach;
+            reach *= 2;
+        }
+        b = std::min(b, a + reach + 1); // key(a + reach) is not below, when there is one
+        while (a < b) {
+            const std::size_t mid = a + (b - a) / 2;
+            if (key(mid) < value)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        return a;
+    }
 
     const_iterator begin() const { return {this, 0}; }
     const_iterator end() const { return {this, static_cast<std::ptrdiff_t>(m_size)}; }
@@ -380,39 +411,60 @@ public:
     }
 
 private:
-    static std::uint64_t load(const std::byte *at, unsigned width)
+    // In a packed chunk, the key at slot i lies within [line(i), line(i) + 2^bits) for the key
+    // column's line: a value can only be reached between two slots the line gives, which for a
+    // key rising at a steady pace is a handful of slots.
+    void narrowByLine(std::size_t c, std::int64_t value, std::size_t *a, std::size_t *b) const
     {
-        switch (width) {
-        case 1:
-            return std::to_integer<std::uint8_t>(*at);
-        case 2: {
-            std::uint16_t v;
-            std::memcpy(&v, at, 2);
-            return v;
-        }
-        case 4: {
-            std::uint32_t v;
-            std::memcpy(&v, at, 4);
-            return v;
-        }
-        case 8: {
-            std::uint64_t v;
-            std::memcpy(&v, at, 8);
-            return v;
-        }
-        default:
-            return 0;
-        }
+        const Chunk &chunk = m_chunks[c];
+        if (chunk.raw)
+            return;
+        const auto *h = reinterpret_cast<const Packed *>(chunk.packed.get());
+        if (h->slope[0] <= 0)
+            return;
+        __extension__ typedef __int128 Wide;
+        const Wide over = Wide {value} - h->base[0]; // value − line(0)
+        const Wide slope = h->slope[0];
+        // Slots with line(i) + 2^bits − 1 < value are below; slots with line(i) >= value are not.
+        const Wide firstMaybe
+            = std::max<Wide>(0, (over - (Wide {1} << h->bits[0]) + slope) / slope);
+        const Wide firstNot = over <= 0 ? 0 : (over + slope - 1) / slope;
+        const std::size_t chunkStart = (c << ChunkBits);
+        auto toIndex = [&](Wide slot) {
+            const Wide absolute = Wide(chunkStart) + std::min<Wide>(slot, Wide(kChunk));
+            return absolute <= Wide(m_first) ? std::size_t {0}
+                                             : static_cast<std::size_t>(absolute - Wide(m_first));
+        };
+        *a = std::min(*b, std::max(*a, toIndex(firstMaybe)));
+        *b = std::min(*b, std::max(*a, toIndex(firstNot)));
+    }
+
+    std::int64_t chunkKey(std::size_t c) const
+    {
+        const Chunk &chunk = m_chunks[c];
+        if (!chunk.raw)
+            return chunk.firstKey;
+        std::int64_t columns[kColumns];
+        P::split(chunk.raw[0], columns);
+        return columns[0];
+    }
+
+    static std::int64_t column(const std::byte *block, std::size_t slot, int k)
+    {
+        const auto *h = reinterpret_cast<const Packed *>(block);
+        const std::size_t bit = slot * h->stride + h->at[k];
+        std::uint64_t word;
+        std::memcpy(&word, block + kDataAt + (bit >> 3), 8);
+        const std::uint64_t field = (word >> (bit & 7)) & ((std::uint64_t {1} << h->bits[k]) - 1);
+        return static_cast<std::int64_t>(static_cast<std::uint64_t>(h->base[k])
+                                         + static_cast<std::uint64_t>(h->slope[k]) * slot + field);
     }
 
     static T unpack(const std::byte *block, std::size_t slot)
     {
-        const auto *h = reinterpret_cast<const Packed *>(block);
-        const std::byte *element = block + kDataAt + slot * h->stride;
         std::int64_t columns[kColumns];
         for (int k = 0; k < kColumns; ++k)
-            columns[k] = static_cast<std::int64_t>(static_cast<std::uint64_t>(h->base[k])
-                                                   + load(element + h->at[k], h->width[k]));
+            columns[k] = column(block, slot, k);
         return P::join(columns);
     }
 
@@ -423,65 +475,61 @@ private:
             out[i] = unpack(block, i);
     }
 
-    static unsigned widthFor(std::uint64_t range)
-    {
-        return range == 0         ? 0
-            : range <= 0xff       ? 1
-            : range <= 0xffff     ? 2
-            : range <= 0xffffffff ? 4
-                                  : 8;
-    }
-
+    // Packs a chunk, unless a column's values are too far apart for a field (then it stays as it
+    // is: such chunks are rare, times mixed with "not known" in the same column, say).
     void pack(Chunk &c)
     {
+        __extension__ typedef __int128 Wide; // residuals of any int64 values, without overflow
         std::int64_t columns[kChunk][kColumns];
-        std::int64_t lo[kColumns], hi[kColumns];
-        std::fill_n(lo, kColumns, INT64_MAX);
-        std::fill_n(hi, kColumns, INT64_MIN);
-        for (std::size_t i = 0; i < kChunk; ++i) {
+        for (std::size_t i = 0; i < kChunk; ++i)
             P::split(c.raw[i], columns[i]);
-            for (int k = 0; k < kColumns; ++k) {
-                lo[k] = std::min(lo[k], columns[i][k]);
-                hi[k] = std::max(hi[k], columns[i][k]);
-            }
-        }
         Packed h {};
         unsigned stride = 0;
         for (int k = 0; k < kColumns; ++k) {
-            h.base[k] = lo[k];
-            h.width[k] = static_cast<std::uint8_t>(
-                widthFor(static_cast<std::uint64_t>(hi[k]) - static_cast<std::uint64_t>(lo[k])));
-            h.at[k] = static_cast<std::uint8_t>(stride);
-            stride += h.width[k];
+            // The line through the first and last values, or none; whichever leaves fields that
+            // fit.
+            const Wide rise = Wide {columns[kChunk - 1][k]} - columns[0][k];
+            bool fits = false;
+            for (const Wide slope : {rise / Wide(kChunk - 1), Wide {0}}) {
+                Wide lo = 0, hi = 0;
+                for (std::size_t i = 0; i < kChunk; ++i) {
+                    const Wide r = Wide {columns[i][k]} - slope * Wide(i);
+                    lo = i == 0 ? r : std::min(lo, r);
+                    hi = std::max(hi, r);
+                }
+                const Wide range = hi - lo;
+                if (range >= (Wide {1} << kMaxBits) || lo < INT64_MIN || lo > INT64_MAX)
+                    continue;
+                h.base[k] = static_cast<std::int64_t>(lo);
+                h.slope[k] = static_cast<std::int64_t>(slope);
+                h.bits[k]
+                    = static_cast<std::uint8_t>(std::bit_width(static_cast<std::uint64_t>(range)));
+                fits = true;
+                break;
+            }
+            if (!fits)
+                return;
+            h.at[k] = static_cast<std::uint16_t>(stride);
+            stride += h.bits[k];
         }
         h.stride = static_cast<std::uint16_t>(stride);
-        const std::size_t bytes = kDataAt + kChunk * stride;
-        auto block = std::make_unique_for_overwrite<std::byte[]>(bytes);
+        const std::size_t bytes = kDataAt + (kChunk * stride + 7) / 8 + 8; // 8: the last load's
+        auto block = std::make_unique<std::byte[]>(bytes); // zeroed: fields are or-ed in
         std::memcpy(block.get(), &h, sizeof h);
-        std::byte *element = block.get() + kDataAt;
-        for (std::size_t i = 0; i < kChunk; ++i, element += stride) {
+        std::byte *data = block.get() + kDataAt;
+        for (std::size_t i = 0; i < kChunk; ++i) {
             for (int k = 0; k < kColumns; ++k) {
-                const std::uint64_t d
-                    = static_cast<std::uint64_t>(columns[i][k]) - static_cast<std::uint64_t>(lo[k]);
-                std::byte *to = element + h.at[k];
-                switch (h.width[k]) {
-                case 1:
-                    *to = static_cast<std::byte>(d);
-                    break;
-                case 2:
-                    std::memcpy(to, &d, 2);
-                    break;
-                case 4:
-                    std::memcpy(to, &d, 4);
-                    break;
-                case 8:
-                    std::memcpy(to, &d, 8);
-                    break;
-                default:
-                    break; // all equal: the base says it all
-                }
+                const std::uint64_t field = static_cast<std::uint64_t>(columns[i][k])
+                    - static_cast<std::uint64_t>(h.base[k])
+                    - static_cast<std::uint64_t>(h.slope[k]) * i;
+                const std::size_t bit = i * stride + h.at[k];
+                std::uint64_t word;
+                std::memcpy(&word, data + (bit >> 3), 8);
+                word |= field << (bit & 7);
+                std::memcpy(data + (bit >> 3), &word, 8);
             }
         }
+        c.firstKey = columns[0][0];
         c.raw.reset();
         --m_rawChunks;
         c.packed = std::move(block);

@@ -41,14 +41,14 @@ void QueueChart::paintEvent(QPaintEvent *)
     const std::int64_t now = m_model->endT();
 
     // Scale: the larger of the capacity (when it is small enough to matter) and the depth seen.
-    // Searches read the samples' times alone (History::keysBegin).
+    // Searches read the samples' times alone (History::gallopKey).
     auto first = points.begin()
-        + (std::upper_bound(points.keysBegin(), points.keysEnd(), r.start) - points.keysBegin());
+        + static_cast<std::ptrdiff_t>(points.gallopKey(0, points.size(), r.start + 1));
     if (first != points.begin())
         --first;
     auto last = points.begin()
-        + (std::upper_bound(points.keysBegin() + (first - points.begin()), points.keysEnd(), r.end)
-           - points.keysBegin());
+        + static_cast<std::ptrdiff_t>(points.gallopKey(
+            static_cast<std::size_t>(first - points.begin()), points.size(), r.end + 1));
     const auto seen = m_model->depthExtremes(static_cast<std::size_t>(first - points.begin()),
                                              static_cast<std::size_t>(last - points.begin()));
     int maxValue = std::max({1, seen.maxDepth, seen.maxBusy});
@@ -139,16 +139,14 @@ void QueueChart::paintEvent(QPaintEvent *)
     };
     std::vector<Column> columns;
     if (first != last) {
-        const auto keys = points.keysBegin();
         for (auto it = std::next(first); it != last;) {
-            const double x = std::floor(xOf(keys[it - points.begin()])) + 0.5;
+            const auto at = static_cast<std::size_t>(it - points.begin());
+            const double x = std::floor(xOf(points.key(at))) + 0.5;
             const std::int64_t columnEnd
                 = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
             const auto columnLast = points.begin()
-                + (coords::gallopLowerBound(keys + (it - points.begin()),
-                                            keys + (last - points.begin()), columnEnd,
-                                            std::less<>())
-                   - keys);
+                + static_cast<std::ptrdiff_t>(points.gallopKey(
+                    at, static_cast<std::size_t>(last - points.begin()), columnEnd));
             const auto stop = columnLast == it ? std::next(it) : columnLast;
             columns.push_back(
                 {x, stop,

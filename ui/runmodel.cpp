@@ -313,9 +313,8 @@ std::int64_t RunModel::resultsBy(std::int64_t t) const
 
 std::int64_t RunModel::resultsBy(std::int64_t t, std::size_t *cursor) const
 {
-    const auto from = m_collectedAt.begin() + static_cast<std::ptrdiff_t>(*cursor);
-    const auto at = coords::gallopLowerBound(from, m_collectedAt.end(), t + 1, std::less<>());
-    *cursor = static_cast<std::size_t>(at - m_collectedAt.begin());
+    *cursor = m_collectedAt.gallopKey(std::min(*cursor, m_collectedAt.size()), m_collectedAt.size(),
+                                      t + 1);
     return m_summary.jobs + static_cast<std::int64_t>(*cursor);
 }
 
@@ -336,14 +335,11 @@ void merge(RunModel::DepthExtremes &into, const DepthPoint &p)
 }
 } // namespace
 
-RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to) const
+// Brings the blocks up to date (whole blocks only; a range's tail is scanned directly), and the
+// super-blocks of kDepthBlock blocks over them. Done at ingest, while the newest samples are fresh
+// in memory, and after a merge reached back into blocks already summed up.
+void RunModel::updateDepthBlocks() const
 {
-    to = std::min(to, m_depth.size());
-    if (from >= to)
-        return {};
-    DepthExtremes e = kNoExtremes;
-    // Bring the blocks up to date (whole blocks only; the tail is scanned directly), and the
-    // super-blocks of kDepthBlock blocks over them.
     const std::size_t whole = m_depth.size() / kDepthBlock * kDepthBlock;
     if (m_depthBlocksValid < whole) {
         m_depthBlocks.resize(whole / kDepthBlock);
@@ -363,6 +359,15 @@ RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to
         }
         m_depthBlocksValid = whole;
     }
+}
+
+RunModel::DepthExtremes RunModel::depthExtremes(std::size_t from, std::size_t to) const
+{
+    to = std::min(to, m_depth.size());
+    if (from >= to)
+        return {};
+    DepthExtremes e = kNoExtremes;
+    updateDepthBlocks();
     const std::size_t blocksEnd = std::min(to, m_depthBlocksValid);
     const std::size_t supersEnd = std::min(to, m_depthSupers.size() * kSuperBlock);
     auto samples = [&](std::size_t a, std::size_t b) {
@@ -436,6 +441,7 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
     settleJobs();
     for (Lane &lane : m_lanes)
         lane.sumUpNewBlocks();
+    updateDepthBlocks();
     // A catch-up batch (a replay, a window that was not drawn for a while) can need a large
     // buffer; it is not kept for the frame-sized batches that follow.
     if (m_batchDepth.capacity() > 65'536)

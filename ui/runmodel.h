@@ -362,6 +362,7 @@ private:
     mutable std::vector<DepthExtremes> m_depthSupers; // extremes of kDepthBlock blocks each
     mutable std::size_t m_depthBlocksValid
         = 0; // samples covered by valid blocks (a multiple of 64)
+    void updateDepthBlocks() const;
     void depthChangedFrom(std::size_t index)
     {
         m_depthBlocksValid = std::min(m_depthBlocksValid, index / kDepthBlock * kDepthBlock);

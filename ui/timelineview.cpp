@@ -238,7 +238,6 @@ void TimelineView::paintEvent(QPaintEvent *)
         };
         const auto spansEnd = lane.spans.end();
         const double nsPerPixel = static_cast<double>(r.length()) / std::max(1.0, w);
-        const auto starts = lane.spans.keysBegin();
         for (auto it = firstVisible(lane.spans, r.start); it != spansEnd;) {
             const Span span = *it; // read out once (a packed history unpacks it on each read)
             if (span.start > r.end)
@@ -271,12 +270,10 @@ void TimelineView::paintEvent(QPaintEvent *)
                 }
                 // Skip whatever else starts inside this pixel column.
                 const std::int64_t nextColumn = timeAtX(static_cast<int>(std::floor(x1)) + 1);
-                auto next = std::next(it);
-                if (next != spansEnd && starts[next - lane.spans.begin()] < nextColumn)
-                    next = lane.spans.begin()
-                        + (coords::gallopLowerBound(starts + (next - lane.spans.begin()),
-                                                    lane.spans.keysEnd(), nextColumn, std::less<>())
-                           - starts);
+                const auto next = lane.spans.begin()
+                    + static_cast<std::ptrdiff_t>(lane.spans.gallopKey(
+                        static_cast<std::size_t>(std::next(it) - lane.spans.begin()),
+                        lane.spans.size(), nextColumn));
                 if (next != std::next(it) && next != lane.spans.begin()) {
                     // The skipped spans extend the run at least to where the last of them ends.
                     const Span last = *std::prev(next);
@@ -460,15 +457,14 @@ void TimelineView::paintEvent(QPaintEvent *)
                 p.fillRect(box, m_theme.paused);
         }
         const auto &sends = m_model->sends();
-        auto it = std::lower_bound(sends.begin(), sends.end(), r.start);
+        std::size_t at = sends.gallopKey(0, sends.size(), r.start);
         p.setPen(m_theme.text);
         QVector<QLine> ticks;
-        while (it != sends.end() && *it <= r.end) {
-            const int x = static_cast<int>(xOf(*it));
+        while (at < sends.size() && sends[at] <= r.end) {
+            const int x = static_cast<int>(xOf(sends[at]));
             ticks << QLine(x, g.top + 3, x, g.top + g.height - 3);
             // One tick per pixel column: jump to the first send of the next column.
-            it = coords::gallopLowerBound(std::next(it), sends.end(), timeAtX(x + 1),
-                                          std::less<>());
+            at = sends.gallopKey(at + 1, sends.size(), timeAtX(x + 1));
         }
         p.drawLines(ticks);
     }

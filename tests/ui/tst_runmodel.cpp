@@ -17,9 +17,9 @@ constexpr std::int64_t ms = 1'000'000;
 class Script
 {
 public:
-    Script &at(std::int64_t tMs)
+    Script &at(std::int64_t tMs, std::int64_t plusNs = 0)
     {
-        m_t = tMs * ms;
+        m_t = tMs * ms + plusNs;
         return *this;
     }
     Script &event(EventKind kind, std::int64_t job = 0, int worker = 0, std::uint32_t extra = 0,
@@ -59,14 +59,17 @@ public:
         return event(EventKind::ConfigChanged, 0, 0, 0, PoolEvent::encodeKnobValue(value),
                      static_cast<std::uint8_t>(k));
     }
-    // Job k, submitted at k ms and done 1 ms later on worker 1 or 2 (alternately).
-    Script &quickJob(int k)
+    // Job k, submitted at k ms and done 1 ms later on worker 1 or 2 (alternately); shifted, all
+    // of it, by up to half a millisecond when `irregular` (times a real run would have: a
+    // perfectly regular run packs into almost nothing, and a history cap would never be reached).
+    Script &quickJob(int k, bool irregular = false)
     {
         const int worker = 1 + k % 2;
-        return at(k)
+        const std::int64_t shift = irregular ? (std::int64_t {k} * 7919) % 500'000 : 0;
+        return at(k, shift)
             .submit(k, 1)
             .start(k, worker, 0)
-            .at(k + 1)
+            .at(k + 1, shift)
             .finish(k, worker)
             .collect(k, worker);
     }
@@ -314,7 +317,7 @@ private Q_SLOTS:
         for (int batch = 0; batch < 20; ++batch) {
             Script s = batch == 0 ? referenceStart() : Script {};
             for (int k = batch * 1000 + 1; k <= (batch + 1) * 1000; ++k) {
-                s.quickJob(k);
+                s.quickJob(k, true);
                 busyNs += ms;
             }
             model.ingest(s.events());
@@ -347,11 +350,12 @@ private Q_SLOTS:
         // The oldest results left the table; the newest are there.
         QCOMPARE(model.completionOrder().back(), std::int64_t(jobs));
         QVERIFY(!model.job(1));
-        // Results by a time count the summarized ones too: job k is collected at k + 1 ms.
+        // Results by a time count the summarized ones too: job k is collected at k + 1 ms (and
+        // less than half a millisecond).
         const std::int64_t cutMs = summary.until / ms;
         for (std::int64_t tMs : {cutMs + 1, cutMs + 2, cutMs + 500, std::int64_t(jobs),
                                  std::int64_t(jobs) + 1, std::int64_t(jobs) + 100}) {
-            QCOMPARE(model.resultsBy(tMs * ms), std::min<std::int64_t>(tMs - 1, jobs));
+            QCOMPARE(model.resultsBy(tMs * ms + ms / 2), std::min<std::int64_t>(tMs - 1, jobs));
             QCOMPARE(model.resultsBy(tMs * ms - 1), std::min<std::int64_t>(tMs - 2, jobs));
         }
         // Carried on from one time to the next (as a chart's columns do), the count is the same.
@@ -371,9 +375,8 @@ private Q_SLOTS:
         model.ingest(first.events());
         for (int batch = 0; batch < 20; ++batch) {
             Script s;
-            for (int k = batch * 1000 + 2; k < (batch + 1) * 1000 + 2; ++k) {
-                s.quickJob(k);
-            }
+            for (int k = batch * 1000 + 2; k < (batch + 1) * 1000 + 2; ++k)
+                s.quickJob(k, true);
             model.ingest(s.events());
             QVERIFY2(model.historyBytes() <= model.historyCapBytes(),
                      qPrintable(QString::number(model.historyBytes())));
@@ -431,10 +434,11 @@ private Q_SLOTS:
             for (int k = 0; k < 1000; ++k) {
                 ++job;
                 const int worker = 1 + int(job % 2);
-                s.at(job)
+                const auto shift = std::int64_t(random.bounded(500'000)); // irregular times
+                s.at(job, shift)
                     .submit(job, int(random.bounded(50)))
                     .start(job, worker, int(random.bounded(50)))
-                    .at(job + 1)
+                    .at(job + 1, shift)
                     .finish(job, worker)
                     .collect(job, worker);
             }
