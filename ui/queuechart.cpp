@@ -147,7 +147,19 @@ void QueueChart::paintEvent(QPaintEvent *)
             const auto columnLast = points.begin()
                 + static_cast<std::ptrdiff_t>(points.gallopKey(
                     at, static_cast<std::size_t>(last - points.begin()), columnEnd));
-            const auto stop = columnLast == it ? std::next(it) : columnLast;
+            auto stop = columnLast == it ? std::next(it) : columnLast;
+            // A column of thousands of samples ends at the next whole block of them instead
+            // (depthExtremes then reads no single samples): the few samples it takes from the next
+            // column sit within a sixteenth of a pixel of its edge. Only while the block's end
+            // stays within the next column.
+            constexpr std::size_t block = RunModel::kDepthBlock;
+            const auto index = static_cast<std::size_t>(stop - points.begin());
+            const std::size_t aligned = (index + block - 1) / block * block;
+            if (index - at >= 16 * block && aligned > index
+                && aligned <= static_cast<std::size_t>(last - points.begin())
+                && points.key(aligned - 1) < coords::timeForX(std::floor(x) + 2 - plot.left(),
+                                                              r.start, r.end, plot.width()))
+                stop = points.begin() + static_cast<std::ptrdiff_t>(aligned);
             columns.push_back(
                 {x, stop,
                  m_model->depthExtremes(static_cast<std::size_t>(it - points.begin()),

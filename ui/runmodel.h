@@ -290,6 +290,8 @@ public:
         int minDepth = 0, maxDepth = 0, minBusy = 0, maxBusy = 0;
     };
     DepthExtremes depthExtremes(std::size_t from, std::size_t to) const;
+    // Ranges from and to multiples of this many samples cost only whole blocks.
+    static constexpr std::size_t kDepthBlock = 64;
     const std::vector<Marker> &markers() const { return m_markers; }
 
     // Results in completion order.
@@ -356,7 +358,6 @@ private:
     History<DepthPoint> m_depth;
     std::vector<DepthPoint> m_batchDepth; // samples of the batch being applied, in time order
     // Extremes per block of 64 depth samples, rebuilt lazily from the first block a change touched.
-    static constexpr std::size_t kDepthBlock = 64;
     static constexpr std::size_t kSuperBlock = kDepthBlock * kDepthBlock; // samples
     mutable std::vector<DepthExtremes> m_depthBlocks;
     mutable std::vector<DepthExtremes> m_depthSupers; // extremes of kDepthBlock blocks each
