@@ -66,6 +66,7 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
     , m_model(new RunModel(this))
     , m_window(new TimeWindow(this))
 {
+    m_model->setRowOverheadBytes(kResultRowBytes);
     setWindowTitle(tr("Poolscope"));
     resize(1280, 800); // until the saved geometry says otherwise
     buildUi();

@@ -615,7 +615,8 @@ std::int64_t RunModel::historyBytes() const
     bytes += m_jobs.bytes() + m_stragglers.size() * (sizeof(JobRecord) + 32);
     return static_cast<std::int64_t>(bytes + m_depth.bytes() + m_producerSpans.bytes()
                                      + m_sends.bytes() + m_completionOrder.bytes()
-                                     + m_collectedAt.bytes());
+                                     + m_collectedAt.bytes())
+        + static_cast<std::int64_t>(m_completionOrder.size()) * m_rowOverheadBytes;
 }
 
 // Makes the grid cover [0, until): doubles the column width (merging pairs) as often as needed.

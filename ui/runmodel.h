@@ -264,6 +264,12 @@ public:
         m_historyCapBytes = std::max<std::int64_t>(bytes, 64 * 1024);
     }
     std::int64_t historyCapBytes() const { return m_historyCapBytes; }
+    // What each result row still in detail costs outside the model (a results table's proxy
+    // mapping and header sections, say), so that the cap bounds that memory too.
+    void setRowOverheadBytes(std::int64_t bytes)
+    {
+        m_rowOverheadBytes = std::max<std::int64_t>(bytes, 0);
+    }
     std::int64_t historyBytes() const;
     const Summary &summary() const { return m_summary; }
 
@@ -393,6 +399,7 @@ private:
     std::deque<QString> m_log;
     std::int64_t m_logDropped = 0;
     std::int64_t m_historyCapBytes = kDefaultHistoryCapBytes;
+    std::int64_t m_rowOverheadBytes = 0;
     std::int64_t m_spanCount = 0;
     Summary m_summary;
 };

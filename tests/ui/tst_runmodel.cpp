@@ -566,6 +566,31 @@ private Q_SLOTS:
                  qPrintable(QString::number(model.historyBytes())));
     }
 
+    // Memory each result row costs outside the model (the results table) counts toward the cap:
+    // with it, the same run folds sooner and the cap still holds.
+    void resultRowsOutsideTheModelCountTowardTheCap()
+    {
+        RunModel plain, withRows;
+        for (RunModel *model : {&plain, &withRows}) {
+            model->reset(PoolConfig {});
+            model->setHistoryCapBytes(512 * 1024);
+        }
+        withRows.setRowOverheadBytes(64);
+        for (int batch = 0; batch < 20; ++batch) {
+            Script s = batch == 0 ? referenceStart() : Script {};
+            for (int k = batch * 1000 + 1; k <= (batch + 1) * 1000; ++k)
+                s.quickJob(k, true);
+            plain.ingest(s.events());
+            withRows.ingest(s.events());
+            QVERIFY(withRows.historyBytes() <= withRows.historyCapBytes());
+        }
+        QVERIFY(withRows.historyBytes()
+                >= 64 * static_cast<std::int64_t>(withRows.completionOrder().size()));
+        QVERIFY(withRows.summary().jobs > plain.summary().jobs);
+        QCOMPARE(withRows.summary().jobs + std::int64_t(withRows.completionOrder().size()),
+                 std::int64_t(20'000));
+    }
+
     // The record packing is exact for any times, unknown ones (-1) and out-of-order ones too.
     void jobRecordPackingRoundTrips()
     {
