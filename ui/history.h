@@ -479,36 +479,42 @@ private:
     // is: such chunks are rare, times mixed with "not known" in the same column, say).
     void pack(Chunk &c)
     {
-        __extension__ typedef __int128 Wide; // residuals of any int64 values, without overflow
         std::int64_t columns[kChunk][kColumns];
         for (std::size_t i = 0; i < kChunk; ++i)
             P::split(c.raw[i], columns[i]);
         Packed h {};
         unsigned stride = 0;
         for (int k = 0; k < kColumns; ++k) {
-            // The line through the first and last values, or none; whichever leaves fields that
-            // fit.
-            const Wide rise = Wide {columns[kChunk - 1][k]} - columns[0][k];
-            bool fits = false;
-            for (const Wide slope : {rise / Wide(kChunk - 1), Wide {0}}) {
-                Wide lo = 0, hi = 0;
-                for (std::size_t i = 0; i < kChunk; ++i) {
-                    const Wide r = Wide {columns[i][k]} - slope * Wide(i);
-                    lo = i == 0 ? r : std::min(lo, r);
-                    hi = std::max(hi, r);
-                }
-                const Wide range = hi - lo;
-                if (range >= (Wide {1} << kMaxBits) || lo < INT64_MIN || lo > INT64_MAX)
-                    continue;
-                h.base[k] = static_cast<std::int64_t>(lo);
-                h.slope[k] = static_cast<std::int64_t>(slope);
-                h.bits[k]
-                    = static_cast<std::uint8_t>(std::bit_width(static_cast<std::uint64_t>(range)));
-                fits = true;
-                break;
+            std::int64_t lo = columns[0][k], hi = lo;
+            for (std::size_t i = 1; i < kChunk; ++i) {
+                lo = std::min(lo, columns[i][k]);
+                hi = std::max(hi, columns[i][k]);
             }
-            if (!fits)
-                return;
+            std::int64_t base = lo, slope = 0;
+            auto range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+            // The line through the first and last values, when it leaves smaller fields than
+            // none does. (Only for values well inside the int64 range, where nothing overflows.)
+            constexpr std::int64_t kSafe = std::int64_t {1} << 61;
+            if (range > 1 && lo >= -kSafe && hi <= kSafe) {
+                const std::int64_t s = (columns[kChunk - 1][k] - columns[0][k])
+                    / static_cast<std::int64_t>(kChunk - 1);
+                std::int64_t rlo = columns[0][k], rhi = rlo;
+                for (std::size_t i = 1; i < kChunk; ++i) {
+                    const std::int64_t r = columns[i][k] - s * static_cast<std::int64_t>(i);
+                    rlo = std::min(rlo, r);
+                    rhi = std::max(rhi, r);
+                }
+                if (static_cast<std::uint64_t>(rhi - rlo) < range) {
+                    base = rlo;
+                    slope = s;
+                    range = static_cast<std::uint64_t>(rhi - rlo);
+                }
+            }
+            if (range >= (std::uint64_t {1} << kMaxBits))
+                return; // too far apart for a field: the chunk stays as it is
+            h.base[k] = base;
+            h.slope[k] = slope;
+            h.bits[k] = static_cast<std::uint8_t>(std::bit_width(range));
             h.at[k] = static_cast<std::uint16_t>(stride);
             stride += h.bits[k];
         }

@@ -562,7 +562,7 @@ bool TimelineView::event(QEvent *event)
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
         const std::int64_t job = jobAt(help->pos());
-        const std::optional<JobRecord> r = job ? m_model->job(job) : std::nullopt;
+        const std::optional<JobRecord> r = m_model->job(job); // none for 0
         const Summary &summary = m_model->summary();
         const std::int64_t t = timeAtX(help->pos().x());
         if (!r && summary.columnNs > 0 && t >= 0 && t < summary.until
