@@ -116,10 +116,15 @@ bool decodeEvents(const char *data, std::uint64_t count, std::vector<PoolEvent> 
             *error = QStringLiteral("event %1 changes an unknown knob (%2)").arg(i).arg(e.aux);
             return false;
         }
-        if (e.t < 0 || e.worker > PoolConfig::kMaxWorkers) {
-            *error = QStringLiteral("event %1 is out of range (time %2, worker %3)")
+        // Times and ids a run could reach (2^62 ns is 146 years), so that nothing downstream
+        // adding to them can overflow.
+        constexpr std::int64_t kFar = std::int64_t {1} << 62;
+        if (e.t < 0 || e.t > kFar || e.job < 0 || e.job > kFar
+            || e.worker > PoolConfig::kMaxWorkers) {
+            *error = QStringLiteral("event %1 is out of range (time %2, job %3, worker %4)")
                          .arg(i)
                          .arg(e.t)
+                         .arg(e.job)
                          .arg(e.worker);
             return false;
         }

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -419,21 +420,25 @@ private:
         const Chunk &chunk = m_chunks[c];
         if (chunk.raw)
             return;
-        const auto *h = reinterpret_cast<const Packed *>(chunk.packed.get());
+        const auto *h = std::launder(reinterpret_cast<const Packed *>(chunk.packed.get()));
         if (h->slope[0] <= 0)
             return;
-        __extension__ typedef __int128 Wide;
-        const Wide over = Wide {value} - h->base[0]; // value − line(0)
-        const Wide slope = h->slope[0];
+        // Only for values well inside the int64 range (a packed line's slope is positive only
+        // for such values), where nothing below overflows.
+        constexpr std::int64_t kSafe = std::int64_t {1} << 61;
+        if (value < -kSafe || value > kSafe || h->base[0] < -kSafe || h->base[0] > kSafe)
+            return;
+        const std::int64_t over = value - h->base[0]; // value − line(0)
+        const std::int64_t slope = h->slope[0];
         // Slots with line(i) + 2^bits − 1 < value are below; slots with line(i) >= value are not.
-        const Wide firstMaybe
-            = std::max<Wide>(0, (over - (Wide {1} << h->bits[0]) + slope) / slope);
-        const Wide firstNot = over <= 0 ? 0 : (over + slope - 1) / slope;
-        const std::size_t chunkStart = (c << ChunkBits);
-        auto toIndex = [&](Wide slot) {
-            const Wide absolute = Wide(chunkStart) + std::min<Wide>(slot, Wide(kChunk));
-            return absolute <= Wide(m_first) ? std::size_t {0}
-                                             : static_cast<std::size_t>(absolute - Wide(m_first));
+        const std::int64_t firstMaybe
+            = std::max<std::int64_t>(0, (over - (std::int64_t {1} << h->bits[0]) + slope) / slope);
+        const std::int64_t firstNot = over <= 0 ? 0 : (over + slope - 1) / slope;
+        const std::size_t chunkStart = c << ChunkBits;
+        auto toIndex = [&](std::int64_t slot) {
+            const std::size_t absolute = chunkStart
+                + static_cast<std::size_t>(std::min<std::int64_t>(slot, std::int64_t(kChunk)));
+            return absolute <= m_first ? std::size_t {0} : absolute - m_first;
         };
         *a = std::min(*b, std::max(*a, toIndex(firstMaybe)));
         *b = std::min(*b, std::max(*a, toIndex(firstNot)));
@@ -451,7 +456,7 @@ private:
 
     static std::int64_t column(const std::byte *block, std::size_t slot, int k)
     {
-        const auto *h = reinterpret_cast<const Packed *>(block);
+        const auto *h = std::launder(reinterpret_cast<const Packed *>(block));
         const std::size_t bit = slot * h->stride + h->at[k];
         std::uint64_t word;
         std::memcpy(&word, block + kDataAt + (bit >> 3), 8);

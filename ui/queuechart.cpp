@@ -149,16 +149,15 @@ void QueueChart::paintEvent(QPaintEvent *)
                     at, static_cast<std::size_t>(last - points.begin()), columnEnd));
             auto stop = columnLast == it ? std::next(it) : columnLast;
             // A column of thousands of samples ends at the next whole block of them instead
-            // (depthExtremes then reads no single samples): the few samples it takes from the next
-            // column sit within a sixteenth of a pixel of its edge. Only while the block's end
-            // stays within the next column.
+            // (depthExtremes then reads no single samples), when the samples that takes from the
+            // next column all lie within a sixteenth of a pixel of the edge.
             constexpr std::size_t block = RunModel::kDepthBlock;
             const auto index = static_cast<std::size_t>(stop - points.begin());
             const std::size_t aligned = (index + block - 1) / block * block;
+            const std::int64_t sixteenth = (r.end - r.start) / (16 * std::max(1, plot.width()));
             if (index - at >= 16 * block && aligned > index
                 && aligned <= static_cast<std::size_t>(last - points.begin())
-                && points.key(aligned - 1) < coords::timeForX(std::floor(x) + 2 - plot.left(),
-                                                              r.start, r.end, plot.width()))
+                && points.key(aligned - 1) < columnEnd + sixteenth)
                 stop = points.begin() + static_cast<std::ptrdiff_t>(aligned);
             columns.push_back(
                 {x, stop,

@@ -99,7 +99,9 @@ void Lane::foldFront(std::size_t n)
 
 RunModel::RunModel(QObject *parent)
     : QObject(parent)
-{ }
+{
+    m_jobs.setAutoPack(false);
+}
 
 void RunModel::reset(const PoolConfig &config)
 {
@@ -198,6 +200,13 @@ JobRecord &RunModel::record(std::int64_t job)
         return m_scratch;
     }
     const auto index = static_cast<std::size_t>(job - m_jobsBase);
+    if (index > m_jobs.size() + kFarAhead) {
+        // Far beyond every id seen (ids are dense, so only a damaged recording gets here): a
+        // side-table entry rather than millions of records in between.
+        JobRecord &r = m_stragglers[job];
+        r.job = job;
+        return r;
+    }
     while (m_jobs.size() <= index) {
         JobRecord fresh;
         fresh.job = m_jobsBase + static_cast<std::int64_t>(m_jobs.size());
@@ -777,9 +786,11 @@ void RunModel::summarizeOldest()
             continue; // an id nothing was heard of (as before: its late events are not kept)
         break;
     }
-    m_jobs.erase(m_jobs.begin(), m_jobs.begin() + static_cast<std::ptrdiff_t>(leaving));
-    m_jobsBase += static_cast<std::int64_t>(leaving);
-    m_jobsFloor = m_jobsBase;
+    if (leaving > 0) {
+        m_jobs.erase(m_jobs.begin(), m_jobs.begin() + static_cast<std::ptrdiff_t>(leaving));
+        m_jobsBase += static_cast<std::int64_t>(leaving);
+        m_jobsFloor = m_jobsBase;
+    }
     m_jobsSettled -= std::min(m_jobsSettled, leaving);
     std::erase_if(m_stragglers, [cut](const auto &entry) {
         return entry.second.done && entry.second.collected < cut;

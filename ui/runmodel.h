@@ -381,6 +381,7 @@ private:
     std::int64_t m_jobsBase = 0;
     std::int64_t m_jobsFloor = INT64_MIN; // ids below were folded away
     std::size_t m_jobsSettled = 0; // every record before this index is done
+    static constexpr std::size_t kFarAhead = std::size_t {1} << 20;
     void settleJobs();
     std::unordered_map<std::int64_t, JobRecord> m_stragglers; // in flight, below the window
     JobRecord m_scratch; // late events of jobs already summarized land here

@@ -165,6 +165,12 @@ private Q_SLOTS:
         QByteArray kind = good;
         kind[headerEnd + 8 + 30] = char(200);
         QTest::newRow("unknown event kind") << kind << "unknown kind";
+        QByteArray farTime = good;
+        qToLittleEndian<std::uint64_t>(0x7fff'ffff'ffff'ffffULL, farTime.data() + headerEnd + 8);
+        QTest::newRow("event time past any run") << farTime << "out of range";
+        QByteArray farJob = good;
+        qToLittleEndian<std::uint64_t>(0x7fff'ffff'ffff'ffffULL, farJob.data() + headerEnd + 8 + 8);
+        QTest::newRow("job id past any run") << farJob << "out of range";
         QByteArray headerLength = good;
         replaceAt(headerLength, 12, 0xfffffff0u);
         QTest::newRow("header longer than the file") << headerLength << "header";
