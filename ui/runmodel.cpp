@@ -59,6 +59,7 @@ const SpanBlock *Lane::blockAt(std::size_t index, std::size_t *end) const
         return &*m_blocks[slot];
     SpanBlock b;
     b.firstJob = b.lastJob = spans[first].job;
+    b.firstStart = spans[first].start;
     for (std::size_t i = first; i < first + kBlock; ++i) {
         const Span &span = spans[i];
         if (span.end < 0)

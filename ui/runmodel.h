@@ -59,6 +59,7 @@ template<> struct Packing<Span>
 // one step when all of it merges into one dense run.
 struct SpanBlock
 {
+    std::int64_t firstStart = 0;
     std::int64_t lastEnd = 0;
     std::int64_t longest = 0; // the longest span
     std::int64_t widestGap = 0; // between one span's end and the next one's start

@@ -258,13 +258,26 @@ void TimelineView::paintEvent(QPaintEvent *)
                     dense = QRectF(std::floor(x0), top, std::max(1.0, x1 - std::floor(x0)), h);
                 }
                 // A whole block of spans this short, this close together, all merges into the
-                // run: take it in one step instead of visiting its columns.
+                // run: take it in one step instead of visiting its columns; and the blocks after
+                // it as well, from their summaries alone, while they start within a pixel of the
+                // run and merge whole too.
+                auto mergesWhole = [&](const SpanBlock *b) {
+                    return b && b->onlyBusy && b->longest < nsPerPixel && b->widestGap < nsPerPixel
+                        && (m_selected < b->firstJob || m_selected > b->lastJob);
+                };
                 std::size_t blockEnd = 0;
                 if (const SpanBlock *b
                     = lane.blockAt(static_cast<std::size_t>(it - lane.spans.begin()), &blockEnd);
-                    b && b->onlyBusy && b->longest < nsPerPixel && b->widestGap < nsPerPixel
-                    && (m_selected < b->firstJob || m_selected > b->lastJob)) {
+                    mergesWhole(b)) {
                     dense.setRight(std::max(dense.right(), xOf(b->lastEnd)));
+                    std::size_t nextEnd = 0;
+                    for (const SpanBlock *n = lane.blockAt(blockEnd, &nextEnd);
+                         blockEnd < lane.spans.size() && mergesWhole(n) && n->firstStart <= r.end
+                         && xOf(n->firstStart) <= dense.right() + 1.0;
+                         n = lane.blockAt(blockEnd, &nextEnd)) {
+                        dense.setRight(std::max(dense.right(), xOf(n->lastEnd)));
+                        blockEnd = nextEnd;
+                    }
                     it = lane.spans.begin() + static_cast<std::ptrdiff_t>(blockEnd);
                     continue;
                 }

@@ -483,6 +483,7 @@ private Q_SLOTS:
                     QVERIFY(first <= i);
                     SpanBlock expected;
                     expected.firstJob = expected.lastJob = lane.spans[first].job;
+                    expected.firstStart = lane.spans[first].start;
                     for (std::size_t k = first; k < end; ++k) {
                         const Span &span = lane.spans[k];
                         expected.onlyBusy = expected.onlyBusy && span.kind == Span::Busy;
@@ -494,6 +495,7 @@ private Q_SLOTS:
                         expected.lastJob = std::max<std::int64_t>(expected.lastJob, span.job);
                         expected.lastEnd = std::max(expected.lastEnd, span.end);
                     }
+                    QCOMPARE(b->firstStart, expected.firstStart);
                     QCOMPARE(b->lastEnd, expected.lastEnd);
                     QCOMPARE(b->longest, expected.longest);
                     QCOMPARE(b->widestGap, expected.widestGap);
