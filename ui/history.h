@@ -218,23 +218,16 @@ public:
         const Chunk &c = m_chunks[p >> ChunkBits];
         return c.raw ? c.raw[p & kMask] : unpack(c.packed.get(), p & kMask);
     }
-    // Calls f(element) for each of [from, to) in order: what a scan of many neighbours should use,
-    // since it unpacks each chunk's columns in one pass rather than element by element.
+    // Calls f(element) for each of [from, to) in order, looking up each chunk once.
     template<typename F> void scan(std::size_t from, std::size_t to, F &&f) const
     {
         assert(from <= to && to <= m_size);
-        T buffer[kChunk];
         for (std::size_t p = m_first + from, end = m_first + to; p < end;) {
             const Chunk &c = m_chunks[p >> ChunkBits];
             const std::size_t a = p & kMask;
             const std::size_t b = std::min(kChunk, a + (end - p));
-            const T *items = c.raw.get();
-            if (!items) {
-                unpackRange(c.packed.get(), a, b, buffer);
-                items = buffer;
-            }
             for (std::size_t i = a; i < b; ++i)
-                f(items[i]);
+                f(c.raw ? c.raw[i] : unpack(c.packed.get(), i));
             p += b - a;
         }
     }
@@ -283,12 +276,7 @@ public:
         assert(i < m_size);
         const std::size_t p = m_first + i;
         const Chunk &c = m_chunks[p >> ChunkBits];
-        if (c.raw) {
-            std::int64_t columns[kColumns];
-            P::split(c.raw[p & kMask], columns);
-            return columns[0];
-        }
-        return column(c.packed.get(), p & kMask, 0);
+        return c.raw ? keyOf(c.raw[p & kMask]) : column(c.packed.get(), p & kMask, 0);
     }
     // The first position in [from, to) whose key is not less than `value` (to if none), for keys
     // that never fall: a gallop from `from` over the chunks' first keys (kept in the chunk table,
@@ -447,10 +435,13 @@ private:
     std::int64_t chunkKey(std::size_t c) const
     {
         const Chunk &chunk = m_chunks[c];
-        if (!chunk.raw)
-            return chunk.firstKey;
+        return chunk.raw ? keyOf(chunk.raw[0]) : chunk.firstKey;
+    }
+
+    static std::int64_t keyOf(const T &item)
+    {
         std::int64_t columns[kColumns];
-        P::split(chunk.raw[0], columns);
+        P::split(item, columns);
         return columns[0];
     }
 
@@ -471,13 +462,6 @@ private:
         for (int k = 0; k < kColumns; ++k)
             columns[k] = column(block, slot, k);
         return P::join(columns);
-    }
-
-    // Slots [a, b) of a packed chunk into out[a, b).
-    static void unpackRange(const std::byte *block, std::size_t a, std::size_t b, T *out)
-    {
-        for (std::size_t i = a; i < b; ++i)
-            out[i] = unpack(block, i);
     }
 
     // Packs a chunk, unless a column's values are too far apart for a field (then it stays as it
@@ -553,7 +537,8 @@ private:
         Chunk &c = m_chunks[index];
         if (!c.raw) {
             auto raw = std::make_unique_for_overwrite<T[]>(kChunk);
-            unpackRange(c.packed.get(), 0, kChunk, raw.get());
+            for (std::size_t i = 0; i < kChunk; ++i)
+                raw[i] = unpack(c.packed.get(), i);
             m_packedBytes -= c.packedBytes;
             c.packedBytes = 0;
             c.packed.reset();

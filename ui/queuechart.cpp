@@ -134,7 +134,7 @@ void QueueChart::paintEvent(QPaintEvent *)
     struct Column
     {
         double x;
-        History<DepthPoint>::const_iterator stop; // just past its samples
+        DepthPoint leaving; // its last sample: the value the lines leave it at
         RunModel::DepthExtremes extremes;
     };
     std::vector<Column> columns;
@@ -160,7 +160,7 @@ void QueueChart::paintEvent(QPaintEvent *)
                 && points.key(aligned - 1) < columnEnd + sixteenth)
                 stop = points.begin() + static_cast<std::ptrdiff_t>(aligned);
             columns.push_back(
-                {x, stop,
+                {x, *std::prev(stop),
                  m_model->depthExtremes(static_cast<std::size_t>(it - points.begin()),
                                         static_cast<std::size_t>(stop - points.begin()))});
             it = stop;
@@ -196,7 +196,7 @@ void QueueChart::paintEvent(QPaintEvent *)
             horizontal(x, cx, y); // at the value held so far
             const double lo = yOf(busy ? c.extremes.maxBusy : c.extremes.maxDepth);
             const double hi = yOf(busy ? c.extremes.minBusy : c.extremes.minDepth);
-            const double next = yOf(value(*std::prev(c.stop)));
+            const double next = yOf(value(c.leaving));
             // The column: from the value held, through its extremes, to the value it leaves at.
             vertical(cx, std::min({y, lo, next}), std::max({y, hi, next}));
             y = next;

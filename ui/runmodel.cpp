@@ -181,29 +181,37 @@ bool heardOf(const JobRecord &r)
 {
     return r.submitted >= 0 || r.enqueued >= 0 || r.started >= 0 || r.finished >= 0 || r.done;
 }
+
+// Calls f for each of the oldest spans that closed before `cut` (each read once), and returns how
+// many there are: what a fold takes from a lane or the producer's row.
+template<typename F> std::size_t closedBefore(const History<Span> &spans, std::int64_t cut, F &&f)
+{
+    std::size_t n = 0;
+    for (; n < spans.size(); ++n) {
+        const Span span = spans[n];
+        if (span.end < 0 || span.end >= cut)
+            break;
+        f(span);
+    }
+    return n;
+}
 } // namespace
 
 JobRecord &RunModel::record(std::int64_t job)
 {
     if (m_jobs.empty() && job >= m_jobsFloor)
         m_jobsBase = job;
-    if (job < m_jobsBase) {
-        // Below the window: a job still in flight when the window moved on, one older than the
-        // first the window saw, or a late event of one already summarized (kept nowhere).
-        if (auto it = m_stragglers.find(job); it != m_stragglers.end())
-            return it->second;
-        if (job >= m_jobsFloor) {
-            JobRecord &r = m_stragglers[job];
-            r.job = job;
-            return r;
-        }
-        m_scratch = JobRecord {};
-        return m_scratch;
-    }
+    // Outside the window, the side table: below it, a job still in flight when the window moved
+    // on, or one older than the first the window saw; far beyond every id seen (ids are dense,
+    // so only a damaged recording gets there), one entry rather than millions of records in
+    // between. A late event of a job already summarized is kept nowhere.
+    const bool below = job < m_jobsBase;
     const auto index = static_cast<std::size_t>(job - m_jobsBase);
-    if (index > m_jobs.size() + kFarAhead) {
-        // Far beyond every id seen (ids are dense, so only a damaged recording gets here): a
-        // side-table entry rather than millions of records in between.
+    if (below || index > m_jobs.size() + kFarAhead) {
+        if (below && job < m_jobsFloor && !m_stragglers.contains(job)) {
+            m_scratch = JobRecord {};
+            return m_scratch;
+        }
         JobRecord &r = m_stragglers[job];
         r.job = job;
         return r;
@@ -292,9 +300,8 @@ void RunModel::mergeBatchDepth()
         m_batchDepth.clear();
         return;
     }
-    const auto at
-        = std::lower_bound(m_depth.begin(), m_depth.end(), first,
-                           [](const DepthPoint &p, std::int64_t value) { return p.t < value; });
+    const auto at = m_depth.begin()
+        + static_cast<std::ptrdiff_t>(m_depth.gallopKey(0, m_depth.size(), first));
     const auto from = static_cast<std::size_t>(at - m_depth.begin());
     depthChangedFrom(from);
     // The newer samples come off the back, merge with the batch's and go back on; the merge keeps
@@ -699,9 +706,7 @@ void RunModel::summarizeOldest()
     for (std::size_t i = 0; i < m_lanes.size(); ++i) {
         auto &spans = m_lanes[i].spans;
         auto &columns = s.lanes[i];
-        std::size_t n = 0;
-        for (; n < spans.size() && spans[n].end >= 0 && spans[n].end < cut; ++n) {
-            const Span &span = spans[n];
+        const std::size_t n = closedBefore(spans, cut, [&](const Span &span) {
             spread(columns, span.start, span.end,
                    span.kind == Span::Blocked ? &SummaryColumn::blockedNs : &SummaryColumn::busyNs);
             if (span.kind == Span::Busy) {
@@ -711,38 +716,35 @@ void RunModel::summarizeOldest()
                 c.failed += span.status == engine::JobStatus::Failed;
                 c.cancelled += span.status == engine::JobStatus::Cancelled;
             }
-        }
+        });
         m_lanes[i].foldFront(n);
         m_spanCount -= static_cast<std::int64_t>(n);
     }
     {
-        std::size_t n = 0;
-        for (; n < m_producerSpans.size() && m_producerSpans[n].end >= 0
-             && m_producerSpans[n].end < cut;
-             ++n) {
-            if (m_producerSpans[n].kind == Span::ProducerBlocked)
-                spread(s.producer, m_producerSpans[n].start, m_producerSpans[n].end,
-                       &SummaryColumn::blockedNs);
-        }
+        const std::size_t n = closedBefore(m_producerSpans, cut, [&](const Span &span) {
+            if (span.kind == Span::ProducerBlocked)
+                spread(s.producer, span.start, span.end, &SummaryColumn::blockedNs);
+        });
         m_producerSpans.erase(m_producerSpans.begin(),
                               m_producerSpans.begin() + static_cast<std::ptrdiff_t>(n));
-        auto sendsEnd = std::lower_bound(m_sends.begin(), m_sends.end(), cut);
-        for (auto it = m_sends.begin(); it != sendsEnd; ++it)
-            ++s.producer[static_cast<std::size_t>(std::min(s.columnOf(*it), Summary::kColumns - 1))]
+        const std::size_t sends = m_sends.gallopKey(0, m_sends.size(), cut);
+        m_sends.scan(0, sends, [&](std::int64_t t) {
+            ++s.producer[static_cast<std::size_t>(std::min(s.columnOf(t), Summary::kColumns - 1))]
                   .jobs;
-        m_sends.erase(m_sends.begin(), sendsEnd);
+        });
+        m_sends.erase(m_sends.begin(), m_sends.begin() + static_cast<std::ptrdiff_t>(sends));
     }
     {
-        auto depthEnd
-            = std::lower_bound(m_depth.begin(), m_depth.end(), cut,
-                               [](const DepthPoint &p, std::int64_t t) { return p.t < t; });
-        for (auto it = m_depth.begin(); it != depthEnd; ++it) {
-            DepthSummary &d = s.depth[static_cast<std::size_t>(
-                std::min(s.columnOf(it->t), Summary::kColumns - 1))];
-            d.maxDepth = std::max(d.maxDepth, it->depth);
-            d.maxInFlight = std::max(d.maxInFlight, it->inFlight);
-            d.seen = true;
-        }
+        auto depthEnd = m_depth.begin()
+            + static_cast<std::ptrdiff_t>(m_depth.gallopKey(0, m_depth.size(), cut));
+        m_depth.scan(0, static_cast<std::size_t>(depthEnd - m_depth.begin()),
+                     [&](const DepthPoint &p) {
+                         DepthSummary &d = s.depth[static_cast<std::size_t>(
+                             std::min(s.columnOf(p.t), Summary::kColumns - 1))];
+                         d.maxDepth = std::max(d.maxDepth, p.depth);
+                         d.maxInFlight = std::max(d.maxInFlight, p.inFlight);
+                         d.seen = true;
+                     });
         // Keep the last summarized sample as the first detailed one so the line stays joined.
         if (depthEnd != m_depth.begin())
             --depthEnd;
@@ -764,8 +766,7 @@ void RunModel::summarizeOldest()
         }
     }
     // Results rows: the completion order is in collection time, so what goes is a prefix.
-    const auto rows = static_cast<std::size_t>(
-        std::lower_bound(m_collectedAt.begin(), m_collectedAt.end(), cut) - m_collectedAt.begin());
+    const auto rows = m_collectedAt.gallopKey(0, m_collectedAt.size(), cut);
     if (rows > 0)
         Q_EMIT resultsAboutToBeSummarized(static_cast<int>(rows));
     // Records leave from the oldest id on, as far as they are done before the cut.

@@ -24,12 +24,13 @@ constexpr int kMaxLaneHeight = 34;
 constexpr int kMinLaneHeight = 3;
 
 // The first span that may be visible at or after t (spans of a lane are in time order and do not
-// overlap, so both their starts and their ends ascend).
+// overlap, so both their starts and their ends ascend): the one before the first to start at or
+// after t, if it is still open or ends at or after t, else that first one.
 History<Span>::const_iterator firstVisible(const History<Span> &spans, std::int64_t t)
 {
-    return std::lower_bound(spans.begin(), spans.end(), t, [](const Span &s, std::int64_t value) {
-        return s.end >= 0 && s.end < value;
-    });
+    const std::size_t i = spans.gallopKey(0, spans.size(), t);
+    const bool previousReaches = i > 0 && (spans[i - 1].end < 0 || spans[i - 1].end >= t);
+    return spans.begin() + static_cast<std::ptrdiff_t>(previousReaches ? i - 1 : i);
 }
 
 QString timeText(std::int64_t ns)
