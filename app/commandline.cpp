@@ -471,6 +471,14 @@ CommandLine parseCommandLine(const QStringList &arguments)
         }
     }
 
+    // Every flag but the program's own describes the run.
+    static const QStringList programFlags = {
+        QStringLiteral("headless"),  QStringLiteral("quiet"),      QStringLiteral("summary-json"),
+        QStringLiteral("autostart"), QStringLiteral("screenshot"), QStringLiteral("trace"),
+        QStringLiteral("csv"),       QStringLiteral("record"),     QStringLiteral("run-for")};
+    for (auto it = seen.cbegin(); it != seen.cend(); ++it)
+        cli.configGiven = cli.configGiven || !programFlags.contains(it.key());
+
     if (cli.config.durationS > 0 && !cli.config.continuous)
         return fail(cli, QStringLiteral("--duration-s applies only with --continuous"));
     if (seen.contains(QStringLiteral("jobs")) && cli.config.continuous)
@@ -480,7 +488,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         return fail(cli,
                     QStringLiteral("--trace, --csv and --record apply only with --headless (the "
                                    "window has File > Export)"));
-    if (!cli.openPath.isEmpty() && cli.config != engine::PoolConfig {})
+    if (!cli.openPath.isEmpty() && cli.configGiven)
         return fail(
             cli,
             QStringLiteral("a file to open takes no run flags: its run has its own configuration"));

@@ -16,6 +16,9 @@ struct CommandLine
     QString error; // one line naming the flag and what is allowed (Outcome::Error)
     QString helpText; // Outcome::Help
     engine::PoolConfig config;
+    // A flag of the configuration was given (even one equal to its default): the window uses the
+    // configuration the flags give, not the one it saved last.
+    bool configGiven = false;
     bool headless = false;
     bool quiet = false;
     bool summaryJson = false;

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/poolscope/poolscope.png")));
     QApplication::setDesktopFileName(QStringLiteral("poolscope"));
     gui::MainWindow::Options options;
-    options.useGivenConfig = cli.config != engine::PoolConfig {};
+    options.useGivenConfig = cli.configGiven;
     options.screenshotPath = cli.screenshotPath;
     options.runForMs = cli.runForMs;
     gui::MainWindow window(cli.config, options);

@@ -84,6 +84,19 @@ private Q_SLOTS:
         QCOMPARE(cli.config.seed, 77u);
     }
 
+    // A configuration flag counts as given even when it repeats the default (the window then uses
+    // it, not the configuration it saved); the program's own flags do not.
+    void aConfigFlagCountsAsGivenEvenAtItsDefault()
+    {
+        QVERIFY(parseCommandLine({QStringLiteral("--workers"), QStringLiteral("3")}).configGiven);
+        QVERIFY(parseCommandLine({QStringLiteral("--seed"), QStringLiteral("42")}).configGiven);
+        QVERIFY(!parseCommandLine({QStringLiteral("--autostart")}).configGiven);
+        QVERIFY(!parseCommandLine({}).configGiven);
+        const CommandLine file = parseCommandLine(
+            {QStringLiteral("run.psrun"), QStringLiteral("--jobs"), QStringLiteral("15")});
+        QCOMPARE(file.outcome, CommandLine::Outcome::Error); // a file takes no run flags
+    }
+
     void noFlagsIsTheReference()
     {
         const CommandLine cli = parseCommandLine({});
