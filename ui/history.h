@@ -69,7 +69,6 @@ template<typename T, int ChunkBits = 8> class History
         std::unique_ptr<T[]> raw; // while it may still change
         std::unique_ptr<std::byte[]> packed; // a Packed header, then the columns
         std::size_t packedBytes = 0;
-        std::int64_t firstKey = 0; // key of slot 0, once packed (searches stay in the table)
     };
 
     // Reads elements out as values.
@@ -160,6 +159,7 @@ public:
     History &operator=(const History &) = delete;
     History(History &&other) noexcept
         : m_chunks(std::move(other.m_chunks))
+        , m_keys(std::move(other.m_keys))
         , m_unpacked(std::move(other.m_unpacked))
         , m_first(std::exchange(other.m_first, 0))
         , m_size(std::exchange(other.m_size, 0))
@@ -170,11 +170,13 @@ public:
         , m_autoPack(other.m_autoPack)
     {
         other.m_chunks.clear();
+        other.m_keys.clear();
         other.m_unpacked.clear();
     }
     History &operator=(History &&other) noexcept
     {
         m_chunks = std::move(other.m_chunks);
+        m_keys = std::move(other.m_keys);
         m_unpacked = std::move(other.m_unpacked);
         m_first = std::exchange(other.m_first, 0);
         m_size = std::exchange(other.m_size, 0);
@@ -184,6 +186,7 @@ public:
         m_packedBelow = std::exchange(other.m_packedBelow, 0);
         m_autoPack = other.m_autoPack;
         other.m_chunks.clear();
+        other.m_keys.clear();
         other.m_unpacked.clear();
         return *this;
     }
@@ -199,7 +202,7 @@ public:
     std::size_t bytes() const
     {
         return m_rawChunks * (kChunk * sizeof(T) + 16) + m_packedBytes
-            + m_chunks.capacity() * sizeof(Chunk);
+            + m_chunks.capacity() * sizeof(Chunk) + m_keys.capacity() * sizeof(std::int64_t);
     }
     // Bytes per element of the packed chunks (for measurements), 0 when none is packed.
     double packedBytesPerElement() const
@@ -235,7 +238,8 @@ public:
     T front() const { return (*this)[0]; }
     T back() const { return (*this)[m_size - 1]; }
 
-    // The element itself, to change in place: valid until the history next changes.
+    // The element itself, to change in place (all but its key: that is what the history is
+    // searched by): valid until the history next changes.
     T &edit(std::size_t i)
     {
         assert(i < m_size);
@@ -275,34 +279,20 @@ public:
     {
         assert(i < m_size);
         const std::size_t p = m_first + i;
+        if ((p & kMask) == 0)
+            return m_keys[p >> ChunkBits];
         const Chunk &c = m_chunks[p >> ChunkBits];
         return c.raw ? keyOf(c.raw[p & kMask]) : column(c.packed.get(), p & kMask, 0);
     }
     // The first position in [from, to) whose key is not less than `value` (to if none), for keys
-    // that never fall: a gallop from `from` over the chunks' first keys (kept in the chunk table,
-    // so the search does not touch the chunks it skips), then a binary search in one chunk.
+    // that never fall: a gallop from `from` over the chunks' first keys (a table of their own, so
+    // the search does not touch the chunks it skips), then a binary search in one chunk.
     std::size_t gallopKey(std::size_t from, std::size_t to, std::int64_t value) const
     {
         if (from >= to || key(from) >= value)
             return from;
-        const std::size_t c0 = (m_first + from) >> ChunkBits;
-        const std::size_t cLast = (m_first + to - 1) >> ChunkBits;
-        auto below = [&](std::size_t c) {
-            return chunkKey(c) < value;
-        };
-        // The last chunk in [c0, cLast] whose first key is below the value (c0's is).
-        std::size_t low = c0, step = 1;
-        while (low + step <= cLast && below(low + step)) {
-            low += step;
-            step *= 2;
-        }
-        std::size_t high = std::min(low + step, cLast + 1); // chunks [low + 1, high) undecided
-        while (high - low > 1) {
-            const std::size_t mid = low + (high - low) / 2;
-            (below(mid) ? low : high) = mid;
-        }
-        std::size_t a = std::max(from, (low << ChunkBits) - std::min(m_first, low << ChunkBits));
-        std::size_t b = std::min(to, ((low + 1) << ChunkBits) - m_first);
+        const std::size_t low = chunkBelow(from, to, value);
+        auto [a, b] = chunkRange(low, from, to);
         narrowByLine(low, value, &a, &b);
         // The first in [a, b) not below (b: the next chunk's first, or `to`): galloping from a,
         // since a view stepping column by column mostly moves a little.
@@ -322,6 +312,22 @@ public:
         return a;
     }
 
+    // Where gallopKey(from, to, value) lands, told from the chunks' first keys alone (no element
+    // is read): within [lo, hi], a chunk at most. When lo > from, lo is a chunk's first position
+    // and its key is below the value; when hi < to, hi is the next chunk's first position and its
+    // key is not below. (key() reads a chunk's first key from the same table.)
+    struct Bounds
+    {
+        std::size_t lo, hi;
+    };
+    Bounds keyBounds(std::size_t from, std::size_t to, std::int64_t value) const
+    {
+        if (from >= to)
+            return {from, from};
+        const auto [lo, hi] = chunkRange(chunkBelow(from, to, value), from, to);
+        return {lo, hi};
+    }
+
     const_iterator begin() const { return {this, 0}; }
     const_iterator end() const { return {this, static_cast<std::ptrdiff_t>(m_size)}; }
     const_reverse_iterator rbegin() const { return const_reverse_iterator(end()); }
@@ -331,8 +337,9 @@ public:
     {
         const std::size_t p = m_first + m_size;
         const std::size_t c = p >> ChunkBits;
-        if (c == m_chunks.size()) {
+        if (c == m_chunks.size()) { // at the new chunk's first slot
             m_chunks.emplace_back().raw = std::make_unique<T[]>(kChunk);
+            m_keys.push_back(keyOf(item));
             ++m_rawChunks;
             if (m_autoPack && c >= 2)
                 packBehind(c);
@@ -379,6 +386,7 @@ public:
     void clear()
     {
         m_chunks.clear();
+        m_keys.clear();
         m_unpacked.clear();
         m_first = 0;
         m_size = 0;
@@ -432,10 +440,34 @@ private:
         *b = std::min(*b, std::max(*a, toIndex(firstNot)));
     }
 
-    std::int64_t chunkKey(std::size_t c) const
+    // The last chunk holding positions of [from, to) whose first key is below `value`, or the
+    // one holding `from` when none after it is: a gallop from there, then a binary search.
+    std::size_t chunkBelow(std::size_t from, std::size_t to, std::int64_t value) const
     {
-        const Chunk &chunk = m_chunks[c];
-        return chunk.raw ? keyOf(chunk.raw[0]) : chunk.firstKey;
+        const std::size_t c0 = (m_first + from) >> ChunkBits;
+        const std::size_t cLast = (m_first + to - 1) >> ChunkBits;
+        auto below = [&](std::size_t c) {
+            return m_keys[c] < value;
+        };
+        std::size_t low = c0, step = 1;
+        while (low + step <= cLast && below(low + step)) {
+            low += step;
+            step *= 2;
+        }
+        std::size_t high = std::min(low + step, cLast + 1); // chunks [low + 1, high) undecided
+        while (high - low > 1) {
+            const std::size_t mid = low + (high - low) / 2;
+            (below(mid) ? low : high) = mid;
+        }
+        return low;
+    }
+
+    // The positions of chunk c, within [from, to).
+    std::pair<std::size_t, std::size_t> chunkRange(std::size_t c, std::size_t from,
+                                                   std::size_t to) const
+    {
+        return {std::max(from, (c << ChunkBits) - std::min(m_first, c << ChunkBits)),
+                std::min(to, ((c + 1) << ChunkBits) - m_first)};
     }
 
     static std::int64_t keyOf(const T &item)
@@ -524,7 +556,7 @@ private:
                 std::memcpy(data + (bit >> 3), &word, 8);
             }
         }
-        c.firstKey = columns[0][0];
+        assert(columns[0][0] == m_keys[static_cast<std::size_t>(&c - m_chunks.data())]);
         c.raw.reset();
         --m_rawChunks;
         c.packed = std::move(block);
@@ -574,9 +606,12 @@ private:
         }
         m_chunks.erase(m_chunks.begin() + static_cast<std::ptrdiff_t>(from),
                        m_chunks.begin() + static_cast<std::ptrdiff_t>(to));
+        m_keys.erase(m_keys.begin() + static_cast<std::ptrdiff_t>(from),
+                     m_keys.begin() + static_cast<std::ptrdiff_t>(to));
     }
 
     std::vector<Chunk> m_chunks;
+    std::vector<std::int64_t> m_keys; // each chunk's first key (the key of its slot 0)
     std::vector<std::size_t>
         m_unpacked; // chunk numbers (counted from the first ever) edit() opened
     std::size_t m_first = 0; // position of element 0 in the first chunk

@@ -9,23 +9,25 @@
 using gui::History;
 
 namespace {
-struct Pair
+struct Triple
 {
+    std::int64_t key = 0;
     std::int64_t a = 0;
     int b = 0;
-    friend bool operator==(const Pair &, const Pair &) = default;
+    friend bool operator==(const Triple &, const Triple &) = default;
 };
 } // namespace
 
-template<> struct gui::Packing<Pair>
+template<> struct gui::Packing<Triple>
 {
-    static constexpr int kColumns = 2;
-    static void split(const Pair &p, std::int64_t *c)
+    static constexpr int kColumns = 3;
+    static void split(const Triple &p, std::int64_t *c)
     {
-        c[0] = p.a;
-        c[1] = p.b;
+        c[0] = p.key;
+        c[1] = p.a;
+        c[2] = p.b;
     }
-    static Pair join(const std::int64_t *c) { return {c[0], static_cast<int>(c[1])}; }
+    static Triple join(const std::int64_t *c) { return {c[0], c[1], static_cast<int>(c[2])}; }
 };
 
 // History against std::deque as the oracle: the same sequence of appends, front folds and
@@ -94,21 +96,30 @@ private Q_SLOTS:
                 = from + next(static_cast<std::uint32_t>(oracle.size() - from + 1));
             const std::int64_t probe = next(2) ? oracle[i] + std::int64_t(next(3)) - 1
                                                : oracle[next(std::uint32_t(oracle.size()))];
-            QCOMPARE(history.gallopKey(from, to, probe),
-                     std::size_t(std::lower_bound(oracle.begin() + std::ptrdiff_t(from),
-                                                  oracle.begin() + std::ptrdiff_t(to), probe)
-                                 - oracle.begin()));
+            const auto exact
+                = std::size_t(std::lower_bound(oracle.begin() + std::ptrdiff_t(from),
+                                               oracle.begin() + std::ptrdiff_t(to), probe)
+                              - oracle.begin());
+            QCOMPARE(history.gallopKey(from, to, probe), exact);
+            // keyBounds holds it within a chunk, and keeps its word about the keys at the ends.
+            const auto [lo, hi] = history.keyBounds(from, to, probe);
+            QVERIFY(from <= lo && lo <= exact && exact <= hi && hi <= to);
+            QVERIFY(hi - lo <= 16);
+            if (lo > from)
+                QVERIFY(oracle[lo] < probe);
+            if (hi < to)
+                QVERIFY(oracle[hi] >= probe);
             QCOMPARE(*std::prev(history.end()), oracle.back());
             QCOMPARE(*history.rbegin(), oracle.back());
         }
     }
 
-    // Elements changed in place, anywhere (packed chunks are unpacked to change and packed again
-    // later), and multi-column elements with extreme values come back exactly.
+    // Elements changed in place (all but the key), anywhere (packed chunks are unpacked to change
+    // and packed again later), and multi-column elements with extreme values come back exactly.
     void editsAnywhereSurvivePackingAgain()
     {
-        History<Pair, 4> history;
-        std::vector<Pair> oracle;
+        History<Triple, 4> history;
+        std::vector<Triple> oracle;
         std::uint32_t seed = 7;
         auto next = [&seed](std::uint32_t bound) {
             seed = seed * 1664525u + 1013904223u;
@@ -116,24 +127,28 @@ private Q_SLOTS:
         };
         const std::int64_t extremes[] = {INT64_MIN, INT64_MAX, -1, 0, 1, 1'000'000'007};
         int step = 0;
-        auto randomPair = [&] {
+        auto randomValue = [&] {
             // Extremes now and then (a chunk holding them cannot be packed and stays as it is),
             // moderate values mostly.
             const bool extreme = step % 1000 < 150;
-            return Pair {extreme ? extremes[next(std::size(extremes))]
-                                 : std::int64_t(next(1u << 20)) - (1 << 19),
-                         step < 1000 ? 3 // a column that does not change: no bytes at all
-                                     : static_cast<int>(next(3) == 0 ? -static_cast<int>(next(1000))
-                                                                     : next(7))};
+            return extreme ? extremes[next(std::size(extremes))]
+                           : std::int64_t(next(1u << 20)) - (1 << 19);
+        };
+        auto randomTriple = [&] {
+            return Triple {randomValue(), randomValue(),
+                           step < 1000 ? 3 // a column that does not change: no bytes at all
+                                       : static_cast<int>(
+                                           next(3) == 0 ? -static_cast<int>(next(1000)) : next(7))};
         };
         for (; step < 4000; ++step) {
             if (next(3) != 0 || oracle.empty()) {
-                const Pair p = randomPair();
+                const Triple p = randomTriple();
                 history.push_back(p);
                 oracle.push_back(p);
             } else {
                 const std::size_t i = next(static_cast<std::uint32_t>(oracle.size()));
-                const Pair p = randomPair();
+                Triple p = randomTriple();
+                p.key = oracle[i].key;
                 history.edit(i) = p;
                 oracle[i] = p;
             }
@@ -144,8 +159,10 @@ private Q_SLOTS:
             }
             QCOMPARE(history.size(), oracle.size());
             if (step % 50 == 0) {
-                for (std::size_t i = 0; i < oracle.size(); ++i)
+                for (std::size_t i = 0; i < oracle.size(); ++i) {
                     QVERIFY2(history[i] == oracle[i], qPrintable(QString::number(i)));
+                    QCOMPARE(history.key(i), oracle[i].key);
+                }
             }
         }
         QVERIFY(history.packedBytesPerElement() > 0); // packing was exercised
