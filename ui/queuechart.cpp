@@ -139,31 +139,31 @@ void QueueChart::paintEvent(QPaintEvent *)
     };
     std::vector<Column> columns;
     if (first != last) {
-        for (auto it = std::next(first); it != last;) {
-            const auto at = static_cast<std::size_t>(it - points.begin());
+        const auto end = static_cast<std::size_t>(last - points.begin());
+        const std::int64_t sixteenth = (r.end - r.start) / (16 * std::max(1, plot.width()));
+        constexpr std::size_t block = RunModel::kDepthBlock;
+        for (auto at = static_cast<std::size_t>(first - points.begin()) + 1; at < end;) {
             const double x = std::floor(xOf(points.key(at))) + 0.5;
             const std::int64_t columnEnd
                 = coords::timeForX(std::floor(x) + 1 - plot.left(), r.start, r.end, plot.width());
-            const auto columnLast = points.begin()
-                + static_cast<std::ptrdiff_t>(points.gallopKey(
-                    at, static_cast<std::size_t>(last - points.begin()), columnEnd));
-            auto stop = columnLast == it ? std::next(it) : columnLast;
-            // A column of thousands of samples ends at the next whole block of them instead
-            // (depthExtremes then reads no single samples), when the samples that takes from the
-            // next column all lie within a sixteenth of a pixel of the edge.
-            constexpr std::size_t block = RunModel::kDepthBlock;
-            const auto index = static_cast<std::size_t>(stop - points.begin());
-            const std::size_t aligned = (index + block - 1) / block * block;
-            const std::int64_t sixteenth = (r.end - r.start) / (16 * std::max(1, plot.width()));
-            if (index - at >= 16 * block && aligned > index
-                && aligned <= static_cast<std::size_t>(last - points.begin())
-                && points.key(aligned - 1) < columnEnd + sixteenth)
-                stop = points.begin() + static_cast<std::ptrdiff_t>(aligned);
-            columns.push_back(
-                {x, *std::prev(stop),
-                 m_model->depthExtremes(static_cast<std::size_t>(it - points.begin()),
-                                        static_cast<std::size_t>(stop - points.begin()))});
-            it = stop;
+            // A column of thousands of samples may end a little past its edge, at the start of
+            // the next chunk or block of them (depthExtremes then reads no single samples), when
+            // the samples that takes from the next column all lie within a sixteenth of a pixel
+            // of the edge. The next chunk's start, and its time, come from the history's table
+            // of first keys: such a column reads one sample, the one the lines leave it at.
+            std::size_t stop = 0;
+            const auto [lo, hi] = points.keyBounds(at, end, columnEnd);
+            if (lo >= at + 16 * block && hi < end && points.key(hi) < columnEnd + sixteenth)
+                stop = hi;
+            if (stop == 0) {
+                stop = std::max(at + 1, points.gallopKey(lo, hi, columnEnd));
+                const std::size_t aligned = (stop + block - 1) / block * block;
+                if (stop - at >= 16 * block && aligned > stop && aligned <= end
+                    && points.key(aligned - 1) < columnEnd + sixteenth)
+                    stop = aligned;
+            }
+            columns.push_back({x, points[stop - 1], m_model->depthExtremes(at, stop)});
+            at = stop;
         }
     }
     // Drawn as 1-pixel rectangles (the fast solid fill) rather than a polyline: a busy line's
@@ -219,8 +219,10 @@ void QueueChart::paintEvent(QPaintEvent *)
         const std::int64_t from = std::max(first->t, r.start);
         const std::int64_t to = std::min(now, r.end);
         std::size_t cursor = 0; // column by column the time only rises
+        // Counted to a sixteenth of a pixel.
+        const auto slack = static_cast<std::int64_t>(total / (plot.height() * 0.95 * 16));
         auto yOfResults = [&](std::int64_t t) {
-            const auto results = m_model->resultsBy(t, &cursor);
+            const auto results = m_model->resultsBy(t, &cursor, slack);
             return plot.bottom() - plot.height() * 0.95 * static_cast<double>(results) / total;
         };
         path << QPointF(xOf(from), yOfResults(from));

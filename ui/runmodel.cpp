@@ -328,10 +328,15 @@ std::int64_t RunModel::resultsBy(std::int64_t t) const
     return resultsBy(t, &cursor);
 }
 
-std::int64_t RunModel::resultsBy(std::int64_t t, std::size_t *cursor) const
+std::int64_t RunModel::resultsBy(std::int64_t t, std::size_t *cursor, std::int64_t slack) const
 {
-    *cursor = m_collectedAt.gallopKey(std::min(*cursor, m_collectedAt.size()), m_collectedAt.size(),
-                                      t + 1);
+    const std::size_t from = std::min(*cursor, m_collectedAt.size());
+    const auto [lo, hi] = m_collectedAt.keyBounds(from, m_collectedAt.size(), t + 1);
+    if (static_cast<std::int64_t>(hi - lo) <= 2 * slack) {
+        *cursor = lo;
+        return m_summary.jobs + static_cast<std::int64_t>(lo + (hi - lo) / 2);
+    }
+    *cursor = m_collectedAt.gallopKey(lo, hi, t + 1);
     return m_summary.jobs + static_cast<std::int64_t>(*cursor);
 }
 

@@ -308,7 +308,9 @@ public:
     std::int64_t resultsBy(std::int64_t t) const;
     // The same for rising times, one after another: *cursor (0 to begin with) carries the search
     // on from where the last one ended, so a chart's pixel columns cost a step or two each.
-    std::int64_t resultsBy(std::int64_t t, std::size_t *cursor) const;
+    // Give or take `slack` results (for a line drawn to a fraction of a pixel): with the slack of
+    // half a chunk of the history, the count is told from the chunks' first times alone.
+    std::int64_t resultsBy(std::int64_t t, std::size_t *cursor, std::int64_t slack = 0) const;
     std::optional<JobRecord> job(std::int64_t id) const;
     std::int64_t submittedCount() const { return m_submitted; }
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 namespace gui {
 
@@ -158,6 +159,54 @@ std::int64_t TimelineView::jobAt(QPoint pos) const
             return span.job;
     }
     return 0;
+}
+
+// One tick per pixel column that holds a send. `at` is a send in a column after x's, and every send
+// between x's column and it is in at's column. Where sends are dense, the history's table of its
+// chunks' first times tells that the next column has one without reading a send; elsewhere the
+// send's own time does.
+std::vector<int> sendTickColumns(const History<std::int64_t> &sends, coords::Range r, double width,
+                                 int left)
+{
+    auto xOf = [&](std::int64_t t) {
+        return left + coords::xForTime(t, r.start, r.end, width);
+    };
+    auto timeAtX = [&](int x) {
+        return coords::timeForX(x - left, r.start, r.end, width);
+    };
+    // Column x holds [timeAtX(x), timeAtX(x + 1)): x from the time, mended where rounding put
+    // it a column off.
+    auto columnOf = [&](std::int64_t t) {
+        auto x = static_cast<int>(xOf(t));
+        while (t >= timeAtX(x + 1))
+            ++x;
+        while (t < timeAtX(x))
+            --x;
+        return x;
+    };
+    std::vector<int> columns;
+    std::size_t at = sends.gallopKey(0, sends.size(), r.start);
+    int x = std::numeric_limits<int>::min();
+    const int lastX = static_cast<int>(xOf(r.end));
+    while (at < sends.size()) {
+        if (x >= left && x < lastX) {
+            // Sends [at, lo) are in column x + 1, [lo, hi) in x + 1 or x + 2, and hi in x + 2.
+            const auto [lo, hi] = sends.keyBounds(at, sends.size(), timeAtX(x + 2));
+            if (lo > at && hi < sends.size() && sends.key(hi) < timeAtX(x + 3)) {
+                columns.push_back(++x);
+                at = hi;
+                continue;
+            }
+        }
+        const std::int64_t t = sends.key(at);
+        if (t > r.end)
+            break;
+        x = columnOf(t);
+        columns.push_back(x);
+        // Jump to the first send of the next column.
+        at = sends.gallopKey(at + 1, sends.size(), timeAtX(x + 1));
+    }
+    return columns;
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
@@ -470,16 +519,10 @@ void TimelineView::paintEvent(QPaintEvent *)
             else
                 p.fillRect(box, m_theme.paused);
         }
-        const auto &sends = m_model->sends();
-        std::size_t at = sends.gallopKey(0, sends.size(), r.start);
         p.setPen(m_theme.text);
         QVector<QLine> ticks;
-        while (at < sends.size() && sends[at] <= r.end) {
-            const int x = static_cast<int>(xOf(sends[at]));
+        for (const int x : sendTickColumns(m_model->sends(), r, w, kGutter))
             ticks << QLine(x, g.top + 3, x, g.top + g.height - 3);
-            // One tick per pixel column: jump to the first send of the next column.
-            at = sends.gallopKey(at + 1, sends.size(), timeAtX(x + 1));
-        }
         p.drawLines(ticks);
     }
 

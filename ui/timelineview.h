@@ -76,4 +76,9 @@ private:
 
 void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, const Theme &theme);
 
+// The pixel columns (from `left`, `width` wide for the range) that hold a send time, each once,
+// in order: where the producer row draws its ticks.
+std::vector<int> sendTickColumns(const History<std::int64_t> &sends, coords::Range range,
+                                 double width, int left);
+
 } // namespace gui

@@ -362,6 +362,17 @@ private Q_SLOTS:
         std::size_t cursor = 0;
         for (std::int64_t t = summary.until; t < (jobs + 3) * ms; t += ms / 3)
             QCOMPARE(model.resultsBy(t, &cursor), model.resultsBy(t));
+        // With a slack, within it (a slack of a chunk or more is read off the chunks' first times
+        // alone), times rising by steps of every size.
+        for (const std::int64_t slack : {1, 100, 128, 1000}) {
+            std::size_t near = 0;
+            for (std::int64_t t = summary.until, step = 1; t < (jobs + 3) * ms; t += step) {
+                const std::int64_t exact = model.resultsBy(t);
+                QVERIFY2(std::abs(model.resultsBy(t, &near, slack) - exact) <= slack,
+                         qPrintable(QStringLiteral("slack %1 at %2").arg(slack).arg(t)));
+                step = step * 3 % (1000 * ms) + 1;
+            }
+        }
     }
 
     void aJobInFlightForLongDoesNotHoldTheHistoryOpen()

@@ -1,4 +1,5 @@
 #include "timecoords.h"
+#include "timelineview.h"
 #include "timewindow.h"
 
 #include <QSignalSpy>
@@ -112,6 +113,52 @@ private Q_SLOTS:
         }
         QVERIFY(coords::gallopLowerBound(values.end(), values.end(), 5, std::less<>())
                 == values.end());
+    }
+
+    // The producer row's ticks: one per pixel column holding a send, found from the chunks'
+    // first times where sends are dense, the same columns as looking at every send.
+    void sendTicksMarkEveryColumnWithASendOnce()
+    {
+        History<std::int64_t> sends;
+        std::uint32_t seed = 3;
+        auto next = [&seed](std::uint32_t bound) {
+            seed = seed * 1664525u + 1013904223u;
+            return (seed >> 8) % bound;
+        };
+        // Stretches of every density: bursts of thousands per pixel, sparse sends, equal times,
+        // gaps; 2 M sends over a few seconds.
+        std::int64_t t = 0;
+        while (sends.size() < 2'000'000) {
+            const std::int64_t steps[] = {0, 1, 300, 5'000, 200'000, 3'000'000};
+            const std::int64_t step = steps[next(std::size(steps))];
+            for (std::uint32_t n = next(step > 5'000 ? 100 : 20'000); n > 0; --n) {
+                sends.push_back(t);
+                t += step == 0 ? 0 : 1 + std::int64_t(next(std::uint32_t(step)));
+            }
+        }
+        const int left = 84;
+        const double width = 1836;
+        for (const Range r :
+             {Range {0, t}, Range {-t / 10, t + t / 10}, Range {t / 3, t / 3 + t / 50},
+              Range {t / 2, t / 2 + 1'000'000}, Range {t / 7, t / 7 + 50'000'000}}) {
+            std::vector<int> naive;
+            for (std::size_t i = 0; i < sends.size(); ++i) {
+                const std::int64_t s = sends[i];
+                if (s < r.start || s > r.end)
+                    continue;
+                // Column x holds [timeAt(x), timeAt(x + 1)).
+                auto timeAt = [&](int x) {
+                    return coords::timeForX(x - left, r.start, r.end, width);
+                };
+                int x = static_cast<int>(left + coords::xForTime(s, r.start, r.end, width)) + 2;
+                while (timeAt(x) > s)
+                    --x;
+                if (naive.empty() || naive.back() != x)
+                    naive.push_back(x);
+            }
+            QVERIFY(naive.size() > 10);
+            QCOMPARE(sendTickColumns(sends, r, width, left), naive);
+        }
     }
 
     void followingLiveSlidesTheWindowWithNow()
