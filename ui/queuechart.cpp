@@ -66,10 +66,9 @@ void QueueChart::paintEvent(QPaintEvent *)
     };
 
     // Grid and left labels.
-    p.setPen(m_theme.grid);
     for (double frac : {0.0, 0.5, 1.0}) {
         const int y = static_cast<int>(yOf(maxValue * frac));
-        p.drawLine(plot.left(), y, plot.right(), y);
+        p.fillRect(QRect(plot.left(), y, plot.width(), 1), m_theme.grid);
     }
     p.setPen(m_theme.mutedText);
     p.drawText(QRect(4, static_cast<int>(yOf(maxValue)) - metrics.height() / 2, gutter - 10,

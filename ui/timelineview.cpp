@@ -43,15 +43,16 @@ QString timeText(std::int64_t ns)
 
 void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, const Theme &theme)
 {
-    painter.setPen(theme.grid);
-    painter.drawLine(rect.topLeft(), rect.topRight());
+    // Lines as 1-pixel rectangles: a translucent pen's line costs far more (the chart's three
+    // grid lines took half a millisecond a frame).
+    painter.fillRect(QRect(rect.left(), rect.top(), rect.width(), 1), theme.grid);
     const std::int64_t step = coords::tickStep(range.length(), rect.width(), 90);
     painter.setPen(theme.mutedText);
     const QFontMetrics metrics = painter.fontMetrics();
     for (std::int64_t t : coords::ticks(range.start, range.end, step)) {
         const int x = rect.left()
             + static_cast<int>(coords::xForTime(t, range.start, range.end, rect.width()));
-        painter.drawLine(x, rect.top(), x, rect.top() + 4);
+        painter.fillRect(QRect(x, rect.top(), 1, 5), theme.mutedText);
         const QString label = goDuration(t);
         const int w = metrics.horizontalAdvance(label);
         // Centred under its tick; at the edges, kept inside.
