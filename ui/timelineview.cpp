@@ -520,11 +520,19 @@ void TimelineView::paintEvent(QPaintEvent *)
             else
                 p.fillRect(box, m_theme.paused);
         }
-        p.setPen(m_theme.text);
-        QVector<QLine> ticks;
-        for (const int x : sendTickColumns(m_model->sends(), r, w, kGutter))
-            ticks << QLine(x, g.top + 3, x, g.top + g.height - 3);
-        p.drawLines(ticks);
+        // Ticks in neighbouring columns join into one rectangle (sends in every column of a
+        // busy stretch fill it), drawn as fills, not pen lines.
+        QVector<QRect> ticks;
+        for (const int x : sendTickColumns(m_model->sends(), r, w, kGutter)) {
+            if (!ticks.isEmpty() && ticks.back().right() == x - 1)
+                ticks.back().setRight(x);
+            else
+                ticks << QRect(x, g.top + 3, 1, g.height - 5);
+        }
+        p.setPen(Qt::NoPen);
+        p.setBrush(m_theme.text);
+        p.drawRects(ticks);
+        p.setBrush(Qt::NoBrush);
     }
 
     if (!hatched.isEmpty()) {
