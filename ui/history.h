@@ -68,7 +68,6 @@ template<typename T, int ChunkBits = 8> class History
     {
         std::unique_ptr<T[]> raw; // while it may still change
         std::unique_ptr<std::byte[]> packed; // a Packed header, then the columns
-        std::size_t packedBytes = 0;
     };
 
     // Reads elements out as values.
@@ -540,7 +539,7 @@ private:
             stride += h.bits[k];
         }
         h.stride = static_cast<std::uint16_t>(stride);
-        const std::size_t bytes = kDataAt + (kChunk * stride + 7) / 8 + 8; // 8: the last load's
+        const std::size_t bytes = blockBytes(stride);
         auto block = std::make_unique<std::byte[]>(bytes); // zeroed: fields are or-ed in
         std::memcpy(block.get(), &h, sizeof h);
         std::byte *data = block.get() + kDataAt;
@@ -560,8 +559,21 @@ private:
         c.raw.reset();
         --m_rawChunks;
         c.packed = std::move(block);
-        c.packedBytes = bytes + 16;
-        m_packedBytes += c.packedBytes;
+        m_packedBytes += heldBytes(c);
+    }
+
+    // A packed chunk's block: header, fields, and 8 bytes more for the last field's load.
+    static std::size_t blockBytes(unsigned stride)
+    {
+        return kDataAt + (kChunk * stride + 7) / 8 + 8;
+    }
+    // Memory a packed chunk holds, with the allocator's header (0 for a raw one).
+    static std::size_t heldBytes(const Chunk &c)
+    {
+        if (!c.packed)
+            return 0;
+        return blockBytes(std::launder(reinterpret_cast<const Packed *>(c.packed.get()))->stride)
+            + 16;
     }
 
     T *rawChunk(std::size_t index)
@@ -571,8 +583,7 @@ private:
             auto raw = std::make_unique_for_overwrite<T[]>(kChunk);
             for (std::size_t i = 0; i < kChunk; ++i)
                 raw[i] = unpack(c.packed.get(), i);
-            m_packedBytes -= c.packedBytes;
-            c.packedBytes = 0;
+            m_packedBytes -= heldBytes(c);
             c.packed.reset();
             c.raw = std::move(raw);
             ++m_rawChunks;
@@ -601,7 +612,7 @@ private:
     void dropChunks(std::size_t from, std::size_t to)
     {
         for (std::size_t c = from; c < to; ++c) {
-            m_packedBytes -= m_chunks[c].packedBytes;
+            m_packedBytes -= heldBytes(m_chunks[c]);
             m_rawChunks -= m_chunks[c].raw ? 1 : 0;
         }
         m_chunks.erase(m_chunks.begin() + static_cast<std::ptrdiff_t>(from),
