@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <concepts>
@@ -54,6 +55,11 @@ template<typename T, int ChunkBits = 8> class History
     // `bits` bits (a column of times rising at a steady pace has small fields left), the fields
     // of one element side by side (row-major): reading an element touches one or two cache lines
     // besides the header, not one per column.
+    // A column may set its few largest values aside (a job preempted for a while among jobs that
+    // take nanoseconds, say), so that the field fits the rest: such a value's field holds all
+    // ones, the escape, and the value itself is among the exceptions after the fields, found by
+    // (slot, column) in a sorted table. The key column never does: searches bound keys by the
+    // field's width.
     struct Packed
     {
         std::int64_t base[kColumns];
@@ -61,8 +67,13 @@ template<typename T, int ChunkBits = 8> class History
         std::uint16_t at[kColumns]; // the field's first bit within an element's bits
         std::uint8_t bits[kColumns]; // at most kMaxBits, so one 8-byte load holds any field
         std::uint16_t stride; // bits per element
+        std::uint16_t exceptions; // values set aside
+        std::uint8_t escapes; // bit k: column k has an escape
     };
+    static_assert(kColumns <= 8 && ChunkBits <= 13, "an exception's key is slot × 8 + column");
     static constexpr unsigned kMaxBits = 56;
+    // What an exception costs (its key and its value), against a bit more for every element.
+    static constexpr std::size_t kExceptionBits = 80;
     static constexpr std::size_t kDataAt = (sizeof(Packed) + 7) / 8 * 8;
     struct Chunk
     {
@@ -482,9 +493,36 @@ private:
         const std::size_t bit = slot * h->stride + h->at[k];
         std::uint64_t word;
         std::memcpy(&word, block + kDataAt + (bit >> 3), 8);
-        const std::uint64_t field = (word >> (bit & 7)) & ((std::uint64_t {1} << h->bits[k]) - 1);
+        const std::uint64_t all = (std::uint64_t {1} << h->bits[k]) - 1;
+        const std::uint64_t field = (word >> (bit & 7)) & all;
+        if ((h->escapes >> k & 1) != 0 && field == all) [[unlikely]]
+            return exception(block, slot, k);
         return static_cast<std::int64_t>(static_cast<std::uint64_t>(h->base[k])
                                          + static_cast<std::uint64_t>(h->slope[k]) * slot + field);
+    }
+
+    static std::int64_t exception(const std::byte *block, std::size_t slot, int k)
+    {
+        const auto *h = std::launder(reinterpret_cast<const Packed *>(block));
+        const std::byte *keys = block + keysAt(h->stride);
+        const auto wanted = static_cast<std::uint16_t>(slot << 3 | static_cast<unsigned>(k));
+        auto keyAt = [&](std::size_t i) {
+            std::uint16_t key;
+            std::memcpy(&key, keys + 2 * i, 2);
+            return key;
+        };
+        std::size_t a = 0, b = h->exceptions;
+        while (a < b) {
+            const std::size_t mid = a + (b - a) / 2;
+            if (keyAt(mid) < wanted)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        assert(a < h->exceptions && keyAt(a) == wanted);
+        std::int64_t value;
+        std::memcpy(&value, block + valuesAt(h->stride, h->exceptions) + 8 * a, 8);
+        return value;
     }
 
     static T unpack(const std::byte *block, std::size_t slot)
@@ -495,8 +533,7 @@ private:
         return P::join(columns);
     }
 
-    // Packs a chunk, unless a column's values are too far apart for a field (then it stays as it
-    // is: such chunks are rare, times mixed with "not known" in the same column, say).
+    // Packs a chunk, unless its keys are too far apart for a field (then it stays as it is).
     void pack(Chunk &c)
     {
         std::int64_t columns[kChunk][kColumns];
@@ -504,6 +541,7 @@ private:
             P::split(c.raw[i], columns[i]);
         Packed h {};
         unsigned stride = 0;
+        std::size_t exceptions = 0;
         for (int k = 0; k < kColumns; ++k) {
             std::int64_t lo = columns[0][k], hi = lo;
             for (std::size_t i = 1; i < kChunk; ++i) {
@@ -530,24 +568,73 @@ private:
                     range = static_cast<std::uint64_t>(rhi - rlo);
                 }
             }
-            if (range >= (std::uint64_t {1} << kMaxBits))
-                return; // too far apart for a field: the chunk stays as it is
+            auto fieldOf = [&](std::size_t i) {
+                return static_cast<std::uint64_t>(columns[i][k]) - static_cast<std::uint64_t>(base)
+                    - static_cast<std::uint64_t>(slope) * i;
+            };
+            // The width that costs least: all values in their fields, or the largest few set
+            // aside (the width's all-ones value escapes).
+            auto bits = static_cast<unsigned>(std::bit_width(range));
+            std::size_t cost = bits <= kMaxBits ? kChunk * bits : SIZE_MAX;
+            unsigned escapeBits = 0;
+            if (k > 0 && bits > 1) {
+                // Per width, the values of that width, and those among them that are all ones
+                // (they would take the escape's place: exceptions too).
+                std::array<std::size_t, 65> widths {}, allOnes {};
+                for (std::size_t i = 0; i < kChunk; ++i) {
+                    const std::uint64_t field = fieldOf(i);
+                    const auto w = static_cast<std::size_t>(std::bit_width(field));
+                    ++widths[w];
+                    allOnes[w] += (field & (field + 1)) == 0 ? 1 : 0;
+                }
+                std::size_t narrower = widths[0];
+                for (unsigned b = 1; b < bits && b <= kMaxBits; ++b) {
+                    narrower += widths[b];
+                    const std::size_t fit = narrower - allOnes[b];
+                    const std::size_t withExceptions = kChunk * b + kExceptionBits * (kChunk - fit);
+                    if (withExceptions < cost) {
+                        cost = withExceptions;
+                        escapeBits = b;
+                    }
+                }
+            }
+            if (escapeBits > 0) {
+                bits = escapeBits;
+                h.escapes |= static_cast<std::uint8_t>(1u << k);
+                const std::uint64_t all = (std::uint64_t {1} << bits) - 1;
+                for (std::size_t i = 0; i < kChunk; ++i)
+                    exceptions += fieldOf(i) >= all ? 1 : 0;
+            } else if (bits > kMaxBits) {
+                return; // keys too far apart for a field: the chunk stays as it is
+            }
             h.base[k] = base;
             h.slope[k] = slope;
-            h.bits[k] = static_cast<std::uint8_t>(std::bit_width(range));
+            h.bits[k] = static_cast<std::uint8_t>(bits);
             h.at[k] = static_cast<std::uint16_t>(stride);
             stride += h.bits[k];
         }
+        h.exceptions = static_cast<std::uint16_t>(exceptions);
         h.stride = static_cast<std::uint16_t>(stride);
-        const std::size_t bytes = blockBytes(stride);
+        const std::size_t bytes = blockBytes(stride, exceptions);
         auto block = std::make_unique<std::byte[]>(bytes); // zeroed: fields are or-ed in
         std::memcpy(block.get(), &h, sizeof h);
         std::byte *data = block.get() + kDataAt;
+        std::byte *keys = block.get() + keysAt(stride);
+        std::byte *values = block.get() + valuesAt(stride, exceptions);
+        std::size_t set = 0; // exceptions so far, in (slot, column) order
         for (std::size_t i = 0; i < kChunk; ++i) {
             for (int k = 0; k < kColumns; ++k) {
-                const std::uint64_t field = static_cast<std::uint64_t>(columns[i][k])
+                std::uint64_t field = static_cast<std::uint64_t>(columns[i][k])
                     - static_cast<std::uint64_t>(h.base[k])
                     - static_cast<std::uint64_t>(h.slope[k]) * i;
+                const std::uint64_t all = (std::uint64_t {1} << h.bits[k]) - 1;
+                if ((h.escapes >> k & 1) != 0 && field >= all) {
+                    const auto key = static_cast<std::uint16_t>(i << 3 | static_cast<unsigned>(k));
+                    std::memcpy(keys + 2 * set, &key, 2);
+                    std::memcpy(values + 8 * set, &columns[i][k], 8);
+                    ++set;
+                    field = all;
+                }
                 const std::size_t bit = i * stride + h.at[k];
                 std::uint64_t word;
                 std::memcpy(&word, data + (bit >> 3), 8);
@@ -555,6 +642,7 @@ private:
                 std::memcpy(data + (bit >> 3), &word, 8);
             }
         }
+        assert(set == exceptions);
         assert(columns[0][0] == m_keys[static_cast<std::size_t>(&c - m_chunks.data())]);
         c.raw.reset();
         --m_rawChunks;
@@ -562,18 +650,24 @@ private:
         m_packedBytes += heldBytes(c);
     }
 
-    // A packed chunk's block: header, fields, and 8 bytes more for the last field's load.
-    static std::size_t blockBytes(unsigned stride)
+    // A packed chunk's block: header, fields (and 8 bytes more for the last field's load), the
+    // exceptions' keys, their values.
+    static std::size_t keysAt(unsigned stride) { return kDataAt + (kChunk * stride + 7) / 8 + 8; }
+    static std::size_t valuesAt(unsigned stride, std::size_t exceptions)
     {
-        return kDataAt + (kChunk * stride + 7) / 8 + 8;
+        return (keysAt(stride) + 2 * exceptions + 7) / 8 * 8;
+    }
+    static std::size_t blockBytes(unsigned stride, std::size_t exceptions)
+    {
+        return valuesAt(stride, exceptions) + 8 * exceptions;
     }
     // Memory a packed chunk holds, with the allocator's header (0 for a raw one).
     static std::size_t heldBytes(const Chunk &c)
     {
         if (!c.packed)
             return 0;
-        return blockBytes(std::launder(reinterpret_cast<const Packed *>(c.packed.get()))->stride)
-            + 16;
+        const auto *h = std::launder(reinterpret_cast<const Packed *>(c.packed.get()));
+        return blockBytes(h->stride, h->exceptions) + 16;
     }
 
     T *rawChunk(std::size_t index)
