@@ -63,7 +63,7 @@ template<typename T, int ChunkBits = 8> class History
     struct Packed
     {
         std::int64_t base[kColumns];
-        std::int64_t slope[kColumns];
+        std::int32_t slope[kColumns]; // a line steeper than ±2^31 a slot is not used
         std::uint16_t at[kColumns]; // the field's first bit within an element's bits
         std::uint8_t bits[kColumns]; // at most kMaxBits, so one 8-byte load holds any field
         std::uint16_t stride; // bits per element
@@ -553,9 +553,10 @@ private:
             // The line through the first and last values, when it leaves smaller fields than
             // none does. (Only for values well inside the int64 range, where nothing overflows.)
             constexpr std::int64_t kSafe = std::int64_t {1} << 61;
-            if (range > 1 && lo >= -kSafe && hi <= kSafe) {
-                const std::int64_t s = (columns[kChunk - 1][k] - columns[0][k])
-                    / static_cast<std::int64_t>(kChunk - 1);
+            const std::int64_t s = range > 1 && lo >= -kSafe && hi <= kSafe
+                ? (columns[kChunk - 1][k] - columns[0][k]) / static_cast<std::int64_t>(kChunk - 1)
+                : 0;
+            if (s != 0 && s >= INT32_MIN && s <= INT32_MAX) {
                 std::int64_t rlo = columns[0][k], rhi = rlo;
                 for (std::size_t i = 1; i < kChunk; ++i) {
                     const std::int64_t r = columns[i][k] - s * static_cast<std::int64_t>(i);
@@ -608,7 +609,7 @@ private:
                 return; // keys too far apart for a field: the chunk stays as it is
             }
             h.base[k] = base;
-            h.slope[k] = slope;
+            h.slope[k] = static_cast<std::int32_t>(slope);
             h.bits[k] = static_cast<std::uint8_t>(bits);
             h.at[k] = static_cast<std::uint16_t>(stride);
             stride += h.bits[k];
