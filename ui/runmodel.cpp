@@ -526,7 +526,10 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
     }
     case EventKind::JobSubmitted:
         ++m_submitted;
-        m_sends.push_back(e.t);
+        if (!m_sends.empty() && m_sends.back().t == e.t)
+            ++m_sends.editBack().count;
+        else
+            m_sends.push_back({e.t, 1});
         record(e.job).submitted = e.t;
         m_producerJob = e.job;
         if (m_producerState != ProducerState::Paused)
@@ -733,9 +736,10 @@ void RunModel::summarizeOldest()
         m_producerSpans.erase(m_producerSpans.begin(),
                               m_producerSpans.begin() + static_cast<std::ptrdiff_t>(n));
         const std::size_t sends = m_sends.gallopKey(0, m_sends.size(), cut);
-        m_sends.scan(0, sends, [&](std::int64_t t) {
-            ++s.producer[static_cast<std::size_t>(std::min(s.columnOf(t), Summary::kColumns - 1))]
-                  .jobs;
+        m_sends.scan(0, sends, [&](const SendRun &run) {
+            const auto column
+                = static_cast<std::size_t>(std::min(s.columnOf(run.t), Summary::kColumns - 1));
+            s.producer[column].jobs += static_cast<std::uint32_t>(run.count);
         });
         m_sends.erase(m_sends.begin(), m_sends.begin() + static_cast<std::ptrdiff_t>(sends));
     }

@@ -192,6 +192,25 @@ template<> struct Packing<DepthPoint>
     }
 };
 
+// Submissions at one instant as one element: a producer sending a batch stamps its jobs alike, so
+// a flat-out run's sends take an element per batch rather than per job.
+struct SendRun
+{
+    std::int64_t t = 0;
+    std::int64_t count = 0;
+};
+
+template<> struct Packing<SendRun>
+{
+    static constexpr int kColumns = 2;
+    static void split(const SendRun &s, std::int64_t *c)
+    {
+        c[0] = s.t;
+        c[1] = s.count;
+    }
+    static SendRun join(const std::int64_t *c) { return {c[0], c[1]}; }
+};
+
 struct Marker
 {
     std::int64_t t = 0;
@@ -288,7 +307,7 @@ public:
     const Lane *lane(int worker) const;
     int liveLaneCount() const;
     const History<Span> &producerSpans() const { return m_producerSpans; }
-    const History<std::int64_t> &sends() const { return m_sends; } // submission times
+    const History<SendRun> &sends() const { return m_sends; } // submission times
     const History<DepthPoint> &depth() const { return m_depth; }
     // The extremes of depth and busy workers over depth()[from, to), in O((to − from) / 64) steps:
     // what a chart needs for a pixel column holding thousands of samples.
@@ -363,7 +382,7 @@ private:
     std::array<int, engine::PoolConfig::kMaxWorkers + 1> m_laneOf
         = filledWithMinusOne(); // worker id → lane
     History<Span> m_producerSpans;
-    History<std::int64_t> m_sends;
+    History<SendRun> m_sends;
     History<DepthPoint> m_depth;
     std::vector<DepthPoint> m_batchDepth; // samples of the batch being applied, in time order
     // Extremes per block of 64 depth samples, rebuilt lazily from the first block a change touched.

@@ -166,7 +166,7 @@ std::int64_t TimelineView::jobAt(QPoint pos) const
 // between x's column and it is in at's column. Where sends are dense, the history's table of its
 // chunks' first times tells that the next column has one without reading a send; elsewhere the
 // send's own time does.
-std::vector<int> sendTickColumns(const History<std::int64_t> &sends, coords::Range r, double width,
+std::vector<int> sendTickColumns(const History<SendRun> &sends, coords::Range r, double width,
                                  int left)
 {
     auto xOf = [&](std::int64_t t) {

@@ -78,7 +78,7 @@ void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, con
 
 // The pixel columns (from `left`, `width` wide for the range) that hold a send time, each once,
 // in order: where the producer row draws its ticks.
-std::vector<int> sendTickColumns(const History<std::int64_t> &sends, coords::Range range,
-                                 double width, int left);
+std::vector<int> sendTickColumns(const History<SendRun> &sends, coords::Range range, double width,
+                                 int left);
 
 } // namespace gui

@@ -375,6 +375,45 @@ private Q_SLOTS:
         }
     }
 
+    // A producer sending flat out stamps a batch of jobs alike: the batch is one element of the
+    // sends, counted job by job when the cap folds it into the summary.
+    void sendsAtOneInstantAreOneElementAndEachJobCountsWhenFolded()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        model.setHistoryCapBytes(256 * 1024);
+        const int batches = 400, batch = 64;
+        for (int b = 0; b < batches; ++b) {
+            Script s = b == 0 ? referenceStart() : Script {};
+            s.at(b + 1);
+            for (int i = 0; i < batch; ++i)
+                s.submit(b * batch + i + 1, i + 1);
+            for (int i = 0; i < batch; ++i) {
+                const int k = b * batch + i + 1;
+                s.at(b + 1, 1000 * (i + 1))
+                    .start(k, 1, batch - i - 1, 0)
+                    .finish(k, 1)
+                    .collect(k, 1);
+            }
+            model.ingest(s.events());
+            if (b == 0) {
+                QCOMPARE(model.sends().size(), std::size_t(1));
+                QCOMPARE(model.sends()[0].count, std::int64_t(batch));
+            }
+        }
+        const Summary &summary = model.summary();
+        QVERIFY(summary.until > 0); // folded
+        std::int64_t sent = 0;
+        for (const SummaryColumn &c : summary.producer)
+            sent += c.jobs;
+        for (const SendRun &run : model.sends()) {
+            QVERIFY(run.t >= summary.until);
+            sent += run.count;
+        }
+        QCOMPARE(sent, std::int64_t(batches) * batch);
+        QCOMPARE(model.submittedCount(), std::int64_t(batches) * batch);
+    }
+
     void aJobInFlightForLongDoesNotHoldTheHistoryOpen()
     {
         RunModel model;

