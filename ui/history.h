@@ -543,31 +543,33 @@ private:
         unsigned stride = 0;
         std::size_t exceptions = 0;
         for (int k = 0; k < kColumns; ++k) {
-            std::int64_t lo = columns[0][k], hi = lo;
+            // The values' extremes, and those of what the line through the first and last values
+            // leaves of them (worked out in wrapping arithmetic, and used only for values well
+            // inside the int64 range, where nothing wraps).
+            const std::int64_t first = columns[0][k], last = columns[kChunk - 1][k];
+            const std::int64_t s = static_cast<std::int64_t>(static_cast<std::uint64_t>(last)
+                                                             - static_cast<std::uint64_t>(first))
+                / static_cast<std::int64_t>(kChunk - 1);
+            auto offLine = [&](std::size_t i) {
+                return static_cast<std::int64_t>(static_cast<std::uint64_t>(columns[i][k])
+                                                 - static_cast<std::uint64_t>(s) * i);
+            };
+            std::int64_t lo = first, hi = first, rlo = first, rhi = first;
             for (std::size_t i = 1; i < kChunk; ++i) {
                 lo = std::min(lo, columns[i][k]);
                 hi = std::max(hi, columns[i][k]);
+                rlo = std::min(rlo, offLine(i));
+                rhi = std::max(rhi, offLine(i));
             }
             std::int64_t base = lo, slope = 0;
             auto range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
-            // The line through the first and last values, when it leaves smaller fields than
-            // none does. (Only for values well inside the int64 range, where nothing overflows.)
+            // The line, when it leaves smaller fields than none does.
             constexpr std::int64_t kSafe = std::int64_t {1} << 61;
-            const std::int64_t s = range > 1 && lo >= -kSafe && hi <= kSafe
-                ? (columns[kChunk - 1][k] - columns[0][k]) / static_cast<std::int64_t>(kChunk - 1)
-                : 0;
-            if (s != 0 && s >= INT32_MIN && s <= INT32_MAX) {
-                std::int64_t rlo = columns[0][k], rhi = rlo;
-                for (std::size_t i = 1; i < kChunk; ++i) {
-                    const std::int64_t r = columns[i][k] - s * static_cast<std::int64_t>(i);
-                    rlo = std::min(rlo, r);
-                    rhi = std::max(rhi, r);
-                }
-                if (static_cast<std::uint64_t>(rhi - rlo) < range) {
-                    base = rlo;
-                    slope = s;
-                    range = static_cast<std::uint64_t>(rhi - rlo);
-                }
+            if (range > 1 && lo >= -kSafe && hi <= kSafe && s != 0 && s >= INT32_MIN
+                && s <= INT32_MAX && static_cast<std::uint64_t>(rhi - rlo) < range) {
+                base = rlo;
+                slope = s;
+                range = static_cast<std::uint64_t>(rhi - rlo);
             }
             auto fieldOf = [&](std::size_t i) {
                 return static_cast<std::uint64_t>(columns[i][k]) - static_cast<std::uint64_t>(base)
@@ -578,6 +580,7 @@ private:
             auto bits = static_cast<unsigned>(std::bit_width(range));
             std::size_t cost = bits <= kMaxBits ? kChunk * bits : SIZE_MAX;
             unsigned escapeBits = 0;
+            std::size_t escaping = 0;
             if (k > 0 && bits > 1) {
                 // Per width, the values of that width, and those among them that are all ones
                 // (they would take the escape's place: exceptions too).
@@ -596,15 +599,14 @@ private:
                     if (withExceptions < cost) {
                         cost = withExceptions;
                         escapeBits = b;
+                        escaping = kChunk - fit;
                     }
                 }
             }
             if (escapeBits > 0) {
                 bits = escapeBits;
                 h.escapes |= static_cast<std::uint8_t>(1u << k);
-                const std::uint64_t all = (std::uint64_t {1} << bits) - 1;
-                for (std::size_t i = 0; i < kChunk; ++i)
-                    exceptions += fieldOf(i) >= all ? 1 : 0;
+                exceptions += escaping; // those wider than the field, or all ones in it
             } else if (bits > kMaxBits) {
                 return; // keys too far apart for a field: the chunk stays as it is
             }
