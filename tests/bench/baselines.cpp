@@ -1,7 +1,12 @@
 #include "baselines.h"
 
+#include "boundedqueue.h"
+
 #include <QElapsedTimer>
 #include <QThreadPool>
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -139,6 +144,73 @@ double qthreadPoolJobsPerSecond(std::int64_t jobs, int workers)
     for (std::int64_t job = 1; job <= jobs; ++job)
         pool.start([&sink, job] { sink.push(job); });
     pool.waitForDone();
+    collector.join();
+    const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+    return static_cast<double>(collected) / seconds;
+}
+
+double bareRingJobsPerSecond(std::int64_t jobs, int workers, int capacity, int clockReads)
+{
+    struct Job
+    {
+        std::int64_t id = 0;
+        std::int64_t processingNs = 0;
+        bool fails = false;
+    };
+    struct Result
+    {
+        std::int64_t job = 0;
+        std::int64_t processingNs = 0;
+        int worker = 0;
+    };
+    struct Hooks : engine::QueueHooks
+    {
+        static constexpr bool wantsDepth() { return false; }
+    };
+    engine::BoundedQueue<Job> queue(capacity);
+    engine::BoundedQueue<Result> results(capacity);
+    QElapsedTimer timer;
+    timer.start();
+    std::atomic<int> working {workers};
+    std::vector<std::thread> pool;
+    for (int w = 1; w <= workers; ++w) {
+        pool.emplace_back([&, w] {
+            Hooks hooks;
+            Job job;
+            while (queue.pop(job, hooks) == engine::BoundedQueue<Job>::PopResult::Item) {
+                Result result {job.id, 0, w};
+                if (clockReads == 2) {
+                    const auto started = std::chrono::steady_clock::now();
+                    result.processingNs = (std::chrono::steady_clock::now() - started).count();
+                }
+                results.push(result, hooks);
+            }
+            if (working.fetch_sub(1) == 1)
+                results.close();
+        });
+    }
+    std::int64_t collected = 0;
+    std::thread collector([&] {
+        Hooks hooks;
+        std::array<Result, 64> batch;
+        std::size_t taken = 0;
+        while (results.popSome(batch.data(), batch.size(), &taken, hooks)
+               == engine::BoundedQueue<Result>::PopResult::Item)
+            collected += static_cast<std::int64_t>(taken);
+    });
+    Hooks hooks;
+    std::array<Job, 64> batch;
+    for (std::int64_t first = 1; first <= jobs;) {
+        const auto count = static_cast<std::size_t>(std::min<std::int64_t>(64, jobs - first + 1));
+        for (std::size_t i = 0; i < count; ++i)
+            batch[i] = {first + static_cast<std::int64_t>(i), 0, false};
+        for (std::size_t sent = 0; sent < count;)
+            sent += queue.pushSome(batch.data() + sent, count - sent, hooks);
+        first += static_cast<std::int64_t>(count);
+    }
+    queue.close();
+    for (auto &t : pool)
+        t.join();
     collector.join();
     const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
     return static_cast<double>(collected) / seconds;

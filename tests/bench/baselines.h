@@ -16,4 +16,11 @@ double naivePoolJobsPerSecond(std::int64_t jobs, int workers, int capacity);
 // its result to a collector thread through a mutex-guarded queue that wakes it only when it sleeps.
 double qthreadPoolJobsPerSecond(std::int64_t jobs, int workers);
 
+// Not a peer but a yardstick for the engine itself: the engine's own queues (BoundedQueue, the
+// capacity for both) with the pattern's threads around them and nothing else (no event log, no
+// worker states, no pool). The producer sends 64 jobs per claim and the collector takes up to
+// 64 results at once, as the engine does flat out. With `clockReads` 2, each worker reads the
+// steady clock twice per job, where the engine stamps a job's start and finish.
+double bareRingJobsPerSecond(std::int64_t jobs, int workers, int capacity, int clockReads);
+
 } // namespace bench

@@ -258,6 +258,10 @@ int main(int argc, char **argv)
             [&] { return engineJobsPerSecond(flatOut(o.jobs, 1024), false); });
     measure("qthreadpool_jobs_per_s", [&] { return bench::qthreadPoolJobsPerSecond(o.jobs, 2); });
     measure("naive_pool_jobs_per_s", [&] { return bench::naivePoolJobsPerSecond(o.jobs, 2, 64); });
+    measure("ring_only_jobs_per_s",
+            [&] { return bench::bareRingJobsPerSecond(o.jobs, 2, 1024, 0); });
+    measure("ring_two_clocks_jobs_per_s",
+            [&] { return bench::bareRingJobsPerSecond(o.jobs, 2, 1024, 2); });
     if (wanted("wakeup")) {
         std::vector<double> p50, p99;
         for (int r = 0; r < o.reps; ++r) {
