@@ -312,14 +312,7 @@ public:
             reach *= 2;
         }
         b = std::min(b, a + reach + 1); // key(a + reach) is not below, when there is one
-        while (a < b) {
-            const std::size_t mid = a + (b - a) / 2;
-            if (key(mid) < value)
-                a = mid + 1;
-            else
-                b = mid;
-        }
-        return a;
+        return firstNotBelow(a, b, [&](std::size_t i) { return key(i) < value; });
     }
 
     // Where gallopKey(from, to, value) lands, told from the chunks' first keys alone (no element
@@ -472,6 +465,21 @@ private:
         return low;
     }
 
+    // The first i in [a, b) that is not below (b if none), for below(i) true up to a point and
+    // false from there on: a binary search.
+    template<typename Below>
+    static std::size_t firstNotBelow(std::size_t a, std::size_t b, Below &&below)
+    {
+        while (a < b) {
+            const std::size_t mid = a + (b - a) / 2;
+            if (below(mid))
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        return a;
+    }
+
     // The positions of chunk c, within [from, to).
     std::pair<std::size_t, std::size_t> chunkRange(std::size_t c, std::size_t from,
                                                    std::size_t to) const
@@ -511,14 +519,8 @@ private:
             std::memcpy(&key, keys + 2 * i, 2);
             return key;
         };
-        std::size_t a = 0, b = h->exceptions;
-        while (a < b) {
-            const std::size_t mid = a + (b - a) / 2;
-            if (keyAt(mid) < wanted)
-                a = mid + 1;
-            else
-                b = mid;
-        }
+        const std::size_t a
+            = firstNotBelow(0, h->exceptions, [&](std::size_t i) { return keyAt(i) < wanted; });
         assert(a < h->exceptions && keyAt(a) == wanted);
         std::int64_t value;
         std::memcpy(&value, block + valuesAt(h->stride, h->exceptions) + 8 * a, 8);

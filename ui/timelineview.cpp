@@ -186,6 +186,8 @@ std::vector<int> sendTickColumns(const History<SendRun> &sends, coords::Range r,
         return x;
     };
     std::vector<int> columns;
+    if (r.end <= r.start || width <= 0)
+        return columns;
     std::size_t at = sends.gallopKey(0, sends.size(), r.start);
     int x = std::numeric_limits<int>::min();
     const int lastX = static_cast<int>(xOf(r.end));
