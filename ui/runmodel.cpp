@@ -604,8 +604,13 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         r.collected = e.t;
         r.status = e.status();
         r.done = true;
-        if (e.worker > 0)
+        if (e.worker > 0) {
             r.worker = e.worker;
+            // The result carries the time it took: a finish not heard of yet (the worker's events
+            // can come a batch later than the collector's) is known from it, to the nanosecond.
+            if (r.finished < 0 && r.started >= 0)
+                r.finished = r.started + e.value;
+        }
         if (r.started < 0 && e.status() == JobStatus::Cancelled) {
             // Cancelled before a worker took it (taken off the queue, or never in it).
             if (auto it = std::find(m_queued.begin(), m_queued.end(), e.job); it != m_queued.end())

@@ -414,6 +414,24 @@ private Q_SLOTS:
         QCOMPARE(model.submittedCount(), std::int64_t(batches) * batch);
     }
 
+    // The collector's events can reach the model a batch before the worker's: a result row then
+    // already shows the processing time, which the result carries.
+    void aResultBeforeItsFinishStillShowsItsProcessingTime()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script first = referenceStart();
+        first.at(0).submit(1, 1).at(10).start(1, 2, 0, 250);
+        first.at(262).event(EventKind::ResultCollected, 1, 2, 0, 250 * ms + 7);
+        model.ingest(first.events());
+        QCOMPARE(model.job(1)->processing(), 250 * ms + 7);
+        QCOMPARE(model.job(1)->finished, 260 * ms + 7);
+        Script later;
+        later.at(260, 7).finish(1, 2);
+        model.ingest(later.events());
+        QCOMPARE(model.job(1)->processing(), 250 * ms + 7);
+    }
+
     void aJobInFlightForLongDoesNotHoldTheHistoryOpen()
     {
         RunModel model;
