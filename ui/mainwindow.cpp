@@ -497,6 +497,9 @@ void MainWindow::restoreSettings()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // The saved state shows the replay bar when the window was closed during a replay; it belongs
+    // to replays alone.
+    m_replayBar->setVisible(m_replaying);
     m_mainSplitter->restoreState(
         settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
     m_timeSplitter->restoreState(

@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolBar>
 
 using namespace gui;
 
@@ -164,6 +165,33 @@ private Q_SLOTS:
         window.startRun();
         QVERIFY(window.pool()->isRunning());
         window.cancelRun();
+    }
+
+    // Closed during a replay, the window saves its replay bar shown; opened again for a live
+    // run, it must not show a replay's controls.
+    void aReplayOpenAtCloseDoesNotComeBackWithTheNextWindow()
+    {
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("run.psrun"));
+        engine::PoolConfig config;
+        config.speed = 50;
+        config.seed = 5;
+        MainWindow::Options saving;
+        saving.useGivenConfig = true;
+        {
+            MainWindow window(config, saving);
+            window.show();
+            window.startRun();
+            QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
+            QVERIFY(window.exportTo(run, QStringLiteral("run")));
+            QVERIFY(window.openFile(run));
+            QVERIFY(window.findChild<QToolBar *>(QStringLiteral("replayBar"))->isVisible());
+            QVERIFY(window.close()); // saves, replay bar shown
+        }
+        MainWindow again(config, saving);
+        again.show();
+        QVERIFY(!again.findChild<QToolBar *>(QStringLiteral("replayBar"))->isVisible());
+        QSettings().clear();
     }
 
     void theLastConfigurationIsRemembered()
