@@ -229,8 +229,14 @@ void PipelineView::changeEvent(QEvent *event)
 int PipelineView::jobDigits() const
 {
     const engine::PoolConfig &config = m_model->config();
-    // Fixed for a run so the layout does not jump as ids grow; continuous runs assume 5 digits.
-    return std::clamp(digitCount(config.continuous ? 99'999 : config.jobs), 2, 8);
+    // Fixed for a run of a set number of jobs, so the layout does not move as ids grow. A
+    // continuous run starts at 5 digits and widens when its ids outgrow them (once at each power
+    // of ten): a flat-out run reaches 7 digits in seconds, and tokens too narrow for their ids
+    // would show none.
+    const std::int64_t widest = config.continuous
+        ? std::max<std::int64_t>(99'999, m_model->submittedCount())
+        : config.jobs;
+    return std::clamp(digitCount(widest), 2, 8);
 }
 
 PipelineView::Layout PipelineView::computeLayout(int workerCount, int lastWorkerId) const
