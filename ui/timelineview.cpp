@@ -212,6 +212,23 @@ std::vector<int> sendTickColumns(const History<SendRun> &sends, coords::Range r,
     return columns;
 }
 
+std::pair<std::size_t, std::size_t> producerSpansIn(const History<Span> &spans, coords::Range r)
+{
+    const std::size_t i = spans.gallopKey(0, spans.size(), r.start);
+    // Of the spans starting before the range, those that may reach into it: the last blocked one
+    // and the pauses after it (an earlier span of either kind ends before that blocked one
+    // starts, or the blocked one would have started during a pause).
+    std::size_t first = i;
+    for (std::size_t j = i; j-- > 0;) {
+        const Span s = spans[j];
+        if (s.end < 0 || s.end >= r.start)
+            first = j;
+        if (s.kind == Span::ProducerBlocked)
+            break;
+    }
+    return {first, spans.gallopKey(i, spans.size(), r.end + 1)};
+}
+
 void TimelineView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
@@ -511,7 +528,10 @@ void TimelineView::paintEvent(QPaintEvent *)
     // Producer lane: sends as ticks (one per pixel column at most), blocked and paused stretches.
     {
         const LaneGeometry g = laneGeometry(0);
-        for (const Span &s : m_model->producerSpans()) {
+        const History<Span> &spans = m_model->producerSpans();
+        const auto [first, stop] = producerSpansIn(spans, r);
+        for (std::size_t k = first; k < stop; ++k) {
+            const Span s = spans[k];
             const std::int64_t end = s.end < 0 ? now : s.end;
             if (end < r.start || s.start > r.end)
                 continue;

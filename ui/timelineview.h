@@ -78,6 +78,14 @@ void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, con
 
 // The pixel columns (from `left`, `width` wide for the range) that hold a send time, each once,
 // in order: where the producer row draws its ticks.
+// The producer's spans that may show in the range: [first, stop) of them, a few of which may
+// still end before it. Blocked stretches follow one another, and so do pauses; no blocked stretch
+// starts during a pause (the producer sends nothing then), so only pauses start inside a blocked
+// stretch. Found by key searches and a step back over the pauses before the range, not by
+// visiting every span.
+std::pair<std::size_t, std::size_t> producerSpansIn(const History<Span> &spans,
+                                                    coords::Range range);
+
 std::vector<int> sendTickColumns(const History<SendRun> &sends, coords::Range range, double width,
                                  int left);
 

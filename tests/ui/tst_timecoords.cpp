@@ -4,6 +4,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
+#include <cstdint>
 
 using namespace gui;
 using coords::Range;
@@ -161,6 +162,71 @@ private Q_SLOTS:
             }
             QVERIFY(!naive.empty());
             QCOMPARE(sendTickColumns(sends, r, width, left), naive);
+        }
+    }
+
+    // The producer row's spans come from key searches: the same spans show as when every span is
+    // looked at, for a producer that blocks, unblocks, is paused and resumed (pauses falling
+    // inside blocked stretches too), some stretches still open at the end.
+    void producerSpansInARangeAreTheOnesThatShowThere()
+    {
+        History<Span> spans;
+        std::uint32_t seed = 11;
+        auto next = [&seed](std::uint32_t bound) {
+            seed = seed * 1664525u + 1013904223u;
+            return (seed >> 8) % bound;
+        };
+        std::int64_t t = 0;
+        constexpr std::size_t kNone = SIZE_MAX;
+        std::size_t blocked = kNone, paused = kNone; // the open spans
+        for (int step = 0; step < 40'000; ++step) {
+            t += 1 + next(next(8) == 0 ? 5'000'000 : 20'000);
+            switch (next(4)) {
+            case 0: // blocks (never while paused: it sends nothing then)
+                if (blocked == kNone && paused == kNone) {
+                    blocked = spans.size();
+                    spans.push_back({t, -1, step, Span::ProducerBlocked});
+                }
+                break;
+            case 1:
+                if (blocked != kNone) {
+                    spans.edit(blocked).end = t;
+                    blocked = kNone;
+                }
+                break;
+            case 2:
+                if (paused == kNone && next(16) == 0) {
+                    paused = spans.size();
+                    spans.push_back({t, -1, 0, Span::Paused});
+                }
+                break;
+            case 3:
+                if (paused != kNone) {
+                    spans.edit(paused).end = t;
+                    paused = kNone;
+                }
+                break;
+            }
+        }
+        QVERIFY(spans.size() > 1000);
+        for (int trial = 0; trial < 400; ++trial) {
+            const auto a
+                = static_cast<std::int64_t>(next(static_cast<std::uint32_t>(t / 1000))) * 1000;
+            const std::int64_t length = std::int64_t {1} << next(34);
+            const Range r {a, a + length};
+            std::vector<std::size_t> naive, found;
+            for (std::size_t k = 0; k < spans.size(); ++k) {
+                const Span s = spans[k];
+                if ((s.end < 0 || s.end >= r.start) && s.start <= r.end)
+                    naive.push_back(k);
+            }
+            const auto [first, stop] = producerSpansIn(spans, r);
+            for (std::size_t k = first; k < stop; ++k) {
+                const Span s = spans[k];
+                if ((s.end < 0 || s.end >= r.start) && s.start <= r.end)
+                    found.push_back(k);
+            }
+            QCOMPARE(found, naive);
         }
     }
 
