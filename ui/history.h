@@ -319,16 +319,12 @@ public:
     // is read): within [lo, hi], a chunk at most. When lo > from, lo is a chunk's first position
     // and its key is below the value; when hi < to, hi is the next chunk's first position and its
     // key is not below. (key() reads a chunk's first key from the same table.)
-    struct Bounds
-    {
-        std::size_t lo, hi;
-    };
-    Bounds keyBounds(std::size_t from, std::size_t to, std::int64_t value) const
+    std::pair<std::size_t, std::size_t> keyBounds(std::size_t from, std::size_t to,
+                                                  std::int64_t value) const
     {
         if (from >= to)
             return {from, from};
-        const auto [lo, hi] = chunkRange(chunkBelow(from, to, value), from, to);
-        return {lo, hi};
+        return chunkRange(chunkBelow(from, to, value), from, to);
     }
 
     const_iterator begin() const { return {this, 0}; }
@@ -509,6 +505,15 @@ private:
                                          + static_cast<std::uint64_t>(h->slope[k]) * slot + field);
     }
 
+    // How far `value` lies above the line base + slope × slot, in wrapping arithmetic: a packed
+    // field (and, used only where nothing wraps, a signed distance from a line through 0).
+    static std::uint64_t offLine(std::int64_t value, std::int64_t base, std::int64_t slope,
+                                 std::size_t slot)
+    {
+        return static_cast<std::uint64_t>(value) - static_cast<std::uint64_t>(base)
+            - static_cast<std::uint64_t>(slope) * slot;
+    }
+
     static std::int64_t exception(const std::byte *block, std::size_t slot, int k)
     {
         const auto *h = std::launder(reinterpret_cast<const Packed *>(block));
@@ -552,16 +557,13 @@ private:
             const std::int64_t s = static_cast<std::int64_t>(static_cast<std::uint64_t>(last)
                                                              - static_cast<std::uint64_t>(first))
                 / static_cast<std::int64_t>(kChunk - 1);
-            auto offLine = [&](std::size_t i) {
-                return static_cast<std::int64_t>(static_cast<std::uint64_t>(columns[i][k])
-                                                 - static_cast<std::uint64_t>(s) * i);
-            };
             std::int64_t lo = first, hi = first, rlo = first, rhi = first;
             for (std::size_t i = 1; i < kChunk; ++i) {
+                const auto r = static_cast<std::int64_t>(offLine(columns[i][k], 0, s, i));
                 lo = std::min(lo, columns[i][k]);
                 hi = std::max(hi, columns[i][k]);
-                rlo = std::min(rlo, offLine(i));
-                rhi = std::max(rhi, offLine(i));
+                rlo = std::min(rlo, r);
+                rhi = std::max(rhi, r);
             }
             std::int64_t base = lo, slope = 0;
             auto range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
@@ -573,10 +575,6 @@ private:
                 slope = s;
                 range = static_cast<std::uint64_t>(rhi - rlo);
             }
-            auto fieldOf = [&](std::size_t i) {
-                return static_cast<std::uint64_t>(columns[i][k]) - static_cast<std::uint64_t>(base)
-                    - static_cast<std::uint64_t>(slope) * i;
-            };
             // The width that costs least: all values in their fields, or the largest few set
             // aside (the width's all-ones value escapes).
             auto bits = static_cast<unsigned>(std::bit_width(range));
@@ -588,7 +586,7 @@ private:
                 // (they would take the escape's place: exceptions too).
                 std::array<std::size_t, 65> widths {}, allOnes {};
                 for (std::size_t i = 0; i < kChunk; ++i) {
-                    const std::uint64_t field = fieldOf(i);
+                    const std::uint64_t field = offLine(columns[i][k], base, slope, i);
                     const auto w = static_cast<std::size_t>(std::bit_width(field));
                     ++widths[w];
                     allOnes[w] += (field & (field + 1)) == 0 ? 1 : 0;
@@ -629,9 +627,7 @@ private:
         std::size_t set = 0; // exceptions so far, in (slot, column) order
         for (std::size_t i = 0; i < kChunk; ++i) {
             for (int k = 0; k < kColumns; ++k) {
-                std::uint64_t field = static_cast<std::uint64_t>(columns[i][k])
-                    - static_cast<std::uint64_t>(h.base[k])
-                    - static_cast<std::uint64_t>(h.slope[k]) * i;
+                std::uint64_t field = offLine(columns[i][k], h.base[k], h.slope[k], i);
                 const std::uint64_t all = (std::uint64_t {1} << h.bits[k]) - 1;
                 if ((h.escapes >> k & 1) != 0 && field >= all) {
                     const auto key = static_cast<std::uint16_t>(i << 3 | static_cast<unsigned>(k));

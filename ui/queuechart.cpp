@@ -150,11 +150,9 @@ void QueueChart::paintEvent(QPaintEvent *)
             // the samples that takes from the next column all lie within a sixteenth of a pixel
             // of the edge. The next chunk's start, and its time, come from the history's table
             // of first keys: such a column reads one sample, the one the lines leave it at.
-            std::size_t stop = 0;
             const auto [lo, hi] = points.keyBounds(at, end, columnEnd);
-            if (lo >= at + 16 * block && hi < end && points.key(hi) < columnEnd + sixteenth)
-                stop = hi;
-            if (stop == 0) {
+            std::size_t stop = hi;
+            if (lo < at + 16 * block || hi == end || points.key(hi) >= columnEnd + sixteenth) {
                 stop = std::max(at + 1, points.gallopKey(lo, hi, columnEnd));
                 const std::size_t aligned = (stop + block - 1) / block * block;
                 if (stop - at >= 16 * block && aligned > stop && aligned <= end

@@ -749,24 +749,19 @@ void RunModel::summarizeOldest()
         m_sends.erase(m_sends.begin(), m_sends.begin() + static_cast<std::ptrdiff_t>(sends));
     }
     {
-        auto depthEnd = m_depth.begin()
-            + static_cast<std::ptrdiff_t>(m_depth.gallopKey(0, m_depth.size(), cut));
-        m_depth.scan(0, static_cast<std::size_t>(depthEnd - m_depth.begin()),
-                     [&](const DepthPoint &p) {
-                         DepthSummary &d = s.depth[static_cast<std::size_t>(
-                             std::min(s.columnOf(p.t), Summary::kColumns - 1))];
-                         d.maxDepth = std::max(d.maxDepth, p.depth);
-                         d.maxInFlight = std::max(d.maxInFlight, p.inFlight);
-                         d.seen = true;
-                     });
-        // Keep the last summarized sample as the first detailed one so the line stays joined.
-        if (depthEnd != m_depth.begin())
-            --depthEnd;
-        // Drop whole super-blocks only, so the extremes kept per block stay valid and move along
+        const std::size_t depthEnd = m_depth.gallopKey(0, m_depth.size(), cut);
+        m_depth.scan(0, depthEnd, [&](const DepthPoint &p) {
+            DepthSummary &d = s.depth[static_cast<std::size_t>(
+                std::min(s.columnOf(p.t), Summary::kColumns - 1))];
+            d.maxDepth = std::max(d.maxDepth, p.depth);
+            d.maxInFlight = std::max(d.maxInFlight, p.inFlight);
+            d.seen = true;
+        });
+        // Keep the last summarized sample as the first detailed one so the line stays joined;
+        // drop whole super-blocks only, so the extremes kept per block stay valid and move along
         // (a few thousand samples may stay behind the cut: folded again next time, harmlessly,
         // since the summary keeps maxima).
-        const auto drop
-            = static_cast<std::size_t>(depthEnd - m_depth.begin()) / kSuperBlock * kSuperBlock;
+        const std::size_t drop = (depthEnd > 0 ? depthEnd - 1 : 0) / kSuperBlock * kSuperBlock;
         if (drop > 0) {
             m_depth.erase(m_depth.begin(), m_depth.begin() + static_cast<std::ptrdiff_t>(drop));
             const std::size_t blocks = std::min(drop / kDepthBlock, m_depthBlocks.size());

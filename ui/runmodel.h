@@ -307,7 +307,8 @@ public:
     const Lane *lane(int worker) const;
     int liveLaneCount() const;
     const History<Span> &producerSpans() const { return m_producerSpans; }
-    const History<SendRun> &sends() const { return m_sends; } // submission times
+    // Submission times, those at one instant (a producer's batch) as one run.
+    const History<SendRun> &sends() const { return m_sends; }
     const History<DepthPoint> &depth() const { return m_depth; }
     // The extremes of depth and busy workers over depth()[from, to), in O((to − from) / 64) steps:
     // what a chart needs for a pixel column holding thousands of samples.

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -44,25 +43,6 @@ inline Range pan(Range range, std::int64_t dt)
 
 // A tick step of 1, 2 or 5 × 10^k ns that puts ticks at least minPixels apart.
 std::int64_t tickStep(std::int64_t length, double width, double minPixels);
-
-// std::lower_bound for a target expected near `first`: probes 1, 2, 4, … ahead, then searches
-// the last doubling. A view stepping pixel column by pixel column through millions of sorted
-// items pays about log2(items per column) nearby reads per column instead of a search of the rest.
-template<typename It, typename T, typename Less>
-It gallopLowerBound(It first, It last, const T &value, Less less)
-{
-    std::ptrdiff_t step = 1;
-    It low = first;
-    while (true) {
-        if (last - low <= step)
-            return std::lower_bound(low, last, value, less);
-        It probe = low + step;
-        if (!less(*probe, value))
-            return std::lower_bound(low, probe, value, less);
-        low = probe;
-        step *= 2;
-    }
-}
 
 // Tick times within [start, end] for a step.
 std::vector<std::int64_t> ticks(std::int64_t start, std::int64_t end, std::int64_t step);

@@ -100,22 +100,6 @@ private Q_SLOTS:
         QVERIFY(width / static_cast<double>(ticks.size()) >= 60);
     }
 
-    void gallopingFindsWhatLowerBoundFinds()
-    {
-        std::vector<int> values;
-        for (int i = 0; i < 1000; ++i)
-            values.push_back(i / 3 * 2); // duplicates and gaps
-        for (int from = 0; from < 1000; from += 37) {
-            for (int target = -1; target < 700; target += 5) {
-                const auto first = values.begin() + from;
-                QCOMPARE(coords::gallopLowerBound(first, values.end(), target, std::less<>()),
-                         std::lower_bound(first, values.end(), target));
-            }
-        }
-        QVERIFY(coords::gallopLowerBound(values.end(), values.end(), 5, std::less<>())
-                == values.end());
-    }
-
     // The producer row's ticks: one per pixel column holding a send, found from the chunks'
     // first times where sends are dense, the same columns as looking at every send.
     void sendTicksMarkEveryColumnWithASendOnce()
@@ -176,9 +160,14 @@ private Q_SLOTS:
             seed = seed * 1664525u + 1013904223u;
             return (seed >> 8) % bound;
         };
-        std::int64_t t = 0;
         constexpr std::size_t kNone = SIZE_MAX;
         std::size_t blocked = kNone, paused = kNone; // the open spans
+        std::int64_t t = 0;
+        auto close = [&](std::size_t &open) {
+            if (open != kNone)
+                spans.edit(open).end = t;
+            open = kNone;
+        };
         for (int step = 0; step < 40'000; ++step) {
             t += 1 + next(next(8) == 0 ? 5'000'000 : 20'000);
             switch (next(4)) {
@@ -189,10 +178,7 @@ private Q_SLOTS:
                 }
                 break;
             case 1:
-                if (blocked != kNone) {
-                    spans.edit(blocked).end = t;
-                    blocked = kNone;
-                }
+                close(blocked);
                 break;
             case 2:
                 if (paused == kNone && next(16) == 0) {
@@ -201,10 +187,7 @@ private Q_SLOTS:
                 }
                 break;
             case 3:
-                if (paused != kNone) {
-                    spans.edit(paused).end = t;
-                    paused = kNone;
-                }
+                close(paused);
                 break;
             }
         }
