@@ -12,6 +12,7 @@
 #include <iterator>
 #include <memory>
 #include <new>
+#include <ranges>
 #include <utility>
 #include <vector>
 
@@ -453,27 +454,19 @@ private:
             low += step;
             step *= 2;
         }
-        std::size_t high = std::min(low + step, cLast + 1); // chunks [low + 1, high) undecided
-        while (high - low > 1) {
-            const std::size_t mid = low + (high - low) / 2;
-            (below(mid) ? low : high) = mid;
-        }
-        return low;
+        // Chunks (low, low + step) are undecided: the last below is the one before the first not.
+        return firstNotBelow(low + 1, std::min(low + step, cLast + 1), below) - 1;
     }
 
     // The first i in [a, b) that is not below (b if none), for below(i) true up to a point and
-    // false from there on: a binary search.
+    // false from there on.
     template<typename Below>
     static std::size_t firstNotBelow(std::size_t a, std::size_t b, Below &&below)
     {
-        while (a < b) {
-            const std::size_t mid = a + (b - a) / 2;
-            if (below(mid))
-                a = mid + 1;
-            else
-                b = mid;
-        }
-        return a;
+        const auto indexes = std::views::iota(a, b);
+        return a
+            + static_cast<std::size_t>(std::ranges::partition_point(indexes, below)
+                                       - indexes.begin());
     }
 
     // The positions of chunk c, within [from, to).
