@@ -1,308 +1,94 @@
 #include "commandline.h"
 
+#include "knob.h"
+
+#include <QCommandLineParser>
 #include <QHash>
 #include <cmath>
-#include <functional>
 #include <limits>
 
 namespace app {
 
+using engine::Knob;
+using engine::KnobType;
 using engine::PoolConfig;
 
 namespace {
 
-enum class Type { Integer, Real, Choice, Switch, Seed, Path };
-
-struct Flag
+// The program's own flags: how to run, not what to run (the run's knobs are engine::knobs()).
+struct ProgramFlag
 {
     const char *name;
-    Type type;
-    double min = 0;
-    double max = 0;
-    const char *defaultText = "";
-    const char *help = "";
-    QStringList choices = {};
-    std::function<void(CommandLine &, double)> setNumber = {};
-    std::function<bool(CommandLine &, const QString &)> setChoice = {};
-    std::function<void(CommandLine &)> setSwitch = {};
-    std::function<void(CommandLine &, const QString &)> setPath = {};
+    const char *valueName; // "" for a switch
+    const char *help;
+    const char *defaultText;
+    void (*apply)(CommandLine &, const QString &value);
 };
 
-template<typename Enum>
-std::function<bool(CommandLine &, const QString &)> choiceSetter(Enum PoolConfig::*member)
-{
-    return [member](CommandLine &cli, const QString &text) {
-        return engine::fromString(text, &(cli.config.*member));
-    };
-}
+constexpr int kMaxRunForMs = 600'000;
 
-const std::vector<Flag> &flags()
+const std::vector<ProgramFlag> &programFlags()
 {
-    static const std::vector<Flag> table = {
-        {"headless",
-         Type::Switch,
-         0,
-         0,
-         "off",
-         "run once without a window, printing the reference program's log",
-         {},
-         {},
-         {},
-         [](CommandLine &c) {
+    static const std::vector<ProgramFlag> flags = {
+        {"headless", "", "run once without a window, printing the reference program's log", "off",
+         [](CommandLine &c, const QString &) {
              c.headless = true;
          }},
-        {"quiet",
-         Type::Switch,
-         0,
-         0,
-         "off",
-         "headless: print only the summary",
-         {},
-         {},
-         {},
-         [](CommandLine &c) {
+        {"quiet", "", "headless: print only the summary", "off",
+         [](CommandLine &c, const QString &) {
              c.quiet = true;
          }},
-        {"summary-json",
-         Type::Switch,
-         0,
-         0,
-         "off",
-         "headless: print the summary as one JSON object instead",
-         {},
-         {},
-         {},
-         [](CommandLine &c) {
+        {"summary-json", "", "headless: print the summary as one JSON object instead", "off",
+         [](CommandLine &c, const QString &) {
              c.summaryJson = true;
          }},
-        {"autostart",
-         Type::Switch,
-         0,
-         0,
-         "off",
-         "window: start the run at once",
-         {},
-         {},
-         {},
-         [](CommandLine &c) {
+        {"autostart", "", "window: start the run at once", "off",
+         [](CommandLine &c, const QString &) {
              c.autostart = true;
          }},
-        {"screenshot",
-         Type::Path,
-         0,
-         0,
-         "none",
-         "window: save a PNG of the window --run-for ms after the start, then exit",
-         {},
-         {},
-         {},
-         {},
+        {"screenshot", "FILE",
+         "window: save a PNG of the window --run-for ms after the start, then exit", "none",
          [](CommandLine &c, const QString &path) {
              c.screenshotPath = path;
          }},
-        // clang-format off
-        {"trace", Type::Path, 0, 0, "none", "headless: write a Chrome trace (Perfetto, chrome://tracing) after the run",
-         {}, {}, {}, {}, [](CommandLine &c, const QString &path) { c.tracePath = path; }},
-        {"csv", Type::Path, 0, 0, "none", "headless: write the results as CSV after the run",
-         {}, {}, {}, {}, [](CommandLine &c, const QString &path) { c.csvPath = path; }},
-        {"record", Type::Path, 0, 0, "none", "headless: save the run (config and events) to open and replay later",
-         {}, {}, {}, {}, [](CommandLine &c, const QString &path) { c.recordPath = path; }},
-        // clang-format on
-        {"run-for",
-         Type::Integer,
-         0,
-         600000,
-         "2000",
-         "with --screenshot: ms of run time before the picture",
-         {},
-         [](CommandLine &c, double v) {
-             c.runForMs = static_cast<int>(v);
+        {"trace", "FILE",
+         "headless: write a Chrome trace (Perfetto, chrome://tracing) after the run", "none",
+         [](CommandLine &c, const QString &path) {
+             c.tracePath = path;
          }},
-        {"workers",
-         Type::Integer,
-         PoolConfig::kMinWorkers,
-         PoolConfig::kMaxWorkers,
-         "3",
-         "workers in the pool",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.workers = static_cast<int>(v);
+        {"csv", "FILE", "headless: write the results as CSV after the run", "none",
+         [](CommandLine &c, const QString &path) {
+             c.csvPath = path;
          }},
-        {"jobs",
-         Type::Integer,
-         PoolConfig::kMinJobs,
-         PoolConfig::kMaxJobs,
-         "15",
-         "jobs to send",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.jobs = static_cast<std::int64_t>(v);
+        {"record", "FILE", "headless: save the run (config and events) to open and replay later",
+         "none",
+         [](CommandLine &c, const QString &path) {
+             c.recordPath = path;
          }},
-        {"continuous",
-         Type::Switch,
-         0,
-         0,
-         "off",
-         "send jobs until stopped (or for --duration-s)",
-         {},
-         {},
-         {},
-         [](CommandLine &c) {
-             c.config.continuous = true;
+        // The value is checked as a number before this runs.
+        {"run-for", "N", "with --screenshot: ms of run time before the picture", "2000",
+         [](CommandLine &c, const QString &ms) {
+             c.runForMs = ms.toInt();
          }},
-        {"duration-s",
-         Type::Real,
-         0.001,
-         PoolConfig::kMaxDurationS,
-         "until stopped",
-         "length of a continuous run in seconds (plan time)",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.durationS = v;
-         }},
-        {"queue-capacity",
-         Type::Integer,
-         0,
-         PoolConfig::kMaxCapacity,
-         "jobs, at most 100000",
-         "job queue slots; 0 is an unbuffered hand-off",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.queueCapacity = static_cast<int>(v);
-         }},
-        {"results-capacity",
-         Type::Integer,
-         0,
-         PoolConfig::kMaxCapacity,
-         "jobs, at most 100000",
-         "results queue slots; 0 is an unbuffered hand-off",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.resultsCapacity = static_cast<int>(v);
-         }},
-        {"interval-ms",
-         Type::Real,
-         0,
-         PoolConfig::kMaxIntervalMs,
-         "100",
-         "mean time between job arrivals",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.intervalMs = v;
-         }},
-        {"arrival",
-         Type::Choice,
-         0,
-         0,
-         "fixed",
-         "arrival pattern",
-         {QStringLiteral("fixed"), QStringLiteral("poisson"), QStringLiteral("burst")},
-         {},
-         choiceSetter(&PoolConfig::arrival)},
-        {"burst-size",
-         Type::Integer,
-         1,
-         PoolConfig::kMaxBurstSize,
-         "10",
-         "jobs per burst (--arrival burst)",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.burstSize = static_cast<int>(v);
-         }},
-        {"distribution",
-         Type::Choice,
-         0,
-         0,
-         "uniform",
-         "processing time distribution",
-         {QStringLiteral("uniform"), QStringLiteral("fixed"), QStringLiteral("exponential"),
-          QStringLiteral("lognormal")},
-         {},
-         choiceSetter(&PoolConfig::distribution)},
-        {"min-ms",
-         Type::Real,
-         0,
-         PoolConfig::kMaxJobMs,
-         "200",
-         "uniform: shortest processing time",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.minMs = v;
-         }},
-        {"max-ms",
-         Type::Real,
-         0,
-         PoolConfig::kMaxJobMs,
-         "500",
-         "uniform: processing times stay below this",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.maxMs = v;
-         }},
-        {"mean-ms",
-         Type::Real,
-         0,
-         PoolConfig::kMaxJobMs,
-         "350",
-         "fixed, exponential, lognormal: mean processing time",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.meanMs = v;
-         }},
-        {"fail-rate",
-         Type::Real,
-         0,
-         100,
-         "0",
-         "percent of jobs whose work throws",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.failRatePercent = v;
-         }},
-        {"workload",
-         Type::Choice,
-         0,
-         0,
-         "wait",
-         "wait: simulated I/O; cpu: keeps a core busy",
-         {QStringLiteral("wait"), QStringLiteral("cpu")},
-         {},
-         choiceSetter(&PoolConfig::workload)},
-        {"speed",
-         Type::Real,
-         PoolConfig::kMinSpeed,
-         PoolConfig::kMaxSpeed,
-         "1",
-         "divides every duration",
-         {},
-         [](CommandLine &c, double v) {
-             c.config.speed = v;
-         }},
-        {"seed", Type::Seed, 1, 9223372036854775807.0, "random, printed in the summary",
-         "random seed: same seed, same run plan"},
     };
-    return table;
+    return flags;
 }
 
-QString allowedText(const Flag &flag)
+const QString kRunForAllowed = QStringLiteral("an integer from 0 to %1").arg(kMaxRunForMs);
+
+QString valueNameOf(const Knob &k)
 {
-    switch (flag.type) {
-    case Type::Integer:
-        return QStringLiteral("an integer from %1 to %2")
-            .arg(QString::number(flag.min, 'f', 0), QString::number(flag.max, 'f', 0));
-    case Type::Real:
-        return QStringLiteral("a number from %1 to %2")
-            .arg(QString::number(flag.min, 'g', 12), QString::number(flag.max, 'g', 12));
-    case Type::Choice:
-        return QStringLiteral("one of ") + flag.choices.join(QLatin1String(", "));
-    case Type::Seed:
-        return QStringLiteral("an integer from 1 to 9223372036854775807");
-    case Type::Path:
-        return QStringLiteral("a file path");
-    case Type::Switch:
-        return QStringLiteral("no value");
+    switch (k.type) {
+    case KnobType::Switch:
+        return {};
+    case KnobType::Choice:
+        return QStringLiteral("NAME");
+    case KnobType::Integer:
+    case KnobType::Real:
+    case KnobType::Seed:
+        break;
     }
-    return {};
+    return QStringLiteral("N");
 }
 
 // A value as an error message may echo it: one line, printable, not too long.
@@ -328,6 +114,156 @@ CommandLine fail(CommandLine cli, const QString &message)
     return cli;
 }
 
+// Checks a numeric value against [min, max]; the problem in one line, or empty.
+QString checkNumber(const QString &dashed, const QString &value, bool integer, double min,
+                    double max, const QString &allowed, double *out)
+{
+    bool ok = false;
+    *out = value.toDouble(&ok);
+    if (!ok || !std::isfinite(*out))
+        return QStringLiteral("%1 '%2' is not a number; allowed: %3")
+            .arg(dashed, printable(value), allowed);
+    if (integer && *out != std::floor(*out))
+        return QStringLiteral("%1 '%2' is not a whole number; allowed: %3")
+            .arg(dashed, printable(value), allowed);
+    if (*out < min || *out > max)
+        return QStringLiteral("%1 %2 is out of range; allowed: %3")
+            .arg(dashed, printable(value), allowed);
+    return {};
+}
+
+// Sets knob k in config from the text of its flag; the problem in one line, or empty.
+QString applyKnob(const Knob &k, const QString &value, PoolConfig &config)
+{
+    const QString dashed = QStringLiteral("--") + QLatin1String(k.flag);
+    const QString allowed = k.allowedText();
+    if (k.type == KnobType::Switch) {
+        k.setNumber(config, 1);
+        return {};
+    }
+    if (value.trimmed().isEmpty())
+        return QStringLiteral("%1 is empty; allowed: %2").arg(dashed, allowed);
+    const QString notAllowed = QStringLiteral("%1 '%2' is not allowed; allowed: %3")
+                                   .arg(dashed, printable(value), allowed);
+    switch (k.type) {
+    case KnobType::Choice:
+        for (std::size_t i = 0; i < k.choices.size(); ++i) {
+            if (value == QLatin1String(k.choices[i])) {
+                k.setNumber(config, static_cast<double>(i));
+                return {};
+            }
+        }
+        return notAllowed;
+    case KnobType::Seed: {
+        bool ok = false;
+        const qulonglong seed = value.toULongLong(&ok);
+        if (!ok || seed < 1 || seed > static_cast<qulonglong>(std::numeric_limits<qint64>::max()))
+            return notAllowed;
+        config.seed = seed;
+        return {};
+    }
+    case KnobType::Integer:
+    case KnobType::Real: {
+        double number = 0;
+        QString problem = checkNumber(dashed, value, k.type == KnobType::Integer, k.min, k.max,
+                                      allowed, &number);
+        if (problem.isEmpty())
+            k.setNumber(config, number);
+        return problem;
+    }
+    case KnobType::Switch:
+        break;
+    }
+    return {};
+}
+
+// What a value of the flag --name may be; empty for a switch or a name that is no flag.
+QString allowedFor(const QString &name)
+{
+    for (const Knob &k : engine::knobs()) {
+        if (name == QLatin1String(k.flag))
+            return k.type == KnobType::Switch ? QString() : k.allowedText();
+    }
+    for (const ProgramFlag &flag : programFlags()) {
+        if (name != QLatin1String(flag.name) || *flag.valueName == '\0')
+            continue;
+        return name == QLatin1String("run-for") ? kRunForAllowed : QStringLiteral("a file path");
+    }
+    return {};
+}
+
+// Why QCommandLineParser refused the arguments, naming the argument it refused.
+QString refusal(const QCommandLineParser &parser, const QStringList &arguments)
+{
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == QLatin1String("--"))
+            break;
+        if (argument.startsWith(QLatin1String("--"))) {
+            if (!argument.contains(QLatin1Char('=')) && !allowedFor(argument.mid(2)).isEmpty())
+                ++i; // the next argument is this flag's value, whatever it looks like
+            continue;
+        }
+        if (argument.startsWith(QLatin1Char('-')) && argument != QLatin1String("-h")
+            && argument != QLatin1String("-"))
+            return QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
+                .arg(printable(argument));
+    }
+    if (!parser.unknownOptionNames().isEmpty())
+        return QStringLiteral("unknown flag --%1 (see --help for the flags there are)")
+            .arg(printable(parser.unknownOptionNames().constFirst()));
+    // The parser takes the argument after a flag as its value, so only the last can lack one.
+    if (const QString last = arguments.isEmpty() ? QString() : arguments.constLast();
+        last.startsWith(QLatin1String("--")) && !allowedFor(last.mid(2)).isEmpty())
+        return QStringLiteral("%1 needs a value: %2").arg(last, allowedFor(last.mid(2)));
+    for (const QString &argument : arguments) {
+        const qsizetype eq = argument.indexOf(QLatin1Char('='));
+        if (argument.startsWith(QLatin1String("--")) && eq > 2
+            && allowedFor(argument.mid(2, eq - 2)).isEmpty())
+            return QStringLiteral("%1 takes no value (got '%2')")
+                .arg(printable(argument.left(eq)), printable(argument.mid(eq + 1)));
+    }
+    return parser.errorText().simplified();
+}
+
+void addOptions(QCommandLineParser &parser)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
+    parser.addOption(QCommandLineOption(QStringList {QStringLiteral("h"), QStringLiteral("help")}));
+    parser.addOption(QCommandLineOption(QStringLiteral("version")));
+    for (const ProgramFlag &flag : programFlags())
+        parser.addOption(QCommandLineOption(QLatin1String(flag.name), QLatin1String(flag.help),
+                                            QLatin1String(flag.valueName)));
+    for (const Knob &k : engine::knobs())
+        parser.addOption(
+            QCommandLineOption(QLatin1String(k.flag), QLatin1String(k.help), valueNameOf(k)));
+}
+
+// The rules between flags, once each flag's own value is known to be allowed.
+QString crossCheck(const CommandLine &cli, const QCommandLineParser &parser)
+{
+    if (cli.config.durationS > 0 && !cli.config.continuous)
+        return QStringLiteral("--duration-s applies only with --continuous");
+    if (parser.isSet(QStringLiteral("jobs")) && cli.config.continuous)
+        return QStringLiteral("--jobs and --continuous exclude each other; give one");
+    if (!cli.headless
+        && !(cli.tracePath.isEmpty() && cli.csvPath.isEmpty() && cli.recordPath.isEmpty()))
+        return QStringLiteral("--trace, --csv and --record apply only with --headless (the "
+                              "window has File > Export)");
+    if (!cli.openPath.isEmpty() && cli.configGiven)
+        return QStringLiteral(
+            "a file to open takes no run flags: its run has its own configuration");
+    if (!cli.screenshotPath.isEmpty() && cli.headless)
+        return QStringLiteral("--screenshot needs the window; leave out --headless");
+    if (parser.isSet(QStringLiteral("run-for")) && cli.screenshotPath.isEmpty())
+        return QStringLiteral("--run-for applies only with --screenshot");
+    if ((cli.quiet || cli.summaryJson) && !cli.headless)
+        return QStringLiteral("--quiet and --summary-json apply only with --headless");
+    if (const QStringList problems = cli.config.validate(); !problems.isEmpty())
+        return QStringLiteral("--") + problems.first();
+    return {};
+}
+
 } // namespace
 
 QString helpText()
@@ -336,18 +272,24 @@ QString helpText()
         "Usage: poolscope [flags] [FILE]\n"
         "Poolscope shows the worker-pool pattern running on real threads.\n"
         "Without --headless it opens the window with the configuration the flags give.\n\n");
-    for (const Flag &flag : flags()) {
-        QString left = QStringLiteral("  --") + QLatin1String(flag.name);
-        if (flag.type != Type::Switch)
-            left += flag.type == Type::Choice ? QStringLiteral(" NAME")
-                : flag.type == Type::Path     ? QStringLiteral(" FILE")
-                                              : QStringLiteral(" N");
-        text += left.leftJustified(24) + QLatin1String(flag.help) + QLatin1Char('\n');
+    const auto add = [&text](const QString &flag, const QString &valueName, const char *help,
+                             const QString &allowed, const QString &defaultText) {
+        QString left = QStringLiteral("  --") + flag;
+        if (!valueName.isEmpty())
+            left += QLatin1Char(' ') + valueName;
+        text += left.leftJustified(24) + QLatin1String(help) + QLatin1Char('\n');
         text += QString(26, QLatin1Char(' '));
-        if (flag.type != Type::Switch)
-            text += allowedText(flag) + QStringLiteral("; ");
-        text += QStringLiteral("default: ") + QLatin1String(flag.defaultText) + QLatin1Char('\n');
+        if (!allowed.isEmpty())
+            text += allowed + QStringLiteral("; ");
+        text += QStringLiteral("default: ") + defaultText + QLatin1Char('\n');
+    };
+    for (const ProgramFlag &flag : programFlags()) {
+        add(QLatin1String(flag.name), QLatin1String(flag.valueName), flag.help,
+            allowedFor(QLatin1String(flag.name)), QLatin1String(flag.defaultText));
     }
+    for (const Knob &k : engine::knobs())
+        add(QLatin1String(k.flag), valueNameOf(k), k.help,
+            k.type == KnobType::Switch ? QString() : k.allowedText(), k.defaultText());
     text += QStringLiteral(
         "  FILE                  open a run file or Poolscope Chrome trace and replay it\n");
     text += QStringLiteral("  --help                this text\n"
@@ -359,147 +301,70 @@ QString helpText()
 CommandLine parseCommandLine(const QStringList &arguments)
 {
     CommandLine cli;
-    QHash<QString, const Flag *> byName;
-    for (const Flag &flag : flags())
-        byName.insert(QLatin1String(flag.name), &flag);
-    QHash<QString, bool> seen;
+    QCommandLineParser parser;
+    addOptions(parser);
+    if (!parser.parse(QStringList {QStringLiteral("poolscope")} + arguments))
+        return fail(cli, refusal(parser, arguments));
 
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &argument = arguments.at(i);
-        if (argument == QLatin1String("--help") || argument == QLatin1String("-h")) {
-            cli.outcome = CommandLine::Outcome::Help;
-            cli.helpText = helpText();
-            return cli;
-        }
-        if (argument == QLatin1String("--version")) {
-            cli.outcome = CommandLine::Outcome::Version;
-            return cli;
-        }
-        if (!argument.startsWith(QLatin1String("-")) && !argument.isEmpty()) {
-            // One file to open: a run file or a Poolscope Chrome trace.
-            if (!cli.openPath.isEmpty())
-                return fail(
-                    cli,
-                    QStringLiteral(
-                        "unexpected argument '%1': one file at a time (already opening '%2')")
-                        .arg(printable(argument), printable(cli.openPath)));
-            cli.openPath = argument;
-            continue;
-        }
-        if (!argument.startsWith(QLatin1String("--")) || argument.size() == 2)
+    const QStringList given = parser.optionNames(); // in order, a repeated flag each time
+    for (qsizetype i = 0; i < given.size(); ++i) {
+        if (given.indexOf(given.at(i)) != i)
             return fail(cli,
-                        QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
-                            .arg(printable(argument)));
-        QString name = argument.mid(2);
-        QString value;
-        bool hasInlineValue = false;
-        if (const qsizetype eq = name.indexOf(QLatin1Char('=')); eq >= 0) {
-            value = name.mid(eq + 1);
-            name.truncate(eq);
-            hasInlineValue = true;
-        }
-        const Flag *flag = byName.value(name);
-        const QString dashed = QStringLiteral("--") + printable(name);
-        if (!flag)
-            return fail(
-                cli,
-                QStringLiteral("unknown flag %1 (see --help for the flags there are)").arg(dashed));
-        if (seen.contains(name))
-            return fail(cli, QStringLiteral("%1 given more than once; give it once").arg(dashed));
-        seen.insert(name, true);
-
-        if (flag->type == Type::Switch) {
-            if (hasInlineValue)
-                return fail(
-                    cli,
-                    QStringLiteral("%1 takes no value (got '%2')").arg(dashed, printable(value)));
-            flag->setSwitch(cli);
+                        QStringLiteral("--%1 given more than once; give it once")
+                            .arg(printable(given.at(i))));
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        cli.outcome = CommandLine::Outcome::Help;
+        cli.helpText = helpText();
+        return cli;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        cli.outcome = CommandLine::Outcome::Version;
+        return cli;
+    }
+    for (const ProgramFlag &flag : programFlags()) {
+        const QString name = QLatin1String(flag.name);
+        if (!parser.isSet(name))
             continue;
+        const QString value = parser.value(name);
+        if (*flag.valueName != '\0' && value.trimmed().isEmpty())
+            return fail(cli,
+                        QStringLiteral("--%1 is empty; allowed: %2").arg(name, allowedFor(name)));
+        if (name == QLatin1String("run-for")) {
+            double ms = 0;
+            if (QString problem = checkNumber(QStringLiteral("--run-for"), value, true, 0,
+                                              kMaxRunForMs, kRunForAllowed, &ms);
+                !problem.isEmpty())
+                return fail(cli, problem);
         }
-        if (!hasInlineValue) {
-            if (i + 1 >= arguments.size())
-                return fail(cli,
-                            QStringLiteral("%1 needs a value: %2").arg(dashed, allowedText(*flag)));
-            value = arguments.at(++i);
-        }
-        const QString allowed = allowedText(*flag);
-        if (value.trimmed().isEmpty())
-            return fail(cli, QStringLiteral("%1 is empty; allowed: %2").arg(dashed, allowed));
-
-        switch (flag->type) {
-        case Type::Path:
-            flag->setPath(cli, value);
-            break;
-        case Type::Choice:
-            if (!flag->setChoice(cli, value))
-                return fail(cli,
-                            QStringLiteral("%1 '%2' is not allowed; allowed: %3")
-                                .arg(dashed, printable(value), allowed));
-            break;
-        case Type::Seed: {
-            bool ok = false;
-            const qulonglong seed = value.toULongLong(&ok);
-            if (!ok || seed < 1
-                || seed > static_cast<qulonglong>(std::numeric_limits<qint64>::max()))
-                return fail(cli,
-                            QStringLiteral("%1 '%2' is not allowed; allowed: %3")
-                                .arg(dashed, printable(value), allowed));
-            cli.config.seed = seed;
-            break;
-        }
-        case Type::Integer:
-        case Type::Real: {
-            bool ok = false;
-            const double number = value.toDouble(&ok);
-            if (!ok || !std::isfinite(number))
-                return fail(cli,
-                            QStringLiteral("%1 '%2' is not a number; allowed: %3")
-                                .arg(dashed, printable(value), allowed));
-            if (flag->type == Type::Integer && number != std::floor(number))
-                return fail(cli,
-                            QStringLiteral("%1 '%2' is not a whole number; allowed: %3")
-                                .arg(dashed, printable(value), allowed));
-            if (number < flag->min || number > flag->max)
-                return fail(cli,
-                            QStringLiteral("%1 %2 is out of range; allowed: %3")
-                                .arg(dashed, printable(value), allowed));
-            flag->setNumber(cli, number);
-            break;
-        }
-        case Type::Switch:
-            break;
-        }
+        flag.apply(cli, value);
+    }
+    for (const Knob &k : engine::knobs()) {
+        const QString name = QLatin1String(k.flag);
+        if (!parser.isSet(name))
+            continue;
+        // A configuration flag counts as given even at its default: the window then uses it.
+        cli.configGiven = true;
+        if (QString problem = applyKnob(k, parser.value(name), cli.config); !problem.isEmpty())
+            return fail(cli, problem);
     }
 
-    // Every flag but the program's own describes the run.
-    static const QStringList programFlags = {
-        QStringLiteral("headless"),  QStringLiteral("quiet"),      QStringLiteral("summary-json"),
-        QStringLiteral("autostart"), QStringLiteral("screenshot"), QStringLiteral("trace"),
-        QStringLiteral("csv"),       QStringLiteral("record"),     QStringLiteral("run-for")};
-    for (auto it = seen.cbegin(); it != seen.cend(); ++it)
-        cli.configGiven = cli.configGiven || !programFlags.contains(it.key());
-
-    if (cli.config.durationS > 0 && !cli.config.continuous)
-        return fail(cli, QStringLiteral("--duration-s applies only with --continuous"));
-    if (seen.contains(QStringLiteral("jobs")) && cli.config.continuous)
-        return fail(cli, QStringLiteral("--jobs and --continuous exclude each other; give one"));
-    if (!cli.headless
-        && !(cli.tracePath.isEmpty() && cli.csvPath.isEmpty() && cli.recordPath.isEmpty()))
+    const QStringList files = parser.positionalArguments();
+    for (const QString &file : files) {
+        if (file.isEmpty() || file.startsWith(QLatin1Char('-')))
+            return fail(cli,
+                        QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
+                            .arg(printable(file)));
+    }
+    if (files.size() > 1)
         return fail(cli,
-                    QStringLiteral("--trace, --csv and --record apply only with --headless (the "
-                                   "window has File > Export)"));
-    if (!cli.openPath.isEmpty() && cli.configGiven)
-        return fail(
-            cli,
-            QStringLiteral("a file to open takes no run flags: its run has its own configuration"));
-    if (!cli.screenshotPath.isEmpty() && cli.headless)
-        return fail(cli, QStringLiteral("--screenshot needs the window; leave out --headless"));
-    if (seen.contains(QStringLiteral("run-for")) && cli.screenshotPath.isEmpty())
-        return fail(cli, QStringLiteral("--run-for applies only with --screenshot"));
-    if ((cli.quiet || cli.summaryJson) && !cli.headless)
-        return fail(cli, QStringLiteral("--quiet and --summary-json apply only with --headless"));
-    if (const QStringList problems = cli.config.validate(); !problems.isEmpty())
-        return fail(cli, QStringLiteral("--") + problems.first());
+                    QStringLiteral("unexpected argument '%1': one file at a time (already opening "
+                                   "'%2')")
+                        .arg(printable(files.at(1)), printable(files.at(0))));
+    if (!files.isEmpty())
+        cli.openPath = files.constFirst(); // a run file or a Poolscope Chrome trace
+    if (QString problem = crossCheck(cli, parser); !problem.isEmpty())
+        return fail(cli, problem);
     return cli;
 }
 

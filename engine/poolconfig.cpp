@@ -1,5 +1,7 @@
 #include "poolconfig.h"
 
+#include "knob.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,11 +9,18 @@ namespace engine {
 
 namespace {
 
-template<typename Enum, std::size_t N>
-bool lookup(const QString &text, const char *const (&names)[N], Enum *out)
+template<typename Enum> QString choiceName(KnobId id, Enum value)
 {
-    for (std::size_t i = 0; i < N; ++i) {
-        if (text == QLatin1String(names[i])) {
+    const auto &choices = knob(id).choices;
+    const auto index = static_cast<std::size_t>(value);
+    return index < choices.size() ? QLatin1String(choices[index]) : QString();
+}
+
+template<typename Enum> bool choiceFrom(KnobId id, const QString &text, Enum *out)
+{
+    const auto &choices = knob(id).choices;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        if (text == QLatin1String(choices[i])) {
             *out = static_cast<Enum>(i);
             return true;
         }
@@ -19,91 +28,81 @@ bool lookup(const QString &text, const char *const (&names)[N], Enum *out)
     return false;
 }
 
-constexpr const char *kArrivalNames[] = {"fixed", "poisson", "burst"};
-constexpr const char *kDistributionNames[] = {"uniform", "fixed", "exponential", "lognormal"};
-constexpr const char *kWorkloadNames[] = {"wait", "cpu"};
-
-QString number(double value)
+// "FIELD must be between LO and HI (got V)" when k's value is outside its range or not finite.
+void checkRange(QStringList &problems, const Knob &k, const PoolConfig &config)
 {
-    return QString::number(value, 'g', 12);
-}
-
-// Appends "FIELD must be between LO and HI (got V)" when value is outside [lo, hi] or not finite.
-void checkRange(QStringList &problems, const char *field, double value, double lo, double hi,
-                const QString &unit = {})
-{
-    if (std::isfinite(value) && value >= lo && value <= hi)
+    const double value = k.number(config);
+    if ((std::isfinite(value) && value >= k.min && value <= k.max) || k.isSpecial(config))
         return;
     problems << QStringLiteral("%1 must be between %2 and %3%4 (got %5)")
-                    .arg(QLatin1String(field), number(lo), number(hi), unit, number(value));
+                    .arg(QLatin1String(k.flag), QString::number(k.min, 'g', 12),
+                         QString::number(k.max, 'g', 12), QLatin1String(k.unit),
+                         QString::number(value, 'g', 12));
 }
 
 } // namespace
 
 QString nameOf(ArrivalPattern pattern)
 {
-    return QLatin1String(kArrivalNames[static_cast<int>(pattern)]);
+    return choiceName(KnobId::Arrival, pattern);
 }
 
 QString nameOf(Distribution distribution)
 {
-    return QLatin1String(kDistributionNames[static_cast<int>(distribution)]);
+    return choiceName(KnobId::Distribution, distribution);
 }
 
 QString nameOf(Workload workload)
 {
-    return QLatin1String(kWorkloadNames[static_cast<int>(workload)]);
+    return choiceName(KnobId::Workload, workload);
 }
 
 bool fromString(const QString &text, ArrivalPattern *out)
 {
-    return lookup(text, kArrivalNames, out);
+    return choiceFrom(KnobId::Arrival, text, out);
 }
 
 bool fromString(const QString &text, Distribution *out)
 {
-    return lookup(text, kDistributionNames, out);
+    return choiceFrom(KnobId::Distribution, text, out);
 }
 
 bool fromString(const QString &text, Workload *out)
 {
-    return lookup(text, kWorkloadNames, out);
+    return choiceFrom(KnobId::Workload, text, out);
 }
 
 QStringList PoolConfig::validate() const
 {
     QStringList problems;
-    checkRange(problems, "workers", workers, kMinWorkers, kMaxWorkers);
-    if (!continuous)
-        checkRange(problems, "jobs", static_cast<double>(jobs), kMinJobs, kMaxJobs);
-    if (durationS != 0.0 || !std::isfinite(durationS)) {
-        if (!continuous)
-            problems << QStringLiteral("duration-s must stay 0 unless the run is continuous");
-        else
-            checkRange(problems, "duration-s", durationS, 0.001, kMaxDurationS,
-                       QStringLiteral(" s"));
+    for (const Knob &k : knobs()) {
+        switch (k.type) {
+        case KnobType::Switch:
+        case KnobType::Seed: // any seed; 0 picks one at the start
+            break;
+        case KnobType::Choice:
+            if (k.number(*this) >= static_cast<double>(k.choices.size()))
+                problems
+                    << QStringLiteral("%1 must be %2").arg(QLatin1String(k.flag), k.allowedText());
+            break;
+        case KnobType::Integer:
+        case KnobType::Real:
+            // A continuous run sends until stopped, and only a continuous run has a duration.
+            if (k.id == KnobId::Jobs && continuous)
+                break;
+            if (k.id == KnobId::Duration && !continuous) {
+                if (durationS != 0.0)
+                    problems << QStringLiteral(
+                        "duration-s must stay 0 unless the run is continuous");
+                break;
+            }
+            checkRange(problems, k, *this);
+            break;
+        }
     }
-    if (queueCapacity != kAutoCapacity)
-        checkRange(problems, "queue-capacity", queueCapacity, 0, kMaxCapacity);
-    if (resultsCapacity != kAutoCapacity)
-        checkRange(problems, "results-capacity", resultsCapacity, 0, kMaxCapacity);
-    checkRange(problems, "interval-ms", intervalMs, 0, kMaxIntervalMs, QStringLiteral(" ms"));
-    checkRange(problems, "burst-size", burstSize, 1, kMaxBurstSize);
-    checkRange(problems, "min-ms", minMs, 0, kMaxJobMs, QStringLiteral(" ms"));
-    checkRange(problems, "max-ms", maxMs, 0, kMaxJobMs, QStringLiteral(" ms"));
-    checkRange(problems, "mean-ms", meanMs, 0, kMaxJobMs, QStringLiteral(" ms"));
     if (std::isfinite(minMs) && std::isfinite(maxMs) && minMs > maxMs)
         problems << QStringLiteral("min-ms must not exceed max-ms (got min-ms %1 > max-ms %2)")
-                        .arg(number(minMs), number(maxMs));
-    checkRange(problems, "fail-rate", failRatePercent, 0, 100, QStringLiteral(" %"));
-    checkRange(problems, "speed", speed, kMinSpeed, kMaxSpeed);
-    if (static_cast<int>(arrival) > static_cast<int>(ArrivalPattern::Burst))
-        problems << QStringLiteral("arrival must be one of fixed, poisson, burst");
-    if (static_cast<int>(distribution) > static_cast<int>(Distribution::LogNormal))
-        problems << QStringLiteral(
-            "distribution must be one of uniform, fixed, exponential, lognormal");
-    if (static_cast<int>(workload) > static_cast<int>(Workload::Cpu))
-        problems << QStringLiteral("workload must be one of wait, cpu");
+                        .arg(QString::number(minMs, 'g', 12), QString::number(maxMs, 'g', 12));
     return problems;
 }
 

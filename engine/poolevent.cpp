@@ -5,12 +5,12 @@
 
 namespace engine {
 
-double PoolEvent::knobValue() const
+double PoolEvent::settingValue() const
 {
     return std::bit_cast<double>(value);
 }
 
-std::int64_t PoolEvent::encodeKnobValue(double value)
+std::int64_t PoolEvent::encodeSettingValue(double value)
 {
     return std::bit_cast<std::int64_t>(value);
 }
@@ -118,16 +118,16 @@ const char *nameOf(JobStatus status)
     return "unknown";
 }
 
-const char *nameOf(Knob knob)
+const char *nameOf(LiveSetting setting)
 {
-    switch (knob) {
-    case Knob::Workers:
+    switch (setting) {
+    case LiveSetting::Workers:
         return "workers";
-    case Knob::Speed:
+    case LiveSetting::Speed:
         return "speed";
-    case Knob::IntervalMs:
+    case LiveSetting::IntervalMs:
         return "interval-ms";
-    case Knob::Paused:
+    case LiveSetting::Paused:
         return "paused";
     }
     return "unknown";

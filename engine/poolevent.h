@@ -24,7 +24,7 @@ enum class EventKind : std::uint8_t {
     ResultBlocked, // worker, job: the results queue is full
     ResultDelivered, // worker, job
     ResultCollected, // worker (0: never started), job, aux: JobStatus, value: processing ns
-    ConfigChanged, // aux: Knob, value: bit pattern of the new value (double)
+    ConfigChanged, // aux: LiveSetting, value: bit pattern of the new value (double)
     StopRequested,
     CancelRequested,
 };
@@ -33,7 +33,8 @@ inline constexpr int kEventKindCount = static_cast<int>(EventKind::CancelRequest
 enum class JobStatus : std::uint8_t { Completed, Failed, Cancelled };
 inline constexpr int kJobStatusCount = 3;
 
-enum class Knob : std::uint8_t { Workers, Speed, IntervalMs, Paused };
+// What a ConfigChanged event changed on a running pool (its aux byte, as run files store it).
+enum class LiveSetting : std::uint8_t { Workers, Speed, IntervalMs, Paused };
 
 // One transition, 32 bytes. t is steady-clock ns since the run started.
 struct PoolEvent
@@ -47,9 +48,9 @@ struct PoolEvent
     std::uint8_t aux = 0;
 
     JobStatus status() const { return static_cast<JobStatus>(aux); }
-    Knob knob() const { return static_cast<Knob>(aux); }
-    double knobValue() const;
-    static std::int64_t encodeKnobValue(double value);
+    LiveSetting setting() const { return static_cast<LiveSetting>(aux); }
+    double settingValue() const;
+    static std::int64_t encodeSettingValue(double value);
 
     bool operator==(const PoolEvent &) const = default;
 };
@@ -62,7 +63,7 @@ void sortByTime(std::vector<PoolEvent> &events);
 
 const char *nameOf(EventKind kind);
 const char *nameOf(JobStatus status);
-const char *nameOf(Knob knob);
+const char *nameOf(LiveSetting setting);
 
 } // namespace engine
 

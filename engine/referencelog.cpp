@@ -33,15 +33,15 @@ QString referenceLine(const PoolEvent &e, const QString &failure)
         }
         break;
     case EventKind::ConfigChanged:
-        switch (e.knob()) {
-        case Knob::Workers:
-            return QStringLiteral("Pool resized to %1 workers").arg(e.knobValue());
-        case Knob::Speed:
-            return QStringLiteral("Speed set to %1×").arg(e.knobValue());
-        case Knob::IntervalMs:
-            return QStringLiteral("Producer interval set to %1ms").arg(e.knobValue());
-        case Knob::Paused:
-            return e.knobValue() != 0.0 ? QStringLiteral("Paused") : QStringLiteral("Resumed");
+        switch (e.setting()) {
+        case LiveSetting::Workers:
+            return QStringLiteral("Pool resized to %1 workers").arg(e.settingValue());
+        case LiveSetting::Speed:
+            return QStringLiteral("Speed set to %1×").arg(e.settingValue());
+        case LiveSetting::IntervalMs:
+            return QStringLiteral("Producer interval set to %1ms").arg(e.settingValue());
+        case LiveSetting::Paused:
+            return e.settingValue() != 0.0 ? QStringLiteral("Paused") : QStringLiteral("Resumed");
         }
         break;
     case EventKind::StopRequested:

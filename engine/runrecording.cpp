@@ -1,5 +1,6 @@
 #include "runrecording.h"
 
+#include "knob.h"
 #include "referencelog.h"
 
 #include <QHash>
@@ -10,7 +11,6 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <type_traits>
 
 namespace engine {
 
@@ -112,7 +112,8 @@ bool decodeEvents(const char *data, std::uint64_t count, std::vector<PoolEvent> 
             *error = QStringLiteral("event %1 has an unknown job status (%2)").arg(i).arg(e.aux);
             return false;
         }
-        if (e.kind == EventKind::ConfigChanged && e.aux > static_cast<std::uint8_t>(Knob::Paused)) {
+        if (e.kind == EventKind::ConfigChanged
+            && e.aux > static_cast<std::uint8_t>(LiveSetting::Paused)) {
             *error = QStringLiteral("event %1 changes an unknown knob (%2)").arg(i).arg(e.aux);
             return false;
         }
@@ -218,79 +219,6 @@ QString msText(std::int64_t ns)
 }
 
 } // namespace
-
-QJsonObject configToJson(const PoolConfig &c)
-{
-    return {
-        {QStringLiteral("workers"), c.workers},
-        {QStringLiteral("jobs"), static_cast<qint64>(c.jobs)},
-        {QStringLiteral("continuous"), c.continuous},
-        {QStringLiteral("duration_s"), c.durationS},
-        {QStringLiteral("queue_capacity"), c.queueCapacity},
-        {QStringLiteral("results_capacity"), c.resultsCapacity},
-        {QStringLiteral("interval_ms"), c.intervalMs},
-        {QStringLiteral("arrival"), nameOf(c.arrival)},
-        {QStringLiteral("burst_size"), c.burstSize},
-        {QStringLiteral("distribution"), nameOf(c.distribution)},
-        {QStringLiteral("min_ms"), c.minMs},
-        {QStringLiteral("max_ms"), c.maxMs},
-        {QStringLiteral("mean_ms"), c.meanMs},
-        {QStringLiteral("fail_rate"), c.failRatePercent},
-        {QStringLiteral("workload"), nameOf(c.workload)},
-        {QStringLiteral("speed"), c.speed},
-        {QStringLiteral("seed"), QString::number(c.seed)},
-    };
-}
-
-std::optional<PoolConfig> configFromJson(const QJsonObject &json, QString *error)
-{
-    PoolConfig c;
-    auto number = [&](const char *key, auto &field) {
-        const QJsonValue v = json.value(QLatin1String(key));
-        using Field = std::remove_reference_t<decltype(field)>;
-        const double d = v.toDouble();
-        if (v.isDouble()
-            && (!std::is_integral_v<
-                    Field> || (d >= static_cast<double>(std::numeric_limits<Field>::min()) && d <= static_cast<double>(std::numeric_limits<Field>::max()))))
-            field = static_cast<Field>(d); // out of the knob's range is validate()'s to say
-        else if (v.isDouble())
-            *error = QStringLiteral("config field %1 is out of range").arg(QLatin1String(key));
-        else if (!v.isUndefined())
-            *error = QStringLiteral("config field %1 is not a number").arg(QLatin1String(key));
-    };
-    error->clear();
-    number("workers", c.workers);
-    number("jobs", c.jobs);
-    c.continuous = json.value(QStringLiteral("continuous")).toBool();
-    number("duration_s", c.durationS);
-    number("queue_capacity", c.queueCapacity);
-    number("results_capacity", c.resultsCapacity);
-    number("interval_ms", c.intervalMs);
-    number("burst_size", c.burstSize);
-    number("min_ms", c.minMs);
-    number("max_ms", c.maxMs);
-    number("mean_ms", c.meanMs);
-    number("fail_rate", c.failRatePercent);
-    number("speed", c.speed);
-    if (json.contains(QStringLiteral("arrival"))
-        && !fromString(json.value(QStringLiteral("arrival")).toString(), &c.arrival))
-        *error = QStringLiteral("config field arrival is not fixed, poisson or burst");
-    if (json.contains(QStringLiteral("distribution"))
-        && !fromString(json.value(QStringLiteral("distribution")).toString(), &c.distribution))
-        *error = QStringLiteral(
-            "config field distribution is not uniform, fixed, exponential or lognormal");
-    if (json.contains(QStringLiteral("workload"))
-        && !fromString(json.value(QStringLiteral("workload")).toString(), &c.workload))
-        *error = QStringLiteral("config field workload is not wait or cpu");
-    c.seed = json.value(QStringLiteral("seed")).toString().toULongLong();
-    if (!error->isEmpty())
-        return std::nullopt;
-    if (const QStringList problems = c.validate(); !problems.isEmpty()) {
-        *error = QStringLiteral("the recorded config is invalid: ") + problems.first();
-        return std::nullopt;
-    }
-    return c;
-}
 
 QByteArray encodeEvents(std::span<const PoolEvent> events)
 {

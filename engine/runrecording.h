@@ -65,7 +65,4 @@ inline constexpr const char *kCsvHeader
 // Whichever format the bytes are in (run file or Chrome trace); *error names the problem.
 std::optional<RunRecording> readRecording(const QByteArray &bytes, QString *error);
 
-QJsonObject configToJson(const PoolConfig &config);
-std::optional<PoolConfig> configFromJson(const QJsonObject &json, QString *error);
-
 } // namespace engine

@@ -219,7 +219,7 @@ public:
         m_attention.store(true, std::memory_order_release);
         m_clock.pause(m_log.now());
         m_jobs.setPaused(true);
-        recordKnob(Knob::Paused, 1.0);
+        recordSetting(LiveSetting::Paused, 1.0);
         m_controlCv.notify_all();
     }
 
@@ -235,7 +235,7 @@ public:
         if (m_target.load() == workers || m_cancel)
             return;
         m_target.store(workers);
-        recordKnob(Knob::Workers, workers);
+        recordSetting(LiveSetting::Workers, workers);
         if (workers > m_live.load())
             growLocked(workers);
         else
@@ -247,7 +247,7 @@ public:
         std::lock_guard lock(m_control);
         m_clock.setSpeed(m_log.now(), speed);
         m_speed.store(speed);
-        recordKnob(Knob::Speed, speed);
+        recordSetting(LiveSetting::Speed, speed);
         m_controlCv.notify_all();
     }
 
@@ -255,7 +255,7 @@ public:
     {
         std::lock_guard lock(m_control);
         m_intervalMs.store(intervalMs);
-        recordKnob(Knob::IntervalMs, intervalMs);
+        recordSetting(LiveSetting::IntervalMs, intervalMs);
         m_controlCv.notify_all();
     }
 
@@ -324,11 +324,11 @@ public:
     }
 
 private:
-    void recordKnob(Knob knob, double value)
+    void recordSetting(LiveSetting setting, double value)
     {
-        m_log.appendControl({.value = PoolEvent::encodeKnobValue(value),
+        m_log.appendControl({.value = PoolEvent::encodeSettingValue(value),
                              .kind = EventKind::ConfigChanged,
-                             .aux = static_cast<std::uint8_t>(knob)});
+                             .aux = static_cast<std::uint8_t>(setting)});
     }
 
     void resumeLocked()
@@ -339,7 +339,7 @@ private:
         m_attention.store(m_stop || m_cancel, std::memory_order_release);
         m_clock.resume(m_log.now());
         m_jobs.setPaused(false);
-        recordKnob(Knob::Paused, 0.0);
+        recordSetting(LiveSetting::Paused, 0.0);
         m_controlCv.notify_all();
     }
 

@@ -1,12 +1,12 @@
 #include "configsettings.h"
 
-#include "runrecording.h"
+#include "knob.h"
 
 #include <QJsonObject>
 
 namespace gui {
 
-// The same keys and checks as the run file's config (engine/runrecording), so a damaged settings
+// The same keys and checks as the run file's config (engine/knob), so a damaged settings
 // file is refused field by field exactly as a damaged run file would be.
 QVariantMap toVariantMap(const engine::PoolConfig &config)
 {

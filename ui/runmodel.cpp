@@ -23,14 +23,14 @@ QString Marker::label() const
     case EventKind::CancelRequested:
         return QStringLiteral("cancel");
     case EventKind::ConfigChanged:
-        switch (knob) {
-        case Knob::Workers:
+        switch (setting) {
+        case LiveSetting::Workers:
             return QStringLiteral("workers → %1").arg(value);
-        case Knob::Speed:
+        case LiveSetting::Speed:
             return QStringLiteral("speed %1×").arg(value);
-        case Knob::IntervalMs:
+        case LiveSetting::IntervalMs:
             return QStringLiteral("interval %1 ms").arg(value);
-        case Knob::Paused:
+        case LiveSetting::Paused:
             return value != 0.0 ? QStringLiteral("paused") : QStringLiteral("resumed");
         }
         break;
@@ -625,8 +625,8 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
     case EventKind::ConfigChanged:
     case EventKind::StopRequested:
     case EventKind::CancelRequested:
-        m_markers.push_back(
-            {e.t, e.kind, e.knob(), e.kind == EventKind::ConfigChanged ? e.knobValue() : 0.0});
+        m_markers.push_back({e.t, e.kind, e.setting(),
+                             e.kind == EventKind::ConfigChanged ? e.settingValue() : 0.0});
         log();
         break;
     }

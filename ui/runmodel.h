@@ -215,7 +215,7 @@ struct Marker
 {
     std::int64_t t = 0;
     engine::EventKind kind = engine::EventKind::ConfigChanged;
-    engine::Knob knob = engine::Knob::Workers;
+    engine::LiveSetting setting = engine::LiveSetting::Workers;
     double value = 0;
     QString label() const;
 };

@@ -54,9 +54,9 @@ public:
         return event(EventKind::ResultCollected, job, worker, 0, processingMs * ms,
                      static_cast<std::uint8_t>(status));
     }
-    Script &knob(Knob k, double value)
+    Script &setting(LiveSetting k, double value)
     {
-        return event(EventKind::ConfigChanged, 0, 0, 0, PoolEvent::encodeKnobValue(value),
+        return event(EventKind::ConfigChanged, 0, 0, 0, PoolEvent::encodeSettingValue(value),
                      static_cast<std::uint8_t>(k));
     }
     // Job k, submitted at k ms and done 1 ms later on worker 1 or 2 (alternately); shifted, all
@@ -208,11 +208,11 @@ private Q_SLOTS:
         model.reset(PoolConfig {});
         Script s = referenceStart();
         s.at(10)
-            .knob(Knob::Workers, 4)
+            .setting(LiveSetting::Workers, 4)
             .event(EventKind::WorkerStarted, 0, 3)
             .event(EventKind::WorkerStarted, 0, 4);
         s.at(20)
-            .knob(Knob::Workers, 1)
+            .setting(LiveSetting::Workers, 1)
             .event(EventKind::WorkerRetired, 0, 2)
             .event(EventKind::WorkerRetired, 0, 4);
         s.at(30).event(EventKind::WorkerRetired, 0, 3);
@@ -224,7 +224,7 @@ private Q_SLOTS:
         QCOMPARE(model.markers()[0].label(), QStringLiteral("workers → 4"));
         // Growing again reuses the lane of id 2.
         Script grow;
-        grow.at(40).knob(Knob::Workers, 2).event(EventKind::WorkerStarted, 0, 2);
+        grow.at(40).setting(LiveSetting::Workers, 2).event(EventKind::WorkerStarted, 0, 2);
         model.ingest(grow.events());
         QCOMPARE(model.lanes().size(), std::size_t(4));
         QCOMPARE(model.lane(2)->lifetimes.size(), std::size_t(2));
