@@ -703,6 +703,8 @@ bool MainWindow::openFile(const QString &path)
     m_sinceFrame.restart();
     m_frameTimer.start();
     updateRunState();
+    if (!m_options.screenshotPath.isEmpty()) // a picture of the replay, as of a live run
+        QTimer::singleShot(m_options.runForMs, this, &MainWindow::takeScreenshot);
     return true;
 }
 
