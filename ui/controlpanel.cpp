@@ -29,6 +29,10 @@ namespace gui {
 
 using engine::ArrivalPattern;
 using engine::Distribution;
+using engine::Knob;
+using engine::KnobGroup;
+using engine::KnobId;
+using engine::KnobType;
 using engine::PoolConfig;
 using engine::Workload;
 
@@ -191,16 +195,6 @@ void setToolTips(QWidget *field, const QString &toolTip)
     }
 }
 
-template<typename Enum> void selectData(QComboBox *box, Enum value)
-{
-    box->setCurrentIndex(std::max(0, box->findData(static_cast<int>(value))));
-}
-
-template<typename Enum> Enum currentData(const QComboBox *box)
-{
-    return static_cast<Enum>(box->currentData().toInt());
-}
-
 std::uint64_t seedFrom(const QString &text)
 {
     if (text.isEmpty())
@@ -250,10 +244,9 @@ ControlPanel::ControlPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(presetRow);
     layout->addWidget(buildButtons());
-    layout->addWidget(buildPoolGroup());
-    layout->addWidget(buildProducerGroup());
-    layout->addWidget(buildJobsGroup());
-    layout->addWidget(buildPlaybackGroup());
+    for (const KnobGroup group :
+         {KnobGroup::Pool, KnobGroup::Producer, KnobGroup::Jobs, KnobGroup::Playback})
+        layout->addWidget(buildGroup(group));
     layout->addWidget(m_nextRunNote);
     layout->addStretch(1);
 
@@ -298,236 +291,101 @@ QWidget *ControlPanel::buildButtons()
     return buttons;
 }
 
-QWidget *ControlPanel::buildPoolGroup()
+QWidget *ControlPanel::buildGroup(KnobGroup group)
 {
-    auto *group = new QGroupBox(tr("Pool"));
-    group->setObjectName(QStringLiteral("poolGroup"));
-    auto *layout = form(group);
-    const auto addRow = [this, layout](Knob knob, const QString &label, QWidget *field,
-                                       QWidget *buddy, const QString &toolTip) {
-        addKnobRow(layout, knob, label, field, buddy, toolTip);
-    };
-
-    m_workersSpin = intSpin(PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers,
-                            QStringLiteral("workersSpin"), tr("Workers"));
-    auto *workersSlider
-        = attachSlider(m_workersSpin, {PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers},
-                       QStringLiteral("workersSlider"));
-    addRow(Knob::Workers, tr("Workers"), sliderRow(workersSlider, m_workersSpin), m_workersSpin,
-           tr("Workers in the pool: each takes one job at a time from the shared queue. Applies "
-              "at once, even mid-run."));
-    connect(m_workersSpin, &QSpinBox::valueChanged, this, [this] { knobEdited(Knob::Workers); });
-
-    const auto capacity = [&](Knob knob, const QString &name, const QString &label,
-                              const QString &toolTip, const QString &autoToolTip, QSpinBox **spin,
-                              QSlider **slider, QCheckBox **autoCheck) {
-        *spin = intSpin(0, PoolConfig::kMaxCapacity, name + QStringLiteral("Spin"), label);
-        *slider
-            = attachSlider(*spin, {0, PoolConfig::kMaxCapacity}, name + QStringLiteral("Slider"));
-        *autoCheck = new QCheckBox(tr("Auto"));
-        describe(*autoCheck, name + QStringLiteral("AutoCheck"),
-                 tr("%1 auto (as many as jobs)").arg(label));
-        (*autoCheck)->setToolTip(autoToolTip);
-        addRow(knob, label, sliderRow(*slider, *spin, *autoCheck), *spin, toolTip);
-        connect(*spin, &QSpinBox::valueChanged, this, [this, knob] { knobEdited(knob); });
-        connect(*autoCheck, &QCheckBox::toggled, this, [this, knob] { knobEdited(knob); });
-    };
-    capacity(Knob::QueueCapacity, QStringLiteral("queueCapacity"), tr("Queue"),
-             tr("Slots in the jobs channel; when full the producer blocks (backpressure); 0 is an "
-                "unbuffered hand-off"),
-             tr("Auto: as many slots as jobs (at most 100,000), so the producer never blocks"),
-             &m_queueSpin, &m_queueSlider, &m_queueAutoCheck);
-    capacity(Knob::ResultsCapacity, QStringLiteral("resultsCapacity"), tr("Results"),
-             tr("Slots in the results channel; when full, workers block until the collector "
-                "takes a result; 0 is an unbuffered hand-off"),
-             tr("Auto: as many slots as jobs (at most 100,000), so workers never wait for the "
-                "collector"),
-             &m_resultsSpin, &m_resultsSlider, &m_resultsAutoCheck);
-    return group;
+    static const char *const titles[] = {"Pool", "Producer", "Jobs", "Playback"};
+    const QString title = QLatin1String(titles[static_cast<int>(group)]);
+    auto *box = new QGroupBox(tr(titles[static_cast<int>(group)]));
+    box->setObjectName(title.toLower() + QStringLiteral("Group"));
+    auto *layout = form(box);
+    for (const Knob &knob : engine::knobs()) {
+        if (knob.group == group)
+            addKnobRow(layout, knob);
+    }
+    return box;
 }
 
-// A labelled row for a knob: the label names the field (its buddy), both carry the tooltip, and
-// the knob's label and field are kept for marking next-run changes.
-void ControlPanel::addKnobRow(QFormLayout *layout, Knob knob, const QString &label, QWidget *field,
-                              QWidget *buddy, const QString &toolTip)
+// A labelled row for a knob, its controls made from its type: the label names the field (its
+// buddy), both carry the tooltip, and the label and field are kept for greying out and marking
+// next-run changes.
+void ControlPanel::addKnobRow(QFormLayout *layout, const Knob &knob)
 {
+    KnobControls &c = m_knobs[static_cast<std::size_t>(knob.id)];
+    const QString name = knob.objectName();
+    const QString label = tr(knob.label);
+    QString accessible = QString::fromUtf8(knob.name);
+    accessible[0] = accessible[0].toUpper();
+    const QString toolTip = tr(knob.toolTip);
+    const auto edited = [this, id = knob.id] {
+        knobEdited(id);
+    };
+    QWidget *buddy = nullptr;
+    // A special value just below the range (0: until stopped) is the spin box's own bottom; a
+    // negative one (automatic capacity) has a checkbox instead.
+    const double lowest
+        = knob.special && *knob.special >= 0 ? std::min(*knob.special, knob.min) : knob.min;
+    const SliderScale scale {lowest, knob.max, knob.logScale, knob.decimals,
+                             knob.logScale ? kLogPositions : static_cast<int>(knob.max - knob.min)};
+    switch (knob.type) {
+    case KnobType::Integer:
+        c.intSpin = intSpin(static_cast<int>(lowest), static_cast<int>(knob.max),
+                            name + QStringLiteral("Spin"), accessible);
+        c.slider = attachSlider(c.intSpin, scale, name + QStringLiteral("Slider"));
+        if (knob.special) { // below the range: a checkbox of its own
+            c.autoCheck = new QCheckBox(tr("Auto"));
+            describe(c.autoCheck, name + QStringLiteral("AutoCheck"),
+                     tr("%1 auto (%2)").arg(accessible, QLatin1String(knob.specialText)));
+            c.autoCheck->setToolTip(tr("Auto: %1").arg(QLatin1String(knob.specialText)));
+            connect(c.autoCheck, &QCheckBox::toggled, this, edited);
+        }
+        c.field = sliderRow(c.slider, c.intSpin, c.autoCheck);
+        buddy = c.intSpin;
+        connect(c.intSpin, &QSpinBox::valueChanged, this, edited);
+        break;
+    case KnobType::Real:
+        c.realSpin = doubleSpin(lowest, knob.max, knob.decimals, QString::fromUtf8(knob.unit),
+                                name + QStringLiteral("Spin"), accessible);
+        if (knob.special)
+            c.realSpin->setSpecialValueText(tr(knob.specialText));
+        c.slider = attachSlider(c.realSpin, scale, name + QStringLiteral("Slider"));
+        c.field = sliderRow(c.slider, c.realSpin);
+        buddy = c.realSpin;
+        connect(c.realSpin, &QDoubleSpinBox::valueChanged, this, edited);
+        break;
+    case KnobType::Choice: {
+        QList<std::pair<QString, int>> items;
+        for (std::size_t i = 0; i < knob.choiceLabels.size(); ++i)
+            items.append({tr(knob.choiceLabels[i]), static_cast<int>(i)});
+        c.combo = combo(items, name + QStringLiteral("Combo"), accessible);
+        c.field = buddy = c.combo;
+        connect(c.combo, &QComboBox::currentIndexChanged, this, edited);
+        break;
+    }
+    case KnobType::Switch: // the checkbox is its own label
+        c.check = new QCheckBox(label);
+        describe(c.check, name + QStringLiteral("Check"), accessible);
+        c.check->setToolTip(toolTip);
+        layout->addRow(QString(), c.check);
+        c.label = c.field = c.check;
+        connect(c.check, &QCheckBox::toggled, this, edited);
+        return;
+    case KnobType::Seed:
+        c.edit = new QLineEdit;
+        describe(c.edit, name + QStringLiteral("Edit"), accessible);
+        c.edit->setPlaceholderText(tr(knob.specialText));
+        c.edit->setValidator(new QRegularExpressionValidator(
+            QRegularExpression(QStringLiteral("[0-9]{0,20}")), c.edit));
+        c.edit->setAlignment(Qt::AlignRight);
+        c.field = buddy = c.edit;
+        connect(c.edit, &QLineEdit::textEdited, this, edited);
+        break;
+    }
     auto *l = new QLabel(label);
     l->setBuddy(buddy);
     l->setToolTip(toolTip);
-    setToolTips(field, toolTip);
-    layout->addRow(l, field);
-    m_labels[static_cast<int>(knob)] = l;
-    m_fields[static_cast<int>(knob)] = field;
-}
-
-QWidget *ControlPanel::buildProducerGroup()
-{
-    auto *group = new QGroupBox(tr("Producer"));
-    group->setObjectName(QStringLiteral("producerGroup"));
-    auto *layout = form(group);
-    const auto addRow = [this, layout](Knob knob, const QString &label, QWidget *field,
-                                       QWidget *buddy, const QString &toolTip) {
-        addKnobRow(layout, knob, label, field, buddy, toolTip);
-    };
-
-    m_jobsSpin
-        = intSpin(static_cast<int>(PoolConfig::kMinJobs), static_cast<int>(PoolConfig::kMaxJobs),
-                  QStringLiteral("jobsSpin"), tr("Jobs"));
-    auto *jobsSlider = attachSlider(
-        m_jobsSpin,
-        {static_cast<double>(PoolConfig::kMinJobs), static_cast<double>(PoolConfig::kMaxJobs)},
-        QStringLiteral("jobsSlider"));
-    addRow(Knob::Jobs, tr("Jobs"), sliderRow(jobsSlider, m_jobsSpin), m_jobsSpin,
-           tr("Jobs the producer sends into the queue before closing it; the workers then drain "
-              "the queue and exit"));
-    connect(m_jobsSpin, &QSpinBox::valueChanged, this, [this] { knobEdited(Knob::Jobs); });
-
-    m_continuousCheck = new QCheckBox(tr("Continuous (until stopped)"));
-    describe(m_continuousCheck, QStringLiteral("continuousCheck"), tr("Continuous"));
-    m_continuousCheck->setToolTip(tr("Keep producing jobs until stopped (or for the duration "
-                                     "below) instead of a fixed number"));
-    layout->addRow(QString(), m_continuousCheck);
-    m_labels[static_cast<int>(Knob::Continuous)] = m_continuousCheck;
-    m_fields[static_cast<int>(Knob::Continuous)] = m_continuousCheck;
-    connect(m_continuousCheck, &QCheckBox::toggled, this, [this] { knobEdited(Knob::Continuous); });
-
-    m_durationSpin = doubleSpin(0, PoolConfig::kMaxDurationS, 3, QStringLiteral(" s"),
-                                QStringLiteral("durationSpin"), tr("Duration"));
-    m_durationSpin->setSpecialValueText(tr("until stopped"));
-    auto *durationSlider = attachSlider(m_durationSpin, {0, PoolConfig::kMaxDurationS, true, 3},
-                                        QStringLiteral("durationSlider"));
-    addRow(Knob::Duration, tr("Duration"), sliderRow(durationSlider, m_durationSpin),
-           m_durationSpin,
-           tr("How long a continuous run produces, in plan seconds (the speed factor shortens "
-              "it); 0 runs until stopped"));
-    connect(m_durationSpin, &QDoubleSpinBox::valueChanged, this,
-            [this] { knobEdited(Knob::Duration); });
-
-    m_intervalSpin = doubleSpin(0, PoolConfig::kMaxIntervalMs, 3, QStringLiteral(" ms"),
-                                QStringLiteral("intervalSpin"), tr("Interval"));
-    auto *intervalSlider = attachSlider(m_intervalSpin, {0, PoolConfig::kMaxIntervalMs, true, 3},
-                                        QStringLiteral("intervalSlider"));
-    addRow(Knob::Interval, tr("Interval"), sliderRow(intervalSlider, m_intervalSpin),
-           m_intervalSpin,
-           tr("Time the producer waits between jobs (the mean gap for Poisson arrivals and "
-              "bursts). Applies at once, even mid-run."));
-    connect(m_intervalSpin, &QDoubleSpinBox::valueChanged, this,
-            [this] { knobEdited(Knob::Interval); });
-
-    m_arrivalCombo
-        = combo({{tr("Fixed interval"), static_cast<int>(ArrivalPattern::Fixed)},
-                 {tr("Poisson (random gaps)"), static_cast<int>(ArrivalPattern::Poisson)},
-                 {tr("Bursts"), static_cast<int>(ArrivalPattern::Burst)}},
-                QStringLiteral("arrivalCombo"), tr("Arrival"));
-    addRow(Knob::Arrival, tr("Arrival"), m_arrivalCombo, m_arrivalCombo,
-           tr("How the producer spaces jobs: a fixed interval, random (Poisson) gaps, or bursts "
-              "sent back to back"));
-    connect(m_arrivalCombo, &QComboBox::currentIndexChanged, this,
-            [this] { knobEdited(Knob::Arrival); });
-
-    m_burstSpin
-        = intSpin(1, PoolConfig::kMaxBurstSize, QStringLiteral("burstSizeSpin"), tr("Burst size"));
-    auto *burstSlider = attachSlider(m_burstSpin, {1, PoolConfig::kMaxBurstSize},
-                                     QStringLiteral("burstSizeSlider"));
-    addRow(Knob::BurstSize, tr("Burst"), sliderRow(burstSlider, m_burstSpin), m_burstSpin,
-           tr("Jobs in each burst; bursts are spaced so that on average one job arrives per "
-              "interval"));
-    connect(m_burstSpin, &QSpinBox::valueChanged, this, [this] { knobEdited(Knob::BurstSize); });
-    return group;
-}
-
-QWidget *ControlPanel::buildJobsGroup()
-{
-    auto *group = new QGroupBox(tr("Jobs"));
-    group->setObjectName(QStringLiteral("jobsGroup"));
-    auto *layout = form(group);
-    const auto addRow = [this, layout](Knob knob, const QString &label, QWidget *field,
-                                       QWidget *buddy, const QString &toolTip) {
-        addKnobRow(layout, knob, label, field, buddy, toolTip);
-    };
-
-    m_distributionCombo
-        = combo({{tr("Uniform (min to max)"), static_cast<int>(Distribution::Uniform)},
-                 {tr("Fixed (the mean)"), static_cast<int>(Distribution::Fixed)},
-                 {tr("Exponential"), static_cast<int>(Distribution::Exponential)},
-                 {tr("Log-normal (heavy tail)"), static_cast<int>(Distribution::LogNormal)}},
-                QStringLiteral("distributionCombo"), tr("Distribution"));
-    addRow(Knob::Distribution, tr("Distribution"), m_distributionCombo, m_distributionCombo,
-           tr("How long each job takes: uniform between min and max, always the mean (fixed), or "
-              "exponential / log-normal around the mean (a long tail of slow jobs)"));
-    connect(m_distributionCombo, &QComboBox::currentIndexChanged, this,
-            [this] { knobEdited(Knob::Distribution); });
-
-    const auto msKnob = [&](Knob knob, const QString &name, const QString &label,
-                            const QString &accessibleName, const QString &toolTip) {
-        auto *spin = doubleSpin(0, PoolConfig::kMaxJobMs, 3, QStringLiteral(" ms"),
-                                name + QStringLiteral("Spin"), accessibleName);
-        auto *slider = attachSlider(spin, {0, PoolConfig::kMaxJobMs, true, 3},
-                                    name + QStringLiteral("Slider"));
-        addRow(knob, label, sliderRow(slider, spin), spin, toolTip);
-        connect(spin, &QDoubleSpinBox::valueChanged, this, [this, knob] { knobEdited(knob); });
-        return spin;
-    };
-    m_minSpin = msKnob(Knob::MinMs, QStringLiteral("minMs"), tr("Min"), tr("Minimum job duration"),
-                       tr("Shortest job of the uniform distribution"));
-    m_maxSpin = msKnob(Knob::MaxMs, QStringLiteral("maxMs"), tr("Max"), tr("Maximum job duration"),
-                       tr("Longest job of the uniform distribution"));
-    m_meanSpin = msKnob(Knob::MeanMs, QStringLiteral("meanMs"), tr("Mean"), tr("Mean job duration"),
-                        tr("Mean job duration of the fixed, exponential and log-normal "
-                           "distributions"));
-
-    m_failRateSpin = doubleSpin(0, 100, 2, QStringLiteral(" %"), QStringLiteral("failRateSpin"),
-                                tr("Fail rate"));
-    auto *failSlider
-        = attachSlider(m_failRateSpin, {0, 100, false, 2, 100}, QStringLiteral("failRateSlider"));
-    addRow(Knob::FailRate, tr("Fail rate"), sliderRow(failSlider, m_failRateSpin), m_failRateSpin,
-           tr("Chance that a job fails; a failed job still sends exactly one result (its error) "
-              "to the collector"));
-    connect(m_failRateSpin, &QDoubleSpinBox::valueChanged, this,
-            [this] { knobEdited(Knob::FailRate); });
-
-    m_workloadCombo = combo({{tr("Wait (sleep, like I/O)"), static_cast<int>(Workload::Wait)},
-                             {tr("CPU (busy loop)"), static_cast<int>(Workload::Cpu)}},
-                            QStringLiteral("workloadCombo"), tr("Workload"));
-    addRow(Knob::Workload, tr("Workload"), m_workloadCombo, m_workloadCombo,
-           tr("What a worker does during a job: wait (sleeps, so many workers overlap) or burn "
-              "CPU (more workers than cores just take turns)"));
-    connect(m_workloadCombo, &QComboBox::currentIndexChanged, this,
-            [this] { knobEdited(Knob::Workload); });
-    return group;
-}
-
-QWidget *ControlPanel::buildPlaybackGroup()
-{
-    auto *group = new QGroupBox(tr("Playback"));
-    group->setObjectName(QStringLiteral("playbackGroup"));
-    auto *layout = form(group);
-    const auto addRow = [this, layout](Knob knob, const QString &label, QWidget *field,
-                                       QWidget *buddy, const QString &toolTip) {
-        addKnobRow(layout, knob, label, field, buddy, toolTip);
-    };
-
-    m_speedSpin = doubleSpin(PoolConfig::kMinSpeed, PoolConfig::kMaxSpeed, 2,
-                             QStringLiteral("\u00d7"), QStringLiteral("speedSpin"), tr("Speed"));
-    auto *speedSlider
-        = attachSlider(m_speedSpin, {PoolConfig::kMinSpeed, PoolConfig::kMaxSpeed, true, 2},
-                       QStringLiteral("speedSlider"));
-    addRow(Knob::Speed, tr("Speed"), sliderRow(speedSlider, m_speedSpin), m_speedSpin,
-           tr("Playback speed: every duration of the plan is divided by it (2\u00d7 runs twice as "
-              "fast). Applies at once, even mid-run."));
-    connect(m_speedSpin, &QDoubleSpinBox::valueChanged, this, [this] { knobEdited(Knob::Speed); });
-
-    m_seedEdit = new QLineEdit;
-    describe(m_seedEdit, QStringLiteral("seedEdit"), tr("Seed"));
-    m_seedEdit->setPlaceholderText(tr("random"));
-    m_seedEdit->setValidator(new QRegularExpressionValidator(
-        QRegularExpression(QStringLiteral("[0-9]{0,20}")), m_seedEdit));
-    m_seedEdit->setAlignment(Qt::AlignRight);
-    addRow(Knob::Seed, tr("Seed"), m_seedEdit, m_seedEdit,
-           tr("Random seed for arrivals, job durations and failures: the same seed replays the "
-              "same plan. Empty (or 0) picks a new seed at each start."));
-    connect(m_seedEdit, &QLineEdit::textEdited, this, [this] { knobEdited(Knob::Seed); });
-    return group;
+    setToolTips(c.field, toolTip);
+    layout->addRow(l, c.field);
+    c.label = l;
 }
 
 // Same label width in every group, and the same spin box width within a group, so sliders line
@@ -535,13 +393,13 @@ QWidget *ControlPanel::buildPlaybackGroup()
 void ControlPanel::alignColumns()
 {
     int labelWidth = 0;
-    for (QWidget *label : m_labels) {
-        if (qobject_cast<QLabel *>(label))
-            labelWidth = std::max(labelWidth, label->sizeHint().width());
+    for (const KnobControls &c : m_knobs) {
+        if (qobject_cast<QLabel *>(c.label))
+            labelWidth = std::max(labelWidth, c.label->sizeHint().width());
     }
-    for (QWidget *label : m_labels) {
-        if (qobject_cast<QLabel *>(label))
-            label->setMinimumWidth(labelWidth);
+    for (const KnobControls &c : m_knobs) {
+        if (qobject_cast<QLabel *>(c.label))
+            c.label->setMinimumWidth(labelWidth);
     }
     const auto groups = findChildren<QGroupBox *>();
     for (QGroupBox *group : groups) {
@@ -556,55 +414,72 @@ void ControlPanel::alignColumns()
 
 PoolConfig ControlPanel::config() const
 {
-    PoolConfig c;
-    c.workers = m_workersSpin->value();
-    c.jobs = m_jobsSpin->value();
-    c.continuous = m_continuousCheck->isChecked();
-    c.durationS = c.continuous ? m_durationSpin->value() : 0.0;
-    c.queueCapacity
-        = m_queueAutoCheck->isChecked() ? PoolConfig::kAutoCapacity : m_queueSpin->value();
-    c.resultsCapacity
-        = m_resultsAutoCheck->isChecked() ? PoolConfig::kAutoCapacity : m_resultsSpin->value();
-    c.intervalMs = m_intervalSpin->value();
-    c.arrival = currentData<ArrivalPattern>(m_arrivalCombo);
-    c.burstSize = m_burstSpin->value();
-    c.distribution = currentData<Distribution>(m_distributionCombo);
-    c.minMs = m_minSpin->value();
-    c.maxMs = m_maxSpin->value();
-    c.meanMs = m_meanSpin->value();
-    c.failRatePercent = m_failRateSpin->value();
-    c.workload = currentData<Workload>(m_workloadCombo);
-    c.speed = m_speedSpin->value();
-    c.seed = seedFrom(m_seedEdit->text());
-    return c;
+    PoolConfig config;
+    for (const Knob &knob : engine::knobs())
+        readKnob(knob, config);
+    // A knob that does not apply keeps its special value (a duration is for continuous runs).
+    for (const Knob &knob : engine::knobs()) {
+        if (knob.special && knob.type == KnobType::Real && !knob.applies(config))
+            knob.setNumber(config, *knob.special);
+    }
+    return config;
+}
+
+void ControlPanel::readKnob(const Knob &knob, PoolConfig &config) const
+{
+    const KnobControls &c = controls(knob.id);
+    switch (knob.type) {
+    case KnobType::Integer:
+        knob.setNumber(
+            config, c.autoCheck && c.autoCheck->isChecked() ? *knob.special : c.intSpin->value());
+        break;
+    case KnobType::Real:
+        knob.setNumber(config, c.realSpin->value());
+        break;
+    case KnobType::Choice:
+        knob.setNumber(config, c.combo->currentData().toInt());
+        break;
+    case KnobType::Switch:
+        knob.setNumber(config, c.check->isChecked() ? 1 : 0);
+        break;
+    case KnobType::Seed:
+        config.seed = seedFrom(c.edit->text());
+        break;
+    }
+}
+
+void ControlPanel::writeKnob(const Knob &knob, const PoolConfig &config)
+{
+    const KnobControls &c = controls(knob.id);
+    const double value = knob.number(config);
+    switch (knob.type) {
+    case KnobType::Integer:
+        if (c.autoCheck)
+            c.autoCheck->setChecked(knob.isSpecial(config));
+        if (!knob.isSpecial(config)) // an automatic value is shown by updateDependentControls
+            c.intSpin->setValue(static_cast<int>(std::clamp(value, knob.min, knob.max)));
+        break;
+    case KnobType::Real:
+        c.realSpin->setValue(value);
+        break;
+    case KnobType::Choice:
+        c.combo->setCurrentIndex(std::max(0, c.combo->findData(static_cast<int>(value))));
+        break;
+    case KnobType::Switch:
+        c.check->setChecked(value != 0);
+        break;
+    case KnobType::Seed:
+        c.edit->setText(config.seed == 0 ? QString() : QString::number(config.seed));
+        break;
+    }
 }
 
 void ControlPanel::setConfig(const PoolConfig &config)
 {
     {
         const QScopedValueRollback guard(m_applying, true);
-        m_workersSpin->setValue(config.workers);
-        m_jobsSpin->setValue(
-            static_cast<int>(std::clamp(config.jobs, PoolConfig::kMinJobs, PoolConfig::kMaxJobs)));
-        m_continuousCheck->setChecked(config.continuous);
-        m_durationSpin->setValue(config.durationS);
-        m_queueAutoCheck->setChecked(config.queueCapacity == PoolConfig::kAutoCapacity);
-        if (config.queueCapacity != PoolConfig::kAutoCapacity)
-            m_queueSpin->setValue(config.queueCapacity);
-        m_resultsAutoCheck->setChecked(config.resultsCapacity == PoolConfig::kAutoCapacity);
-        if (config.resultsCapacity != PoolConfig::kAutoCapacity)
-            m_resultsSpin->setValue(config.resultsCapacity);
-        m_intervalSpin->setValue(config.intervalMs);
-        selectData(m_arrivalCombo, config.arrival);
-        m_burstSpin->setValue(config.burstSize);
-        selectData(m_distributionCombo, config.distribution);
-        m_minSpin->setValue(config.minMs);
-        m_maxSpin->setValue(config.maxMs);
-        m_meanSpin->setValue(config.meanMs);
-        m_failRateSpin->setValue(config.failRatePercent);
-        selectData(m_workloadCombo, config.workload);
-        m_speedSpin->setValue(config.speed);
-        m_seedEdit->setText(config.seed == 0 ? QString() : QString::number(config.seed));
+        for (const Knob &knob : engine::knobs())
+            writeKnob(knob, config);
     }
     updateDependentControls();
     updatePresetChoice();
@@ -634,10 +509,9 @@ QStringList ControlPanel::nextRunChanges() const
     if (!m_running)
         return names;
     const PoolConfig current = config();
-    for (int i = 0; i < kKnobCount; ++i) {
-        const auto knob = static_cast<Knob>(i);
-        if (!isLive(knob) && knobDiffers(knob, m_runConfig, current))
-            names << knobName(knob);
+    for (const Knob &knob : engine::knobs()) {
+        if (!knob.live && knob.differs(m_runConfig, current))
+            names << tr(knob.name);
     }
     return names;
 }
@@ -709,153 +583,59 @@ void ControlPanel::applyPreset(const QString &name)
     Q_EMIT configEdited(after);
 }
 
-bool ControlPanel::isLive(Knob knob)
-{
-    return knob == Knob::Workers || knob == Knob::Interval || knob == Knob::Speed;
-}
-
-QString ControlPanel::knobName(Knob knob)
-{
-    switch (knob) {
-    case Knob::Workers:
-        return tr("workers");
-    case Knob::QueueCapacity:
-        return tr("queue capacity");
-    case Knob::ResultsCapacity:
-        return tr("results capacity");
-    case Knob::Jobs:
-        return tr("jobs");
-    case Knob::Continuous:
-        return tr("continuous");
-    case Knob::Duration:
-        return tr("duration");
-    case Knob::Interval:
-        return tr("interval");
-    case Knob::Arrival:
-        return tr("arrival");
-    case Knob::BurstSize:
-        return tr("burst size");
-    case Knob::Distribution:
-        return tr("distribution");
-    case Knob::MinMs:
-        return tr("min");
-    case Knob::MaxMs:
-        return tr("max");
-    case Knob::MeanMs:
-        return tr("mean");
-    case Knob::FailRate:
-        return tr("fail rate");
-    case Knob::Workload:
-        return tr("workload");
-    case Knob::Speed:
-        return tr("speed");
-    case Knob::Seed:
-        return tr("seed");
-    }
-    return {};
-}
-
-bool ControlPanel::knobDiffers(Knob knob, const PoolConfig &a, const PoolConfig &b)
-{
-    switch (knob) {
-    case Knob::Workers:
-        return a.workers != b.workers;
-    case Knob::QueueCapacity:
-        return a.queueCapacity != b.queueCapacity;
-    case Knob::ResultsCapacity:
-        return a.resultsCapacity != b.resultsCapacity;
-    case Knob::Jobs:
-        return a.jobs != b.jobs;
-    case Knob::Continuous:
-        return a.continuous != b.continuous;
-    case Knob::Duration:
-        return a.durationS != b.durationS;
-    case Knob::Interval:
-        return a.intervalMs != b.intervalMs;
-    case Knob::Arrival:
-        return a.arrival != b.arrival;
-    case Knob::BurstSize:
-        return a.burstSize != b.burstSize;
-    case Knob::Distribution:
-        return a.distribution != b.distribution;
-    case Knob::MinMs:
-        return a.minMs != b.minMs;
-    case Knob::MaxMs:
-        return a.maxMs != b.maxMs;
-    case Knob::MeanMs:
-        return a.meanMs != b.meanMs;
-    case Knob::FailRate:
-        return a.failRatePercent != b.failRatePercent;
-    case Knob::Workload:
-        return a.workload != b.workload;
-    case Knob::Speed:
-        return a.speed != b.speed;
-    case Knob::Seed:
-        return a.seed != b.seed;
-    }
-    return false;
-}
-
-void ControlPanel::knobEdited(Knob knob)
+void ControlPanel::knobEdited(KnobId id)
 {
     if (m_applying)
         return;
     {
         // Keep min <= max by moving the other end along.
         const QScopedValueRollback guard(m_applying, true);
-        if (knob == Knob::MinMs && m_minSpin->value() > m_maxSpin->value())
-            m_maxSpin->setValue(m_minSpin->value());
-        else if (knob == Knob::MaxMs && m_maxSpin->value() < m_minSpin->value())
-            m_minSpin->setValue(m_maxSpin->value());
+        QDoubleSpinBox *min = controls(KnobId::MinMs).realSpin;
+        QDoubleSpinBox *max = controls(KnobId::MaxMs).realSpin;
+        if (id == KnobId::MinMs && min->value() > max->value())
+            max->setValue(min->value());
+        else if (id == KnobId::MaxMs && max->value() < min->value())
+            min->setValue(max->value());
     }
     updateDependentControls();
     updatePresetChoice();
     updateNextRunNote();
-    switch (knob) {
-    case Knob::Workers:
-        Q_EMIT workersChanged(m_workersSpin->value());
+    const PoolConfig now = config();
+    switch (id) {
+    case KnobId::Workers:
+        Q_EMIT workersChanged(now.workers);
         break;
-    case Knob::Speed:
-        Q_EMIT speedChanged(m_speedSpin->value());
+    case KnobId::Speed:
+        Q_EMIT speedChanged(now.speed);
         break;
-    case Knob::Interval:
-        Q_EMIT intervalChanged(m_intervalSpin->value());
+    case KnobId::Interval:
+        Q_EMIT intervalChanged(now.intervalMs);
         break;
     default:
         break;
     }
-    Q_EMIT configEdited(config());
-}
-
-void ControlPanel::setKnobEnabled(Knob knob, bool enabled)
-{
-    m_fields[static_cast<int>(knob)]->setEnabled(enabled);
-    m_labels[static_cast<int>(knob)]->setEnabled(enabled);
+    Q_EMIT configEdited(now);
 }
 
 void ControlPanel::updateDependentControls()
 {
-    const PoolConfig c = config();
-    setKnobEnabled(Knob::Jobs, !c.continuous);
-    setKnobEnabled(Knob::Duration, c.continuous);
-    setKnobEnabled(Knob::BurstSize, c.arrival == ArrivalPattern::Burst);
-    const bool uniform = c.distribution == Distribution::Uniform;
-    setKnobEnabled(Knob::MinMs, uniform);
-    setKnobEnabled(Knob::MaxMs, uniform);
-    setKnobEnabled(Knob::MeanMs, !uniform);
-
-    // An automatic capacity shows what it resolves to, greyed out.
+    const PoolConfig config = this->config();
     const QScopedValueRollback guard(m_applying, true);
-    const bool queueAuto = c.queueCapacity == PoolConfig::kAutoCapacity;
-    m_queueSpin->setEnabled(!queueAuto);
-    m_queueSlider->setEnabled(!queueAuto);
-    if (queueAuto)
-        m_queueSpin->setValue(c.effectiveQueueCapacity());
-    const bool resultsAuto = c.resultsCapacity == PoolConfig::kAutoCapacity;
-    m_resultsSpin->setEnabled(!resultsAuto);
-    m_resultsSlider->setEnabled(!resultsAuto);
-    if (resultsAuto)
-        m_resultsSpin->setValue(c.effectiveResultsCapacity());
+    for (const Knob &knob : engine::knobs()) {
+        const KnobControls &c = controls(knob.id);
+        c.field->setEnabled(knob.applies(config));
+        c.label->setEnabled(knob.applies(config));
+        if (!c.autoCheck)
+            continue;
+        // An automatic capacity shows what it resolves to, greyed out.
+        const bool automatic = knob.isSpecial(config);
+        c.intSpin->setEnabled(!automatic);
+        c.slider->setEnabled(!automatic);
+        if (automatic)
+            c.intSpin->setValue(knob.id == KnobId::QueueCapacity
+                                    ? config.effectiveQueueCapacity()
+                                    : config.effectiveResultsCapacity());
+    }
 }
 
 void ControlPanel::updatePresetChoice()
@@ -874,9 +654,9 @@ void ControlPanel::updatePresetChoice()
 void ControlPanel::updateNextRunNote()
 {
     const QStringList changes = nextRunChanges();
-    for (int i = 0; i < kKnobCount; ++i) {
-        QWidget *label = m_labels[i];
-        const bool pending = changes.contains(knobName(static_cast<Knob>(i)));
+    for (const Knob &knob : engine::knobs()) {
+        QWidget *label = controls(knob.id).label;
+        const bool pending = changes.contains(tr(knob.name));
         if (label->font().italic() == pending)
             continue;
         QFont font = label->font();

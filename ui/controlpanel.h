@@ -1,10 +1,10 @@
 #pragma once
 
+#include "knob.h"
 #include "poolconfig.h"
 
 #include <QWidget>
 #include <array>
-#include <cstdint>
 
 class QCheckBox;
 class QComboBox;
@@ -19,7 +19,7 @@ class QFormLayout;
 
 namespace gui {
 
-// Every knob of a run (one control per PoolConfig field), the presets and the run buttons.
+// Every knob of a run (a row per engine::knobs() entry), the presets and the run buttons.
 // Reports what the user does through signals; never starts or changes a run itself.
 class ControlPanel : public QWidget
 {
@@ -59,42 +59,32 @@ Q_SIGNALS:
     void resetRequested();
 
 private:
-    enum class Knob : std::uint8_t {
-        Workers,
-        QueueCapacity,
-        ResultsCapacity,
-        Jobs,
-        Continuous,
-        Duration,
-        Interval,
-        Arrival,
-        BurstSize,
-        Distribution,
-        MinMs,
-        MaxMs,
-        MeanMs,
-        FailRate,
-        Workload,
-        Speed,
-        Seed,
+    // The controls of one knob; which are set depends on its type.
+    struct KnobControls
+    {
+        QWidget *label = nullptr; // the row's label (the checkbox itself for a switch)
+        QWidget *field = nullptr; // the row's field: slider, box and any extra
+        QSpinBox *intSpin = nullptr;
+        QDoubleSpinBox *realSpin = nullptr;
+        QSlider *slider = nullptr;
+        QCheckBox *autoCheck = nullptr; // an integer knob's special value (automatic capacity)
+        QComboBox *combo = nullptr;
+        QCheckBox *check = nullptr;
+        QLineEdit *edit = nullptr; // the seed
     };
-    static constexpr int kKnobCount = static_cast<int>(Knob::Seed) + 1;
 
-    static bool isLive(Knob knob);
-    static QString knobName(Knob knob);
-    static bool knobDiffers(Knob knob, const engine::PoolConfig &a, const engine::PoolConfig &b);
-
-    void addKnobRow(QFormLayout *layout, Knob knob, const QString &label, QWidget *field,
-                    QWidget *buddy, const QString &toolTip);
-    QWidget *buildPoolGroup();
-    QWidget *buildProducerGroup();
-    QWidget *buildJobsGroup();
-    QWidget *buildPlaybackGroup();
+    QWidget *buildGroup(engine::KnobGroup group);
+    void addKnobRow(QFormLayout *layout, const engine::Knob &knob);
     QWidget *buildButtons();
     void alignColumns();
 
-    void knobEdited(Knob knob);
-    void setKnobEnabled(Knob knob, bool enabled);
+    const KnobControls &controls(engine::KnobId id) const
+    {
+        return m_knobs[static_cast<std::size_t>(id)];
+    }
+    void readKnob(const engine::Knob &knob, engine::PoolConfig &config) const;
+    void writeKnob(const engine::Knob &knob, const engine::PoolConfig &config);
+    void knobEdited(engine::KnobId id);
     void updateDependentControls();
     void updatePresetChoice();
     void updateNextRunNote();
@@ -111,30 +101,7 @@ private:
     QPushButton *m_cancelButton = nullptr;
     QPushButton *m_resetButton = nullptr;
 
-    QSpinBox *m_workersSpin = nullptr;
-    QSpinBox *m_queueSpin = nullptr;
-    QSlider *m_queueSlider = nullptr;
-    QCheckBox *m_queueAutoCheck = nullptr;
-    QSpinBox *m_resultsSpin = nullptr;
-    QSlider *m_resultsSlider = nullptr;
-    QCheckBox *m_resultsAutoCheck = nullptr;
-    QSpinBox *m_jobsSpin = nullptr;
-    QCheckBox *m_continuousCheck = nullptr;
-    QDoubleSpinBox *m_durationSpin = nullptr;
-    QDoubleSpinBox *m_intervalSpin = nullptr;
-    QComboBox *m_arrivalCombo = nullptr;
-    QSpinBox *m_burstSpin = nullptr;
-    QComboBox *m_distributionCombo = nullptr;
-    QDoubleSpinBox *m_minSpin = nullptr;
-    QDoubleSpinBox *m_maxSpin = nullptr;
-    QDoubleSpinBox *m_meanSpin = nullptr;
-    QDoubleSpinBox *m_failRateSpin = nullptr;
-    QComboBox *m_workloadCombo = nullptr;
-    QDoubleSpinBox *m_speedSpin = nullptr;
-    QLineEdit *m_seedEdit = nullptr;
-
-    std::array<QWidget *, kKnobCount> m_fields {}; // the field of each form row
-    std::array<QWidget *, kKnobCount> m_labels {}; // its label (the checkbox for Continuous)
+    std::array<KnobControls, engine::kKnobCount> m_knobs {}; // by KnobId
     QLabel *m_nextRunNote = nullptr;
 };
 

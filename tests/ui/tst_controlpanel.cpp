@@ -1,4 +1,5 @@
 #include "controlpanel.h"
+#include "knob.h"
 #include "poolconfig.h"
 #include "testprinting.h"
 
@@ -62,6 +63,52 @@ class TestControlPanel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // The panel is made from the knob table: a row per knob, with the table's range and tooltip.
+    void everyKnobOfTheTableHasARow()
+    {
+        ControlPanel panel;
+        for (const engine::Knob &knob : engine::knobs()) {
+            const QString name = knob.objectName();
+            QWidget *field = nullptr;
+            switch (knob.type) {
+            case engine::KnobType::Integer: {
+                auto *spin = panel.findChild<QSpinBox *>(name + QStringLiteral("Spin"));
+                QVERIFY2(spin, knob.flag);
+                QCOMPARE(spin->maximum(), int(knob.max));
+                QCOMPARE(spin->minimum(), int(knob.min));
+                QCOMPARE(bool(panel.findChild<QCheckBox *>(name + QStringLiteral("AutoCheck"))),
+                         knob.special.has_value());
+                field = spin;
+                break;
+            }
+            case engine::KnobType::Real: {
+                auto *spin = panel.findChild<QDoubleSpinBox *>(name + QStringLiteral("Spin"));
+                QVERIFY2(spin, knob.flag);
+                QCOMPARE(spin->maximum(), knob.max);
+                QCOMPARE(spin->minimum(), knob.special ? *knob.special : knob.min);
+                QCOMPARE(spin->decimals(), knob.decimals);
+                field = spin;
+                break;
+            }
+            case engine::KnobType::Choice: {
+                auto *box = panel.findChild<QComboBox *>(name + QStringLiteral("Combo"));
+                QVERIFY2(box, knob.flag);
+                QCOMPARE(std::size_t(box->count()), knob.choices.size());
+                field = box;
+                break;
+            }
+            case engine::KnobType::Switch:
+                field = panel.findChild<QCheckBox *>(name + QStringLiteral("Check"));
+                break;
+            case engine::KnobType::Seed:
+                field = panel.findChild<QLineEdit *>(name + QStringLiteral("Edit"));
+                break;
+            }
+            QVERIFY2(field, knob.flag);
+            QCOMPARE(field->toolTip(), QString::fromUtf8(knob.toolTip));
+        }
+    }
+
     void startsWithTheReferenceConfig()
     {
         const ControlPanel panel;
@@ -316,8 +363,8 @@ private Q_SLOTS:
         auto *jobs = child<QSpinBox>(panel, "jobsSpin");
         auto *duration = child<QDoubleSpinBox>(panel, "durationSpin");
         auto *burst = child<QSpinBox>(panel, "burstSizeSpin");
-        auto *min = child<QDoubleSpinBox>(panel, "minMsSpin");
-        auto *mean = child<QDoubleSpinBox>(panel, "meanMsSpin");
+        auto *min = child<QDoubleSpinBox>(panel, "minDurationSpin");
+        auto *mean = child<QDoubleSpinBox>(panel, "meanDurationSpin");
         auto *queue = child<QSpinBox>(panel, "queueCapacitySpin");
         QVERIFY(jobs->isEnabled() && !duration->isEnabled());
         QVERIFY(!burst->isEnabled());
@@ -417,9 +464,10 @@ private Q_SLOTS:
         row("interval to the far right", "interval", none, -1, interval, 10'000);
         row("interval to the far left", "interval", none, 0, interval, 0);
         row("burst size to the far right", "burstSize", bursts, -1, burst, 10'000);
-        row("min to the far left", "minMs", none, 0, minMs, 0);
-        row("max to the far right", "maxMs", none, -1, maxMs, PoolConfig::kMaxJobMs);
-        row("mean to the far right", "meanMs", exponential, -1, meanMs, PoolConfig::kMaxJobMs);
+        row("min to the far left", "minDuration", none, 0, minMs, 0);
+        row("max to the far right", "maxDuration", none, -1, maxMs, PoolConfig::kMaxJobMs);
+        row("mean to the far right", "meanDuration", exponential, -1, meanMs,
+            PoolConfig::kMaxJobMs);
         row("fail rate to the middle", "failRate", none, 50, failRate, 50);
         row("fail rate to the far right", "failRate", none, -1, failRate, 100);
         row("speed to the far left", "speed", none, 0, speed, PoolConfig::kMinSpeed);
@@ -468,8 +516,9 @@ private Q_SLOTS:
     void logarithmicSlidersReachSmallValues_data()
     {
         QTest::addColumn<QString>("name");
-        for (const char *name : {"workers", "jobs", "queueCapacity", "resultsCapacity", "duration",
-                                 "interval", "burstSize", "minMs", "maxMs", "meanMs", "speed"})
+        for (const char *name :
+             {"workers", "jobs", "queueCapacity", "resultsCapacity", "duration", "interval",
+              "burstSize", "minDuration", "maxDuration", "meanDuration", "speed"})
             QTest::newRow(name) << QString::fromLatin1(name);
     }
 
@@ -503,10 +552,10 @@ private Q_SLOTS:
     void minAndMaxPushEachOther()
     {
         ControlPanel panel;
-        child<QDoubleSpinBox>(panel, "minMsSpin")->setValue(800);
+        child<QDoubleSpinBox>(panel, "minDurationSpin")->setValue(800);
         QCOMPARE(panel.config().minMs, 800.0);
         QCOMPARE(panel.config().maxMs, 800.0);
-        child<QDoubleSpinBox>(panel, "maxMsSpin")->setValue(100);
+        child<QDoubleSpinBox>(panel, "maxDurationSpin")->setValue(100);
         QCOMPARE(panel.config().minMs, 100.0);
         QCOMPARE(panel.config().maxMs, 100.0);
         QVERIFY(panel.config().isValid());
@@ -540,7 +589,7 @@ private Q_SLOTS:
             QTest::keyClicks(child<QLineEdit>(p, "seedEdit"), QStringLiteral("42x"));
         }) << Mutation([](PoolConfig &c) { c.seed = 42; });
         QTest::newRow("mean typed") << Action([](ControlPanel &p) {
-            child<QDoubleSpinBox>(p, "meanMsSpin")->setValue(123.456);
+            child<QDoubleSpinBox>(p, "meanDurationSpin")->setValue(123.456);
         }) << Mutation([](PoolConfig &c) { c.meanMs = 123.456; });
     }
 
@@ -569,7 +618,7 @@ private Q_SLOTS:
         QTest::newRow("speed") << "speedSpin" << 2.5 << 0 << 1 << 0;
         QTest::newRow("interval") << "intervalSpin" << 250.0 << 0 << 0 << 1;
         QTest::newRow("jobs is not live") << "jobsSpin" << 99.0 << 0 << 0 << 0;
-        QTest::newRow("mean is not live") << "meanMsSpin" << 99.0 << 0 << 0 << 0;
+        QTest::newRow("mean is not live") << "meanDurationSpin" << 99.0 << 0 << 0 << 0;
     }
 
     void liveKnobsEmitTheirLiveSignal()
