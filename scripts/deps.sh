@@ -24,6 +24,15 @@ poolscope_install_deps() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# What the libFuzzer targets need: clang, and its runtimes where the distribution packs them apart
+# (Debian 12's libclang-rt-dev holds libFuzzer and the sanitizers for clang).
+poolscope_install_fuzz_deps() {
+    poolscope_install_deps clang
+    if apt-cache policy libclang-rt-dev 2>/dev/null | grep -qE 'Candidate: [0-9]'; then
+        poolscope_install_deps libclang-rt-dev
+    fi
+}
+
 # Configures (once) and builds one preset: default, asan or tsan.
 poolscope_build() {
     local preset=$1 dir

@@ -20,6 +20,7 @@ for preset in "${presets[@]}"; do
     ctest --preset "$preset" -j 2
 done
 if ((fuzz)); then
-    echo "== fuzz: the command-line parser, 30 s" >&2
+    echo "== fuzz: the command-line parser and the run-file reader, 30 s each" >&2
+    poolscope_install_fuzz_deps
     scripts/fuzz.sh 30
 fi
