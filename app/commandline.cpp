@@ -1,6 +1,6 @@
-#include "commandline.h"
+#include "app/commandline.h"
 
-#include "knob.h"
+#include "engine/knob.h"
 
 #include <QCommandLineParser>
 #include <QHash>

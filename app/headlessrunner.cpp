@@ -1,10 +1,10 @@
-#include "headlessrunner.h"
+#include "app/headlessrunner.h"
 
-#include "durationformat.h"
-#include "referencelog.h"
-#include "runrecording.h"
-#include "runstats.h"
-#include "workerpool.h"
+#include "engine/durationformat.h"
+#include "engine/referencelog.h"
+#include "engine/runrecording.h"
+#include "engine/runstats.h"
+#include "engine/workerpool.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>

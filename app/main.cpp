@@ -1,6 +1,6 @@
-#include "commandline.h"
-#include "headlessrunner.h"
-#include "mainwindow.h"
+#include "app/commandline.h"
+#include "app/headlessrunner.h"
+#include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCoreApplication>

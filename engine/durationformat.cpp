@@ -1,4 +1,4 @@
-#include "durationformat.h"
+#include "engine/durationformat.h"
 
 #include <cstdlib>
 

@@ -1,4 +1,4 @@
-#include "eventlog.h"
+#include "engine/eventlog.h"
 
 #include <algorithm>
 

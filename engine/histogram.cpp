@@ -1,4 +1,4 @@
-#include "histogram.h"
+#include "engine/histogram.h"
 
 #include <algorithm>
 #include <bit>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "poolconfig.h"
+#include "engine/poolconfig.h"
 
 #include <array>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "knob.h"
+#include "engine/knob.h"
 
 #include <QJsonValue>
 #include <array>

@@ -1,6 +1,6 @@
-#include "poolconfig.h"
+#include "engine/poolconfig.h"
 
-#include "knob.h"
+#include "engine/knob.h"
 
 #include <algorithm>
 #include <cmath>

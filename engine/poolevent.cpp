@@ -1,4 +1,4 @@
-#include "poolevent.h"
+#include "engine/poolevent.h"
 
 #include <algorithm>
 #include <bit>

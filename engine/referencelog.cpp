@@ -1,6 +1,6 @@
-#include "referencelog.h"
+#include "engine/referencelog.h"
 
-#include "durationformat.h"
+#include "engine/durationformat.h"
 
 namespace engine {
 

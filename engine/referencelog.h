@@ -1,6 +1,6 @@
 #pragma once
 
-#include "poolevent.h"
+#include "engine/poolevent.h"
 
 #include <QString>
 

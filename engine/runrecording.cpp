@@ -1,7 +1,7 @@
-#include "runrecording.h"
+#include "engine/runrecording.h"
 
-#include "knob.h"
-#include "referencelog.h"
+#include "engine/knob.h"
+#include "engine/referencelog.h"
 
 #include <QHash>
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "poolconfig.h"
-#include "poolevent.h"
-#include "workerpool.h"
+#include "engine/poolconfig.h"
+#include "engine/poolevent.h"
+#include "engine/poolstate.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "histogram.h"
-#include "jobwindow.h"
-#include "poolevent.h"
+#include "engine/histogram.h"
+#include "engine/jobwindow.h"
+#include "engine/poolevent.h"
 
 #include <QHash>
 #include <array>

@@ -1,10 +1,10 @@
-#include "workerpool.h"
+#include "engine/workerpool.h"
 
-#include "boundedqueue.h"
-#include "canceltoken.h"
-#include "eventlog.h"
-#include "jobplan.h"
-#include "workload.h"
+#include "engine/boundedqueue.h"
+#include "engine/canceltoken.h"
+#include "engine/eventlog.h"
+#include "engine/jobplan.h"
+#include "engine/workload.h"
 
 #include <QFuture>
 #include <QFutureSynchronizer>
@@ -100,40 +100,6 @@ std::uint64_t packState(WorkerState state, std::int64_t job)
 }
 
 } // namespace
-
-const char *nameOf(WorkerState state)
-{
-    switch (state) {
-    case WorkerState::Absent:
-        return "absent";
-    case WorkerState::Idle:
-        return "idle";
-    case WorkerState::Busy:
-        return "busy";
-    case WorkerState::Blocked:
-        return "blocked";
-    case WorkerState::Retired:
-        return "retired";
-    }
-    return "unknown";
-}
-
-const char *nameOf(ProducerState state)
-{
-    switch (state) {
-    case ProducerState::Idle:
-        return "idle";
-    case ProducerState::Producing:
-        return "producing";
-    case ProducerState::Blocked:
-        return "blocked";
-    case ProducerState::Paused:
-        return "paused";
-    case ProducerState::Done:
-        return "done";
-    }
-    return "unknown";
-}
 
 class WorkerPool::Run
 {

@@ -1,36 +1,17 @@
 #pragma once
 
-#include "poolconfig.h"
-#include "poolevent.h"
+#include "engine/poolconfig.h"
+#include "engine/poolevent.h"
+#include "engine/poolstate.h"
 
 #include <QObject>
 #include <QString>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <utility>
 #include <vector>
 
 namespace engine {
-
-enum class WorkerState : std::uint8_t { Absent, Idle, Busy, Blocked, Retired };
-enum class ProducerState : std::uint8_t { Idle, Producing, Blocked, Paused, Done };
-
-const char *nameOf(WorkerState state);
-const char *nameOf(ProducerState state);
-
-struct WorkerSnapshot
-{
-    int id = 0;
-    WorkerState state = WorkerState::Absent;
-    std::int64_t job = 0; // the job it is busy with or blocked on
-};
-
-struct FailureMessage
-{
-    std::int64_t job = 0;
-    std::string message;
-};
 
 // The worker pool of the reference program on real threads: a producer thread sends jobs 1..N into
 // a bounded queue; workers (Qt Concurrent on a thread pool of the pool's own) take them FIFO,

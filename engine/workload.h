@@ -1,7 +1,7 @@
 #pragma once
 
-#include "canceltoken.h"
-#include "poolconfig.h"
+#include "engine/canceltoken.h"
+#include "engine/poolconfig.h"
 
 #include <cstdint>
 #include <stdexcept>

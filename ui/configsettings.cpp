@@ -1,6 +1,6 @@
-#include "configsettings.h"
+#include "ui/configsettings.h"
 
-#include "knob.h"
+#include "engine/knob.h"
 
 #include <QJsonObject>
 

@@ -1,4 +1,4 @@
-#include "controlpanel.h"
+#include "ui/controlpanel.h"
 
 #include <QCheckBox>
 #include <QComboBox>

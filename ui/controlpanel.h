@@ -1,7 +1,7 @@
 #pragma once
 
-#include "knob.h"
-#include "poolconfig.h"
+#include "engine/knob.h"
+#include "engine/poolconfig.h"
 
 #include <QWidget>
 #include <array>

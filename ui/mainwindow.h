@@ -1,7 +1,7 @@
 #pragma once
 
-#include "poolconfig.h"
-#include "runrecording.h"
+#include "engine/poolconfig.h"
+#include "engine/runrecording.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>

@@ -1,7 +1,7 @@
-#include "pipelineview.h"
+#include "ui/pipelineview.h"
 
-#include "durationformat.h"
-#include "runmodel.h"
+#include "engine/durationformat.h"
+#include "ui/runmodel.h"
 
 #include <QEvent>
 #include <QFontMetricsF>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "poolevent.h"
-#include "theme.h"
+#include "engine/poolevent.h"
+#include "ui/theme.h"
 
 #include <QBrush>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "queuechart.h"
+#include "ui/queuechart.h"
 
-#include "timelineview.h"
+#include "ui/timelineview.h"
 
 #include <QPainter>
 #include <QPolygonF>

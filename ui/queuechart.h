@@ -1,8 +1,8 @@
 #pragma once
 
-#include "runmodel.h"
-#include "theme.h"
-#include "timewindow.h"
+#include "ui/runmodel.h"
+#include "ui/theme.h"
+#include "ui/timewindow.h"
 
 #include <QWidget>
 

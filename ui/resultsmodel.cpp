@@ -1,6 +1,6 @@
-#include "resultsmodel.h"
+#include "ui/resultsmodel.h"
 
-#include "durationformat.h"
+#include "engine/durationformat.h"
 
 #include <QColor>
 

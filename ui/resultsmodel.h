@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runmodel.h"
+#include "ui/runmodel.h"
 
 #include <QAbstractTableModel>
 

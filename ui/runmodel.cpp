@@ -1,8 +1,8 @@
-#include "runmodel.h"
+#include "ui/runmodel.h"
 
-#include "durationformat.h"
-#include "referencelog.h"
-#include "timecoords.h"
+#include "engine/durationformat.h"
+#include "engine/referencelog.h"
+#include "ui/timecoords.h"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "history.h"
-#include "poolconfig.h"
-#include "poolevent.h"
-#include "runstats.h"
-#include "workerpool.h"
+#include "engine/poolconfig.h"
+#include "engine/poolevent.h"
+#include "engine/poolstate.h"
+#include "engine/runstats.h"
+#include "ui/history.h"
 
 #include <QHash>
 #include <QObject>

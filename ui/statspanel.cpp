@@ -1,6 +1,6 @@
-#include "statspanel.h"
+#include "ui/statspanel.h"
 
-#include "durationformat.h"
+#include "engine/durationformat.h"
 
 #include <QLabel>
 #include <QVBoxLayout>

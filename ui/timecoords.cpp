@@ -1,4 +1,4 @@
-#include "timecoords.h"
+#include "ui/timecoords.h"
 
 #include <algorithm>
 #include <cmath>

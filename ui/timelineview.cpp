@@ -1,6 +1,6 @@
-#include "timelineview.h"
+#include "ui/timelineview.h"
 
-#include "durationformat.h"
+#include "engine/durationformat.h"
 
 #include <QHelpEvent>
 #include <QImage>

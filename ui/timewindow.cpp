@@ -1,4 +1,4 @@
-#include "timewindow.h"
+#include "ui/timewindow.h"
 
 namespace gui {
 

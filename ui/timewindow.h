@@ -1,6 +1,6 @@
 #pragma once
 
-#include "timecoords.h"
+#include "ui/timecoords.h"
 
 #include <QObject>
 

@@ -1,6 +1,6 @@
 #include "baselines.h"
 
-#include "boundedqueue.h"
+#include "engine/boundedqueue.h"
 
 #include <QElapsedTimer>
 #include <QThreadPool>

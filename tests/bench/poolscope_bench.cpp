@@ -2,13 +2,13 @@
 // several repetitions; --json prints them as one object. See README "Performance".
 
 #include "baselines.h"
-#include "mainwindow.h"
+#include "engine/workerpool.h"
 #include "poolharness.h"
-#include "queuechart.h"
-#include "runmodel.h"
-#include "timelineview.h"
-#include "timewindow.h"
-#include "workerpool.h"
+#include "ui/mainwindow.h"
+#include "ui/queuechart.h"
+#include "ui/runmodel.h"
+#include "ui/timelineview.h"
+#include "ui/timewindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -1,4 +1,4 @@
-#include "boundedqueue.h"
+#include "engine/boundedqueue.h"
 
 #include <QTest>
 #include <atomic>

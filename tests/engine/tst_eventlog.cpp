@@ -1,4 +1,4 @@
-#include "eventlog.h"
+#include "engine/eventlog.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "jobplan.h"
+#include "engine/jobplan.h"
 
 #include <QTest>
 #include <cmath>

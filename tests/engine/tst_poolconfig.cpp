@@ -1,4 +1,4 @@
-#include "poolconfig.h"
+#include "engine/poolconfig.h"
 #include "testprinting.h"
 
 #include <QTest>

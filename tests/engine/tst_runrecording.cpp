@@ -1,5 +1,5 @@
+#include "engine/runrecording.h"
 #include "poolharness.h"
-#include "runrecording.h"
 #include "testprinting.h"
 
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "runstats.h"
+#include "engine/runstats.h"
 
 #include <QTest>
 

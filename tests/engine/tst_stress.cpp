@@ -1,6 +1,6 @@
+#include "engine/workerpool.h"
 #include "poolharness.h"
 #include "testprinting.h"
-#include "workerpool.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -1,7 +1,7 @@
-#include "jobplan.h"
+#include "engine/jobplan.h"
+#include "engine/workerpool.h"
 #include "poolharness.h"
 #include "testprinting.h"
-#include "workerpool.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -2,7 +2,7 @@
 // would give them. Whatever the input, the parser must either produce a config that validates or
 // reject it with one line; it must never crash, hang or accept something invalid.
 
-#include "commandline.h"
+#include "app/commandline.h"
 
 #include <QStringList>
 #include <cstddef>

@@ -1,7 +1,7 @@
 // libFuzzer target: the readers of run files and Chrome traces. Whatever the bytes, a reader gives
 // a recording or a one-line reason; a recording it accepts writes back and reads again the same.
 
-#include "runrecording.h"
+#include "engine/runrecording.h"
 
 #include <QByteArray>
 #include <cstddef>

@@ -3,8 +3,8 @@
 // Helpers shared by the pool tests: run to the end, collect every event, and check the contracts
 // on the recorded stream.
 
-#include "poolevent.h"
-#include "workerpool.h"
+#include "engine/poolevent.h"
+#include "engine/workerpool.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -2,9 +2,9 @@
 
 // Lets QCOMPARE print engine enums by name.
 
-#include "poolconfig.h"
-#include "poolevent.h"
-#include "workerpool.h"
+#include "engine/poolconfig.h"
+#include "engine/poolevent.h"
+#include "engine/workerpool.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
-#include "controlpanel.h"
-#include "knob.h"
-#include "poolconfig.h"
+#include "engine/knob.h"
+#include "engine/poolconfig.h"
 #include "testprinting.h"
+#include "ui/controlpanel.h"
 
 #include <QCheckBox>
 #include <QComboBox>

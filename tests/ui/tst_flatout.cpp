@@ -1,7 +1,7 @@
-#include "eventlog.h"
+#include "engine/eventlog.h"
+#include "engine/workerpool.h"
 #include "poolharness.h"
-#include "runmodel.h"
-#include "workerpool.h"
+#include "ui/runmodel.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "history.h"
+#include "ui/history.h"
 
 #include <QTest>
 #include <algorithm>

@@ -1,10 +1,10 @@
-#include "controlpanel.h"
-#include "mainwindow.h"
+#include "engine/workerpool.h"
 #include "poolharness.h"
-#include "runmodel.h"
-#include "timelineview.h"
-#include "timewindow.h"
-#include "workerpool.h"
+#include "ui/controlpanel.h"
+#include "ui/mainwindow.h"
+#include "ui/runmodel.h"
+#include "ui/timelineview.h"
+#include "ui/timewindow.h"
 
 #include <QAbstractItemModel>
 #include <QApplication>

@@ -1,6 +1,6 @@
-#include "resultsmodel.h"
-#include "runmodel.h"
 #include "testprinting.h"
+#include "ui/resultsmodel.h"
+#include "ui/runmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QRandomGenerator>

@@ -1,6 +1,6 @@
-#include "timecoords.h"
-#include "timelineview.h"
-#include "timewindow.h"
+#include "ui/timecoords.h"
+#include "ui/timelineview.h"
+#include "ui/timewindow.h"
 
 #include <QSignalSpy>
 #include <QTest>
