@@ -1,6 +1,7 @@
 #include "engine/eventlog.h"
 
 #include <algorithm>
+#include <ranges>
 
 namespace engine {
 
@@ -89,9 +90,9 @@ std::vector<PoolEvent> EventLog::takeAll()
     }
     std::vector<PoolEvent> events;
     events.reserve(total);
-    for (auto it = chunks.rbegin(); it != chunks.rend(); ++it) {
-        events.insert(events.end(), (*it)->events(), (*it)->events() + (*it)->size);
-        recycle(*it);
+    for (Chunk *published : std::ranges::reverse_view(chunks)) {
+        events.insert(events.end(), published->events(), published->events() + published->size);
+        recycle(published);
     }
     m_pending.fetch_sub(static_cast<std::int64_t>(total), std::memory_order_relaxed);
     if (m_backlogLimit > 0) {

@@ -73,7 +73,7 @@ private:
 QByteArray encodeEventsImpl(std::span<const PoolEvent> events)
 {
     QByteArray out;
-    out.reserve(static_cast<qsizetype>(events.size() * kEventBytes));
+    out.reserve(static_cast<qsizetype>(events.size()) * qsizetype {kEventBytes});
     for (const PoolEvent &e : events) {
         put64(out, static_cast<std::uint64_t>(e.t));
         put64(out, static_cast<std::uint64_t>(e.job));
@@ -333,6 +333,8 @@ std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
     return recording;
 }
 
+// Long: one pass over the events, a few lines per kind of trace event.
+// NOLINTNEXTLINE(readability-function-size)
 QByteArray writeChromeTrace(const RunRecording &recording)
 {
     constexpr int pid = 1;

@@ -330,7 +330,7 @@ private:
             m_workerFutures.append(QtConcurrent::run(&m_threads, [this, id] { workerLoop(id); }));
         }
         // Futures of workers long gone need not be kept (the WaitGroup only waits on live ones).
-        if (m_workerFutures.size() > 4 * PoolConfig::kMaxWorkers)
+        if (m_workerFutures.size() > qsizetype {4} * PoolConfig::kMaxWorkers)
             m_workerFutures.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
     }
 
@@ -350,6 +350,8 @@ private:
         m_workerState[id].packed.store(packState(state, job), std::memory_order_relaxed);
     }
 
+    // Long: the producer thread whole, so its waits and wake-ups read in order.
+    // NOLINTNEXTLINE(readability-function-size)
     void producerLoop()
     {
         enterThread();
@@ -552,6 +554,8 @@ private:
         }
     }
 
+    // Long: a worker thread whole, so its waits and wake-ups read in order.
+    // NOLINTNEXTLINE(readability-function-size)
     void workerLoop(int id)
     {
         enterThread();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Poolscope and runs every test through ctest, three times: a
-# normal build, an AddressSanitizer+UBSan build and a ThreadSanitizer build.
+# normal build (then clang-format and clang-tidy, scripts/tidy.sh), an AddressSanitizer+UBSan build
+# and a ThreadSanitizer build; the whole suite then fuzzes the parsers.
 #   scripts/test.sh            all three
 #   scripts/test.sh default    only the presets named (default, asan, tsan)
 set -euo pipefail
@@ -18,6 +19,10 @@ for preset in "${presets[@]}"; do
     poolscope_build "$preset"
     echo "== $preset: test" >&2
     ctest --preset "$preset" -j 2
+    if [[ $preset == default ]]; then
+        echo "== static checks: clang-format and clang-tidy" >&2
+        scripts/tidy.sh
+    fi
 done
 if ((fuzz)); then
     echo "== fuzz: the command-line parser and the run-file reader, 30 s each" >&2

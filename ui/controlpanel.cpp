@@ -430,8 +430,9 @@ void ControlPanel::readKnob(const Knob &knob, PoolConfig &config) const
     const KnobControls &c = controls(knob.id);
     switch (knob.type) {
     case KnobType::Integer:
-        knob.setNumber(
-            config, c.autoCheck && c.autoCheck->isChecked() ? *knob.special : c.intSpin->value());
+        knob.setNumber(config,
+                       c.autoCheck && c.autoCheck->isChecked() ? knob.special.value_or(0)
+                                                               : c.intSpin->value());
         break;
     case KnobType::Real:
         knob.setNumber(config, c.realSpin->value());

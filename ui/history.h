@@ -534,6 +534,8 @@ private:
     }
 
     // Packs a chunk, unless its keys are too far apart for a field (then it stays as it is).
+    // Long: one pass over a chunk, column by column, keeping its running extremes.
+    // NOLINTNEXTLINE(readability-function-size)
     void pack(Chunk &c)
     {
         std::int64_t columns[kChunk][kColumns];

@@ -105,6 +105,8 @@ MainWindow::~MainWindow()
     m_pool = nullptr;
 }
 
+// Long: the window's widgets, menus and shortcuts, top to bottom.
+// NOLINTNEXTLINE(readability-function-size)
 void MainWindow::buildUi()
 {
     m_timeline = new TimelineView(m_model, m_window);
@@ -272,7 +274,7 @@ void MainWindow::buildActions()
     follow->setCheckable(true);
     follow->setChecked(true);
     connect(m_window, &TimeWindow::followLiveChanged, follow, &QAction::setChecked);
-    connect(follow, &QAction::triggered, this, [this, follow] { follow->setChecked(true); });
+    connect(follow, &QAction::triggered, this, [follow] { follow->setChecked(true); });
     auto *fit = add(
         tr("Whole run"), QKeySequence(Qt::Key_W),
         [this] {
@@ -375,7 +377,7 @@ void MainWindow::drain()
 
 void MainWindow::frame()
 {
-    const double elapsed = static_cast<double>(m_sinceFrame.restart());
+    const auto elapsed = static_cast<double>(m_sinceFrame.restart());
     drain();
     if (m_replaying && m_replayPlaying) {
         replayTo(m_replayT + static_cast<std::int64_t>(elapsed * 1e6 * m_replaySpeed));

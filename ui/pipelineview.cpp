@@ -239,6 +239,8 @@ int PipelineView::jobDigits() const
     return std::clamp(digitCount(widest), 2, 8);
 }
 
+// Long: every stage's box in one pass: their sizes depend on each other.
+// NOLINTNEXTLINE(readability-function-size)
 PipelineView::Layout PipelineView::computeLayout(int workerCount, int lastWorkerId) const
 {
     Layout l;
@@ -506,17 +508,16 @@ void PipelineView::syncTargets(bool snap)
     // can slide on to the results; anything else off every stage is gone.
     for (auto it = m_tokens.begin(); it != m_tokens.end();) {
         TokenState &t = it.value();
-        if (t.generation == m_generation) {
-            ++it;
-        } else if (!snap && t.visible && (t.stage == Stage::Busy || t.stage == Stage::Blocked)) {
+        const bool current = t.generation == m_generation;
+        if (!current && !snap && t.visible
+            && (t.stage == Stage::Busy || t.stage == Stage::Blocked)) {
             t.visible = false;
             t.lingerMs = 0;
-            ++it;
-        } else if (!snap && !t.visible) {
-            ++it; // advance() expires it
-        } else {
-            it = m_tokens.erase(it);
         }
+        if (current || (!snap && !t.visible)) // a hidden one: advance() expires it
+            ++it;
+        else
+            it = m_tokens.erase(it);
     }
 }
 
@@ -825,6 +826,8 @@ void PipelineView::drawQueue(QPainter &p, const Layout &l) const
     p.drawText(bar, Qt::AlignCenter, fm.elidedText(text, Qt::ElideRight, bar.width() - 4));
 }
 
+// Long: a worker row's box, label, progress and state, for each row.
+// NOLINTNEXTLINE(readability-function-size)
 void PipelineView::drawWorkers(QPainter &p, const Layout &l,
                                const std::vector<WorkerNow> &workers) const
 {

@@ -81,6 +81,8 @@ private:
         QPen outline;
     };
 
+    // clang-tidy 16 flags '__i0', a name it makes up for an implicit member of this struct.
+    // NOLINTNEXTLINE(bugprone-reserved-identifier)
     struct Paints
     {
         QPen boxPen;

@@ -27,6 +27,8 @@ void QueueChart::setTheme(const Theme &theme)
     update();
 }
 
+// Long: still works out what is in view beside drawing it, until a scene does that.
+// NOLINTNEXTLINE(readability-function-size)
 void QueueChart::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
@@ -139,7 +141,8 @@ void QueueChart::paintEvent(QPaintEvent *)
     std::vector<Column> columns;
     if (first != last) {
         const auto end = static_cast<std::size_t>(last - points.begin());
-        const std::int64_t sixteenth = (r.end - r.start) / (16 * std::max(1, plot.width()));
+        const std::int64_t sixteenth
+            = (r.end - r.start) / (std::int64_t {16} * std::max(1, plot.width()));
         constexpr std::size_t block = RunModel::kDepthBlock;
         for (auto at = static_cast<std::size_t>(first - points.begin()) + 1; at < end;) {
             const double x = std::floor(xOf(points.key(at))) + 0.5;
@@ -170,7 +173,7 @@ void QueueChart::paintEvent(QPaintEvent *)
         if (first == last)
             return;
         QVector<QRect> rects;
-        rects.reserve(static_cast<qsizetype>(2 * columns.size() + 2));
+        rects.reserve(2 * static_cast<qsizetype>(columns.size()) + 2);
         auto vertical = [&](int x, double a, double b) {
             const int top = static_cast<int>(std::lround(std::min(a, b)));
             const int bottom = static_cast<int>(std::lround(std::max(a, b)));

@@ -55,8 +55,8 @@ const SpanBlock *Lane::blockAt(std::size_t index, std::size_t *end) const
     if (slot >= m_blocks.size())
         m_blocks.resize(slot + 1);
     *end = first + kBlock;
-    if (m_blocks[slot])
-        return &*m_blocks[slot];
+    if (const std::optional<SpanBlock> &cached = m_blocks[slot]; cached.has_value())
+        return &*cached;
     SpanBlock b;
     b.firstJob = b.lastJob = spans[first].job;
     b.firstStart = spans[first].start;
@@ -72,8 +72,7 @@ const SpanBlock *Lane::blockAt(std::size_t index, std::size_t *end) const
         b.lastJob = std::max<std::int64_t>(b.lastJob, span.job);
         b.lastEnd = std::max(b.lastEnd, span.end);
     }
-    m_blocks[slot] = b;
-    return &*m_blocks[slot];
+    return &m_blocks[slot].emplace(b);
 }
 
 void Lane::sumUpNewBlocks()
@@ -494,6 +493,8 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
     Q_EMIT changed();
 }
 
+// Long: the event state machine: a case per kind of event.
+// NOLINTNEXTLINE(readability-function-size)
 void RunModel::apply(const PoolEvent &e, QStringList *newLines)
 {
     // Lines nobody will keep (the older part of a flood) are not formatted at all.
@@ -690,6 +691,8 @@ void RunModel::widenSummaryTo(std::int64_t until)
 
 // Folds the oldest eighth of the detail (by results) into the summary grid: spans, sends, depth
 // samples and the records (results rows) of jobs collected before the cut.
+// Long: folds lanes, producer, depth and jobs past one time together, so the summary stays whole.
+// NOLINTNEXTLINE(readability-function-size)
 void RunModel::summarizeOldest()
 {
     if (m_completionOrder.size() < 2)

@@ -281,7 +281,7 @@ public:
     // Detail kept in memory at most (estimated); older detail is summarized per time column.
     void setHistoryCapBytes(std::int64_t bytes)
     {
-        m_historyCapBytes = std::max<std::int64_t>(bytes, 64 * 1024);
+        m_historyCapBytes = std::max<std::int64_t>(bytes, std::int64_t {64} * 1024);
     }
     std::int64_t historyCapBytes() const { return m_historyCapBytes; }
     // What each result row still in detail costs outside the model (a results table's proxy

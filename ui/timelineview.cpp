@@ -148,7 +148,7 @@ std::int64_t TimelineView::jobAt(QPoint pos) const
     const std::int64_t t = timeAtX(pos.x());
     // A couple of pixels of slack so thin bars can be hit.
     const coords::Range r = m_window->range();
-    const std::int64_t slack
+    const auto slack
         = static_cast<std::int64_t>(2.0 * static_cast<double>(r.length()) / plotWidth());
     const std::int64_t now = m_model->endT();
     for (auto it = firstVisible(lane.spans, t - slack); it != lane.spans.end(); ++it) {
@@ -229,6 +229,8 @@ std::pair<std::size_t, std::size_t> producerSpansIn(const History<Span> &spans, 
     return {first, spans.gallopKey(i, spans.size(), r.end + 1)};
 }
 
+// Long: still works out what is in view beside drawing it, until a scene does that.
+// NOLINTNEXTLINE(readability-function-size)
 void TimelineView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
@@ -422,7 +424,7 @@ void TimelineView::paintEvent(QPaintEvent *)
             for (int c = std::max(0, summary.columnOf(t0));
                  c <= std::min(summary.columnOf(t1 - 1), Summary::kColumns - 1); ++c) {
                 const std::int64_t c0 = c * summary.columnNs, c1 = c0 + summary.columnNs;
-                const double overlap = static_cast<double>(std::min(c1, t1) - std::max(c0, t0));
+                const auto overlap = static_cast<double>(std::min(c1, t1) - std::max(c0, t0));
                 shares.push_back({c,
                                   static_cast<float>(overlap / static_cast<double>(summary.columnNs)
                                                      / static_cast<double>(t1 - t0))});
