@@ -212,13 +212,22 @@ private Q_SLOTS:
         config.workers = workers;
         config.queueCapacity = capacity;
         config.intervalMs = 0;
-        // Jobs long against a wake-up, even under a sanitizer, so that the whole pool gets busy.
+        // Jobs that would take 10 s: the whole pool gets busy however slowly this machine (or a
+        // sanitizer build of it) hands them out; then the run is cancelled.
         config.jobs = 4 * workers + 20;
         config.speed = 1;
-        config.minMs = 20;
-        config.maxMs = 40;
+        config.distribution = Distribution::Fixed;
+        config.meanMs = 10'000;
         std::vector<PoolEvent> events;
         QVERIFY(pool.start(config));
+        auto busyNow = [&pool] {
+            const auto states = pool.workerStates();
+            return std::count_if(states.begin(), states.end(), [](const WorkerSnapshot &w) {
+                return w.state == WorkerState::Busy;
+            });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(busyNow(), std::ptrdiff_t(workers), 60000);
+        pool.cancel();
         QVERIFY(collectUntilFinished(pool, events));
         int busy = 0, maxBusy = 0;
         std::map<int, bool> busyWorker;
