@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+class QPainter;
+
 namespace gui {
 
 // Queue depth over time as a step line with the capacity drawn as a line, busy workers (jobs in
@@ -24,6 +26,8 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    void paintLegend(QPainter &p);
+
     const RunModel *m_model;
     TimeWindow *m_window;
     Theme m_theme;

@@ -2,6 +2,7 @@
 
 #include "ui/runmodel.h"
 #include "ui/theme.h"
+#include "ui/timelinescene.h"
 #include "ui/timewindow.h"
 
 #include <QFont>
@@ -57,6 +58,12 @@ private:
         int height = 0;
     };
     LaneGeometry laneGeometry(int row) const; // row 0 = producer, row k = k-th worker lane
+    TimelineScene::Band band(int row) const;
+    void paintLaneLabels(QPainter &p);
+    void paintLanes(QPainter &p, const TimelineScene &scene, QVector<QRectF> &hatched);
+    void paintSummary(QPainter &p, const TimelineScene &scene, const QRect &plot);
+    int paintSummaryBusy(QPainter &p, const TimelineScene::SummaryShares &shares);
+    void paintMarkers(QPainter &p, const TimelineScene &scene);
     int rowAt(int y) const;
     double plotWidth() const { return std::max(1, width() - kGutter); }
     std::int64_t timeAtX(int x) const;
@@ -75,18 +82,5 @@ private:
 };
 
 void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, const Theme &theme);
-
-// The pixel columns (from `left`, `width` wide for the range) that hold a send time, each once,
-// in order: where the producer row draws its ticks.
-// The producer's spans that may show in the range: [first, stop) of them, a few of which may
-// still end before it. Blocked stretches follow one another, and so do pauses; no blocked stretch
-// starts during a pause (the producer sends nothing then), so only pauses start inside a blocked
-// stretch. Found by key searches and a step back over the pauses before the range, not by
-// visiting every span.
-std::pair<std::size_t, std::size_t> producerSpansIn(const History<Span> &spans,
-                                                    coords::Range range);
-
-std::vector<int> sendTickColumns(const History<SendRun> &sends, coords::Range range, double width,
-                                 int left);
 
 } // namespace gui

@@ -1,0 +1,159 @@
+#include "engine/workerpool.h"
+#include "ui/runmodel.h"
+#include "ui/timelinescene.h"
+
+#include <QTest>
+#include <cmath>
+#include <set>
+
+using namespace engine;
+using namespace gui;
+using coords::Range;
+
+namespace {
+
+// The pixel columns a rectangle covers.
+void addColumns(std::set<int> &columns, const QRectF &box)
+{
+    for (auto x = static_cast<int>(std::floor(box.left())); x < std::ceil(box.right()); ++x)
+        columns.insert(x);
+}
+
+} // namespace
+
+// The scene's shortcuts (whole span blocks merged from their summaries, columns skipped by key
+// search) against the plain computation: every busy span drawn on its own.
+class TestTimelineScene : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // A real run: two workers taking no-op jobs flat out, so thousands of spans share a pixel
+        // and whole blocks of them merge.
+        PoolConfig config;
+        config.workers = 2;
+        config.jobs = 40'000;
+        config.intervalMs = 0;
+        config.distribution = Distribution::Fixed;
+        config.meanMs = 0;
+        config.queueCapacity = 64;
+        config.seed = 3;
+        WorkerPool pool;
+        QVERIFY(pool.start(config));
+        pool.waitForFinished();
+        m_model.reset(config);
+        const auto events = pool.takeEvents();
+        m_model.ingest(events, pool.takeFailureMessages());
+        QVERIFY(m_model.finished());
+        QCOMPARE(int(m_model.lanes().size()), 2);
+        QVERIFY(m_model.lanes()[0].spans.size() > 2 * Lane::kBlock); // whole blocks exist
+    }
+
+    void mergedBarsCoverExactlyTheColumnsOfEveryBar_data()
+    {
+        QTest::addColumn<double>("from"); // fractions of the run
+        QTest::addColumn<double>("to");
+        QTest::addColumn<double>("width");
+        QTest::addColumn<bool>("full"); // every lane has bars there
+        QTest::newRow("whole run, 1600 px") << 0.0 << 1.05 << 1600.0 << true;
+        QTest::newRow("whole run, 200 px") << 0.0 << 1.0 << 200.0 << true;
+        QTest::newRow("a tenth, 1000 px") << 0.3 << 0.4 << 1000.0 << true;
+        QTest::newRow("a thousandth, 1000 px") << 0.5 << 0.501 << 1000.0 << false;
+        QTest::newRow("a millionth, 800 px") << 0.25 << 0.250001 << 800.0 << false;
+        QTest::newRow("the end, 1200 px") << 0.9 << 1.2 << 1200.0 << true;
+    }
+
+    void mergedBarsCoverExactlyTheColumnsOfEveryBar()
+    {
+        QFETCH(double, from);
+        QFETCH(double, to);
+        QFETCH(double, width);
+        QFETCH(bool, full);
+        const auto end = static_cast<double>(m_model.endT());
+        const Range r {static_cast<std::int64_t>(from * end), static_cast<std::int64_t>(to * end)};
+        const int left = 84;
+        const TimelineScene scene(m_model, r, width, left);
+        for (const Lane &lane : m_model.lanes()) {
+            const TimelineScene::LaneBars bars = scene.laneBars(lane, {10, 30}, 0, 40.0, 12);
+            std::set<int> drawn;
+            for (const auto &batch : bars.bars) {
+                for (const QRectF &box : batch)
+                    addColumns(drawn, box);
+            }
+            // The long way: every busy span in the range, a bar of at least a pixel each.
+            std::set<int> plain;
+            for (std::size_t i = 0; i < lane.spans.size(); ++i) {
+                const Span s = lane.spans[i];
+                const std::int64_t spanEnd = s.end < 0 ? m_model.endT() : s.end;
+                if (s.kind != Span::Busy || spanEnd < r.start || s.start > r.end)
+                    continue;
+                const double x0 = scene.xOf(s.start);
+                addColumns(plain, QRectF(x0, 0, std::max(scene.xOf(spanEnd), x0 + 1.0) - x0, 1));
+            }
+            QVERIFY(!full || !plain.empty());
+            // Every bar's columns are drawn (a merged run may stop short of the last bar's
+            // one-pixel minimum, by less than a pixel) ...
+            for (const int x : plain)
+                QVERIFY2(drawn.count(x) || drawn.count(x - 1),
+                         qPrintable(QStringLiteral("column %1 missing").arg(x)));
+            // ... and what merging adds bridges gaps of at most a pixel between them.
+            for (const int x : drawn) {
+                QVERIFY2(plain.count(x)
+                             || (plain.count(x - 1) && plain.upper_bound(x) != plain.end())
+                             || (plain.count(x + 1) && plain.lower_bound(x) != plain.begin()),
+                         qPrintable(QStringLiteral("column %1 drawn for no bar").arg(x)));
+            }
+        }
+    }
+
+    void aSelectedJobIsNeverMergedAway()
+    {
+        const Lane &lane = m_model.lanes()[0];
+        std::size_t i = lane.spans.size() / 2;
+        while (lane.spans[i].kind != Span::Busy)
+            ++i;
+        const Span target = lane.spans[i];
+        const Range r {0, m_model.endT()};
+        const TimelineScene scene(m_model, r, 1000.0, 0);
+        const TimelineScene::LaneBars bars = scene.laneBars(lane, {0, 30}, target.job, 40.0, 12);
+        QVERIFY(!bars.selected.isNull());
+        QVERIFY(bars.selected.left() <= scene.xOf(target.start));
+    }
+
+    void summarySharesAddUpToTheSummarizedTime()
+    {
+        RunModel model;
+        model.reset(m_model.config());
+        model.setHistoryCapBytes(64 * 1024); // folds most of the run into the summary
+        PoolConfig config = m_model.config();
+        WorkerPool pool;
+        QVERIFY(pool.start(config));
+        pool.waitForFinished();
+        model.ingest(pool.takeEvents(), pool.takeFailureMessages());
+        const Summary &summary = model.summary();
+        QVERIFY(summary.columnNs > 0);
+        const Range r {0, model.endT()};
+        const TimelineScene scene(model, r, 1000.0, 0);
+        const TimelineScene::SummaryShares shares = scene.summaryShares(1000);
+        QVERIFY(shares.active);
+        QVERIFY(shares.xTo > shares.xFrom);
+        // A series that is 1 in every summary column covers every pixel column fully, except
+        // where the summarized stretch ends inside one.
+        std::vector<SummaryColumn> full(Summary::kColumns);
+        for (SummaryColumn &c : full)
+            c.busyNs = static_cast<float>(summary.columnNs);
+        for (int x = shares.xFrom; x + 1 < shares.xTo; ++x) {
+            const double f = shares.fraction(full, x, &SummaryColumn::busyNs);
+            QVERIFY2(std::abs(f - 1.0) < 1e-3 || scene.timeAtX(x + 1) > summary.until,
+                     qPrintable(QStringLiteral("x %1: %2").arg(x).arg(f)));
+        }
+    }
+
+private:
+    RunModel m_model;
+};
+
+QTEST_GUILESS_MAIN(TestTimelineScene)
+#include "tst_timelinescene.moc"
