@@ -1,7 +1,6 @@
 #include "engine/eventlog.h"
 
 #include <algorithm>
-#include <ranges>
 
 namespace engine {
 
@@ -90,7 +89,8 @@ std::vector<PoolEvent> EventLog::takeAll()
     }
     std::vector<PoolEvent> events;
     events.reserve(total);
-    for (Chunk *published : std::ranges::reverse_view(chunks)) {
+    std::reverse(chunks.begin(), chunks.end());
+    for (Chunk *published : chunks) {
         events.insert(events.end(), published->events(), published->events() + published->size);
         recycle(published);
     }
