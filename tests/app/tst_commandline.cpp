@@ -1,4 +1,5 @@
 #include "app/commandline.h"
+#include "engine/knob.h"
 #include "testprinting.h"
 
 #include <QHash>
@@ -9,6 +10,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
+#include <algorithm>
 #include <csignal>
 
 using app::CommandLine;
@@ -311,15 +313,27 @@ private Q_SLOTS:
         QVERIFY(outcome.err.contains(QLatin1String("--workers")));
     }
 
+    // Every knob of the table, with what it allows and its default, and the program's own flags.
     void helpListsEveryFlagWithItsDefault()
     {
         const Outcome outcome = runPoolscope({QStringLiteral("--help")});
         QCOMPARE(outcome.exitCode, 0);
+        const QStringList lines = outcome.out.split(QLatin1Char('\n'));
+        for (const engine::Knob &k : engine::knobs()) {
+            const QString flag = QStringLiteral("  --") + QLatin1String(k.flag);
+            const auto at = std::find_if(lines.begin(), lines.end(), [&](const QString &line) {
+                return line.startsWith(flag + QLatin1Char(' '));
+            });
+            QVERIFY2(at != lines.end() && std::next(at) != lines.end(), k.flag);
+            const QString details = *std::next(at);
+            QVERIFY2(details.contains(QStringLiteral("default: ") + k.defaultText()),
+                     qPrintable(details));
+            if (k.type != engine::KnobType::Switch)
+                QVERIFY2(details.contains(k.allowedText()), qPrintable(details));
+        }
         for (const char *flag :
-             {"--workers", "--jobs", "--continuous", "--duration-s", "--queue-capacity",
-              "--results-capacity", "--interval-ms", "--arrival", "--burst-size", "--min-ms",
-              "--max-ms", "--mean-ms", "--distribution", "--fail-rate", "--workload", "--speed",
-              "--seed", "--quiet", "--summary-json"})
+             {"--headless", "--quiet", "--summary-json", "--autostart", "--screenshot", "--trace",
+              "--csv", "--record", "--run-for", "--help", "--version"})
             QVERIFY2(outcome.out.contains(QLatin1String(flag)), flag);
         QVERIFY(outcome.out.contains(QLatin1String("default: 3")));
     }
