@@ -43,7 +43,9 @@ private Q_SLOTS:
         QTest::newRow("whole run, 1600 px") << 0.0 << 1.05 << 1600;
         QTest::newRow("whole run, 150 px") << 0.0 << 1.0 << 150;
         QTest::newRow("a tenth, 1000 px") << 0.4 << 0.5 << 1000;
-        QTest::newRow("a thousandth, 900 px") << 0.6 << 0.601 << 900;
+        // Narrow ranges are centred on the middle sample, so that they hold some.
+        QTest::newRow("a thousandth, 900 px") << -1.0 << 0.001 << 900;
+        QTest::newRow("a millionth, 700 px") << -1.0 << 0.000001 << 700;
     }
 
     void everySampleIsOnTheLine()
@@ -52,7 +54,12 @@ private Q_SLOTS:
         QFETCH(double, to);
         QFETCH(int, width);
         const auto end = static_cast<double>(m_model.endT());
-        const Range r {static_cast<std::int64_t>(from * end), static_cast<std::int64_t>(to * end)};
+        Range r {static_cast<std::int64_t>(from * end), static_cast<std::int64_t>(to * end)};
+        if (from < 0) {
+            const std::int64_t middle = m_model.depth()[m_model.depth().size() / 2].t;
+            const auto half = static_cast<std::int64_t>(to * end / 2) + 1;
+            r = {middle - half, middle + half};
+        }
         const QRect plot(84, 20, width, 200);
         const ChartScene scene(m_model, r, plot);
         for (const bool busy : {false, true}) {
