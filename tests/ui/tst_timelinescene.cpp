@@ -12,10 +12,13 @@ using coords::Range;
 
 namespace {
 
-// The pixel columns a rectangle covers.
-void addColumns(std::set<int> &columns, const QRectF &box)
+// The pixel columns a rectangle covers, of those in [lo, hi) (a bar of a long job seen at a
+// fine zoom reaches far beyond the plot).
+void addColumns(std::set<int> &columns, const QRectF &box, int lo, int hi)
 {
-    for (auto x = static_cast<int>(std::floor(box.left())); x < std::ceil(box.right()); ++x)
+    const int from = std::max(lo, static_cast<int>(std::floor(std::max<double>(box.left(), lo))));
+    const int to = std::min(hi, static_cast<int>(std::ceil(std::min<double>(box.right(), hi))));
+    for (int x = from; x < to; ++x)
         columns.insert(x);
 }
 
@@ -48,7 +51,9 @@ private Q_SLOTS:
         m_model.ingest(events, pool.takeFailureMessages());
         QVERIFY(m_model.finished());
         QCOMPARE(int(m_model.lanes().size()), 2);
-        QVERIFY(m_model.lanes()[0].spans.size() > 2 * Lane::kBlock); // whole blocks exist
+        // Whole blocks exist: 40,000 busy spans between two lanes, so one has at least half.
+        m_busiest = m_model.lanes()[0].spans.size() >= m_model.lanes()[1].spans.size() ? 0 : 1;
+        QVERIFY(m_model.lanes()[m_busiest].spans.size() > 2 * Lane::kBlock);
     }
 
     void mergedBarsCoverExactlyTheColumnsOfEveryBar_data()
@@ -56,7 +61,7 @@ private Q_SLOTS:
         QTest::addColumn<double>("from"); // fractions of the run
         QTest::addColumn<double>("to");
         QTest::addColumn<double>("width");
-        QTest::addColumn<bool>("full"); // every lane has bars there
+        QTest::addColumn<bool>("full"); // some lane has bars there
         QTest::newRow("whole run, 1600 px") << 0.0 << 1.05 << 1600.0 << true;
         QTest::newRow("whole run, 200 px") << 0.0 << 1.0 << 200.0 << true;
         QTest::newRow("a tenth, 1000 px") << 0.3 << 0.4 << 1000.0 << true;
@@ -75,12 +80,15 @@ private Q_SLOTS:
         const Range r {static_cast<std::int64_t>(from * end), static_cast<std::int64_t>(to * end)};
         const int left = 84;
         const TimelineScene scene(m_model, r, width, left);
+        // The plot, and a column either side for merges across its edges.
+        const int lo = left - 1, hi = left + static_cast<int>(width) + 2;
+        std::size_t checked = 0; // bars of the long way, over every lane
         for (const Lane &lane : m_model.lanes()) {
             const TimelineScene::LaneBars bars = scene.laneBars(lane, {10, 30}, 0, 40.0, 12);
             std::set<int> drawn;
             for (const auto &batch : bars.bars) {
                 for (const QRectF &box : batch)
-                    addColumns(drawn, box);
+                    addColumns(drawn, box, lo, hi);
             }
             // The long way: every busy span in the range, a bar of at least a pixel each.
             std::set<int> plain;
@@ -90,9 +98,10 @@ private Q_SLOTS:
                 if (s.kind != Span::Busy || spanEnd < r.start || s.start > r.end)
                     continue;
                 const double x0 = scene.xOf(s.start);
-                addColumns(plain, QRectF(x0, 0, std::max(scene.xOf(spanEnd), x0 + 1.0) - x0, 1));
+                addColumns(plain, QRectF(x0, 0, std::max(scene.xOf(spanEnd), x0 + 1.0) - x0, 1), lo,
+                           hi);
             }
-            QVERIFY(!full || !plain.empty());
+            checked += plain.size();
             // Every bar's columns are drawn (a merged run may stop short of the last bar's
             // one-pixel minimum, by less than a pixel) ...
             for (const int x : plain)
@@ -100,17 +109,20 @@ private Q_SLOTS:
                          qPrintable(QStringLiteral("column %1 missing").arg(x)));
             // ... and what merging adds bridges gaps of at most a pixel between them.
             for (const int x : drawn) {
+                if (x == lo || x == hi - 1) // its neighbour outside is not in plain
+                    continue;
                 QVERIFY2(plain.count(x)
                              || (plain.count(x - 1) && plain.upper_bound(x) != plain.end())
                              || (plain.count(x + 1) && plain.lower_bound(x) != plain.begin()),
                          qPrintable(QStringLiteral("column %1 drawn for no bar").arg(x)));
             }
         }
+        QVERIFY(!full || checked > 0);
     }
 
     void aSelectedJobIsNeverMergedAway()
     {
-        const Lane &lane = m_model.lanes()[0];
+        const Lane &lane = m_model.lanes()[m_busiest];
         std::size_t i = lane.spans.size() / 2;
         while (lane.spans[i].kind != Span::Busy)
             ++i;
@@ -153,6 +165,7 @@ private Q_SLOTS:
 
 private:
     RunModel m_model;
+    std::size_t m_busiest = 0; // the lane with the most spans
 };
 
 QTEST_GUILESS_MAIN(TestTimelineScene)
