@@ -147,11 +147,9 @@ QString applyKnob(const Knob &k, const QString &value, PoolConfig &config)
                                    .arg(dashed, printable(value), allowed);
     switch (k.type) {
     case KnobType::Choice:
-        for (std::size_t i = 0; i < k.choices.size(); ++i) {
-            if (value == QLatin1String(k.choices[i])) {
-                k.setNumber(config, static_cast<double>(i));
-                return {};
-            }
+        if (const auto index = k.choiceIndex(value)) {
+            k.setNumber(config, static_cast<double>(*index));
+            return {};
         }
         return notAllowed;
     case KnobType::Seed: {

@@ -350,6 +350,20 @@ QString Knob::allowedText() const
     return {};
 }
 
+std::optional<std::size_t> Knob::choiceIndex(const QString &choice) const
+{
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        if (choice == QLatin1String(choices[i]))
+            return i;
+    }
+    return std::nullopt;
+}
+
+QString Knob::choiceName(std::size_t index) const
+{
+    return index < choices.size() ? QLatin1String(choices[index]) : QString();
+}
+
 QString Knob::defaultText() const
 {
     return text(PoolConfig {});
@@ -402,10 +416,8 @@ QString Knob::text(const PoolConfig &config) const
     switch (type) {
     case KnobType::Switch:
         return number(config) != 0 ? QStringLiteral("on") : QStringLiteral("off");
-    case KnobType::Choice: {
-        const auto index = static_cast<std::size_t>(number(config));
-        return index < choices.size() ? QLatin1String(choices[index]) : QString();
-    }
+    case KnobType::Choice:
+        return choiceName(static_cast<std::size_t>(number(config)));
     case KnobType::Seed:
         return QString::number(config.seed);
     case KnobType::Integer:
@@ -473,11 +485,9 @@ QString readKnob(const Knob &k, const QJsonValue &v, PoolConfig &config)
         k.setNumber(config, v.toBool() ? 1 : 0);
         return {};
     case KnobType::Choice:
-        for (std::size_t i = 0; i < k.choices.size(); ++i) {
-            if (v.toString() == QLatin1String(k.choices[i])) {
-                k.setNumber(config, static_cast<double>(i));
-                return {};
-            }
+        if (const auto index = k.choiceIndex(v.toString())) {
+            k.setNumber(config, static_cast<double>(*index));
+            return {};
         }
         return QStringLiteral("config field %1 is not %2").arg(key, k.allowedText());
     case KnobType::Seed: {

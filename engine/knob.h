@@ -82,6 +82,10 @@ struct Knob
     QString allowedText() const; // "an integer from 1 to 256", "one of fixed, poisson, burst"
     QString defaultText() const; // PoolConfig {}'s value, or specialText when it is the special
     bool applies(const PoolConfig &config) const { return !appliesTo || appliesTo(config); }
+    // Choice: the index of the choice so named, if there is one; and the name of an index
+    // (empty when out of range).
+    std::optional<std::size_t> choiceIndex(const QString &choice) const;
+    QString choiceName(std::size_t index) const;
 
     // The field as a number: integers and seeds as they are, a choice as its enum value, a switch
     // as 0 or 1. Exact for every value but seeds above 2^53 (compare seeds with differs()).

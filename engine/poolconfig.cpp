@@ -11,21 +11,15 @@ namespace {
 
 template<typename Enum> QString choiceName(KnobId id, Enum value)
 {
-    const auto &choices = knob(id).choices;
-    const auto index = static_cast<std::size_t>(value);
-    return index < choices.size() ? QLatin1String(choices[index]) : QString();
+    return knob(id).choiceName(static_cast<std::size_t>(value));
 }
 
 template<typename Enum> bool choiceFrom(KnobId id, const QString &text, Enum *out)
 {
-    const auto &choices = knob(id).choices;
-    for (std::size_t i = 0; i < choices.size(); ++i) {
-        if (text == QLatin1String(choices[i])) {
-            *out = static_cast<Enum>(i);
-            return true;
-        }
-    }
-    return false;
+    const auto index = knob(id).choiceIndex(text);
+    if (index)
+        *out = static_cast<Enum>(*index);
+    return index.has_value();
 }
 
 // "FIELD must be between LO and HI (got V)" when k's value is outside its range or not finite.
