@@ -1,4 +1,4 @@
-#include "engine/workerpool.h"
+#include "flatoutrun.h"
 #include "ui/chartscene.h"
 #include "ui/runmodel.h"
 
@@ -19,19 +19,7 @@ class TestChartScene : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        PoolConfig config;
-        config.workers = 2;
-        config.jobs = 60'000;
-        config.intervalMs = 0;
-        config.distribution = Distribution::Fixed;
-        config.meanMs = 0;
-        config.queueCapacity = 32;
-        WorkerPool pool;
-        QVERIFY(pool.start(config));
-        pool.waitForFinished();
-        m_model.reset(config);
-        m_model.ingest(pool.takeEvents(), pool.takeFailureMessages());
-        QVERIFY(m_model.finished());
+        QVERIFY(harness::runInto(m_model, harness::flatOutConfig(2, 60'000, 32)));
         QVERIFY(m_model.depth().size() > 20 * RunModel::kDepthBlock);
     }
 

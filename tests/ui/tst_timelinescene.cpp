@@ -1,4 +1,4 @@
-#include "engine/workerpool.h"
+#include "flatoutrun.h"
 #include "ui/runmodel.h"
 #include "ui/timelinescene.h"
 
@@ -35,21 +35,7 @@ private Q_SLOTS:
     {
         // A real run: two workers taking no-op jobs flat out, so thousands of spans share a pixel
         // and whole blocks of them merge.
-        PoolConfig config;
-        config.workers = 2;
-        config.jobs = 40'000;
-        config.intervalMs = 0;
-        config.distribution = Distribution::Fixed;
-        config.meanMs = 0;
-        config.queueCapacity = 64;
-        config.seed = 3;
-        WorkerPool pool;
-        QVERIFY(pool.start(config));
-        pool.waitForFinished();
-        m_model.reset(config);
-        const auto events = pool.takeEvents();
-        m_model.ingest(events, pool.takeFailureMessages());
-        QVERIFY(m_model.finished());
+        QVERIFY(harness::runInto(m_model, harness::flatOutConfig(2, 40'000, 64)));
         QCOMPARE(int(m_model.lanes().size()), 2);
         // Whole blocks exist: 40,000 busy spans between two lanes, so one has at least half.
         m_busiest = m_model.lanes()[0].spans.size() >= m_model.lanes()[1].spans.size() ? 0 : 1;
@@ -137,13 +123,8 @@ private Q_SLOTS:
     void summarySharesAddUpToTheSummarizedTime()
     {
         RunModel model;
-        model.reset(m_model.config());
         model.setHistoryCapBytes(64 * 1024); // folds most of the run into the summary
-        PoolConfig config = m_model.config();
-        WorkerPool pool;
-        QVERIFY(pool.start(config));
-        pool.waitForFinished();
-        model.ingest(pool.takeEvents(), pool.takeFailureMessages());
+        QVERIFY(harness::runInto(model, m_model.config()));
         const Summary &summary = model.summary();
         QVERIFY(summary.columnNs > 0);
         const Range r {0, model.endT()};
