@@ -1,6 +1,7 @@
 #include "app/headlessrunner.h"
 
 #include "engine/durationformat.h"
+#include "engine/eventorder.h"
 #include "engine/referencelog.h"
 #include "engine/runrecording.h"
 #include "engine/runstats.h"
@@ -23,10 +24,6 @@ namespace app {
 using namespace engine;
 
 namespace {
-
-// Events from different threads reach us a few milliseconds apart at most; lines are printed in
-// time order once they are older than this.
-constexpr std::int64_t kReorderWindowNs = 30'000'000;
 
 double ms(double ns)
 {
@@ -65,26 +62,27 @@ public:
         take(pool.takeEvents(), pool.takeFailureMessages(), now, final);
     }
 
-    void take(std::vector<PoolEvent> events, std::vector<FailureMessage> failures, std::int64_t now,
-              bool final)
+    void take(std::span<const PoolEvent> events, std::vector<FailureMessage> failures,
+              std::int64_t now, bool final)
     {
         for (const FailureMessage &failure : failures)
             m_failures.insert(failure.job, QString::fromStdString(failure.message));
-        if (m_keep) {
-            m_kept.events.insert(m_kept.events.end(), events.begin(), events.end());
+        if (m_keep)
             m_kept.failures.insert(m_kept.failures.end(), failures.begin(), failures.end());
+        // Lines are printed in time order, as far as the EventOrder's window allows; the
+        // statistics take events in any order, and the exports put them in order themselves.
+        std::span<const PoolEvent> released = events;
+        if (m_printLines) {
+            m_order.push(events);
+            released
+                = m_order.release(final ? EventOrder::kEverything : now - EventOrder::kWindowNs);
         }
-        m_stats.ingest(events);
+        m_stats.ingest(released);
+        if (m_keep)
+            m_kept.events.insert(m_kept.events.end(), released.begin(), released.end());
         if (!m_printLines)
             return;
-        m_pending.insert(m_pending.end(), events.begin(), events.end());
-        std::stable_sort(m_pending.begin(), m_pending.end(),
-                         [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
-        const std::int64_t horizon
-            = final ? std::numeric_limits<std::int64_t>::max() : now - kReorderWindowNs;
-        std::size_t printed = 0;
-        for (; printed < m_pending.size() && m_pending[printed].t <= horizon; ++printed) {
-            const PoolEvent &e = m_pending[printed];
+        for (const PoolEvent &e : released) {
             QString failure;
             if (e.kind == EventKind::ResultCollected && e.status() == JobStatus::Failed)
                 failure = m_failures.take(e.job);
@@ -92,8 +90,7 @@ public:
             if (!line.isEmpty())
                 m_out << line << '\n';
         }
-        m_pending.erase(m_pending.begin(),
-                        m_pending.begin() + static_cast<std::ptrdiff_t>(printed));
+        m_order.trim();
         m_out.flush();
     }
 
@@ -108,7 +105,7 @@ private:
     QTextStream &m_out;
     bool m_printLines;
     RunStats m_stats;
-    std::vector<PoolEvent> m_pending;
+    EventOrder m_order;
     QHash<std::int64_t, QString> m_failures;
 };
 

@@ -39,6 +39,9 @@ public:
         return &m_items[static_cast<std::size_t>(id - m_base)];
     }
 
+    // The entries in id order: at(i) is the one for the window's i-th id from its front.
+    T &at(std::size_t i) { return m_items[i]; }
+
     template<typename Pred> void popFrontWhile(Pred done)
     {
         while (!m_items.empty() && done(m_items.front())) {

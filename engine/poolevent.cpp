@@ -17,6 +17,12 @@ std::int64_t PoolEvent::encodeSettingValue(double value)
 
 void sortByTime(std::vector<PoolEvent> &events)
 {
+    std::vector<PoolEvent> buffer;
+    sortByTime(events, &buffer);
+}
+
+void sortByTime(std::span<PoolEvent> events, std::vector<PoolEvent> *buffer)
+{
     const auto earlier = [](const PoolEvent &a, const PoolEvent &b) {
         return a.t < b.t;
     };
@@ -36,26 +42,22 @@ void sortByTime(std::vector<PoolEvent> &events)
     }
     // Merge neighbouring runs pairwise, back and forth between the events and a buffer;
     // std::merge takes the left run's event first among equals, which keeps it stable.
-    std::vector<PoolEvent> buffer(events.size());
-    std::vector<PoolEvent> *from = &events, *to = &buffer;
+    buffer->resize(events.size());
+    PoolEvent *from = events.data(), *to = buffer->data();
     while (bounds.size() > 2) {
         const std::size_t runs = bounds.size() - 1;
         std::vector<std::size_t> merged {0};
         for (std::size_t r = 0; r < runs; r += 2) {
             const std::size_t a = bounds[r], b = bounds[r + 1];
             const std::size_t c = r + 1 < runs ? bounds[r + 2] : b;
-            std::merge(from->begin() + static_cast<std::ptrdiff_t>(a),
-                       from->begin() + static_cast<std::ptrdiff_t>(b),
-                       from->begin() + static_cast<std::ptrdiff_t>(b),
-                       from->begin() + static_cast<std::ptrdiff_t>(c),
-                       to->begin() + static_cast<std::ptrdiff_t>(a), earlier);
+            std::merge(from + a, from + b, from + b, from + c, to + a, earlier);
             merged.push_back(c);
         }
         bounds = std::move(merged);
         std::swap(from, to);
     }
-    if (from != &events)
-        events.swap(buffer);
+    if (from != events.data())
+        std::copy(from, from + events.size(), events.data());
 }
 
 const char *nameOf(EventKind kind)

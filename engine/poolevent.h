@@ -2,6 +2,7 @@
 
 #include <QMetaType>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace engine {
@@ -60,6 +61,8 @@ static_assert(sizeof(PoolEvent) == 32, "PoolEvent stays compact");
 // hands over, a few long runs already in time order (one per thread's chunk): it merges the runs
 // it finds, in O(n log runs).
 void sortByTime(std::vector<PoolEvent> &events);
+// The same with a buffer the caller keeps (one sort after another allocates nothing).
+void sortByTime(std::span<PoolEvent> events, std::vector<PoolEvent> *buffer);
 
 const char *nameOf(EventKind kind);
 const char *nameOf(JobStatus status);

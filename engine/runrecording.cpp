@@ -1,5 +1,6 @@
 #include "engine/runrecording.h"
 
+#include "engine/eventfold.h"
 #include "engine/knob.h"
 #include "engine/referencelog.h"
 
@@ -164,48 +165,19 @@ std::vector<FailureMessage> failuresFromJson(const QJsonArray &array)
     return failures;
 }
 
-// What each job went through, from the events.
-struct JobTimes
+// The events in time order: the recording's own when they are (as a recording made through an
+// EventOrder is, but for events later than its window), else a sorted copy in `storage`.
+std::span<const PoolEvent> inTimeOrder(const std::vector<PoolEvent> &events,
+                                       std::vector<PoolEvent> *storage)
 {
-    std::int64_t submitted = -1, enqueued = -1, started = -1, finished = -1, collected = -1;
-    int worker = 0;
-    JobStatus status = JobStatus::Completed;
-};
-
-std::map<std::int64_t, JobTimes> jobTimes(const std::vector<PoolEvent> &events,
-                                          std::vector<std::int64_t> *completion)
-{
-    std::map<std::int64_t, JobTimes> jobs;
-    for (const PoolEvent &e : events) {
-        switch (e.kind) {
-        case EventKind::JobSubmitted:
-            jobs[e.job].submitted = e.t;
-            break;
-        case EventKind::JobEnqueued:
-            jobs[e.job].enqueued = e.t;
-            break;
-        case EventKind::JobStarted:
-            jobs[e.job].started = e.t;
-            jobs[e.job].worker = e.worker;
-            break;
-        case EventKind::JobFinished:
-            jobs[e.job].finished = e.t;
-            break;
-        case EventKind::ResultCollected: {
-            JobTimes &j = jobs[e.job];
-            j.collected = e.t;
-            j.status = e.status();
-            if (e.worker > 0)
-                j.worker = e.worker;
-            if (completion)
-                completion->push_back(e.job);
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    return jobs;
+    const auto earlier = [](const PoolEvent &a, const PoolEvent &b) {
+        return a.t < b.t;
+    };
+    if (std::is_sorted(events.begin(), events.end(), earlier))
+        return events;
+    *storage = events;
+    sortByTime(*storage);
+    return *storage;
 }
 
 double us(std::int64_t ns)
@@ -357,7 +329,6 @@ QByteArray writeChromeTrace(const RunRecording &recording)
                      {QStringLiteral("name"), QStringLiteral("thread_sort_index")},
                      {QStringLiteral("args"), QJsonObject {{QStringLiteral("sort_index"), -1}}}});
     QHash<int, bool> namedWorkers;
-    const auto jobs = jobTimes(recording.events, nullptr);
     auto complete = [&](int tid, std::int64_t start, std::int64_t end, const QString &name,
                         const QJsonObject &args) {
         trace.append(
@@ -369,10 +340,34 @@ QByteArray writeChromeTrace(const RunRecording &recording)
                          {QStringLiteral("name"), name},
                          {QStringLiteral("args"), args}});
     };
-    QHash<int, std::int64_t> blockedSince;
-    std::int64_t producerBlockedSince = -1;
+    // A job's bar once its times are all in; the stretches a row was blocked once they end.
+    struct Sink
+    {
+        decltype(complete) &bar;
+        void jobDone(const JobTimes &j)
+        {
+            if (j.started < 0 || j.finished < 0)
+                return;
+            bar(j.worker, j.started, j.finished, QStringLiteral("Job %1").arg(j.job),
+                QJsonObject {{QStringLiteral("job"), static_cast<qint64>(j.job)},
+                             {QStringLiteral("wait_ms"), static_cast<double>(j.wait()) / 1e6},
+                             {QStringLiteral("status"), QLatin1String(nameOf(j.status))}});
+        }
+        void spanClosed(const WorkerSpan &span)
+        {
+            if (span.kind == SpanKind::Blocked)
+                bar(span.worker, span.start, span.end, QStringLiteral("Blocked (results full)"),
+                    QJsonObject {{QStringLiteral("job"), static_cast<qint64>(span.job)}});
+            else if (span.kind == SpanKind::ProducerBlocked)
+                bar(producerTid, span.start, span.end, QStringLiteral("Blocked (queue full)"),
+                    QJsonObject {{QStringLiteral("job"), static_cast<qint64>(span.job)}});
+        }
+    } sink {complete};
+    EventFold fold;
+    std::vector<PoolEvent> sorted;
     int busy = 0;
-    for (const PoolEvent &e : recording.events) {
+    for (const PoolEvent &e : inTimeOrder(recording.events, &sorted)) {
+        fold.apply(e, sink);
         switch (e.kind) {
         case EventKind::WorkerStarted:
             if (!namedWorkers.contains(e.worker)) {
@@ -426,45 +421,14 @@ QByteArray writeChromeTrace(const RunRecording &recording)
                     {QStringLiteral("name"), QStringLiteral("Jobs in flight")},
                     {QStringLiteral("args"), QJsonObject {{QStringLiteral("jobs"), busy}}}});
             break;
-        case EventKind::JobFinished: {
+        case EventKind::JobFinished:
             --busy;
-            const auto it = jobs.find(e.job);
-            if (it != jobs.end() && it->second.started >= 0) {
-                const JobTimes &j = it->second;
-                complete(e.worker, j.started, e.t, QStringLiteral("Job %1").arg(e.job),
-                         QJsonObject {
-                             {QStringLiteral("job"), static_cast<qint64>(e.job)},
-                             {QStringLiteral("wait_ms"),
-                              j.submitted >= 0 ? static_cast<double>(j.started - j.submitted) / 1e6
-                                               : 0.0},
-                             {QStringLiteral("status"), QLatin1String(nameOf(e.status()))}});
-            }
             trace.append(QJsonObject {{QStringLiteral("ph"), QStringLiteral("C")},
                                       {QStringLiteral("pid"), pid},
                                       {QStringLiteral("ts"), us(e.t)},
                                       {QStringLiteral("name"), QStringLiteral("Jobs in flight")},
                                       {QStringLiteral("args"),
                                        QJsonObject {{QStringLiteral("jobs"), std::max(0, busy)}}}});
-            break;
-        }
-        case EventKind::ResultBlocked:
-            blockedSince.insert(e.worker, e.t);
-            break;
-        case EventKind::ResultDelivered:
-            if (blockedSince.contains(e.worker) && e.worker > 0)
-                complete(e.worker, blockedSince.take(e.worker), e.t,
-                         QStringLiteral("Blocked (results full)"),
-                         QJsonObject {{QStringLiteral("job"), static_cast<qint64>(e.job)}});
-            break;
-        case EventKind::ProducerBlocked:
-            producerBlockedSince = e.t;
-            break;
-        case EventKind::ProducerUnblocked:
-            if (producerBlockedSince >= 0)
-                complete(producerTid, producerBlockedSince, e.t,
-                         QStringLiteral("Blocked (queue full)"),
-                         QJsonObject {{QStringLiteral("job"), static_cast<qint64>(e.job)}});
-            producerBlockedSince = -1;
             break;
         case EventKind::ConfigChanged:
         case EventKind::StopRequested:
@@ -480,6 +444,7 @@ QByteArray writeChromeTrace(const RunRecording &recording)
             break;
         }
     }
+    fold.finish(sink);
     const QJsonObject other {
         {QStringLiteral("poolscope_version"), QStringLiteral(POOLSCOPE_VERSION)},
         {QStringLiteral("config"), configToJson(recording.config)},
@@ -541,29 +506,35 @@ std::optional<RunRecording> readChromeTrace(const QByteArray &bytes, QString *er
 
 QByteArray writeResultsCsv(const RunRecording &recording)
 {
-    std::vector<std::int64_t> completion;
-    const auto jobs = jobTimes(recording.events, &completion);
+    // Rows as the jobs' records complete, which in time order is when their results are collected.
+    struct Sink
+    {
+        QByteArray &out;
+        void jobDone(const JobTimes &j)
+        {
+            const QStringList row = {QString::number(j.job),
+                                     j.worker > 0 ? QString::number(j.worker) : QString(),
+                                     QLatin1String(nameOf(j.status)),
+                                     msText(j.submitted),
+                                     msText(j.enqueued),
+                                     msText(j.started),
+                                     msText(j.finished),
+                                     msText(j.collected),
+                                     msText(j.wait()),
+                                     msText(j.processing()),
+                                     msText(j.latency())};
+            out.append(row.join(QLatin1Char(',')).toUtf8());
+            out.append('\n');
+        }
+    };
     QByteArray out(kCsvHeader);
     out.append('\n');
-    for (std::int64_t id : completion) {
-        const JobTimes &j = jobs.at(id);
-        auto diff = [](std::int64_t a, std::int64_t b) {
-            return a >= 0 && b >= 0 ? a - b : -1;
-        };
-        const QStringList row = {QString::number(id),
-                                 j.worker > 0 ? QString::number(j.worker) : QString(),
-                                 QLatin1String(nameOf(j.status)),
-                                 msText(j.submitted),
-                                 msText(j.enqueued),
-                                 msText(j.started),
-                                 msText(j.finished),
-                                 msText(j.collected),
-                                 msText(diff(j.started, j.submitted)),
-                                 msText(diff(j.finished, j.started)),
-                                 msText(diff(j.collected, j.submitted))};
-        out.append(row.join(QLatin1Char(',')).toUtf8());
-        out.append('\n');
-    }
+    Sink sink {out};
+    EventFold fold;
+    std::vector<PoolEvent> sorted;
+    for (const PoolEvent &e : inTimeOrder(recording.events, &sorted))
+        fold.apply(e, sink);
+    fold.finish(sink);
     return out;
 }
 

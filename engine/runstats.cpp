@@ -4,11 +4,6 @@
 
 namespace engine {
 
-RunStats::Partial &RunStats::partial(std::int64_t job)
-{
-    return m_pending[job];
-}
-
 RunStats::Worker &RunStats::worker(int id)
 {
     if (id >= static_cast<int>(m_workers.size()))
@@ -18,90 +13,68 @@ RunStats::Worker &RunStats::worker(int id)
 
 void RunStats::ingest(std::span<const PoolEvent> events)
 {
+    Sink sink {*this};
     for (const PoolEvent &e : events) {
         m_lastT = std::max(m_lastT, e.t);
+        m_fold.apply(e, sink);
         switch (e.kind) {
-        case EventKind::JobSubmitted: {
+        case EventKind::JobSubmitted:
             ++m_submitted;
             ++m_inFlight;
             m_inFlightSubmittedSum += e.t;
-            Partial &p = partial(e.job);
-            p.submitted = e.t;
-            if (p.collected >= 0 && (p.worker == 0 || p.finished >= 0))
-                complete(e.job, p);
             break;
-        }
-        case EventKind::JobEnqueued:
-        case EventKind::JobStarted:
-        case EventKind::JobDiscarded: {
-            const int depth = static_cast<int>(e.extra);
-            m_maxDepth = std::max(m_maxDepth, depth);
-            if (e.t >= m_depthT) {
-                m_depthArea += static_cast<long double>(m_depth) * (e.t - m_depthT);
-                m_depthT = e.t;
-            }
-            m_depth = depth;
-            if (e.kind == EventKind::JobStarted) {
-                Partial &p = partial(e.job);
-                p.started = e.t;
-                worker(e.worker).jobStartedAt = e.t;
-            }
-            break;
-        }
-        case EventKind::JobFinished: {
-            Worker &w = worker(e.worker);
-            if (w.jobStartedAt >= 0)
-                w.busyNs += e.t - w.jobStartedAt;
-            w.jobStartedAt = -1;
-            Partial &p = partial(e.job);
-            p.finished = e.t;
-            if (p.collected >= 0 && p.submitted >= 0)
-                complete(e.job, p);
-            break;
-        }
-        case EventKind::ResultCollected: {
+        case EventKind::ResultCollected:
             ++m_byStatus[std::min<int>(e.aux, kJobStatusCount - 1)];
             m_lastCollectedAt = std::max(m_lastCollectedAt, e.t);
-            Partial &p = partial(e.job);
-            p.collected = e.t;
-            p.worker = e.worker;
-            p.status = e.status();
-            if (p.submitted >= 0 && (p.worker == 0 || p.finished >= 0))
-                complete(e.job, p);
             break;
-        }
-        case EventKind::WorkerStarted:
-            worker(e.worker).startedAt = e.t;
-            break;
-        case EventKind::WorkerRetired: {
-            Worker &w = worker(e.worker);
-            if (w.startedAt >= 0)
-                w.liveNs += e.t - w.startedAt;
-            w.startedAt = -1;
-            break;
-        }
         case EventKind::RunFinished:
             m_finishedAt = e.t;
             break;
         default:
+            if (const int depth = queueDepthAfter(e); depth >= 0) {
+                m_maxDepth = std::max(m_maxDepth, depth);
+                if (e.t >= m_depthT) {
+                    m_depthArea += static_cast<long double>(m_depth) * (e.t - m_depthT);
+                    m_depthT = e.t;
+                }
+                m_depth = depth;
+            }
             break;
         }
     }
 }
 
-void RunStats::complete(std::int64_t job, const Partial &p)
+void RunStats::Sink::jobDone(const JobTimes &job)
 {
-    if (p.started >= 0)
-        m_wait.add(p.started - p.submitted);
-    if (p.started >= 0 && p.finished >= 0)
-        m_processing.add(p.finished - p.started);
-    const std::int64_t latency = p.collected - p.submitted;
-    m_latency.add(latency);
-    m_doneLatencySum += latency;
-    --m_inFlight;
-    m_inFlightSubmittedSum -= p.submitted;
-    m_pending[job].completed = true;
-    m_pending.popFrontWhile([](const Partial &front) { return front.completed; });
+    if (job.started >= 0)
+        stats.m_wait.add(job.wait());
+    if (job.processing() >= 0)
+        stats.m_processing.add(job.processing());
+    const std::int64_t latency = job.latency();
+    stats.m_latency.add(latency);
+    stats.m_doneLatencySum += latency;
+    --stats.m_inFlight;
+    stats.m_inFlightSubmittedSum -= job.submitted;
+}
+
+void RunStats::Sink::spanOpened(const WorkerSpan &span)
+{
+    if (span.kind == SpanKind::Live)
+        stats.worker(span.worker).startedAt = span.start;
+    else if (span.kind == SpanKind::Busy)
+        stats.worker(span.worker).jobStartedAt = span.start;
+}
+
+void RunStats::Sink::spanClosed(const WorkerSpan &span)
+{
+    Worker &w = stats.worker(span.worker);
+    if (span.kind == SpanKind::Live) {
+        w.liveNs += span.end - span.start;
+        w.startedAt = -1;
+    } else if (span.kind == SpanKind::Busy) {
+        w.busyNs += span.end - span.start;
+        w.jobStartedAt = -1;
+    }
 }
 
 double RunStats::throughputPerS() const

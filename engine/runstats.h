@@ -1,10 +1,9 @@
 #pragma once
 
+#include "engine/eventfold.h"
 #include "engine/histogram.h"
-#include "engine/jobwindow.h"
 #include "engine/poolevent.h"
 
-#include <QHash>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -12,8 +11,8 @@
 
 namespace engine {
 
-// Statistics of one run, built from its events. Events from different threads may arrive out of
-// order (each thread's own are in order); a job is counted once all its events are in.
+// Statistics of one run, built from its events through the EventFold: a job is counted once all
+// its events are in, whatever order they came in.
 // wait = started − submitted (includes time the producer was blocked sending it);
 // processing = finished − started; latency = collected − submitted.
 class RunStats
@@ -64,29 +63,25 @@ public:
     LittlesLaw littlesLaw(std::int64_t nowNs = -1) const;
 
 private:
-    struct Partial
-    {
-        std::int64_t submitted = -1;
-        std::int64_t started = -1;
-        std::int64_t finished = -1;
-        std::int64_t collected = -1;
-        int worker = -1; // from the collected event; 0 = never started
-        JobStatus status = JobStatus::Completed;
-        bool completed = false; // counted; the window may drop it
-    };
     struct Worker
     {
-        std::int64_t startedAt = -1;
+        std::int64_t startedAt = -1; // of the live incarnation
         std::int64_t liveNs = 0; // closed incarnations
-        std::int64_t busyNs = 0;
+        std::int64_t busyNs = 0; // closed jobs
         std::int64_t jobStartedAt = -1;
     };
+    // What the fold hands on.
+    struct Sink
+    {
+        RunStats &stats;
+        void jobDone(const JobTimes &job);
+        void spanOpened(const WorkerSpan &span);
+        void spanClosed(const WorkerSpan &span);
+    };
 
-    Partial &partial(std::int64_t job);
-    void complete(std::int64_t job, const Partial &p);
     Worker &worker(int id);
 
-    JobWindow<Partial> m_pending;
+    EventFold m_fold;
     std::vector<Worker> m_workers; // index = worker id
     Histogram m_wait;
     Histogram m_processing;

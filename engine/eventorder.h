@@ -1,0 +1,50 @@
+#pragma once
+
+#include "engine/poolevent.h"
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+namespace engine {
+
+// Puts the events of a run's threads back in time order: the one way Poolscope orders events
+// that come late. Each thread hands its own over in order, but one thread's chunk can come a
+// while after events another stamped later. Events are held until they are older than a
+// horizon, then released in time order (stably: events of one instant keep the order they came
+// in). The headless run releases what is older than kWindowNs before now, so that the lines it
+// prints are in order; the window releases everything at once and revises what it drew when an
+// event comes later still. Nothing downstream needs the order to be right: the fold takes events
+// in any order.
+class EventOrder
+{
+public:
+    // How late a thread's events can be and still come out in order: a thread preempted for
+    // longer (a loaded machine, a sanitizer) lands its events out of order, nothing worse.
+    static constexpr std::int64_t kWindowNs = 30'000'000;
+    static constexpr std::int64_t kEverything = std::numeric_limits<std::int64_t>::max();
+
+    void push(std::span<const PoolEvent> events);
+    // The held events stamped at or before `horizon`, in time order; the rest stay held. The
+    // span is valid until the next call.
+    std::span<const PoolEvent> release(std::int64_t horizon = kEverything);
+    std::size_t held() const { return m_events.size() - m_head; }
+    // Drops the released events (ending the last span) and gives back memory that a catch-up
+    // batch (a replay, a window not drawn for a while) needed, beyond what a frame's batch needs.
+    void trim();
+    void clear()
+    {
+        m_events.clear();
+        m_head = 0;
+    }
+
+private:
+    // [m_head, end) are held, in time order; before m_head, released ones not dropped yet (they
+    // go when they are at least as many as those held, so that each event moves O(1) times).
+    std::vector<PoolEvent> m_events;
+    std::size_t m_head = 0;
+    std::vector<PoolEvent> m_buffer; // for sorting and merging
+};
+
+} // namespace engine
