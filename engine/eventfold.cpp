@@ -22,6 +22,7 @@ bool foldJobEvent(JobTimes &job, const PoolEvent &e)
         job.collected = e.t;
         job.status = e.status();
         job.done = true;
+        job.neverQueued = e.extra == kNeverQueued;
         if (e.worker > 0) {
             job.worker = e.worker;
             // The result carries the time the job took, to the nanosecond: a finish whose event

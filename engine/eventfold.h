@@ -23,6 +23,7 @@ struct JobTimes
     std::uint16_t worker = 0; // 0: never started
     JobStatus status = JobStatus::Completed;
     bool done = false; // its result was collected
+    bool neverQueued = false; // cancelled while the producer was sending it: it has no enqueue
 
     std::int64_t wait() const { return started >= 0 && submitted >= 0 ? started - submitted : -1; }
     std::int64_t processing() const
@@ -38,11 +39,13 @@ struct JobTimes
     {
         return submitted >= 0 || enqueued >= 0 || started >= 0 || finished >= 0 || done;
     }
-    // Whether every event the job will have is in: its submission, its result and, when a worker
-    // took it, its start and finish. Nothing about it changes after that.
+    // Whether every event the job will have is in: its submission, its result, its enqueue
+    // (unless it never got into the queue) and, when a worker took it, its start and finish.
+    // Nothing about it changes after that.
     bool complete() const
     {
-        return done && submitted >= 0 && (worker == 0 || (started >= 0 && finished >= 0));
+        return done && submitted >= 0 && (enqueued >= 0 || neverQueued)
+            && (worker == 0 || (started >= 0 && finished >= 0));
     }
 };
 

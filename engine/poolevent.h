@@ -24,12 +24,17 @@ enum class EventKind : std::uint8_t {
     JobFinished, // worker, job, aux: JobStatus, value: measured processing ns
     ResultBlocked, // worker, job: the results queue is full
     ResultDelivered, // worker, job
-    ResultCollected, // worker (0: never started), job, aux: JobStatus, value: processing ns
+    ResultCollected, // worker (0: never started), job, aux: JobStatus, value: processing ns,
+                     // extra: kNeverQueued for a job cancelled before it was in the queue
     ConfigChanged, // aux: LiveSetting, value: bit pattern of the new value (double)
     StopRequested,
     CancelRequested,
 };
 inline constexpr int kEventKindCount = static_cast<int>(EventKind::CancelRequested) + 1;
+
+// ResultCollected's extra for a job cancelled while the producer was still sending it: it has no
+// JobEnqueued event, and nothing waits for one.
+inline constexpr std::uint32_t kNeverQueued = 1;
 
 enum class JobStatus : std::uint8_t { Completed, Failed, Cancelled };
 inline constexpr int kJobStatusCount = 3;

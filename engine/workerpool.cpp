@@ -40,6 +40,7 @@ struct ResultItem
     std::string message; // why it failed
     int worker = 0; // 0: never started
     JobStatus status = JobStatus::Completed;
+    bool neverQueued = false; // cancelled while the producer was still sending it
 };
 
 // Maps plan time (what the JobPlan speaks) onto wall time since the run's start, through the speed
@@ -521,7 +522,8 @@ private:
             }
             if (in == 0) {
                 for (; done < count; ++done) {
-                    ResultItem cancelled {.job = items[done].id, .status = JobStatus::Cancelled};
+                    ResultItem cancelled {
+                        .job = items[done].id, .status = JobStatus::Cancelled, .neverQueued = true};
                     deliver(log, cancelled, 0, log.now());
                 }
                 return false;
@@ -777,6 +779,7 @@ private:
                 log.appendStamped({.t = hooks.takenAt,
                                    .job = result.job,
                                    .value = result.processingNs,
+                                   .extra = result.neverQueued ? kNeverQueued : 0U,
                                    .worker = static_cast<std::uint16_t>(result.worker),
                                    .kind = EventKind::ResultCollected,
                                    .aux = static_cast<std::uint8_t>(result.status)});

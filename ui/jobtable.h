@@ -44,7 +44,7 @@ template<> struct Packing<engine::JobTimes>
         c[4] = step(r.finished, &ref);
         c[5] = step(r.collected, &ref);
         c[6] = std::int64_t {r.worker} | std::int64_t {static_cast<std::uint8_t>(r.status)} << 16
-            | std::int64_t {r.done} << 24;
+            | std::int64_t {r.done} << 24 | std::int64_t {r.neverQueued} << 25;
     }
     static engine::JobTimes join(const std::int64_t *c)
     {
@@ -58,7 +58,8 @@ template<> struct Packing<engine::JobTimes>
         r.collected = unstep(c[5], &ref);
         r.worker = static_cast<std::uint16_t>(c[6] & 0xffff);
         r.status = static_cast<engine::JobStatus>((c[6] >> 16) & 0xff);
-        r.done = (c[6] >> 24) != 0;
+        r.done = ((c[6] >> 24) & 1) != 0;
+        r.neverQueued = ((c[6] >> 25) & 1) != 0;
         return r;
     }
 };
