@@ -13,6 +13,8 @@
 
 namespace engine {
 
+class PoolRun; // engine/poolrun.h
+
 // The worker pool of the reference program on real threads: a producer thread sends jobs 1..N into
 // a bounded queue; workers (Qt Concurrent on a thread pool of the pool's own) take them FIFO,
 // process them and send results into a bounded results queue; a collector takes results in
@@ -86,11 +88,9 @@ Q_SIGNALS:
     void finished();
 
 private:
-    class Run;
-
     Options m_options;
     PoolConfig m_config;
-    std::unique_ptr<Run> m_run;
+    std::unique_ptr<PoolRun> m_run;
 };
 
 } // namespace engine
