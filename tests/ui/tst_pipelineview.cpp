@@ -1,0 +1,157 @@
+#include "eventscript.h"
+#include "ui/pipelineview.h"
+#include "ui/runmodel.h"
+
+#include <QImage>
+#include <QTest>
+
+using namespace engine;
+using namespace gui;
+using testsupport::ms;
+using testsupport::Script;
+
+namespace {
+// How a token of `stage` is filled: 35 % of its colour over the background.
+QColor tokenFill(const Theme &theme, const QColor &stage)
+{
+    const auto blend = [](double a, double b) {
+        return a * 0.65 + b * 0.35;
+    };
+    return QColor::fromRgbF(static_cast<float>(blend(theme.background.redF(), stage.redF())),
+                            static_cast<float>(blend(theme.background.greenF(), stage.greenF())),
+                            static_cast<float>(blend(theme.background.blueF(), stage.blueF())));
+}
+
+// Pixels within 2 of `colour` in every channel.
+int pixelsOf(const QImage &image, const QColor &colour)
+{
+    int n = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x)
+            n += std::abs(qRed(line[x]) - colour.red()) <= 2
+                && std::abs(qGreen(line[x]) - colour.green()) <= 2
+                && std::abs(qBlue(line[x]) - colour.blue()) <= 2;
+    }
+    return n;
+}
+
+QImage render(PipelineView &view)
+{
+    return view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+}
+
+// Advances the view until its tokens stop moving; the number of frames it took.
+int settle(PipelineView &view)
+{
+    int frames = 0;
+    while (view.advance(16.0) && frames < 1000)
+        ++frames;
+    return frames;
+}
+
+Script started(int workers)
+{
+    Script s;
+    s.at(0).event(EventKind::RunStarted);
+    for (int w = 1; w <= workers; ++w)
+        s.event(EventKind::WorkerStarted, 0, w);
+    return s;
+}
+} // namespace
+
+class TestPipelineView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void advanceSaysWhileTokensMoveAndWhenTheModelChanged()
+    {
+        RunModel model;
+        PipelineView view(&model);
+        view.resize(900, 230);
+        view.show(); // a hidden view places its tokens without animating
+        QCOMPARE(settle(view), 0);
+        model.reset(PoolConfig {});
+        QVERIFY(view.advance(16.0)); // the model changed
+        QCOMPARE(settle(view), 0);
+        model.ingest(started(2).at(1).submit(1, 1).events());
+        QVERIFY(view.advance(0.0));
+        // A hop takes 180 ms: at 16 ms a frame, 12 frames, whatever else the model did.
+        const int frames = settle(view);
+        QVERIFY2(frames >= 10 && frames <= 13, qPrintable(QString::number(frames)));
+        QVERIFY(!view.advance(16.0));
+        Script next;
+        next.at(2).start(1, 1, 0);
+        model.ingest(next.events());
+        QVERIFY(view.advance(16.0));
+        QVERIFY(settle(view) > 0);
+    }
+
+    void tokensTakeTheColourOfWhereTheJobIs()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        PipelineView view(&model);
+        const Theme theme = Theme::fromPalette(view.palette());
+        view.setTheme(theme);
+        view.resize(900, 230);
+        const QColor queued = tokenFill(theme, theme.depth);
+        const QColor busy = tokenFill(theme, theme.running);
+        const QColor failed = tokenFill(theme, theme.failed);
+
+        model.ingest(started(2).at(1).submit(1, 1).submit(2, 2).events());
+        settle(view);
+        const int queuedBefore = pixelsOf(render(view), queued);
+        QVERIFY2(queuedBefore > 100, qPrintable(QString::number(queuedBefore)));
+        QCOMPARE(pixelsOf(render(view), busy), 0);
+
+        Script s;
+        s.at(2).start(1, 1, 1);
+        model.ingest(s.events());
+        settle(view);
+        const QImage oneBusy = render(view);
+        QVERIFY(pixelsOf(oneBusy, busy) > 100);
+        QVERIFY(pixelsOf(oneBusy, queued) < queuedBefore); // one token left the queue
+
+        Script done;
+        done.at(3).finish(1, 1, JobStatus::Failed).collect(1, 1, JobStatus::Failed, 1);
+        model.ingest(done.events());
+        settle(view);
+        const QImage result = render(view);
+        QCOMPARE(pixelsOf(result, busy), 0);
+        QVERIFY(pixelsOf(result, failed) > 100);
+    }
+
+    void everyWorkerCountFromOneTo256Paints()
+    {
+        for (const int workers : {1, 3, 16, 64, 128, 256}) {
+            RunModel model;
+            model.reset(PoolConfig {});
+            PipelineView view(&model);
+            const Theme theme = Theme::fromPalette(view.palette());
+            view.setTheme(theme);
+            Script s = started(workers);
+            s.at(1);
+            for (int w = 1; w <= workers; ++w)
+                s.submit(w, 1).start(w, w, 0, 1000);
+            model.ingest(s.events());
+            settle(view);
+            for (const QSize size : {view.minimumSizeHint(), view.sizeHint(), QSize(1900, 500)}) {
+                view.resize(size);
+                const QImage image = render(view);
+                QCOMPARE(image.size(), size);
+                // Every worker is busy: their tokens (or cells) show it.
+                QVERIFY2(pixelsOf(image, tokenFill(theme, theme.running)) > 0
+                             || pixelsOf(image, theme.running) > 0,
+                         qPrintable(QStringLiteral("%1 workers at %2×%3")
+                                        .arg(workers)
+                                        .arg(size.width())
+                                        .arg(size.height())));
+            }
+        }
+    }
+};
+
+QTEST_MAIN(TestPipelineView)
+#include "tst_pipelineview.moc"

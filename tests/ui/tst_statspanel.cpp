@@ -1,0 +1,122 @@
+#include "engine/durationformat.h"
+#include "eventscript.h"
+#include "ui/runmodel.h"
+#include "ui/statspanel.h"
+
+#include <QLabel>
+#include <QTest>
+
+using namespace engine;
+using namespace gui;
+using testsupport::ms;
+using testsupport::Script;
+
+namespace {
+// Everything the panel shows, its labels' rich text one after another.
+QString shown(const StatsPanel &panel)
+{
+    QString text;
+    for (const QLabel *label : panel.findChildren<QLabel *>())
+        text += label->text() + QLatin1Char('\n');
+    return text;
+}
+
+// Jobs every `gapMs` from `fromMs` on, each done 1 ms after it is sent, on workers 1 and 2 in
+// turn: ids first, first + 1, ...
+void addJobs(Script &s, int first, int count, std::int64_t fromMs, std::int64_t gapMs)
+{
+    for (int i = 0; i < count; ++i) {
+        const int job = first + i;
+        const int worker = 1 + job % 2;
+        const std::int64_t t = fromMs + i * gapMs;
+        s.at(t)
+            .submit(job, 1)
+            .start(job, worker, 0)
+            .at(t + 1)
+            .finish(job, worker)
+            .collect(job, worker, JobStatus::Completed, 1);
+    }
+}
+} // namespace
+
+class TestStatsPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void showsTheRunsCountsPercentilesUtilizationAndLittlesLaw()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s;
+        s.at(0)
+            .event(EventKind::RunStarted)
+            .event(EventKind::WorkerStarted, 0, 1)
+            .event(EventKind::WorkerStarted, 0, 2);
+        addJobs(s, 1, 10, 1, 1); // job k sent at k ms, done at k + 1 ms
+        s.at(11)
+            .event(EventKind::JobSubmitted, 11)
+            .event(EventKind::ResultCollected, 11, 0, kNeverQueued, 0,
+                   static_cast<std::uint8_t>(JobStatus::Cancelled));
+        s.at(12)
+            .event(EventKind::WorkerRetired, 0, 1)
+            .event(EventKind::WorkerRetired, 0, 2)
+            .event(EventKind::RunFinished);
+        model.ingest(s.events());
+        StatsPanel panel(&model);
+        const QString text = shown(panel);
+        QVERIFY2(text.contains(QStringLiteral(
+                     "<b>11</b> results of 11 sent · 10 completed · 0 failed · 1 cancelled")),
+                 qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("queue depth mean")));
+        QVERIFY(text.contains(QStringLiteral("max 1\n")));
+        QVERIFY(text.contains(QStringLiteral("run time ") + displayDuration(12 * ms)));
+        // Every completed job waited 0 and took 1 ms; the cancelled one's latency was 0.
+        const QString oneMs = QStringLiteral("&nbsp;%1&nbsp;").arg(displayDuration(ms));
+        QVERIFY2(text.contains(QStringLiteral("<tr><td>processing</td>")
+                               + QStringLiteral("<td align=right>") + oneMs),
+                 qPrintable(text));
+        // Each worker was live 12 ms and busy 5 of them.
+        QVERIFY2(text.contains(QStringLiteral("w1 42%")) && text.contains(QStringLiteral("w2 42%")),
+                 qPrintable(text));
+        // L: 10 jobs 1 ms each in 12 ms; λ = 11 results in 12 ms; W = 10 ms / 11 results.
+        QVERIFY2(text.contains(QStringLiteral("L = 0.83")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("= 0.83; difference 0.00")), qPrintable(text));
+        QVERIFY(text.contains(panel.littlesLawText()));
+    }
+
+    void throughputNowIsTheRateOfTheLastHalfSecondOrMore()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        StatsPanel panel(&model);
+        Script first;
+        first.at(0).event(EventKind::RunStarted);
+        addJobs(first, 1, 10, 100, 100); // 10 results by 1001 ms
+        model.ingest(first.events());
+        panel.refresh();
+        QVERIFY2(shown(panel).contains(QStringLiteral("throughput now 10.0/s")),
+                 qPrintable(shown(panel)));
+        Script second;
+        addJobs(second, 11, 20, 1050, 50); // 20 more in the next second
+        model.ingest(second.events());
+        panel.refresh();
+        QVERIFY2(shown(panel).contains(QStringLiteral("throughput now 20.0/s")),
+                 qPrintable(shown(panel)));
+        QVERIFY(shown(panel).contains(QStringLiteral("mean 15.0/s"))); // 30 by 2001 ms
+        // Less than half a second later the rate stands; a new run starts it again.
+        Script third;
+        addJobs(third, 31, 1, 2100, 1);
+        model.ingest(third.events());
+        panel.refresh();
+        QVERIFY(shown(panel).contains(QStringLiteral("throughput now 20.0/s")));
+        model.reset(PoolConfig {});
+        panel.refresh();
+        QVERIFY2(shown(panel).contains(QStringLiteral("<b>0</b> results of 0 sent")),
+                 qPrintable(shown(panel)));
+        QVERIFY(shown(panel).contains(QStringLiteral("throughput now 0.0/s")));
+    }
+};
+
+QTEST_MAIN(TestStatsPanel)
+#include "tst_statspanel.moc"
