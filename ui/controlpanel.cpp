@@ -268,8 +268,9 @@ QWidget *ControlPanel::buildButtons()
         connect(b, &QPushButton::clicked, this, signal);
         return b;
     };
-    m_startButton = button(QStringLiteral("startButton"), tr("Start"),
-                           tr("Start a run with these settings"), &ControlPanel::startRequested);
+    m_startTip = tr("Start a run with these settings");
+    m_startButton = button(QStringLiteral("startButton"), tr("Start"), m_startTip,
+                           &ControlPanel::startRequested);
     m_pauseButton = button(QStringLiteral("pauseButton"), tr("Pause"), tr("Pause the run"),
                            &ControlPanel::pauseToggled);
     m_stopButton
@@ -493,7 +494,7 @@ void ControlPanel::setRunState(bool running, bool paused)
         m_runConfig = config();
     m_running = running;
     m_paused = running && paused;
-    m_startButton->setEnabled(!running);
+    m_startButton->setEnabled(!running && m_startAllowed);
     m_pauseButton->setEnabled(running);
     m_pauseButton->setText(m_paused ? tr("Resume") : tr("Pause"));
     m_pauseButton->setAccessibleName(m_pauseButton->text());
@@ -502,6 +503,14 @@ void ControlPanel::setRunState(bool running, bool paused)
     m_cancelButton->setEnabled(running);
     m_resetButton->setEnabled(!running);
     updateNextRunNote();
+}
+
+void ControlPanel::setStartAllowed(bool allowed, const QString &why)
+{
+    m_startAllowed = allowed;
+    m_startButton->setEnabled(!m_running && allowed);
+    m_startButton->setDefault(allowed);
+    m_startButton->setToolTip(allowed ? m_startTip : why);
 }
 
 QStringList ControlPanel::nextRunChanges() const

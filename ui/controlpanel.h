@@ -36,6 +36,8 @@ public:
     // Run state: enables Start/Pause/Stop/Cancel/Reset sensibly, shows "Resume" on the pause
     // button when paused, and while running marks knobs that only apply to the next run.
     void setRunState(bool running, bool paused);
+    // While a replay is open no live run starts: Start is disabled, its tooltip says why.
+    void setStartAllowed(bool allowed, const QString &why = {});
     bool isRunning() const { return m_running; }
     bool isPaused() const { return m_paused; }
     // Names of the knobs changed since the run started that only apply to the next run (the
@@ -91,6 +93,8 @@ private:
 
     bool m_applying = false; // setConfig (or a dependent update) is writing the controls
     bool m_running = false;
+    bool m_startAllowed = true;
+    QString m_startTip;
     bool m_paused = false;
     engine::PoolConfig m_runConfig; // config() when the current run started
 

@@ -15,6 +15,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
@@ -236,12 +237,14 @@ void MainWindow::buildActions()
     add(
         tr("Start / Pause"), QKeySequence(Qt::Key_Space),
         [this] {
-            if (m_pool->isRunning())
+            if (m_replaying)
+                toggleReplay();
+            else if (m_pool->isRunning())
                 togglePause();
             else
                 startRun();
         },
-        tr("Start the run, or pause and resume it"));
+        tr("Start the run, or pause and resume it (a replay: play and pause it)"));
     add(
         tr("Cancel"), QKeySequence(Qt::Key_Escape), [this] { cancelRun(); }, tr("Cancel the run"));
     add(
@@ -291,13 +294,14 @@ void MainWindow::buildActions()
 
 void MainWindow::startRun()
 {
-    if (m_pool->isRunning())
+    if (m_pool->isRunning() || !confirmDiscard())
         return;
     setReplaying(false);
     const PoolConfig config = m_controls->config();
     m_model->reset(config);
     m_recorded = RunRecording {};
     m_recordingFull = false;
+    m_runSaved = false;
     m_recordedEvents = 0;
     m_recordFile = std::make_unique<QTemporaryFile>();
     if (!m_recordFile->open())
@@ -342,6 +346,8 @@ void MainWindow::cancelRun()
 
 void MainWindow::resetRun()
 {
+    if (!confirmDiscard())
+        return;
     setReplaying(false);
     m_pool->cancel();
     m_pool->waitForFinished();
@@ -429,7 +435,9 @@ void MainWindow::updateRunState()
     m_controls->setRunState(running, paused);
     QString state;
     if (m_replaying)
-        state = tr("Replaying %1").arg(QFileInfo(windowFilePath()).fileName());
+        state = m_replayPlaying
+            ? tr("Replaying %1").arg(QFileInfo(windowFilePath()).fileName())
+            : tr("Replay of %1, paused (Space plays)").arg(QFileInfo(windowFilePath()).fileName());
     else if (running)
         state = paused ? tr("Paused") : tr("Running");
     else if (m_model->finished())
@@ -506,6 +514,8 @@ void MainWindow::restoreSettings()
         settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
     m_timeSplitter->restoreState(
         settings.value(QStringLiteral("window/timeSplitter")).toByteArray());
+    if (!settings.value(QStringLiteral("run/confirmDiscard"), true).toBool())
+        m_options.confirmDiscard = false;
     if (!m_options.useGivenConfig && settings.contains(QStringLiteral("run/config")))
         m_controls->setConfig(fromVariantMap(settings.value(QStringLiteral("run/config")).toMap()));
 }
@@ -588,17 +598,7 @@ void MainWindow::buildReplayBar()
     m_replayBar->setMovable(false);
     addToolBarBreak();
     addToolBar(Qt::TopToolBarArea, m_replayBar);
-    m_replayPlay = m_replayBar->addAction(tr("Play"), this, [this] {
-        if (!m_replaying)
-            return;
-        if (m_replayNext >= m_replay.events.size())
-            replayTo(-1); // from the start again
-        m_replayPlaying = !m_replayPlaying;
-        m_replayPlay->setText(m_replayPlaying ? tr("Pause") : tr("Play"));
-        m_sinceFrame.restart();
-        if (m_replayPlaying)
-            m_frameTimer.start();
-    });
+    m_replayPlay = m_replayBar->addAction(tr("Play"), this, &MainWindow::toggleReplay);
     m_replayPlay->setToolTip(tr("Play or pause the replay"));
     auto *speed = new QComboBox;
     speed->setAccessibleName(tr("Replay speed"));
@@ -626,13 +626,29 @@ void MainWindow::buildReplayBar()
     m_replayBar->hide();
 }
 
+void MainWindow::toggleReplay()
+{
+    if (!m_replaying)
+        return;
+    if (m_replayNext >= m_replay.events.size())
+        replayTo(-1); // from the start again
+    m_replayPlaying = !m_replayPlaying;
+    m_replayPlay->setText(m_replayPlaying ? tr("Pause") : tr("Play"));
+    m_sinceFrame.restart();
+    if (m_replayPlaying)
+        m_frameTimer.start();
+    updateRunState();
+}
+
 void MainWindow::setReplaying(bool replaying)
 {
     if (m_replaying == replaying)
         return;
     m_replaying = replaying;
     m_replayPlaying = false;
+    m_replayPlay->setText(tr("Play"));
     m_replayBar->setVisible(replaying);
+    m_controls->setStartAllowed(!replaying, tr("A replay is open: close it to start a live run"));
     if (!replaying) {
         m_replay = RunRecording {};
         setWindowFilePath(QString());
@@ -689,6 +705,8 @@ bool MainWindow::openFile(const QString &path)
         showError(tr("Cannot open the run"), tr("%1: %2").arg(QFileInfo(path).fileName(), error));
         return false;
     }
+    if (!confirmDiscard())
+        return false;
     m_pool->cancel();
     m_pool->waitForFinished();
     m_pool->takeEvents();
@@ -699,14 +717,12 @@ bool MainWindow::openFile(const QString &path)
     setWindowFilePath(path);
     m_controls->setConfig(m_replay.config);
     m_replayT = 0;
-    replayTo(-1);
-    m_replayPlaying = true;
-    m_replayPlay->setText(tr("Pause"));
-    m_sinceFrame.restart();
-    m_frameTimer.start();
+    replayTo(-1); // opens paused at its start: Space (or Play) plays it
     updateRunState();
-    if (!m_options.screenshotPath.isEmpty()) // a picture of the replay, as of a live run
+    if (!m_options.screenshotPath.isEmpty()) { // a picture of the replay, as of a live run
+        toggleReplay();
         QTimer::singleShot(m_options.runForMs, this, &MainWindow::takeScreenshot);
+    }
     return true;
 }
 
@@ -752,10 +768,39 @@ bool MainWindow::exportTo(const QString &path, const QString &format)
         showError(tr("Cannot export"), tr("%1: %2").arg(path, file.errorString()));
         return false;
     }
+    if (format == QLatin1String("run") && !m_replaying)
+        m_runSaved = true;
     if (m_recordingFull && !m_replaying)
         m_status->setText(tr("Exported the first %L1 events: the run outgrew the recording cap")
                               .arg(recording.events.size()));
     return true;
+}
+
+bool MainWindow::confirmDiscard()
+{
+    if (!m_options.confirmDiscard || m_replaying || m_recordedEvents == 0 || m_runSaved)
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("Discard the last run?"),
+                    tr("The last run (%L1 of %L2 results) was not saved.")
+                        .arg(m_model->stats().results())
+                        .arg(m_model->submittedCount()),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Save it as a run file to replay it or export it later."));
+    box.setDefaultButton(QMessageBox::Save);
+    auto *dontAsk = new QCheckBox(tr("Do not ask again"));
+    box.setCheckBox(dontAsk);
+    const int answer = box.exec();
+    if (dontAsk->isChecked() && answer != QMessageBox::Cancel) {
+        m_options.confirmDiscard = false;
+        if (m_options.restoreSettings)
+            QSettings().setValue(QStringLiteral("run/confirmDiscard"), false);
+    }
+    if (answer == QMessageBox::Save) {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save the run"), QStringLiteral("run.psrun"), tr("Poolscope runs (*.psrun)"));
+        return !path.isEmpty() && exportTo(path, QStringLiteral("run"));
+    }
+    return answer == QMessageBox::Discard;
 }
 
 void MainWindow::showError(const QString &title, const QString &text)

@@ -59,6 +59,9 @@ public:
         bool useGivenConfig = false; // the command line gave a configuration: use it
         QString screenshotPath; // grab the window runForMs after the start, save, quit
         int runForMs = 2000;
+        // Asks before a live run that was not saved is thrown away (by Start, Reset or opening a
+        // file); the dialog's "do not ask again" turns it off in the settings.
+        bool confirmDiscard = true;
     };
 
     explicit MainWindow(const engine::PoolConfig &config, Options options,
@@ -73,6 +76,8 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     TimeWindow *timeWindow() const { return m_window; }
     QTableView *resultsView() const { return m_resultsView; }
+    bool isReplaying() const { return m_replaying; }
+    bool isReplayPlaying() const { return m_replayPlaying; }
 
 public Q_SLOTS:
     void startRun();
@@ -80,6 +85,8 @@ public Q_SLOTS:
     void stopRun();
     void cancelRun();
     void resetRun();
+    // Plays or pauses an open replay (from its start again once it has ended).
+    void toggleReplay();
     // Opens a run file or Poolscope Chrome trace and replays it; false (after telling the user
     // what is wrong, in a dialog) when it cannot be read.
     bool openFile(const QString &path);
@@ -109,6 +116,8 @@ private:
     void replayTo(std::int64_t t);
     void setReplaying(bool replaying);
     void showError(const QString &title, const QString &text);
+    // True when the live run may go: nothing unsaved, or the user saved or discarded it.
+    bool confirmDiscard();
     engine::RunRecording currentRecording() const;
 
     Options m_options;
@@ -141,6 +150,7 @@ private:
     std::unique_ptr<QTemporaryFile> m_recordFile;
     std::int64_t m_recordedEvents = 0;
     bool m_recordingFull = false;
+    bool m_runSaved = false; // the live run was saved as a run file
 
     // Replay of an opened file: its events sorted by time, fed to the model as the replay clock
     // runs.

@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QImage>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QRandomGenerator>
 #include <QSettings>
 #include <QSlider>
@@ -31,6 +32,7 @@ MainWindow::Options testOptions()
     MainWindow::Options options;
     options.restoreSettings = false;
     options.useGivenConfig = true;
+    options.confirmDiscard = false; // tests start run after run; one test asks
     return options;
 }
 
@@ -128,6 +130,7 @@ private Q_SLOTS:
         // Replayed from either file, the model ends where the live run ended.
         for (const QString &path : {run, trace}) {
             QVERIFY(window.openFile(path));
+            window.toggleReplay(); // a file opens paused at its start
             QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
             QCOMPARE(window.runModel()->completionOrder().size(), std::size_t(15));
             QCOMPARE(window.runModel()->stats().count(engine::JobStatus::Failed),
@@ -166,6 +169,87 @@ private Q_SLOTS:
         window.startRun();
         QVERIFY(window.pool()->isRunning());
         window.cancelRun();
+    }
+
+    // A file opens paused at its start; Space plays and pauses it and never starts a live run;
+    // Start is off while a replay is open.
+    void spaceInAReplayPlaysAndPausesIt()
+    {
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("run.psrun"));
+        engine::PoolConfig config;
+        config.speed = 50;
+        config.seed = 9;
+        MainWindow window(config, testOptions());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.startRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
+        QVERIFY(window.exportTo(run, QStringLiteral("run")));
+        QVERIFY(window.openFile(run));
+        auto *start = window.findChild<QPushButton *>(QStringLiteral("startButton"));
+        QVERIFY(window.isReplaying());
+        QVERIFY(!window.isReplayPlaying());
+        QVERIFY(!start->isEnabled());
+        QVERIFY(window.runModel()->completionOrder().empty()); // at its start
+        QTest::keyClick(&window, Qt::Key_Space);
+        QVERIFY(window.isReplayPlaying());
+        QTest::keyClick(&window, Qt::Key_Space);
+        QVERIFY(!window.isReplayPlaying());
+        QVERIFY(window.isReplaying());
+        QVERIFY(!window.pool()->isRunning());
+        // Played to its end, Space plays it again from the start, still no live run.
+        QTest::keyClick(&window, Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isReplayPlaying(), 20000);
+        QCOMPARE(window.runModel()->completionOrder().size(), std::size_t(15));
+        QTest::keyClick(&window, Qt::Key_Space);
+        QVERIFY(window.isReplayPlaying());
+        QVERIFY(window.isReplaying());
+        QVERIFY(!window.pool()->isRunning());
+        window.resetRun(); // "Close replay"
+        QVERIFY(!window.isReplaying());
+        QVERIFY(start->isEnabled());
+    }
+
+    // A live run nobody saved is not thrown away without asking: Cancel keeps it, Discard lets
+    // the new run start.
+    void startingOverAnUnsavedRunAsks()
+    {
+        engine::PoolConfig config;
+        config.speed = 50;
+        config.seed = 3;
+        MainWindow::Options options = testOptions();
+        options.confirmDiscard = true;
+        MainWindow window(config, options);
+        window.show();
+        window.startRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
+        QMessageBox::StandardButton answer = QMessageBox::Cancel;
+        QString asked;
+        QTimer answerer;
+        connect(&answerer, &QTimer::timeout, this, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                asked = box->text();
+                box->button(answer)->click();
+            }
+        });
+        answerer.start(20);
+        window.startRun();
+        QVERIFY2(asked.contains(QLatin1String("not saved")), qPrintable(asked));
+        QVERIFY(!window.pool()->isRunning());
+        QVERIFY(window.runModel()->finished()); // the old run is still there
+        asked.clear();
+        window.resetRun();
+        QVERIFY(!asked.isEmpty());
+        QVERIFY(window.runModel()->finished());
+        answer = QMessageBox::Discard;
+        asked.clear();
+        window.startRun();
+        QVERIFY(!asked.isEmpty());
+        QVERIFY(window.pool()->isRunning());
+        answerer.stop();
+        window.cancelRun();
+        window.pool()->waitForFinished();
     }
 
     // Closed during a replay, the window saves its replay bar shown; opened again for a live
