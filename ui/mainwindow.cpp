@@ -251,22 +251,35 @@ void MainWindow::buildActions()
         tr("Reset"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { resetRun(); },
         tr("Clear the run"));
 
+    // Keys zoom around the selected job, or the middle of the data in view.
+    auto anchor = [this]() -> std::int64_t {
+        if (const auto job = m_model->job(m_timeline->selectedJob()); job && job->started >= 0)
+            return job->started;
+        return -1;
+    };
     auto *zoomIn = add(
         tr("Zoom in"), QKeySequence(Qt::Key_Plus),
-        [this] {
-            m_window->zoomAround((m_window->range().start + m_window->range().end) / 2, 1.5);
-        },
-        tr("Zoom the timeline in"));
+        [this, anchor] { m_window->zoomBy(1.5, anchor()); }, tr("Zoom the timeline in"));
     auto *zoomInEquals = new QAction(this);
     zoomInEquals->setShortcut(QKeySequence(Qt::Key_Equal));
     connect(zoomInEquals, &QAction::triggered, zoomIn, &QAction::trigger);
     addAction(zoomInEquals);
     auto *zoomOut = add(
         tr("Zoom out"), QKeySequence(Qt::Key_Minus),
-        [this] {
-            m_window->zoomAround((m_window->range().start + m_window->range().end) / 2, 1 / 1.5);
-        },
-        tr("Zoom the timeline out"));
+        [this, anchor] { m_window->zoomBy(1 / 1.5, anchor()); }, tr("Zoom the timeline out"));
+    // Panning keys act where time is shown (the timeline or the chart has the focus), so that the
+    // results table and the sliders keep their arrow keys.
+    auto timeKey = [&](const QString &text, const QKeySequence &key, auto slot) {
+        auto *action = new QAction(text, m_timeSplitter);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        m_timeSplitter->addAction(action);
+    };
+    timeKey(tr("Earlier"), QKeySequence(Qt::Key_Left), [this] { m_window->panByWindows(-0.25); });
+    timeKey(tr("Later"), QKeySequence(Qt::Key_Right), [this] { m_window->panByWindows(0.25); });
+    timeKey(tr("Start of the run"), QKeySequence(Qt::Key_Home), [this] { m_window->showStart(); });
+    timeKey(tr("End of the run"), QKeySequence(Qt::Key_End), [this] { m_window->showEnd(); });
     auto *follow = add(
         tr("Follow live"), QKeySequence(Qt::Key_F),
         [this] {
@@ -277,13 +290,13 @@ void MainWindow::buildActions()
     follow->setCheckable(true);
     follow->setChecked(true);
     connect(m_window, &TimeWindow::followLiveChanged, follow, &QAction::setChecked);
+    connect(m_window, &TimeWindow::followLiveChanged, this, &MainWindow::updateStatus);
     connect(follow, &QAction::triggered, this, [follow] { follow->setChecked(true); });
     auto *fit = add(
         tr("Whole run"), QKeySequence(Qt::Key_W),
         [this] {
-            m_window->setFollowLive(false);
-            m_window->setRange(
-                {0, std::max<std::int64_t>(m_model->endT(), TimeWindow::kMinLength)});
+            m_window->setExtent(m_model->endT(), !m_pool->isRunning() && !m_replayPlaying);
+            m_window->showAll();
         },
         tr("Show the whole run"));
     toolbar->addAction(zoomIn);
@@ -395,6 +408,7 @@ void MainWindow::frame()
     const bool running = m_pool->isRunning() || (m_replaying && m_replayPlaying);
     if (running)
         m_model->setNow(m_replaying ? m_replayT : m_pool->elapsedNs());
+    m_window->setExtent(m_model->endT(), !running);
     if (m_window->followLive() && (running || m_dirty))
         m_window->follow(m_model->endT());
     const bool animating = m_pipeline->advance(elapsed);
@@ -404,6 +418,8 @@ void MainWindow::frame()
     }
     if (m_dirty || animating || running)
         m_pipeline->update();
+    if (m_dirty || running)
+        updateStatus(); // in the frame the views draw
     if (m_dirty && (m_sinceStats.elapsed() >= kStatsEveryMs || !running)) {
         m_stats->refresh();
         updateRunState();
@@ -431,15 +447,21 @@ void MainWindow::onRunFinished()
 void MainWindow::updateRunState()
 {
     const bool running = m_pool->isRunning();
-    const bool paused = running && m_pool->isPaused();
-    m_controls->setRunState(running, paused);
+    m_controls->setRunState(running, running && m_pool->isPaused());
+    updateStatus();
+}
+
+// What the views show, in words: called in the frame that draws them.
+void MainWindow::updateStatus()
+{
+    const bool running = m_pool->isRunning();
     QString state;
     if (m_replaying)
         state = m_replayPlaying
             ? tr("Replaying %1").arg(QFileInfo(windowFilePath()).fileName())
             : tr("Replay of %1, paused (Space plays)").arg(QFileInfo(windowFilePath()).fileName());
     else if (running)
-        state = paused ? tr("Paused") : tr("Running");
+        state = m_pool->isPaused() ? tr("Paused") : tr("Running");
     else if (m_model->finished())
         state = tr("Finished");
     else
@@ -447,7 +469,7 @@ void MainWindow::updateRunState()
     m_status->setText(
         tr("%1 · %2 workers · %3 of %4 results · queue %5 · %6")
             .arg(state)
-            .arg(running ? m_pool->workerCount() : m_model->config().workers)
+            .arg(m_model->started() ? m_model->liveLaneCount() : m_model->config().workers)
             .arg(m_model->stats().results()) // summarized ones included
             .arg(m_model->submittedCount())
             .arg(m_model->queued().size())

@@ -105,6 +105,7 @@ private:
     void frame();
     void drain();
     void updateRunState();
+    void updateStatus();
     void selectJob(std::int64_t job);
     void onRunFinished();
     void saveSettings() const;

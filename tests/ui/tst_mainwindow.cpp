@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -18,6 +19,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -209,6 +211,40 @@ private Q_SLOTS:
         window.resetRun(); // "Close replay"
         QVERIFY(!window.isReplaying());
         QVERIFY(start->isEnabled());
+    }
+
+    // The status bar says what the views show, in the same frame: sampled during a run, its counts
+    // are the model's; W (whole run) says at once that the view no longer follows.
+    void theStatusBarShowsWhatTheViewsShow()
+    {
+        engine::PoolConfig config;
+        config.workers = 4;
+        config.jobs = 400;
+        config.intervalMs = 5;
+        config.minMs = 10;
+        config.maxMs = 40;
+        MainWindow window(config, testOptions());
+        window.show();
+        auto *status = window.statusBar()->findChild<QLabel *>();
+        QVERIFY(status);
+        window.startRun();
+        int sampled = 0;
+        while (window.pool()->isRunning() && sampled < 40) {
+            QTest::qWait(23);
+            const RunModel &m = *window.runModel();
+            const QString expected = QStringLiteral("%1 of %2 results · queue %3")
+                                         .arg(m.stats().results())
+                                         .arg(m.submittedCount())
+                                         .arg(m.queued().size());
+            QVERIFY2(status->text().contains(expected),
+                     qPrintable(status->text() + QStringLiteral(" / ") + expected));
+            ++sampled;
+        }
+        QVERIFY(sampled > 10);
+        QVERIFY(status->text().contains(QLatin1String("following live")));
+        QTest::keyClick(&window, Qt::Key_W);
+        QVERIFY2(status->text().contains(QLatin1String("panned")), qPrintable(status->text()));
+        window.cancelRun();
     }
 
     // A live run nobody saved is not thrown away without asking: Cancel keeps it, Discard lets
