@@ -117,7 +117,7 @@ void printSummary(QTextStream &out, const RunStats &s, const PoolConfig &config,
         << " results of " << s.submitted() << " jobs sent — " << s.count(JobStatus::Completed)
         << " completed, " << s.count(JobStatus::Failed) << " failed, "
         << s.count(JobStatus::Cancelled) << " cancelled\n";
-    out << "Wall time " << displayDuration(s.wallNs()) << ", throughput "
+    out << "Wall time " << displayDuration(s.wallNs()) << ", mean throughput "
         << QString::number(s.throughputPerS(), 'f', 2) << " results/s\n";
     out << QString().leftJustified(12) << QStringLiteral("mean").rightJustified(10)
         << QStringLiteral("p50").rightJustified(10) << QStringLiteral("p95").rightJustified(10)

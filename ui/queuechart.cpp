@@ -79,7 +79,7 @@ void QueueChart::paintEvent(QPaintEvent *)
     drawTimeAxis(p, QRect(gutter, height() - axis, width() - gutter, axis), r, m_theme);
 }
 
-// The legend: each line's colour and what it shows now, then the throughput of the last second.
+// The legend: each line's colour and what it shows now, then the throughput (last 1 s).
 void QueueChart::paintLegend(QPainter &p)
 {
     const QFontMetrics metrics = fontMetrics();
@@ -105,16 +105,11 @@ void QueueChart::paintLegend(QPainter &p)
     legend(m_theme.throughput,
            tr("results %1 / %2").arg(m_model->stats().results()).arg(m_model->submittedCount()),
            Qt::DotLine);
-    // Rolling throughput: results in the last second of run time (or since the start).
     if (!points.empty()) {
-        const std::int64_t now = m_model->endT();
-        const std::int64_t windowNs
-            = std::min<std::int64_t>(1'000'000'000, std::max<std::int64_t>(now, 1));
-        const std::int64_t done = m_model->resultsBy(now) - m_model->resultsBy(now - windowNs);
-        const double perSecond = static_cast<double>(done) * 1e9 / static_cast<double>(windowNs);
+        const double perSecond = m_model->recentThroughput();
         p.setPen(m_theme.mutedText);
         p.drawText(QRect(x, 1, width() - x - 4, metrics.height()), Qt::AlignVCenter | Qt::AlignLeft,
-                   tr("throughput %1/s (last second)")
+                   tr("throughput (last 1 s) %1/s")
                        .arg(QString::number(perSecond, 'f', perSecond < 100 ? 1 : 0)));
     }
 }

@@ -161,6 +161,14 @@ void RunModel::addDepthPoint(std::int64_t t, int depth)
     m_depth.add({t, depth, m_busy});
 }
 
+double RunModel::recentThroughput() const
+{
+    const std::int64_t now = endT();
+    const std::int64_t window = std::min(kThroughputWindowNs, std::max<std::int64_t>(now, 1));
+    const std::int64_t done = resultsBy(now) - resultsBy(now - window);
+    return static_cast<double>(done) * 1e9 / static_cast<double>(window);
+}
+
 std::int64_t RunModel::resultsBy(std::int64_t t) const
 {
     std::size_t cursor = 0;

@@ -133,6 +133,10 @@ public:
     // Give or take `slack` results (for a line drawn to a fraction of a pixel): with the slack of
     // half a chunk of the history, the count is told from the chunks' first times alone.
     std::int64_t resultsBy(std::int64_t t, std::size_t *cursor, std::int64_t slack = 0) const;
+    // Throughput as every view names it, "throughput (last 1 s)": results collected in the last
+    // `windowNs` of run time up to endT() (since the start while the run is younger), per second.
+    static constexpr std::int64_t kThroughputWindowNs = 1'000'000'000;
+    double recentThroughput() const;
     std::optional<JobRecord> job(std::int64_t id) const { return m_jobs.find(id); }
     std::int64_t submittedCount() const { return m_submitted; }
 

@@ -44,7 +44,8 @@ QString StatsPanel::littlesLawText() const
 {
     const auto law = m_model->stats().littlesLaw(m_model->endT());
     const double difference = law.meanInSystem - law.predicted();
-    return tr("<b>Little's law</b>: mean jobs in the system L = %1; throughput × mean latency λW = "
+    return tr("<b>Little's law</b>: mean jobs in the system L = %1; mean throughput × mean latency "
+              "λW = "
               "%2 × %3 = %4; "
               "difference %5")
         .arg(QString::number(law.meanInSystem, 'f', 2),
@@ -58,28 +59,18 @@ void StatsPanel::refresh()
     const RunStats &s = m_model->stats();
     const std::int64_t now = m_model->endT();
     const std::int64_t results = s.results();
-    if (results < m_lastCount || now < m_lastT) {
-        m_lastCount = 0;
-        m_lastT = 0;
-        m_rateNow = 0;
-    }
-    if (now - m_lastT >= 500'000'000) {
-        m_rateNow
-            = static_cast<double>(results - m_lastCount) * 1e9 / static_cast<double>(now - m_lastT);
-        m_lastCount = results;
-        m_lastT = now;
-    }
     m_summary->setText(
         tr("<b>%1</b> results of %2 sent · %3 completed · %4 failed · %5 cancelled<br>"
-           "throughput now %6/s · mean %7/s · run time %8<br>"
+           "throughput (last 1 s) %6/s · mean over the run %7/s · run time %8<br>"
            "queue depth mean %9 · max %10")
             .arg(results)
             .arg(s.submitted())
             .arg(s.count(JobStatus::Completed))
             .arg(s.count(JobStatus::Failed))
             .arg(s.count(JobStatus::Cancelled))
-            .arg(QString::number(m_rateNow, 'f', 1), QString::number(s.throughputPerS(), 'f', 1),
-                 displayDuration(now), QString::number(s.meanQueueDepth(), 'f', 2))
+            .arg(QString::number(m_model->recentThroughput(), 'f', 1),
+                 QString::number(s.throughputPerS(), 'f', 1), displayDuration(now),
+                 QString::number(s.meanQueueDepth(), 'f', 2))
             .arg(s.maxQueueDepth()));
     m_latencies->setText(
         QStringLiteral(

@@ -27,10 +27,6 @@ private:
     QLabel *m_latencies = nullptr;
     QLabel *m_utilization = nullptr;
     QLabel *m_little = nullptr;
-    // Results counted a second ago, for the current throughput.
-    std::int64_t m_lastCount = 0;
-    std::int64_t m_lastT = 0;
-    double m_rateNow = 0;
 };
 
 } // namespace gui
