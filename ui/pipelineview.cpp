@@ -463,7 +463,7 @@ void PipelineView::syncTargets(bool snap)
     ++m_generation;
     const double cy = std::round(l.band.center().y());
 
-    if (m_model->producerState() == ProducerState::Blocked && m_model->producerJob() != 0)
+    if (producerHolds())
         placeToken(m_model->producerJob(), l.producerToken, Stage::Producer, JobStatus::Completed,
                    nullptr, true, snap);
 
@@ -700,6 +700,18 @@ void PipelineView::drawArrows(QPainter &p, const Layout &l) const
     drawHead(p, resultsIn - QPointF(12, 0), resultsIn, 3.5, m_paints.arrowBrush);
 }
 
+// Whether the producer holds a job it could not put in the queue yet (blocked on it, or paused
+// while blocked).
+bool PipelineView::producerHolds() const
+{
+    const ProducerState state = m_model->producerState();
+    const std::int64_t job = m_model->producerJob();
+    if (job == 0 || (state != ProducerState::Blocked && state != ProducerState::Paused))
+        return false;
+    const std::optional<JobRecord> record = m_model->job(job);
+    return !(record && record->enqueued >= 0);
+}
+
 void PipelineView::drawProducer(QPainter &p, const Layout &l) const
 {
     const QRectF box = crisp(l.producerBox);
@@ -747,7 +759,7 @@ void PipelineView::drawProducer(QPainter &p, const Layout &l) const
         break;
     }
     QString jobText;
-    if (job != 0 && state == ProducerState::Blocked) {
+    if (producerHolds()) {
         jobText = tr("holding #%1").arg(job);
     } else if (job != 0 && state != ProducerState::Done) {
         const std::optional<JobRecord> record = m_model->job(job);
@@ -922,8 +934,10 @@ void PipelineView::drawWorkers(QPainter &p, const Layout &l,
         } else if (l.workerText) {
             p.setPen(m_theme.mutedText);
             const QRectF textRect = area.adjusted(4, 0, -4, 0);
+            // A pause holds idle workers: they wait for the resume, not for jobs.
             p.drawText(textRect, Qt::AlignLeft | Qt::AlignVCenter,
-                       fm.elidedText(tr("idle"), Qt::ElideRight, textRect.width()));
+                       fm.elidedText(m_model->paused() ? tr("paused") : tr("idle"), Qt::ElideRight,
+                                     textRect.width()));
         }
     }
 }

@@ -109,6 +109,7 @@ private:
     QRectF resultRect(const Layout &l, int row) const;
     QRectF resultTokenRect(const Layout &l, int row) const;
     int jobDigits() const;
+    bool producerHolds() const;
 
     void syncTargets(bool snap);
     // Sets a job's target; a new token starts at *from (sliding) and/or fades in unless snap.

@@ -65,6 +65,7 @@ void RunModel::reset(const PoolConfig &config)
     m_submitted = m_collected = 0;
     m_depthNow = m_busy = 0;
     m_producerState = ProducerState::Idle;
+    m_paused = false;
     m_producerJob = 0;
     m_log.clear();
     m_logDropped = 0;
@@ -358,6 +359,7 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         break;
     case EventKind::RunFinished:
         m_finished = true;
+        m_paused = false;
         m_finishedT = e.t;
         m_producerState = ProducerState::Done;
         break;
@@ -423,6 +425,10 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
     case EventKind::ConfigChanged:
     case EventKind::StopRequested:
     case EventKind::CancelRequested:
+        if (e.kind == EventKind::ConfigChanged && e.setting() == LiveSetting::Paused)
+            m_paused = e.settingValue() != 0.0;
+        if (e.kind == EventKind::CancelRequested)
+            m_paused = false; // a cancel resumes to end the run
         m_markers.push_back({e.t, e.kind, e.setting(),
                              e.kind == EventKind::ConfigChanged ? e.settingValue() : 0.0});
         log();

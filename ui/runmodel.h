@@ -144,7 +144,16 @@ public:
     const std::deque<std::int64_t> &queued() const { return m_queued; }
     std::vector<WorkerNow> workers() const;
     std::vector<std::int64_t> recentResults(int count = kRecentResults) const;
-    engine::ProducerState producerState() const { return m_producerState; }
+    // Paused while the run is paused, also when the pause caught the producer waiting on a full
+    // queue (it records no pause of its own until it gets its job in).
+    engine::ProducerState producerState() const
+    {
+        const bool sending = m_producerState == engine::ProducerState::Blocked
+            || m_producerState == engine::ProducerState::Producing;
+        return m_paused && sending ? engine::ProducerState::Paused : m_producerState;
+    }
+    // Whether the run is paused (idle workers then wait for the resume, not for jobs).
+    bool paused() const { return m_paused; }
     std::int64_t producerJob() const { return m_producerJob; } // the job being sent or blocked on
     int busyWorkers() const { return m_busy; }
 
@@ -204,6 +213,7 @@ private:
     int m_depthNow = 0;
     int m_busy = 0;
     engine::ProducerState m_producerState = engine::ProducerState::Idle;
+    bool m_paused = false;
     std::int64_t m_producerJob = 0;
     std::deque<QString> m_log;
     std::int64_t m_logDropped = 0;

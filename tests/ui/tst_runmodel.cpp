@@ -59,6 +59,36 @@ class TestRunModel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // A pause that catches the producer waiting on a full queue: it records no pause of its own
+    // (it is still in the queue's push), but the run is paused, and the model says so.
+    void aPauseWhileBlockedReadsPaused()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s;
+        s.at(0).event(EventKind::RunStarted).event(EventKind::WorkerStarted, 0, 1);
+        s.at(1).submit(1, 1).start(1, 1, 0).submit(2, 1);
+        s.at(2).event(EventKind::JobSubmitted, 3).event(EventKind::ProducerBlocked, 3);
+        model.ingest(s.events());
+        QCOMPARE(model.producerState(), ProducerState::Blocked);
+        QVERIFY(!model.paused());
+        Script pause;
+        pause.at(3).setting(LiveSetting::Paused, 1.0);
+        model.ingest(pause.events());
+        QVERIFY(model.paused());
+        QCOMPARE(model.producerState(), ProducerState::Paused);
+        QCOMPARE(model.producerJob(), 3); // still holding it
+        Script resume;
+        resume.at(4).setting(LiveSetting::Paused, 0.0);
+        model.ingest(resume.events());
+        QVERIFY(!model.paused());
+        QCOMPARE(model.producerState(), ProducerState::Blocked);
+        Script cancel;
+        cancel.at(5).setting(LiveSetting::Paused, 1.0).event(EventKind::CancelRequested);
+        model.ingest(cancel.events());
+        QVERIFY(!model.paused()); // a cancel ends the pause
+    }
+
     void jobsBecomeSpansOnTheirWorkersLane()
     {
         RunModel model;
