@@ -109,11 +109,13 @@ private:
     QHash<std::int64_t, QString> m_failures;
 };
 
+// After the run's lines, a blank line first; alone (--quiet), none.
 void printSummary(QTextStream &out, const RunStats &s, const PoolConfig &config, std::uint64_t seed,
-                  bool interrupted)
+                  bool interrupted, bool afterLines)
 {
-    out << '\n'
-        << (interrupted ? "Summary (interrupted)" : "Summary") << ": " << s.results()
+    if (afterLines)
+        out << '\n';
+    out << (interrupted ? "Summary (interrupted)" : "Summary") << ": " << s.results()
         << " results of " << s.submitted() << " jobs sent — " << s.count(JobStatus::Completed)
         << " completed, " << s.count(JobStatus::Failed) << " failed, "
         << s.count(JobStatus::Cancelled) << " cancelled\n";
@@ -198,7 +200,7 @@ int replayHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
     if (cli.summaryJson)
         printJson(out, printer.stats(), recording->seed);
     else
-        printSummary(out, printer.stats(), recording->config, recording->seed, false);
+        printSummary(out, printer.stats(), recording->config, recording->seed, false, !cli.quiet);
     out.flush();
     return writeExports(cli, *recording, err) ? 0 : 1;
 }
@@ -244,7 +246,7 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     if (cli.summaryJson)
         printJson(out, printer.stats(), pool.seed());
     else
-        printSummary(out, printer.stats(), cli.config, pool.seed(), signalSeen != 0);
+        printSummary(out, printer.stats(), cli.config, pool.seed(), signalSeen != 0, !cli.quiet);
     out.flush();
     printer.kept().config = cli.config;
     printer.kept().seed = pool.seed();

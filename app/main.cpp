@@ -5,10 +5,14 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QIcon>
+#include <QMessageBox>
 #include <QTextStream>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#ifdef __linux__
+#include <unistd.h>
+#endif
 
 namespace {
 
@@ -17,6 +21,19 @@ std::atomic<int> s_interrupt {0};
 extern "C" void onInterrupt(int signal)
 {
     s_interrupt.store(signal);
+}
+
+// A desktop launcher has no terminal to print a refusal to: there, it is shown in a dialog too.
+bool noTerminalButADisplay()
+{
+#ifdef __linux__
+    if (isatty(STDERR_FILENO))
+        return false;
+#endif
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    if (platform.startsWith("offscreen") || platform.startsWith("minimal"))
+        return false;
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
 }
 
 QStringList arguments(int argc, char **argv)
@@ -37,6 +54,13 @@ int main(int argc, char **argv)
     switch (cli.outcome) {
     case app::CommandLine::Outcome::Error:
         err << "poolscope: " << cli.error << '\n';
+        err.flush();
+        if (!arguments(argc, argv).contains(QStringLiteral("--headless"))
+            && noTerminalButADisplay()) {
+            QApplication application(argc, argv);
+            QMessageBox::critical(nullptr, QStringLiteral("Poolscope"),
+                                  QStringLiteral("Poolscope cannot start: %1").arg(cli.error));
+        }
         return 2;
     case app::CommandLine::Outcome::Help:
         out << cli.helpText;

@@ -224,7 +224,7 @@ ControlPanel::ControlPanel(QWidget *parent)
     m_presetCombo->addItems(presetNames());
     m_presetCombo->setPlaceholderText(tr("Custom"));
     m_presetCombo->setToolTip(tr("Ready-made scenarios of the worker-pool pattern; choosing one "
-                                 "sets every knob below"));
+                                 "sets every knob below but the seed"));
     auto *presetLabel = new QLabel(tr("Preset:"));
     presetLabel->setBuddy(m_presetCombo);
     auto *presetRow = new QHBoxLayout;
@@ -582,7 +582,10 @@ PoolConfig ControlPanel::preset(const QString &name)
 void ControlPanel::applyPreset(const QString &name)
 {
     const PoolConfig before = config();
-    setConfig(preset(name));
+    // A preset is a run's shape; the seed is the user's and stays.
+    PoolConfig chosen = preset(name);
+    chosen.seed = before.seed;
+    setConfig(chosen);
     const PoolConfig after = config();
     if (after.workers != before.workers)
         Q_EMIT workersChanged(after.workers);
@@ -654,7 +657,9 @@ void ControlPanel::updatePresetChoice()
     const QStringList names = presetNames();
     int index = -1;
     for (int i = 0; i < names.size() && index < 0; ++i) {
-        if (preset(names.at(i)) == current)
+        PoolConfig shape = preset(names.at(i));
+        shape.seed = current.seed; // not part of a preset's shape
+        if (shape == current)
             index = i;
     }
     const QSignalBlocker blocker(m_presetCombo);

@@ -671,6 +671,7 @@ void MainWindow::setReplaying(bool replaying)
     m_replayPlay->setText(tr("Play"));
     m_replayBar->setVisible(replaying);
     m_controls->setStartAllowed(!replaying, tr("A replay is open: close it to start a live run"));
+    m_timeline->setEmptyHint(replaying ? tr("Press Play (Space) to play the replay") : QString());
     if (!replaying) {
         m_replay = RunRecording {};
         setWindowFilePath(QString());

@@ -457,7 +457,7 @@ QRectF PipelineView::resultTokenRect(const Layout &l, int row) const
 
 void PipelineView::syncTargets(bool snap)
 {
-    const std::vector<WorkerNow> workers = m_model->workers();
+    const std::vector<WorkerNow> workers = shownWorkers();
     const Layout l
         = computeLayout(static_cast<int>(workers.size()), workers.empty() ? 1 : workers.back().id);
     ++m_generation;
@@ -615,7 +615,7 @@ void PipelineView::paintEvent(QPaintEvent *)
     QPainter p(this);
     p.fillRect(rect(), m_theme.background);
     p.setRenderHint(QPainter::Antialiasing);
-    const std::vector<WorkerNow> workers = m_model->workers();
+    const std::vector<WorkerNow> workers = shownWorkers();
     const Layout l
         = computeLayout(static_cast<int>(workers.size()), workers.empty() ? 1 : workers.back().id);
     drawHeadings(p, l, workers);
@@ -698,6 +698,17 @@ void PipelineView::drawArrows(QPainter &p, const Layout &l) const
             p.drawLine(start, resultsIn - QPointF(5, 0));
     }
     drawHead(p, resultsIn - QPointF(12, 0), resultsIn, 3.5, m_paints.arrowBrush);
+}
+
+// The live workers; before a run starts, the configured ones, idle.
+std::vector<WorkerNow> PipelineView::shownWorkers() const
+{
+    if (m_model->started())
+        return m_model->workers();
+    std::vector<WorkerNow> idle;
+    for (int id = 1; id <= m_model->config().workers; ++id)
+        idle.push_back({.id = id});
+    return idle;
 }
 
 // Whether the producer holds a job it could not put in the queue yet (blocked on it, or paused

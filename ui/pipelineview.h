@@ -110,6 +110,7 @@ private:
     QRectF resultTokenRect(const Layout &l, int row) const;
     int jobDigits() const;
     bool producerHolds() const;
+    std::vector<WorkerNow> shownWorkers() const;
 
     void syncTargets(bool snap);
     // Sets a job's target; a new token starts at *from (sliding) and/or fades in unless snap.

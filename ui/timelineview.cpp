@@ -188,7 +188,7 @@ void TimelineView::paintEvent(QPaintEvent *)
     if (!m_model->started()) {
         p.setPen(m_theme.mutedText);
         p.drawText(rect().adjusted(kGutter, 0, 0, -kAxisHeight), Qt::AlignCenter,
-                   tr("Press Start (Space) to run the pool"));
+                   m_emptyHint.isEmpty() ? tr("Press Start (Space) to run the pool") : m_emptyHint);
     }
 }
 

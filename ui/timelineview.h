@@ -22,6 +22,12 @@ class TimelineView : public QWidget
     Q_OBJECT
 
 public:
+    // What the empty timeline says to do (default: press Start).
+    void setEmptyHint(const QString &hint)
+    {
+        m_emptyHint = hint;
+        update();
+    }
     static constexpr int kGutter = 84; // lane labels; the queue chart shares it
     static constexpr int kAxisHeight = 22;
 
@@ -52,6 +58,7 @@ protected:
     bool event(QEvent *event) override;
 
 private:
+    QString m_emptyHint;
     struct LaneGeometry
     {
         int top = 0;

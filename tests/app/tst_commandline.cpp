@@ -338,6 +338,16 @@ private Q_SLOTS:
         QVERIFY(outcome.out.contains(QLatin1String("default: 3")));
     }
 
+    void aQuietRunPrintsItsSummaryFromTheFirstLine()
+    {
+        const Outcome outcome = runPoolscope(
+            {QStringLiteral("--headless"), QStringLiteral("--quiet"), QStringLiteral("--speed"),
+             QStringLiteral("50"), QStringLiteral("--seed"), QStringLiteral("3")});
+        QCOMPARE(outcome.exitCode, 0);
+        QVERIFY2(outcome.out.startsWith(QLatin1String("Summary: 15 results of 15 jobs sent")),
+                 qPrintable(outcome.out));
+    }
+
     void theHeadlessReferenceRunPrintsTheReferenceLines()
     {
         const Outcome outcome

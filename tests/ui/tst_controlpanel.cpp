@@ -118,6 +118,24 @@ private Q_SLOTS:
         QVERIFY(panel.minimumWidth() >= 300);
     }
 
+    // The seed is not part of a preset's shape: a seed alone keeps the preset's name, and choosing
+    // a preset keeps the seed.
+    void aSeedIsNotAPresetsShape()
+    {
+        ControlPanel panel;
+        PoolConfig seeded;
+        seeded.seed = 42;
+        panel.setConfig(seeded);
+        auto *combo = child<QComboBox>(panel, "presetCombo");
+        QCOMPARE(combo->currentText(), QStringLiteral("Reference"));
+        const int other = combo->findText(ControlPanel::presetNames().last());
+        QVERIFY(other > 0);
+        combo->setCurrentIndex(other);
+        Q_EMIT combo->activated(other);
+        QCOMPARE(panel.config().seed, 42);
+        QCOMPARE(combo->currentText(), ControlPanel::presetNames().last());
+    }
+
     void groupsAreTitledInOrder()
     {
         const ControlPanel panel;

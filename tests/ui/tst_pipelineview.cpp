@@ -123,6 +123,22 @@ private Q_SLOTS:
         QVERIFY(pixelsOf(result, failed) > 100);
     }
 
+    // Before a run starts the configured workers stand idle, not "no workers".
+    void theConfiguredWorkersShowBeforeTheStart()
+    {
+        std::vector<QImage> pictures;
+        for (const int workers : {1, 3}) {
+            RunModel model;
+            PoolConfig config;
+            config.workers = workers;
+            model.reset(config);
+            PipelineView view(&model);
+            view.resize(900, 230);
+            pictures.push_back(render(view));
+        }
+        QVERIFY(pictures[0] != pictures[1]);
+    }
+
     void everyWorkerCountFromOneTo256Paints()
     {
         for (const int workers : {1, 3, 16, 64, 128, 256}) {
