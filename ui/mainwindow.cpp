@@ -303,6 +303,43 @@ void MainWindow::buildActions()
     toolbar->addAction(zoomOut);
     toolbar->addAction(fit);
     toolbar->addAction(follow);
+    // The key to the timeline's colours, at the toolbar's right (set with the theme).
+    auto *spacer = new QWidget;
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    toolbar->addWidget(spacer);
+    m_legend = new QLabel;
+    m_legend->setObjectName(QStringLiteral("colourKey"));
+    m_legend->setAccessibleName(tr("Colour key"));
+    m_legend->setTextFormat(Qt::RichText);
+    m_legend->setContentsMargins(0, 0, 8, 0);
+    toolbar->addWidget(m_legend);
+}
+
+QString MainWindow::colourKey(const Theme &theme)
+{
+    // A translucent colour as it shows over the view's background.
+    const auto swatch = [&theme](const QColor &colour, const QString &text, const QString &shape) {
+        const double a = colour.alphaF();
+        const QColor &b = theme.background;
+        const QColor shown
+            = QColor::fromRgbF(static_cast<float>(colour.redF() * a + b.redF() * (1 - a)),
+                               static_cast<float>(colour.greenF() * a + b.greenF() * (1 - a)),
+                               static_cast<float>(colour.blueF() * a + b.blueF() * (1 - a)));
+        return QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3")
+            .arg(shown.name(), shape, text.toHtmlEscaped());
+    };
+    const QString square = QStringLiteral("&#9632;"); // ■
+    const QString hatched = QStringLiteral("&#9640;"); // ▨
+    const QStringList parts = {
+        swatch(theme.running, tr("running"), square),
+        swatch(theme.completed, tr("completed"), square),
+        swatch(theme.failed, tr("failed"), square),
+        swatch(theme.cancelled, tr("cancelled"), square),
+        swatch(theme.blocked, tr("blocked (queue full)"), hatched),
+        swatch(theme.paused, tr("paused"), square),
+        swatch(theme.summarized, tr("summarized"), square),
+    };
+    return parts.join(QStringLiteral("&nbsp;&nbsp; "));
 }
 
 void MainWindow::startRun()
@@ -509,6 +546,11 @@ void MainWindow::changeEvent(QEvent *event)
 void MainWindow::applyTheme()
 {
     const Theme theme = Theme::fromPalette(palette());
+    m_legend->setText(colourKey(theme));
+    m_legend->setToolTip(
+        tr("The timeline's colours: a job being processed, then its result's colour; hatched, a "
+           "worker or the producer waiting on a full queue; shaded, history older than the memory "
+           "cap, summarized per pixel column"));
     m_timeline->setTheme(theme);
     m_chart->setTheme(theme);
     m_pipeline->setTheme(theme);
@@ -602,6 +644,20 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *guide = help->addAction(tr("&Guide to the views"), this, [this] {
+        QMessageBox box(QMessageBox::NoIcon, tr("Guide to the views"), guideText(),
+                        QMessageBox::Close, this);
+        box.setTextFormat(Qt::RichText);
+        box.exec();
+    });
+    guide->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"), shortcutsText(),
+                        QMessageBox::Close, this);
+        box.setTextFormat(Qt::RichText);
+        box.exec();
+    });
+    help->addSeparator();
     help->addAction(tr("&About Poolscope"), this, [this] {
         QMessageBox::about(
             this, tr("About Poolscope"),
@@ -611,6 +667,51 @@ void MainWindow::buildMenus()
                "<p>Built with Qt %2.</p>")
                 .arg(QStringLiteral(POOLSCOPE_VERSION), QLatin1String(qVersion())));
     });
+}
+
+QString MainWindow::shortcutsText() const
+{
+    QString rows;
+    auto row = [&rows](const QAction *action) {
+        if (action->shortcut().isEmpty() || action->text().isEmpty())
+            return;
+        rows += QStringLiteral("<tr><td><b>%1</b></td><td>&nbsp;&nbsp;%2</td></tr>")
+                    .arg(action->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                         QString(action->text()).remove(QLatin1Char('&')).toHtmlEscaped());
+    };
+    for (const QAction *action : actions())
+        row(action);
+    for (const QAction *action : m_timeSplitter->actions())
+        row(action);
+    for (const QAction *menu : menuBar()->actions())
+        if (menu->menu())
+            for (const QAction *action : menu->menu()->actions())
+                row(action);
+    return tr("<table>%1</table><p>The wheel over the timeline zooms around the mouse; dragging "
+              "pans; a click on a bar selects its job. Left, Right, Home and End act while the "
+              "timeline or the chart has the focus.</p>")
+        .arg(rows);
+}
+
+QString MainWindow::guideText()
+{
+    return tr(
+        "<p><b>Pipeline</b> (top): the pattern as it is now, left to right: the producer sending "
+        "jobs, the queue (its slots and capacity), each worker with the job it processes and its "
+        "progress, and the last results in the order they were collected. Look here first: a "
+        "full queue with a blocked producer means the workers cannot keep up.</p>"
+        "<p><b>Timeline</b> (middle): a lane per worker, a bar per job (its colour: running, then "
+        "how it ended; see the colour key in the toolbar), the producer's sends as ticks and its "
+        "waits hatched, and markers where settings changed. Wheel to zoom, drag to pan, click a "
+        "bar to select its job.</p>"
+        "<p><b>Queue chart</b> (under it): the queue depth over time against its capacity, the "
+        "busy workers, the results so far (dotted) and the throughput of the last second.</p>"
+        "<p><b>Results, Statistics, Log</b> (bottom): every result with its times; wait, "
+        "processing and latency percentiles, utilization per worker and Little's law; and the "
+        "run's lines as the reference program prints them.</p>"
+        "<p><b>Controls</b> (left): the knobs of the next run; workers, interval and speed also "
+        "act on a running pool. File ▸ Save keeps a run to replay; File ▸ Export writes a "
+        "Perfetto trace or a CSV.</p>");
 }
 
 void MainWindow::buildReplayBar()

@@ -32,6 +32,7 @@ class RunModel;
 class StatsPanel;
 class TimelineView;
 class TimeWindow;
+struct Theme;
 
 // The window: control panel docked at the side; pipeline and timeline (with the queue chart under
 // it) as the stars; results, statistics and the log in tabs below. The GUI thread drains the
@@ -111,6 +112,9 @@ private:
     void saveSettings() const;
     void restoreSettings();
     void applyTheme();
+    static QString colourKey(const Theme &theme);
+    QString shortcutsText() const;
+    static QString guideText();
     void takeScreenshot();
     void buildMenus();
     void buildReplayBar();
@@ -138,6 +142,7 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_timeSplitter = nullptr;
     QLabel *m_status = nullptr;
+    QLabel *m_legend = nullptr;
     QTimer m_frameTimer;
     QElapsedTimer m_sinceFrame;
     QElapsedTimer m_sinceStats;

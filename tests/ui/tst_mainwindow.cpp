@@ -12,6 +12,8 @@
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -245,6 +247,45 @@ private Q_SLOTS:
         QTest::keyClick(&window, Qt::Key_W);
         QVERIFY2(status->text().contains(QLatin1String("panned")), qPrintable(status->text()));
         window.cancelRun();
+    }
+
+    // Help holds the shortcuts (every one the window has) and a guide; the toolbar a colour key.
+    void helpListsTheShortcutsAndTheColoursHaveAKey()
+    {
+        MainWindow window(engine::PoolConfig {}, testOptions());
+        window.show();
+        QStringList shown;
+        QTimer closer;
+        connect(&closer, &QTimer::timeout, this, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                shown << box->text();
+                box->close();
+            }
+        });
+        closer.start(20);
+        QMenu *help = nullptr;
+        for (QAction *menu : window.menuBar()->actions())
+            if (menu->text() == QLatin1String("&Help"))
+                help = menu->menu();
+        QVERIFY(help);
+        for (QAction *action : help->actions())
+            if (action->text().contains(QLatin1String("shortcuts"))
+                || action->text().contains(QLatin1String("Guide")))
+                action->trigger();
+        closer.stop();
+        QCOMPARE(shown.size(), 2);
+        const QString guide = shown.at(0), keys = shown.at(1);
+        QVERIFY(guide.contains(QLatin1String("Pipeline"))
+                && guide.contains(QLatin1String("Timeline")));
+        for (const char *expected :
+             {"Space", "Start / Pause", "Zoom in", "Whole run", "Follow live", "Home",
+              "End of the run", "Earlier", "Open run"})
+            QVERIFY2(keys.contains(QLatin1String(expected)), expected);
+        auto *key = window.findChild<QLabel *>(QStringLiteral("colourKey"));
+        QVERIFY(key);
+        for (const char *expected :
+             {"running", "completed", "failed", "cancelled", "blocked", "paused"})
+            QVERIFY2(key->text().contains(QLatin1String(expected)), expected);
     }
 
     // A live run nobody saved is not thrown away without asking: Cancel keeps it, Discard lets
