@@ -19,13 +19,14 @@ ChartScene::ChartScene(const RunModel &model, coords::Range range, const QRect &
         --m_first;
     m_last = points.gallopKey(m_first, points.size(), m_r.end + 1);
     const auto seen = m_model.depthExtremes(m_first, m_last);
-    m_maxValue = std::max({1, seen.maxDepth, seen.maxBusy});
+    m_maxValue = std::max({1, seen.maxDepth});
     const int capacity = m_model.queueCapacity();
     m_showCapacity = capacity > 0 && capacity <= std::max(m_maxValue * 4, 8);
     if (m_showCapacity)
         m_maxValue = std::max(m_maxValue, capacity);
-    m_maxValue = std::max(m_maxValue, m_model.config().workers);
     m_yScale = m_plot.height() / (m_maxValue * 1.1);
+    m_maxBusy = std::max({1, seen.maxBusy, m_model.config().workers});
+    m_busyScale = m_plot.height() / (m_maxBusy * 1.1);
     findColumns();
 }
 
@@ -41,8 +42,8 @@ ChartScene::SummaryBars ChartScene::summaryBars() const
         = std::min(m_plot.right(), static_cast<int>(xOf(std::min(summary.until, m_r.end))));
     // One rectangle per run of columns of the same height (a steady pool gives a few long runs,
     // not a line per pixel column).
-    auto addBar = [&](QVector<QRectF> &bars, int x, int value) {
-        const double top = std::round(yOf(value));
+    auto addBar = [&](QVector<QRectF> &bars, int x, int value, bool busy) {
+        const double top = std::round(busy ? yOfBusy(value) : yOf(value));
         const QRectF bar(x, top, 1, m_plot.bottom() + 1 - top);
         if (!bars.isEmpty() && bars.back().right() == bar.left() && bars.back().top() == bar.top())
             bars.back().setRight(bar.right());
@@ -61,9 +62,9 @@ ChartScene::SummaryBars ChartScene::summaryBars() const
             busy = std::max(busy, summary.depth[static_cast<std::size_t>(c)].maxInFlight);
         }
         if (busy > 0)
-            addBar(out.busy, x, busy);
+            addBar(out.busy, x, busy, true);
         if (depth > 0)
-            addBar(out.depth, x, depth);
+            addBar(out.depth, x, depth, false);
     }
     return out;
 }
@@ -113,6 +114,9 @@ QVector<QRect> ChartScene::stepLine(bool busy) const
     auto value = [busy](const DepthPoint &pt) {
         return busy ? pt.inFlight : pt.depth;
     };
+    auto yOfValue = [&](int v) {
+        return busy ? yOfBusy(v) : yOf(v);
+    };
     auto vertical = [&](int x, double a, double b) {
         const int top = static_cast<int>(std::lround(std::min(a, b)));
         const int bottom = static_cast<int>(std::lround(std::max(a, b)));
@@ -129,14 +133,14 @@ QVector<QRect> ChartScene::stepLine(bool busy) const
             rects << QRect(x0, static_cast<int>(std::lround(y)), x1 - x0, 1);
     };
     const DepthPoint first = m_model.depth()[m_first];
-    double y = yOf(value(first));
+    double y = yOfValue(value(first));
     int x = static_cast<int>(std::floor(xOf(std::max(first.t, m_r.start))));
     for (const Column &c : m_columns) {
         const int cx = static_cast<int>(std::floor(c.x));
         horizontal(x, cx, y); // at the value held so far
-        const double lo = yOf(busy ? c.extremes.maxBusy : c.extremes.maxDepth);
-        const double hi = yOf(busy ? c.extremes.minBusy : c.extremes.minDepth);
-        const double next = yOf(value(c.leaving));
+        const double lo = yOfValue(busy ? c.extremes.maxBusy : c.extremes.maxDepth);
+        const double hi = yOfValue(busy ? c.extremes.minBusy : c.extremes.minDepth);
+        const double next = yOfValue(value(c.leaving));
         // The column: from the value held, through its extremes, to the value it leaves at.
         vertical(cx, std::min({y, lo, next}), std::max({y, hi, next}));
         y = next;

@@ -21,11 +21,15 @@ class ChartScene
 public:
     ChartScene(const RunModel &model, coords::Range range, const QRect &plot);
 
-    // The value at the plot's top edge's 1/1.1, and whether the capacity line is worth showing
-    // (a capacity far above what was seen would flatten every line).
+    // The queue's scale: the depth at the plot's top edge's 1/1.1, and whether the capacity line
+    // is worth showing (a capacity far above what was seen would flatten every line).
     int maxValue() const { return m_maxValue; }
     bool showCapacity() const { return m_showCapacity; }
     double yOf(double value) const { return m_plot.bottom() - value * m_yScale; }
+    // The busy workers' own scale, from 0 to the pool's size (or the most seen busy): a line of
+    // a few workers stays readable beside a queue of thousands.
+    int maxBusy() const { return m_maxBusy; }
+    double yOfBusy(double value) const { return m_plot.bottom() - value * m_busyScale; }
     double xOf(std::int64_t t) const
     {
         return m_plot.left() + coords::xForTime(t, m_r.start, m_r.end, m_plot.width());
@@ -67,6 +71,8 @@ private:
     int m_maxValue = 1;
     bool m_showCapacity = false;
     double m_yScale = 1;
+    int m_maxBusy = 1;
+    double m_busyScale = 1;
     std::vector<Column> m_columns;
 };
 

@@ -1,10 +1,13 @@
 #include "ui/queuechart.h"
 
+#include "engine/durationformat.h"
 #include "ui/chartscene.h"
 #include "ui/timelineview.h"
 
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPolygonF>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
 
@@ -19,7 +22,35 @@ QueueChart::QueueChart(const RunModel *model, TimeWindow *window, QWidget *paren
     setAttribute(Qt::WA_OpaquePaintEvent);
     setAccessibleName(tr("Queue depth chart"));
     setAccessibleDescription(tr("Queue depth, capacity, busy workers and results over time"));
+    setMouseTracking(true);
     connect(window, &TimeWindow::rangeChanged, this, qOverload<>(&QWidget::update));
+}
+
+// A readout of the moment under the mouse: what each line says there.
+void QueueChart::mouseMoveEvent(QMouseEvent *event)
+{
+    const int gutter = TimelineView::kGutter;
+    const coords::Range r = m_window->range();
+    const int x = static_cast<int>(event->position().x()) - gutter;
+    const auto &points = m_model->depth();
+    if (x < 0 || points.empty()) {
+        QToolTip::hideText();
+        return;
+    }
+    const std::int64_t t = coords::timeForX(x, r.start, r.end, width() - gutter);
+    if (t < 0 || t > m_model->endT()) {
+        QToolTip::hideText();
+        return;
+    }
+    const std::size_t after = points.gallopKey(0, points.size(), t + 1);
+    const DepthPoint at = after > 0 ? points[after - 1] : DepthPoint {};
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       tr("at %1: queue depth %2 · busy workers %3 · results %4")
+                           .arg(engine::displayDuration(t))
+                           .arg(at.depth)
+                           .arg(at.inFlight)
+                           .arg(m_model->resultsBy(t)),
+                       this);
 }
 
 void QueueChart::setTheme(const Theme &theme)
@@ -40,6 +71,7 @@ void QueueChart::paintEvent(QPaintEvent *)
     const coords::Range r = m_window->range();
     const ChartScene scene(*m_model, r, plot);
     const int maxValue = scene.maxValue();
+    m_capacityShown = scene.showCapacity();
 
     // Grid and left labels.
     for (double frac : {0.0, 0.5, 1.0}) {
@@ -52,6 +84,14 @@ void QueueChart::paintEvent(QPaintEvent *)
                Qt::AlignRight | Qt::AlignVCenter, QString::number(maxValue));
     p.drawText(QRect(4, plot.bottom() - metrics.height() / 2, gutter - 10, metrics.height()),
                Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("0"));
+    // The busy workers' own scale, at the right edge in their colour.
+    p.setPen(m_theme.inFlight);
+    // (Under its tick: above it is the legend's row.)
+    p.drawText(QRect(plot.right() - 120, static_cast<int>(scene.yOfBusy(scene.maxBusy())) + 1, 116,
+                     metrics.height()),
+               Qt::AlignRight | Qt::AlignTop, tr("%1 busy").arg(scene.maxBusy()));
+    p.fillRect(QRect(plot.right() - 6, static_cast<int>(scene.yOfBusy(scene.maxBusy())), 6, 1),
+               m_theme.inFlight);
 
     p.setClipRect(plot.adjusted(0, -2, 1, 1));
     if (scene.showCapacity()) {
@@ -99,9 +139,11 @@ void QueueChart::paintLegend(QPainter &p)
     legend(m_theme.depth, tr("queue depth %1").arg(depthNow));
     if (capacity == 0)
         legend(m_theme.capacity, tr("unbuffered hand-off"), Qt::DashLine);
-    else
+    else if (m_capacityShown)
         legend(m_theme.capacity, tr("capacity %1").arg(capacity), Qt::DashLine);
-    legend(m_theme.inFlight, tr("busy workers %1").arg(m_model->busyWorkers()));
+    else // far above what the queue held: drawn, it would flatten every line
+        legend(m_theme.capacity, tr("capacity %L1, off the scale").arg(capacity), Qt::DashLine);
+    legend(m_theme.inFlight, tr("busy %1 (right scale)").arg(m_model->busyWorkers()));
     legend(m_theme.throughput,
            tr("results %1 / %2").arg(m_model->stats().results()).arg(m_model->submittedCount()),
            Qt::DotLine);

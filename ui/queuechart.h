@@ -24,6 +24,7 @@ public:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
 
 private:
     void paintLegend(QPainter &p);
@@ -31,6 +32,7 @@ private:
     const RunModel *m_model;
     TimeWindow *m_window;
     Theme m_theme;
+    bool m_capacityShown = true; // as of the last paint
 };
 
 } // namespace gui

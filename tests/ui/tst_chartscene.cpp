@@ -71,8 +71,8 @@ private Q_SLOTS:
                 if (pt.t <= r.start || pt.t > r.end)
                     continue;
                 const int x = static_cast<int>(std::floor(scene.xOf(pt.t)));
-                const int y
-                    = static_cast<int>(std::lround(scene.yOf(busy ? pt.inFlight : pt.depth)));
+                const int y = static_cast<int>(
+                    std::lround(busy ? scene.yOfBusy(pt.inFlight) : scene.yOf(pt.depth)));
                 QVERIFY2(drawn(x, y) || drawn(x - 1, y),
                          qPrintable(QStringLiteral("%1 sample %2 (t %3, x %4, y %5) not drawn")
                                         .arg(QLatin1String(busy ? "busy" : "depth"))

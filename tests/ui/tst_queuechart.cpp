@@ -102,6 +102,30 @@ private Q_SLOTS:
                 > 0);
     }
 
+    // Busy workers have their own scale, 0 to the pool's size: one of two busy stands at half the
+    // height, whatever the queue's scale (three deep here); a capacity far above what the queue
+    // held is not drawn.
+    void busyWorkersHaveTheirOwnScale()
+    {
+        RunModel model;
+        PoolConfig config;
+        config.workers = 2;
+        config.queueCapacity = 100'000;
+        model.reset(config);
+        model.ingest(queueingRun().events());
+        const Theme theme = Theme::fromPalette(QPalette());
+        const Drawn d = draw(model);
+        const int top
+            = topRowOf(d.image, theme.depth, d.x(250 * ms), d.x(450 * ms), d.legendBottom);
+        const int bottom
+            = topRowOf(d.image, theme.depth, d.x(750 * ms), d.x(950 * ms), d.legendBottom);
+        const int busy
+            = topRowOf(d.image, theme.inFlight, d.x(250 * ms), d.x(450 * ms), d.legendBottom);
+        QVERIFY2(top > 0 && bottom > top && std::abs(busy - (top + bottom) / 2) <= 3,
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(top).arg(bottom).arg(busy)));
+        QCOMPARE(topRowOf(d.image, theme.capacity, d.x(0), d.image.width(), d.legendBottom), -1);
+    }
+
     void anUnbufferedQueueHasNoCapacityLine()
     {
         RunModel model;
