@@ -26,7 +26,9 @@ ChartScene::ChartScene(const RunModel &model, coords::Range range, const QRect &
         m_maxValue = std::max(m_maxValue, capacity);
     m_yScale = m_plot.height() / (m_maxValue * 1.1);
     m_maxBusy = std::max({1, seen.maxBusy, m_model.config().workers});
-    m_busyScale = m_plot.height() / (m_maxBusy * 1.1);
+    // Its top a little below the queue's (1.25 against 1.1), so that all workers busy and a full
+    // queue do not draw one line.
+    m_busyScale = m_plot.height() / (m_maxBusy * 1.25);
     findColumns();
 }
 

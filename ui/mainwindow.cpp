@@ -155,6 +155,7 @@ void MainWindow::buildUi()
     statsScroll->setWidget(m_stats);
     statsScroll->setWidgetResizable(true);
     statsScroll->setFrameShape(QFrame::NoFrame);
+    statsScroll->setFocusPolicy(Qt::StrongFocus); // the keyboard scrolls it
 
     m_log = new QPlainTextEdit;
     m_log->setObjectName(QStringLiteral("eventLog"));
@@ -218,23 +219,24 @@ void MainWindow::buildUi()
     statusBar()->addWidget(m_status, 1);
 }
 
+QAction *MainWindow::addShortcut(const QString &text, const QKeySequence &key,
+                                 const std::function<void()> &slot, const QString &tip)
+{
+    auto *action = new QAction(text, this);
+    action->setShortcut(key);
+    action->setShortcutContext(Qt::WindowShortcut);
+    action->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+    connect(action, &QAction::triggered, this, slot);
+    addAction(action);
+    return action;
+}
+
 void MainWindow::buildActions()
 {
     auto *toolbar = addToolBar(tr("View"));
     toolbar->setObjectName(QStringLiteral("viewToolbar"));
     toolbar->setMovable(false);
-
-    auto add = [&](const QString &text, const QKeySequence &key, auto slot, const QString &tip) {
-        auto *action = new QAction(text, this);
-        action->setShortcut(key);
-        action->setShortcutContext(Qt::WindowShortcut);
-        action->setToolTip(
-            QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
-        connect(action, &QAction::triggered, this, slot);
-        addAction(action);
-        return action;
-    };
-    add(
+    addShortcut(
         tr("Start / Pause"), QKeySequence(Qt::Key_Space),
         [this] {
             if (m_replaying)
@@ -245,26 +247,41 @@ void MainWindow::buildActions()
                 startRun();
         },
         tr("Start the run, or pause and resume it (a replay: play and pause it)"));
-    add(
+    addShortcut(
         tr("Cancel"), QKeySequence(Qt::Key_Escape), [this] { cancelRun(); }, tr("Cancel the run"));
-    add(
+    addShortcut(
         tr("Reset"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { resetRun(); },
         tr("Clear the run"));
+    buildTimeActions(toolbar);
+    // The key to the timeline's colours, at the toolbar's right (set with the theme).
+    auto *spacer = new QWidget;
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    toolbar->addWidget(spacer);
+    m_legend = new QLabel;
+    m_legend->setObjectName(QStringLiteral("colourKey"));
+    m_legend->setAccessibleName(tr("Colour key"));
+    m_legend->setTextFormat(Qt::RichText);
+    m_legend->setContentsMargins(0, 0, 8, 0);
+    toolbar->addWidget(m_legend);
+}
 
+// Zoom, pan, follow and the whole run: the keys and buttons that move through time.
+void MainWindow::buildTimeActions(QToolBar *toolbar)
+{
     // Keys zoom around the selected job, or the middle of the data in view.
     auto anchor = [this]() -> std::int64_t {
         if (const auto job = m_model->job(m_timeline->selectedJob()); job && job->started >= 0)
             return job->started;
         return -1;
     };
-    auto *zoomIn = add(
+    auto *zoomIn = addShortcut(
         tr("Zoom in"), QKeySequence(Qt::Key_Plus),
         [this, anchor] { m_window->zoomBy(1.5, anchor()); }, tr("Zoom the timeline in"));
     auto *zoomInEquals = new QAction(this);
     zoomInEquals->setShortcut(QKeySequence(Qt::Key_Equal));
     connect(zoomInEquals, &QAction::triggered, zoomIn, &QAction::trigger);
     addAction(zoomInEquals);
-    auto *zoomOut = add(
+    auto *zoomOut = addShortcut(
         tr("Zoom out"), QKeySequence(Qt::Key_Minus),
         [this, anchor] { m_window->zoomBy(1 / 1.5, anchor()); }, tr("Zoom the timeline out"));
     // Panning keys act where time is shown (the timeline or the chart has the focus), so that the
@@ -280,7 +297,7 @@ void MainWindow::buildActions()
     timeKey(tr("Later"), QKeySequence(Qt::Key_Right), [this] { m_window->panByWindows(0.25); });
     timeKey(tr("Start of the run"), QKeySequence(Qt::Key_Home), [this] { m_window->showStart(); });
     timeKey(tr("End of the run"), QKeySequence(Qt::Key_End), [this] { m_window->showEnd(); });
-    auto *follow = add(
+    auto *follow = addShortcut(
         tr("Follow live"), QKeySequence(Qt::Key_F),
         [this] {
             m_window->setFollowLive(true);
@@ -292,7 +309,7 @@ void MainWindow::buildActions()
     connect(m_window, &TimeWindow::followLiveChanged, follow, &QAction::setChecked);
     connect(m_window, &TimeWindow::followLiveChanged, this, &MainWindow::updateStatus);
     connect(follow, &QAction::triggered, this, [follow] { follow->setChecked(true); });
-    auto *fit = add(
+    auto *fit = addShortcut(
         tr("Whole run"), QKeySequence(Qt::Key_W),
         [this] {
             m_window->setExtent(m_model->endT(), !m_pool->isRunning() && !m_replayPlaying);
@@ -303,16 +320,6 @@ void MainWindow::buildActions()
     toolbar->addAction(zoomOut);
     toolbar->addAction(fit);
     toolbar->addAction(follow);
-    // The key to the timeline's colours, at the toolbar's right (set with the theme).
-    auto *spacer = new QWidget;
-    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    toolbar->addWidget(spacer);
-    m_legend = new QLabel;
-    m_legend->setObjectName(QStringLiteral("colourKey"));
-    m_legend->setAccessibleName(tr("Colour key"));
-    m_legend->setTextFormat(Qt::RichText);
-    m_legend->setContentsMargins(0, 0, 8, 0);
-    toolbar->addWidget(m_legend);
 }
 
 QString MainWindow::colourKey(const Theme &theme)
@@ -554,6 +561,7 @@ void MainWindow::applyTheme()
     m_timeline->setTheme(theme);
     m_chart->setTheme(theme);
     m_pipeline->setTheme(theme);
+    m_stats->setTheme(theme);
 }
 
 void MainWindow::saveSettings() const

@@ -6,12 +6,15 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QTimer>
+#include <functional>
 #include <memory>
 
 namespace engine {
 class WorkerPool;
 }
 
+class QAction;
+class QKeySequence;
 class QLabel;
 class QSlider;
 class QToolBar;
@@ -103,6 +106,9 @@ protected:
 private:
     void buildUi();
     void buildActions();
+    void buildTimeActions(QToolBar *toolbar);
+    QAction *addShortcut(const QString &text, const QKeySequence &key,
+                         const std::function<void()> &slot, const QString &tip);
     void frame();
     void drain();
     void updateRunState();

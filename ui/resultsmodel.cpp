@@ -1,7 +1,5 @@
 #include "ui/resultsmodel.h"
 
-#include "engine/durationformat.h"
-
 #include <QColor>
 
 namespace gui {
@@ -111,8 +109,11 @@ QVariant ResultsModel::data(const QModelIndex &index, int role) const
         case StatusColumn:
             return QLatin1String(nameOf(r->status));
         default: {
+            // One format per column, the unit in the header: milliseconds to the microsecond,
+            // so that a column's numbers line up and compare at a glance (and match the CSV).
             const std::int64_t value = ns();
-            return value >= 0 ? displayDuration(value) : QStringLiteral("—");
+            return value >= 0 ? QString::number(static_cast<double>(value) / 1e6, 'f', 3)
+                              : QStringLiteral("—");
         }
         }
     }
@@ -134,13 +135,13 @@ QVariant ResultsModel::headerData(int section, Qt::Orientation orientation, int 
     case StatusColumn:
         return tr("Status");
     case QueuedColumn:
-        return tr("Queued at");
+        return tr("Queued at (ms)");
     case WaitColumn:
-        return tr("Wait");
+        return tr("Wait (ms)");
     case ProcessingColumn:
-        return tr("Processing");
+        return tr("Processing (ms)");
     case LatencyColumn:
-        return tr("Latency");
+        return tr("Latency (ms)");
     default:
         return {};
     }

@@ -1,9 +1,12 @@
 #include "ui/statspanel.h"
 
 #include "engine/durationformat.h"
+#include "ui/latencycurve.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace gui {
 
@@ -27,7 +30,10 @@ StatsPanel::StatsPanel(const RunModel *model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
 {
-    auto *layout = new QVBoxLayout(this);
+    // The numbers on the left, the latency curve beside them: a short pane shows both.
+    auto *columns = new QHBoxLayout(this);
+    auto *layout = new QVBoxLayout;
+    columns->addLayout(layout, 3);
     for (QLabel **label : {&m_summary, &m_latencies, &m_utilization, &m_little}) {
         *label = new QLabel(this);
         (*label)->setTextFormat(Qt::RichText);
@@ -35,7 +41,16 @@ StatsPanel::StatsPanel(const RunModel *model, QWidget *parent)
         (*label)->setTextInteractionFlags(Qt::TextSelectableByMouse);
         layout->addWidget(*label);
     }
+    m_curve = new LatencyCurve(this);
+    m_curve->setHistogram(&m_model->stats().latency());
+    columns->addWidget(m_curve, 2, Qt::AlignTop);
     layout->addStretch();
+    m_latencies->setToolTip(
+        tr("<b>wait</b>: from a job's submission to a worker starting it (time the producer was "
+           "blocked sending it included)<br><b>processing</b>: from its start to its finish<br>"
+           "<b>latency</b>: from its submission to its result being collected"));
+    m_utilization->setToolTip(tr("Utilization: the share of its live time each worker spent "
+                                 "processing jobs"));
     setAccessibleName(tr("Statistics"));
     refresh();
 }
@@ -43,19 +58,29 @@ StatsPanel::StatsPanel(const RunModel *model, QWidget *parent)
 QString StatsPanel::littlesLawText() const
 {
     const auto law = m_model->stats().littlesLaw(m_model->endT());
-    const double difference = law.meanInSystem - law.predicted();
-    return tr("<b>Little's law</b>: mean jobs in the system L = %1; mean throughput × mean latency "
-              "λW = "
-              "%2 × %3 = %4; "
-              "difference %5")
-        .arg(QString::number(law.meanInSystem, 'f', 2),
-             QString::number(law.arrivalRate, 'f', 2) + tr("/s"),
-             displayDuration(std::llround(law.meanLatencyS * 1e9)),
-             QString::number(law.predicted(), 'f', 2), QString::number(difference, 'f', 2));
+    // Two decimals, and no "-0.00" for a difference that rounds to nothing.
+    const auto jobs = [](double value) {
+        return QString::number(std::abs(value) < 0.005 ? 0.0 : value, 'f', 2);
+    };
+    return tr("<b>Little's law</b>, L = λ·W: the mean number of jobs in the system L = %1 jobs; "
+              "the mean throughput λ = %2 jobs/s times the mean latency W = %3 gives %4 jobs; "
+              "difference %5 jobs.<br><small>Over a whole run that starts and ends empty the two "
+              "agree by construction; while a run goes on, jobs still in the system count in L "
+              "but not yet in W, and the difference shows how far the measurement has to go."
+              "</small>")
+        .arg(jobs(law.meanInSystem), QString::number(law.arrivalRate, 'f', 2),
+             displayDuration(std::llround(law.meanLatencyS * 1e9)), jobs(law.predicted()),
+             jobs(law.meanInSystem - law.predicted()));
+}
+
+void StatsPanel::setTheme(const Theme &theme)
+{
+    m_curve->setTheme(theme);
 }
 
 void StatsPanel::refresh()
 {
+    m_curve->update();
     const RunStats &s = m_model->stats();
     const std::int64_t now = m_model->endT();
     const std::int64_t results = s.results();

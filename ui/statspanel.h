@@ -9,6 +9,9 @@ class QGridLayout;
 
 namespace gui {
 
+class LatencyCurve;
+struct Theme;
+
 // The numbers that explain the run: throughput now and mean, utilization per worker,
 // wait/processing/latency percentiles, queue depth, and Little's law checked live.
 class StatsPanel : public QWidget
@@ -20,6 +23,7 @@ public:
     // Re-reads the model; cheap enough for a few times a second.
     void refresh();
     QString littlesLawText() const;
+    void setTheme(const Theme &theme);
 
 private:
     const RunModel *m_model;
@@ -27,6 +31,7 @@ private:
     QLabel *m_latencies = nullptr;
     QLabel *m_utilization = nullptr;
     QLabel *m_little = nullptr;
+    LatencyCurve *m_curve = nullptr;
 };
 
 } // namespace gui

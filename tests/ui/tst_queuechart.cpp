@@ -102,9 +102,9 @@ private Q_SLOTS:
                 > 0);
     }
 
-    // Busy workers have their own scale, 0 to the pool's size: one of two busy stands at half the
-    // height, whatever the queue's scale (three deep here); a capacity far above what the queue
-    // held is not drawn.
+    // Busy workers have their own scale, 0 to the pool's size: one of two busy stands at half of
+    // it, whatever the queue's scale (three deep here); a capacity far above what the queue held
+    // is not drawn.
     void busyWorkersHaveTheirOwnScale()
     {
         RunModel model;
@@ -121,7 +121,9 @@ private Q_SLOTS:
             = topRowOf(d.image, theme.depth, d.x(750 * ms), d.x(950 * ms), d.legendBottom);
         const int busy
             = topRowOf(d.image, theme.inFlight, d.x(250 * ms), d.x(450 * ms), d.legendBottom);
-        QVERIFY2(top > 0 && bottom > top && std::abs(busy - (top + bottom) / 2) <= 3,
+        // Depth 3 of 3 at 1/1.1 of the height, 1 of 2 busy at half of 1/1.25 of it.
+        const double expected = bottom - (bottom - top) * (1.1 / 1.25) * 0.5;
+        QVERIFY2(top > 0 && bottom > top && std::abs(busy - expected) <= 3,
                  qPrintable(QStringLiteral("%1 %2 %3").arg(top).arg(bottom).arg(busy)));
         QCOMPARE(topRowOf(d.image, theme.capacity, d.x(0), d.image.width(), d.legendBottom), -1);
     }

@@ -5,6 +5,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -676,8 +677,18 @@ private Q_SLOTS:
         QCOMPARE(results.rowCount(), 30);
         QCOMPARE(results.columnCount(), int(ResultsModel::ColumnCount));
         QCOMPARE(results.index(0, ResultsModel::JobColumn).data().toString(), QStringLiteral("1"));
+        // One format per column, the unit in the header: "5.000" under "Processing (ms)".
         QCOMPARE(results.index(0, ResultsModel::ProcessingColumn).data().toString(),
-                 QStringLiteral("5ms"));
+                 QStringLiteral("5.000"));
+        QCOMPARE(results.headerData(ResultsModel::ProcessingColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("Processing (ms)"));
+        const QRegularExpression millis(QStringLiteral("^\\d+\\.\\d{3}$"));
+        for (int row = 0; row < results.rowCount(); ++row)
+            for (int column :
+                 {int(ResultsModel::QueuedColumn), int(ResultsModel::WaitColumn),
+                  int(ResultsModel::ProcessingColumn), int(ResultsModel::LatencyColumn)})
+                QVERIFY2(millis.match(results.index(row, column).data().toString()).hasMatch(),
+                         qPrintable(results.index(row, column).data().toString()));
         QCOMPARE(results.index(0, ResultsModel::ProcessingColumn)
                      .data(ResultsModel::kSortRole)
                      .toLongLong(),

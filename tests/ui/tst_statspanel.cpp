@@ -1,5 +1,6 @@
 #include "engine/durationformat.h"
 #include "eventscript.h"
+#include "ui/latencycurve.h"
 #include "ui/runmodel.h"
 #include "ui/statspanel.h"
 
@@ -80,9 +81,42 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QStringLiteral("w1 42%")) && text.contains(QStringLiteral("w2 42%")),
                  qPrintable(text));
         // L: 10 jobs 1 ms each in 12 ms; λ = 11 results in 12 ms; W = 10 ms / 11 results.
-        QVERIFY2(text.contains(QStringLiteral("L = 0.83")), qPrintable(text));
-        QVERIFY2(text.contains(QStringLiteral("= 0.83; difference 0.00")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("L = 0.83 jobs")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("gives 0.83 jobs; difference 0.00 jobs")),
+                 qPrintable(text));
+        QVERIFY(!text.contains(QStringLiteral("-0.00")));
         QVERIFY(text.contains(panel.littlesLawText()));
+    }
+
+    // The latency curve: share of jobs done (up) against latency (along); jobs of 1..100 ms give a
+    // straight line, half of them within 50 ms; a heavy tail runs far right near the top.
+    void theLatencyCurveShowsTheDistribution()
+    {
+        const QRectF plot(10, 10, 400, 100);
+        Histogram even;
+        QVERIFY(LatencyCurve::curve(even, plot).isEmpty());
+        for (int k = 1; k <= 100; ++k)
+            even.add(k * ms);
+        const QPolygonF points = LatencyCurve::curve(even, plot);
+        QCOMPARE(points.size(), 201);
+        for (qsizetype i = 1; i < points.size(); ++i) {
+            QVERIFY(points[i].x() >= points[i - 1].x());
+            QVERIFY(points[i].y() < points[i - 1].y());
+        }
+        QVERIFY(std::abs(points[100].x() - (10 + 400 * 0.5)) <= 4); // p50 = 50 ms of 100
+        QCOMPARE(points.last(), QPointF(410, 10)); // all of them by the largest
+        Histogram heavy;
+        for (int k = 1; k <= 99; ++k)
+            heavy.add(10 * ms);
+        heavy.add(1000 * ms);
+        const QPolygonF tail = LatencyCurve::curve(heavy, plot);
+        QVERIFY(tail[198].x() < 10 + 400 * 0.02); // 99 % within a hundredth of the largest
+        QCOMPARE(tail.last().x(), 410.0);
+
+        RunModel model;
+        model.reset(PoolConfig {});
+        const StatsPanel panel(&model);
+        QVERIFY(panel.findChild<LatencyCurve *>());
     }
 
     // One throughput, named alike in every view: results in the last second of run time.
