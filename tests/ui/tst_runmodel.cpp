@@ -79,11 +79,24 @@ private Q_SLOTS:
         QVERIFY(model.paused());
         QCOMPARE(model.producerState(), ProducerState::Paused);
         QCOMPARE(model.producerJob(), 3); // still holding it
+        // Its row shows the pause over the blocked stretch, until the resume.
+        auto pausedSpans = [&] {
+            std::vector<Span> spans;
+            for (const Span &span : model.producerSpans())
+                if (span.kind == Span::Paused)
+                    spans.push_back(span);
+            return spans;
+        };
+        QCOMPARE(pausedSpans().size(), std::size_t {1});
+        QCOMPARE(pausedSpans()[0].start, 3 * ms);
+        QCOMPARE(pausedSpans()[0].end, -1);
         Script resume;
         resume.at(4).setting(LiveSetting::Paused, 0.0);
         model.ingest(resume.events());
         QVERIFY(!model.paused());
         QCOMPARE(model.producerState(), ProducerState::Blocked);
+        QCOMPARE(pausedSpans().size(), std::size_t {1});
+        QCOMPARE(pausedSpans()[0].end, 4 * ms);
         Script cancel;
         cancel.at(5).setting(LiveSetting::Paused, 1.0).event(EventKind::CancelRequested);
         model.ingest(cancel.events());
