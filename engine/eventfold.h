@@ -213,8 +213,30 @@ private:
         case EventKind::ProducerResumed:
             closeSpan(0, SpanKind::Paused, e.t, JobStatus::Completed, sink);
             break;
+        case EventKind::ConfigChanged:
+            if (e.setting() == LiveSetting::Paused)
+                runPaused(e.settingValue() != 0.0, e.t, sink);
+            break;
+        case EventKind::CancelRequested: // a cancel resumes to end the run
+        case EventKind::RunFinished:
+            runPaused(false, e.t, sink);
+            break;
         default:
             break;
+        }
+    }
+
+    // A pause that catches the producer waiting on a full queue gets no pause of the producer's
+    // own (it records one only once it has its job in, which a paused pool does not let it): its
+    // row's paused stretch runs from the pause to the resume.
+    template<typename Sink> void runPaused(bool paused, std::int64_t t, Sink &sink)
+    {
+        if (paused && !m_pauseHeldProducer && open(0, SpanKind::ProducerBlocked)) {
+            openSpan({.worker = 0, .kind = SpanKind::Paused, .start = t}, sink);
+            m_pauseHeldProducer = true;
+        } else if (!paused && m_pauseHeldProducer) {
+            closeSpan(0, SpanKind::Paused, t, JobStatus::Completed, sink);
+            m_pauseHeldProducer = false;
         }
     }
 
@@ -242,6 +264,7 @@ private:
 
     JobWindow<Entry> m_jobs;
     std::vector<Row> m_rows; // by worker id; 0 is the producer
+    bool m_pauseHeldProducer = false; // a paused stretch opened by runPaused()
 };
 
 } // namespace engine

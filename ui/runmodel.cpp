@@ -65,7 +65,7 @@ void RunModel::reset(const PoolConfig &config)
     m_submitted = m_collected = 0;
     m_depthNow = m_busy = 0;
     m_producerState = ProducerState::Idle;
-    m_paused = m_pauseHeldProducer = false;
+    m_paused = false;
     m_producerJob = 0;
     m_log.clear();
     m_logDropped = 0;
@@ -327,21 +327,6 @@ struct RunModel::FoldSink
     }
 };
 
-// The run pauses or resumes. A pause that catches the producer waiting on a full queue gets no
-// pause of the producer's own (it records one only once it has its job in), so its row gets the
-// paused stretch here, over the blocked one, until the resume.
-void RunModel::setPaused(bool paused, std::int64_t t)
-{
-    m_paused = paused;
-    if (paused && m_producerState == ProducerState::Blocked && !m_pauseHeldProducer) {
-        m_producerSpans.push_back({t, -1, 0, Span::Paused});
-        m_pauseHeldProducer = true;
-    } else if (!paused && m_pauseHeldProducer) {
-        closeProducerSpan(Span::Paused, t);
-        m_pauseHeldProducer = false;
-    }
-}
-
 // What the rows and the job records are is the fold's (engine::EventFold, engine::foldJobEvent);
 // what is here is the model's own: the state now (queue, producer, busy workers), the depth
 // samples, the completion order, the markers and the log.
@@ -374,7 +359,7 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         break;
     case EventKind::RunFinished:
         m_finished = true;
-        setPaused(false, e.t);
+        m_paused = false;
         m_finishedT = e.t;
         m_producerState = ProducerState::Done;
         break;
@@ -441,9 +426,9 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
     case EventKind::StopRequested:
     case EventKind::CancelRequested:
         if (e.kind == EventKind::ConfigChanged && e.setting() == LiveSetting::Paused)
-            setPaused(e.settingValue() != 0.0, e.t);
+            m_paused = e.settingValue() != 0.0;
         if (e.kind == EventKind::CancelRequested)
-            setPaused(false, e.t); // a cancel resumes to end the run
+            m_paused = false; // a cancel resumes to end the run
         m_markers.push_back({e.t, e.kind, e.setting(),
                              e.kind == EventKind::ConfigChanged ? e.settingValue() : 0.0});
         log();

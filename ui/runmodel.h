@@ -183,7 +183,6 @@ private:
     void addDepthPoint(std::int64_t t, int depth);
     void apply(const engine::PoolEvent &e, QStringList *newLines);
     void summarizeOldest();
-    void setPaused(bool paused, std::int64_t t);
 
     engine::PoolConfig m_config;
     engine::RunStats m_stats;
@@ -215,7 +214,6 @@ private:
     int m_busy = 0;
     engine::ProducerState m_producerState = engine::ProducerState::Idle;
     bool m_paused = false;
-    bool m_pauseHeldProducer = false; // a paused stretch opened by setPaused()
     std::int64_t m_producerJob = 0;
     std::deque<QString> m_log;
     std::int64_t m_logDropped = 0;

@@ -31,7 +31,6 @@ public:
     // that ended, a replay standing still). While over, zooming and panning keep the data in
     // view: the window never goes past the end (plus a small margin) or before 0.
     void setExtent(std::int64_t end, bool over);
-    std::int64_t extentEnd() const { return m_extentEnd; }
     // The wheel: zooms around the time under the mouse.
     void zoomAround(std::int64_t anchor, double factor);
     // The keys: zooms around `anchor` (a selection) or else the middle of the data in view;

@@ -301,6 +301,40 @@ private Q_SLOTS:
         QVERIFY(!fold.open(99, SpanKind::Busy));
     }
 
+    // A pause that catches the producer blocked on a full queue: the producer records no pause of
+    // its own, so the fold gives its row one, from the pause to the resume (or a cancel).
+    void aPauseOfABlockedProducerIsItsPausedStretch()
+    {
+        EventFold fold;
+        std::vector<WorkerSpan> closed;
+        struct Sink
+        {
+            std::vector<WorkerSpan> &closed;
+            void spanClosed(const WorkerSpan &span) { closed.push_back(span); }
+        } sink {closed};
+        auto pause = [](std::int64_t t, bool paused) {
+            PoolEvent e = ev(EventKind::ConfigChanged, t);
+            e.aux = static_cast<std::uint8_t>(LiveSetting::Paused);
+            e.value = PoolEvent::encodeSettingValue(paused ? 1.0 : 0.0);
+            return e;
+        };
+        fold.apply(pause(5, true), sink); // not blocked: the producer records its own pause
+        QVERIFY(!fold.open(0, SpanKind::Paused));
+        fold.apply(pause(6, false), sink);
+        fold.apply(ev(EventKind::ProducerBlocked, 10, 4), sink);
+        fold.apply(pause(20, true), sink);
+        QVERIFY(fold.open(0, SpanKind::Paused));
+        QCOMPARE(fold.open(0, SpanKind::Paused)->start, 20);
+        fold.apply(pause(30, false), sink);
+        QCOMPARE(closed.size(), std::size_t {1});
+        QCOMPARE(closed[0].kind, SpanKind::Paused);
+        QCOMPARE(closed[0].end, 30);
+        fold.apply(pause(40, true), sink);
+        fold.apply(ev(EventKind::CancelRequested, 45), sink);
+        QCOMPARE(closed.size(), std::size_t {2});
+        QCOMPARE(closed[1].end, 45);
+    }
+
     void orderReleasesInTimeOrderKeepingEachInstantsArrival()
     {
         // Three threads' streams with many shared instants, pushed in random chunks.
