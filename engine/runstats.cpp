@@ -20,8 +20,7 @@ void RunStats::ingest(std::span<const PoolEvent> events)
         switch (e.kind) {
         case EventKind::JobSubmitted:
             ++m_submitted;
-            ++m_inFlight;
-            m_inFlightSubmittedSum += e.t;
+            m_little.arrived(e.t);
             break;
         case EventKind::ResultCollected:
             ++m_byStatus[std::min<int>(e.aux, kJobStatusCount - 1)];
@@ -42,6 +41,7 @@ void RunStats::ingest(std::span<const PoolEvent> events)
             break;
         }
     }
+    m_little.advanceTo(m_lastT);
 }
 
 void RunStats::Sink::jobDone(const JobTimes &job)
@@ -52,9 +52,7 @@ void RunStats::Sink::jobDone(const JobTimes &job)
         stats.m_processing.add(job.processing());
     const std::int64_t latency = job.latency();
     stats.m_latency.add(latency);
-    stats.m_doneLatencySum += latency;
-    --stats.m_inFlight;
-    stats.m_inFlightSubmittedSum -= job.submitted;
+    stats.m_little.departed(job.submitted, job.collected);
 }
 
 void RunStats::Sink::spanOpened(const WorkerSpan &span)
@@ -112,20 +110,14 @@ double RunStats::meanQueueDepth() const
     return static_cast<double>(m_depthArea / m_depthT);
 }
 
-RunStats::LittlesLaw RunStats::littlesLaw(std::int64_t nowNs) const
+LittlesLaw RunStats::littlesLaw(std::int64_t nowNs) const
 {
-    if (nowNs < 0)
-        nowNs = wallNs();
-    LittlesLaw law;
-    if (nowNs <= 0)
-        return law;
-    const long double area
-        = m_doneLatencySum + static_cast<long double>(m_inFlight) * nowNs - m_inFlightSubmittedSum;
-    const double seconds = static_cast<double>(nowNs) / 1e9;
-    law.meanInSystem = static_cast<double>(area / nowNs);
-    law.arrivalRate = static_cast<double>(m_latency.count()) / seconds;
-    law.meanLatencyS = m_latency.mean() / 1e9;
-    return law;
+    return m_little.overRun(nowNs < 0 ? wallNs() : nowNs);
+}
+
+LittlesLaw RunStats::recentLittlesLaw(std::int64_t nowNs) const
+{
+    return m_little.overWindow(nowNs < 0 ? wallNs() : nowNs);
 }
 
 } // namespace engine

@@ -2,6 +2,7 @@
 
 #include "engine/eventfold.h"
 #include "engine/histogram.h"
+#include "engine/littleslaw.h"
 #include "engine/poolevent.h"
 
 #include <array>
@@ -51,16 +52,10 @@ public:
     // Time-weighted mean of the queue depth up to the last event.
     double meanQueueDepth() const;
 
-    // Little's law over [0, nowNs]: L (mean jobs in the system, from the time integral) against
-    // λ·W (result rate × mean latency of the jobs done).
-    struct LittlesLaw
-    {
-        double meanInSystem = 0.0; // L
-        double arrivalRate = 0.0; // λ, results per second
-        double meanLatencyS = 0.0; // W
-        double predicted() const { return arrivalRate * meanLatencyS; }
-    };
+    // Little's law over the run up to `nowNs`, and over the trailing window that ends there (see
+    // LittlesLawMeter): the window's is the real check while a run goes on.
     LittlesLaw littlesLaw(std::int64_t nowNs = -1) const;
+    LittlesLaw recentLittlesLaw(std::int64_t nowNs = -1) const;
 
 private:
     struct Worker
@@ -96,10 +91,7 @@ private:
     std::int64_t m_depthT = 0;
     int m_depth = 0;
     long double m_depthArea = 0;
-    // Little's law: Σ latency of jobs done + in-flight jobs' Σ submitted times.
-    long double m_doneLatencySum = 0;
-    std::int64_t m_inFlight = 0;
-    long double m_inFlightSubmittedSum = 0;
+    LittlesLawMeter m_little;
 };
 
 } // namespace engine

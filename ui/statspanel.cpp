@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace gui {
@@ -55,22 +56,63 @@ StatsPanel::StatsPanel(const RunModel *model, QWidget *parent)
     refresh();
 }
 
-QString StatsPanel::littlesLawText() const
+namespace {
+// Two decimals, and no "-0.00" for a value that rounds to nothing.
+QString jobs(double value)
 {
-    const auto law = m_model->stats().littlesLaw(m_model->endT());
-    // Two decimals, and no "-0.00" for a difference that rounds to nothing.
-    const auto jobs = [](double value) {
-        return QString::number(std::abs(value) < 0.005 ? 0.0 : value, 'f', 2);
-    };
-    return tr("<b>Little's law</b>, L = λ·W: the mean number of jobs in the system L = %1 jobs; "
-              "the mean throughput λ = %2 jobs/s times the mean latency W = %3 gives %4 jobs; "
-              "difference %5 jobs.<br><small>Over a whole run that starts and ends empty the two "
-              "agree by construction; while a run goes on, jobs still in the system count in L "
-              "but not yet in W, and the difference shows how far the measurement has to go."
-              "</small>")
-        .arg(jobs(law.meanInSystem), QString::number(law.arrivalRate, 'f', 2),
+    return QString::number(std::abs(value) < 0.005 ? 0.0 : value, 'f', 2);
+}
+
+QString lawFigures(const LittlesLaw &law)
+{
+    return StatsPanel::tr("L = %1 jobs; λ = %2 results/s × W = %3 gives λW = %4 jobs; "
+                          "difference %5 jobs")
+        .arg(jobs(law.meanInSystem), QString::number(law.resultRate, 'f', 2),
              displayDuration(std::llround(law.meanLatencyS * 1e9)), jobs(law.predicted()),
              jobs(law.meanInSystem - law.predicted()));
+}
+
+// What the gap between L and λW over a stretch of a run says.
+QString lawVerdict(const LittlesLaw &law, bool wholeFinishedRun)
+{
+    if (wholeFinishedRun)
+        return StatsPanel::tr(
+            "Over a whole run that starts and ends empty the two sides are one integral and agree "
+            "by construction; while a run goes on, the last 10 s are a real check.");
+    if (law.resultRate <= 0.0)
+        return StatsPanel::tr("No results in this stretch yet: W is not measured.");
+    const double gap = law.meanInSystem - law.predicted();
+    const double scale = std::max(law.meanInSystem, law.predicted());
+    if (std::abs(gap) <= std::max(0.05 * scale, 0.05))
+        return StatsPanel::tr("They agree: over this stretch the pool is in a steady state, as "
+                              "many jobs leave as arrive.");
+    if (gap > 0)
+        return StatsPanel::tr("L is above λW: jobs are building up in the system (the ones still "
+                              "in it count in L, not yet in W).");
+    return StatsPanel::tr("λW is above L: the pool is draining jobs that came before this "
+                          "stretch (their whole latency is in W, only their end in L).");
+}
+} // namespace
+
+QString StatsPanel::littlesLawText() const
+{
+    const RunStats &stats = m_model->stats();
+    const std::int64_t now = m_model->endT();
+    const LittlesLaw recent = stats.recentLittlesLaw(now);
+    const bool wholeRun = recent.fromNs == 0;
+    const QString stretch = wholeRun
+        ? (m_model->finished() ? tr("over the whole run") : tr("over the run so far"))
+        : tr("over its last %1 s (%2 – %3)")
+              .arg(LittlesLawMeter::kWindowNs / 1'000'000'000)
+              .arg(displayDuration(recent.fromNs), displayDuration(recent.toNs));
+    QString text = tr("<b>Little's law</b>, L = λ·W, %1: the mean number of jobs in the system L "
+                      "equals the rate of results λ times their mean latency W.<br>%2.<br>"
+                      "<small>%3</small>")
+                       .arg(stretch, lawFigures(recent),
+                            lawVerdict(recent, wholeRun && m_model->finished()));
+    if (!wholeRun)
+        text += tr("<br><small>Over the whole run: %1.</small>").arg(lawFigures(stats.littlesLaw(now)));
+    return text;
 }
 
 void StatsPanel::setTheme(const Theme &theme)

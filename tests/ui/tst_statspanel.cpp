@@ -82,10 +82,47 @@ private Q_SLOTS:
                  qPrintable(text));
         // L: 10 jobs 1 ms each in 12 ms; λ = 11 results in 12 ms; W = 10 ms / 11 results.
         QVERIFY2(text.contains(QStringLiteral("L = 0.83 jobs")), qPrintable(text));
-        QVERIFY2(text.contains(QStringLiteral("gives 0.83 jobs; difference 0.00 jobs")),
+        QVERIFY2(text.contains(QStringLiteral("gives λW = 0.83 jobs; difference 0.00 jobs")),
                  qPrintable(text));
+        // A whole finished run: the law holds by construction, and the panel says so.
+        QVERIFY(text.contains(QStringLiteral("over the whole run:")));
+        QVERIFY(text.contains(QStringLiteral("agree by construction")));
         QVERIFY(!text.contains(QStringLiteral("-0.00")));
         QVERIFY(text.contains(panel.littlesLawText()));
+    }
+
+    // A live run longer than the window: the law over its last 10 s, where it is a real check,
+    // and over the run so far beneath; a steady stream agrees, a pool falling behind does not.
+    void littlesLawIsCheckedOverTheLastTenSecondsOfALiveRun()
+    {
+        for (const bool fallingBehind : {false, true}) {
+            RunModel model;
+            model.reset(PoolConfig {});
+            Script s;
+            s.at(0).event(EventKind::RunStarted).event(EventKind::WorkerStarted, 0, 1);
+            s.event(EventKind::WorkerStarted, 0, 2);
+            // One every 100 ms for 30 s, each done in 1 ms: the window of 10 s and 1 ms (its start
+            // is on a step of 100 ms) holds 101 results.
+            addJobs(s, 1, 300, 0, 100);
+            if (fallingBehind) {
+                // 20 more in the last 2 s, none of them done yet.
+                for (int k = 0; k < 20; ++k)
+                    s.at(28'000 + k * 100).submit(1000 + k, k + 1);
+            }
+            model.ingest(s.events());
+            StatsPanel panel(&model);
+            const QString text = shown(panel);
+            QVERIFY2(text.contains(QStringLiteral("over its last 10 s (19.9s – 29.901s)")), qPrintable(text));
+            QVERIFY(text.contains(QStringLiteral("Over the whole run: L = ")));
+            QVERIFY(!text.contains(QStringLiteral("by construction")));
+            if (fallingBehind) {
+                QVERIFY2(text.contains(QStringLiteral("L is above λW: jobs are building up")),
+                         qPrintable(text));
+            } else {
+                QVERIFY2(text.contains(QStringLiteral("They agree")), qPrintable(text));
+                QVERIFY2(text.contains(QStringLiteral("λ = 10.10 results/s")), qPrintable(text));
+            }
+        }
     }
 
     // The latency curve: share of jobs done (up) against latency (along); jobs of 1..100 ms give a
