@@ -30,6 +30,7 @@ const SpanBlock *Lane::blockAt(std::size_t index, std::size_t *end) const
             return nullptr; // still open: ask again later
         b.onlyBusy = b.onlyBusy && span.kind == Span::Busy;
         b.longest = std::max(b.longest, span.end - span.start);
+        b.busyNs += span.end - span.start;
         if (i > first)
             b.widestGap = std::max(b.widestGap, span.start - spans[i - 1].end);
         b.firstJob = std::min<std::int64_t>(b.firstJob, span.job);

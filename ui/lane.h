@@ -54,6 +54,7 @@ struct SpanBlock
     std::int64_t lastEnd = 0;
     std::int64_t longest = 0; // the longest span
     std::int64_t widestGap = 0; // between one span's end and the next one's start
+    std::int64_t busyNs = 0; // the spans' lengths added up
     std::int64_t firstJob = 0, lastJob = 0;
     bool onlyBusy = true; // no blocked stretch among them
 };

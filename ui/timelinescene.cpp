@@ -114,14 +114,26 @@ TimelineScene::LaneBars TimelineScene::laneBars(const Lane &lane, Band g, std::i
     if (liveFrom < m_now && !m_model.finished())
         out.notLive << QRectF(xOf(liveFrom), g.top, xOf(m_now) - xOf(liveFrom), g.height);
 
-    // Bars under two pixels merge into dense runs (drawn in the completed colour); within one
-    // pixel column, the spans after the first are skipped with a key search, so a frame costs
-    // about one step per pixel.
-    QRectF dense;
+    // Bars under two pixels merge into dense runs; within one pixel column, the spans after the
+    // first are skipped with a key search, so a frame costs about one step per pixel.
+    DenseRun dense;
+    dense.height = h;
     auto flushDense = [&] {
-        if (!dense.isNull())
-            out.bars[static_cast<int>(JobStatus::Completed)] << dense;
-        dense = QRectF();
+        if (dense.empty())
+            return;
+        // As tall as the piece was busy: a share of the time its pixels stand for.
+        const double spanNs = std::max(1.0, dense.box.width() * nsPerPixel());
+        const double share = std::clamp(static_cast<double>(dense.busyNs) / spanNs, 0.0, 1.0);
+        const double barHeight = std::max(1.0, std::round(share * h));
+        const QRectF piece(dense.box.left(), top + h - barHeight, dense.box.width(), barHeight);
+        // Pieces side by side as tall as each other are drawn as one.
+        if (!out.dense.isEmpty() && out.dense.back().height() == barHeight
+            && piece.left() <= out.dense.back().right() + 0.5)
+            out.dense.back().setRight(std::max(out.dense.back().right(), piece.right()));
+        else
+            out.dense << piece;
+        dense.box = QRectF();
+        dense.busyNs = 0;
     };
     for (auto it = firstVisibleSpan(lane.spans, m_r.start); it != lane.spans.end();) {
         const Span span = *it; // read out once (a packed history unpacks it on each read)
@@ -136,28 +148,65 @@ TimelineScene::LaneBars TimelineScene::laneBars(const Lane &lane, Band g, std::i
             continue;
         }
         if (x1 - x0 < 2.0 && span.job != selected) {
-            if (!dense.isNull() && x0 <= dense.right() + 1.0) {
-                dense.setRight(std::max(dense.right(), x1));
+            if (!dense.empty() && x0 <= dense.box.right() + 1.0
+                && (dense.box.width() < kDensePiecePx || continuesEvenly(lane, it, dense, selected))) {
+                dense.box.setRight(std::max(dense.box.right(), x1));
             } else {
+                // A piece that goes on from the last one starts where it ended, so that no time
+                // is in two pieces (the second would look less busy than it was).
+                const bool goesOn = !dense.empty() && x0 <= dense.box.right() + 1.0;
+                const double from = goesOn ? std::min(x0, dense.box.right()) : std::floor(x0);
                 flushDense();
-                dense = QRectF(std::floor(x0), top, std::max(1.0, x1 - std::floor(x0)), h);
+                dense.box = QRectF(from, top, std::max(1.0, x1 - from), h);
             }
+            dense.busyNs += end - span.start;
             mergeDense(lane, it, x1, dense, selected, selectedStart);
             continue;
         }
         flushDense();
         const int batch = span.end < 0 ? kRunningBatch : static_cast<int>(span.status);
-        out.bars[static_cast<std::size_t>(batch)] << QRectF(x0, top, x1 - x0, h);
-        if (x1 - x0 >= labelWidth && h >= labelHeight)
-            out.labels.push_back(
-                {QRectF(std::max(x0, double(m_left)), top, x1 - std::max(x0, double(m_left)), h),
-                 span.job});
+        // On whole pixels, the first one left empty: the gap that keeps it apart from a job just
+        // before it.
+        const double left = std::round(x0);
+        const double right = std::max(left + 1.0, std::round(x1));
+        const double barLeft = right - left >= kGapFrom ? left + 1.0 : left;
+        const QRectF bar(barLeft, top, right - barLeft, h);
+        out.bars[static_cast<std::size_t>(batch)] << bar;
+        if (bar.width() >= labelWidth && h >= labelHeight) {
+            const double labelLeft = std::max(bar.left(), double(m_left));
+            out.labels.push_back({QRectF(labelLeft, top, bar.right() - labelLeft, h), span.job});
+        }
         if (span.job == selected)
-            out.selected = QRectF(x0 - 1, top - 1, x1 - x0 + 2, h + 2);
+            out.selected = bar.adjusted(-1, -1, 1, 1);
         ++it;
     }
     flushDense();
     return out;
+}
+
+// The block that holds spans[at] when all of it merges into one dense run at this zoom (every
+// span and every gap under a pixel, no blocked stretch, not the selected job), else nullptr.
+const SpanBlock *TimelineScene::wholeBlockAt(const Lane &lane, std::size_t at,
+                                             std::int64_t selected, std::size_t *end) const
+{
+    const SpanBlock *b = lane.blockAt(at, end);
+    const double pixel = nsPerPixel();
+    if (!b || !b->onlyBusy)
+        return nullptr;
+    if (static_cast<double>(b->longest) >= pixel || static_cast<double>(b->widestGap) >= pixel)
+        return nullptr;
+    return selected < b->firstJob || selected > b->lastJob ? b : nullptr;
+}
+
+// Whether taking the block in leaves the piece as tall as it is: then one piece can go on for as
+// long as the lane is as busy, and a zoomed-out flat-out run stays one rectangle a lane.
+bool TimelineScene::DenseRun::keepsHeight(const SpanBlock &b, double nsPerPixel) const
+{
+    const double pieceNs = std::max(1.0, box.width() * nsPerPixel);
+    const double share = static_cast<double>(busyNs) / pieceNs;
+    const double blockShare = static_cast<double>(b.busyNs)
+        / static_cast<double>(std::max<std::int64_t>(1, b.lastEnd - b.firstStart));
+    return std::abs(std::min(share, 1.0) - std::min(blockShare, 1.0)) * height < 0.5;
 }
 
 // Extends the dense run that the span at it (ending at x1) joined, and moves it past every span
@@ -165,25 +214,23 @@ TimelineScene::LaneBars TimelineScene::laneBars(const Lane &lane, Band g, std::i
 // the blocks after it, from their summaries alone, while they start within a pixel of the run and
 // merge whole too); otherwise whatever else starts inside the span's pixel column.
 void TimelineScene::mergeDense(const Lane &lane, History<Span>::const_iterator &it, double x1,
-                               QRectF &dense, std::int64_t selected,
+                               DenseRun &dense, std::int64_t selected,
                                std::int64_t selectedStart) const
 {
-    const double nsPerPixel = static_cast<double>(m_r.length()) / std::max(1.0, m_w);
-    auto mergesWhole = [&](const SpanBlock *b) {
-        return b && b->onlyBusy && b->longest < nsPerPixel && b->widestGap < nsPerPixel
-            && (selected < b->firstJob || selected > b->lastJob);
-    };
     std::size_t blockEnd = 0;
-    if (const SpanBlock *b
-        = lane.blockAt(static_cast<std::size_t>(it - lane.spans.begin()), &blockEnd);
-        mergesWhole(b)) {
-        dense.setRight(std::max(dense.right(), xOf(b->lastEnd)));
+    // The rest of the block holding the span at `it` (whose time is in dense already), when all
+    // of the block merges, in one step: its time the block's mean for each span.
+    if (const SpanBlock *b = wholeBlockAt(lane, index(lane, it), selected, &blockEnd)) {
+        const auto rest = static_cast<std::int64_t>(blockEnd - index(lane, it)) - 1;
+        dense.busyNs += b->busyNs * rest / static_cast<std::int64_t>(Lane::kBlock);
+        dense.box.setRight(std::max(dense.box.right(), xOf(b->lastEnd)));
         std::size_t nextEnd = 0;
-        for (const SpanBlock *n = lane.blockAt(blockEnd, &nextEnd);
-             blockEnd < lane.spans.size() && mergesWhole(n) && n->firstStart <= m_r.end
-             && xOf(n->firstStart) <= dense.right() + 1.0;
-             n = lane.blockAt(blockEnd, &nextEnd)) {
-            dense.setRight(std::max(dense.right(), xOf(n->lastEnd)));
+        for (const SpanBlock *n = wholeBlockAt(lane, blockEnd, selected, &nextEnd);
+             n && n->firstStart <= m_r.end && xOf(n->firstStart) <= dense.box.right() + 1.0
+             && (dense.box.width() < kDensePiecePx || dense.keepsHeight(*n, nsPerPixel()));
+             n = wholeBlockAt(lane, blockEnd, selected, &nextEnd)) {
+            dense.busyNs += n->busyNs;
+            dense.box.setRight(std::max(dense.box.right(), xOf(n->lastEnd)));
             blockEnd = nextEnd;
         }
         it = lane.spans.begin() + static_cast<std::ptrdiff_t>(blockEnd);
@@ -194,15 +241,45 @@ void TimelineScene::mergeDense(const Lane &lane, History<Span>::const_iterator &
     if (selectedStart >= 0 && selectedStart >= (*it).start)
         nextColumn = std::min(nextColumn, selectedStart);
     const auto next = lane.spans.begin()
-        + static_cast<std::ptrdiff_t>(lane.spans.gallopKey(
-            static_cast<std::size_t>(std::next(it) - lane.spans.begin()), lane.spans.size(),
-            nextColumn));
+        + static_cast<std::ptrdiff_t>(lane.spans.gallopKey(index(lane, std::next(it)),
+                                                           lane.spans.size(), nextColumn));
     if (next != std::next(it) && next != lane.spans.begin()) {
         // The skipped spans extend the run at least to where the last of them ends.
         const Span last = *std::prev(next);
-        dense.setRight(std::max(dense.right(), xOf(last.end < 0 ? m_now : last.end)));
+        dense.box.setRight(std::max(dense.box.right(), xOf(last.end < 0 ? m_now : last.end)));
+        dense.busyNs += skippedBusy(lane, index(lane, std::next(it)), index(lane, next));
     }
     it = next;
+}
+
+// Whether the span at `it`, just after a dense piece of full width, is in a block that merges whole
+// and keeps the piece's height.
+bool TimelineScene::continuesEvenly(const Lane &lane, History<Span>::const_iterator it,
+                                    const DenseRun &dense, std::int64_t selected) const
+{
+    std::size_t end = 0;
+    const SpanBlock *b = wholeBlockAt(lane, index(lane, it), selected, &end);
+    return b && dense.keepsHeight(*b, nsPerPixel());
+}
+
+// The busy time of spans [from, to), all of them inside one pixel column: read when they are a
+// few; else their count times the mean length in their block (or in the first few of them, in a
+// block still filling).
+std::int64_t TimelineScene::skippedBusy(const Lane &lane, std::size_t from, std::size_t to) const
+{
+    constexpr std::size_t kRead = 4;
+    const std::size_t count = to - from;
+    std::size_t blockEnd = 0;
+    if (const SpanBlock *b = count > kRead ? lane.blockAt(from, &blockEnd) : nullptr)
+        return b->busyNs * static_cast<std::int64_t>(count) / static_cast<std::int64_t>(Lane::kBlock);
+    std::int64_t busy = 0;
+    const std::size_t read = std::min(count, 4 * kRead);
+    for (std::size_t i = from; i < from + read; ++i) {
+        const Span s = lane.spans[i];
+        if (s.kind == Span::Busy)
+            busy += (s.end < 0 ? m_now : s.end) - s.start;
+    }
+    return busy * static_cast<std::int64_t>(count) / static_cast<std::int64_t>(read);
 }
 
 TimelineScene::ProducerRow TimelineScene::producer(Band g) const

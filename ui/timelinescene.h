@@ -32,9 +32,18 @@ public:
         int height = 0;
     };
 
+    // Bars at least this wide (in whole pixels) leave their first pixel column empty, so that jobs
+    // back to back stay apart; narrower ones merge into dense runs.
+    static constexpr int kGapFrom = 2;
+    // A dense run is cut into pieces about this wide, each as tall as its stretch was busy.
+    static constexpr double kDensePiecePx = 6.0;
+
     struct LaneBars
     {
-        std::array<QVector<QRectF>, kBatches> bars; // by batch; dense runs are Completed's
+        std::array<QVector<QRectF>, kBatches> bars; // by batch, on whole pixels
+        // Runs of bars under kGapFrom pixels, bottom-aligned, as tall as the share of the piece's
+        // time the lane was busy (drawn in the completed colour).
+        QVector<QRectF> dense;
         QVector<QRectF> blocked; // a worker blocked on a full results queue
         QVector<QRectF> notLive; // where the lane had no worker, while the run goes on
         std::vector<std::pair<QRectF, std::int64_t>> labels; // job ids where they fit
@@ -92,8 +101,27 @@ public:
     SummaryShares summaryShares(int maxX) const;
 
 private:
-    void mergeDense(const Lane &lane, History<Span>::const_iterator &it, double x1, QRectF &dense,
+    // A dense run being gathered: its extent and the busy time inside it.
+    struct DenseRun
+    {
+        QRectF box;
+        std::int64_t busyNs = 0;
+        double height = 0; // of a full piece
+        bool empty() const { return box.isNull(); }
+        bool keepsHeight(const SpanBlock &b, double nsPerPixel) const;
+    };
+    double nsPerPixel() const { return static_cast<double>(m_r.length()) / std::max(1.0, m_w); }
+    static std::size_t index(const Lane &lane, History<Span>::const_iterator it)
+    {
+        return static_cast<std::size_t>(it - lane.spans.begin());
+    }
+    const SpanBlock *wholeBlockAt(const Lane &lane, std::size_t at, std::int64_t selected,
+                                  std::size_t *end) const;
+    bool continuesEvenly(const Lane &lane, History<Span>::const_iterator it,
+                         const DenseRun &dense, std::int64_t selected) const;
+    void mergeDense(const Lane &lane, History<Span>::const_iterator &it, double x1, DenseRun &dense,
                     std::int64_t selected, std::int64_t selectedStart) const;
+    std::int64_t skippedBusy(const Lane &lane, std::size_t from, std::size_t to) const;
 
     const RunModel &m_model;
     coords::Range m_r;

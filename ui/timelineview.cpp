@@ -254,6 +254,11 @@ void TimelineView::paintLanes(QPainter &p, const TimelineScene &scene, QVector<Q
             p.drawRects(bars);
             m_barsPainted += static_cast<int>(bars.size());
         }
+        if (!lane.dense.isEmpty()) {
+            p.setBrush(m_theme.forStatus(JobStatus::Completed));
+            p.drawRects(lane.dense);
+            m_barsPainted += static_cast<int>(lane.dense.size());
+        }
         labels.insert(labels.end(), lane.labels.begin(), lane.labels.end());
         if (!lane.selected.isNull())
             selectedRect = lane.selected;

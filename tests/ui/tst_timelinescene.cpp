@@ -71,10 +71,19 @@ private Q_SLOTS:
         std::size_t checked = 0; // bars of the long way, over every lane
         for (const Lane &lane : m_model.lanes()) {
             const TimelineScene::LaneBars bars = scene.laneBars(lane, {10, 30}, 0, 40.0, 12);
-            std::set<int> drawn;
+            // What is drawn; and the same with each bar's gap (its empty first column) taken
+            // as its own, for the check that every bar shows, and the column before it (a bar
+            // on whole pixels starts up to half a pixel after its job).
+            std::set<int> drawn, drawnOrGap;
             for (const auto &batch : bars.bars) {
-                for (const QRectF &box : batch)
+                for (const QRectF &box : batch) {
                     addColumns(drawn, box, lo, hi);
+                    addColumns(drawnOrGap, box.adjusted(-2, 0, 0, 0), lo, hi);
+                }
+            }
+            for (const QRectF &box : bars.dense) {
+                addColumns(drawn, box, lo, hi);
+                addColumns(drawnOrGap, box, lo, hi);
             }
             // The long way: every busy span in the range, a bar of at least a pixel each.
             std::set<int> plain;
@@ -91,7 +100,7 @@ private Q_SLOTS:
             // Every bar's columns are drawn (a merged run may stop short of the last bar's
             // one-pixel minimum, by less than a pixel) ...
             for (const int x : plain)
-                QVERIFY2(drawn.count(x) || drawn.count(x - 1),
+                QVERIFY2(drawnOrGap.count(x) || drawnOrGap.count(x - 1),
                          qPrintable(QStringLiteral("column %1 missing").arg(x)));
             // ... and what merging adds bridges gaps of at most a pixel between them.
             for (const int x : drawn) {
@@ -118,6 +127,79 @@ private Q_SLOTS:
         const TimelineScene::LaneBars bars = scene.laneBars(lane, {0, 30}, target.job, 40.0, 12);
         QVERIFY(!bars.selected.isNull());
         QVERIFY(bars.selected.left() <= scene.xOf(target.start));
+    }
+
+    // Jobs back to back stay apart: every bar of kGapFrom pixels or more leaves an empty column
+    // before it, whatever the zoom, and bars never touch or overlap.
+    void barsBackToBackKeepAGap_data()
+    {
+        QTest::addColumn<double>("pixelsPerJob");
+        for (const double px : {2.05, 2.5, 3.0, 3.3, 4.7, 8.0, 17.25, 40.0, 333.0})
+            QTest::newRow(qPrintable(QStringLiteral("%1 px a job").arg(px))) << px;
+    }
+    void barsBackToBackKeepAGap()
+    {
+        QFETCH(double, pixelsPerJob);
+        RunModel model;
+        Lane lane;
+        lane.worker = 1;
+        lane.lifetimes = {{0, -1}};
+        constexpr std::int64_t jobNs = 1'000'000;
+        constexpr int jobs = 60;
+        for (int k = 0; k < jobs; ++k)
+            lane.spans.push_back({.start = k * jobNs, .end = (k + 1) * jobNs, .job = k + 1});
+        // The plot shows `pixelsPerJob` pixels a job, starting part way into the first.
+        const double width = 1000.0;
+        const auto length = static_cast<std::int64_t>(width / pixelsPerJob * jobNs);
+        const Range r {jobNs / 3, jobNs / 3 + length};
+        const TimelineScene scene(model, r, width, 0);
+        const TimelineScene::LaneBars bars = scene.laneBars(lane, {0, 30}, 0, 40.0, 12);
+        QVERIFY(bars.dense.isEmpty());
+        const QVector<QRectF> &done = bars.bars[static_cast<int>(JobStatus::Completed)];
+        QVERIFY(done.size() >= std::min<qsizetype>(jobs, static_cast<qsizetype>(width / pixelsPerJob)));
+        for (qsizetype i = 0; i < done.size(); ++i) {
+            const QRectF &bar = done[i];
+            QCOMPARE(bar.left(), std::round(bar.left())); // whole pixels
+            QCOMPARE(bar.right(), std::round(bar.right()));
+            QVERIFY(bar.width() >= 1.0);
+            if (i > 0)
+                QVERIFY2(bar.left() >= done[i - 1].right() + 1.0,
+                         qPrintable(QStringLiteral("bar %1 at %2 touches the one before, ending at %3")
+                                        .arg(i)
+                                        .arg(bar.left())
+                                        .arg(done[i - 1].right())));
+        }
+    }
+
+    // Where bars are too narrow to draw apart, the dense run's height says how busy its stretch
+    // was: a lane busy a tenth of the time, then nine tenths, zoomed out.
+    void denseRunsAreAsTallAsTheLaneWasBusy()
+    {
+        RunModel model;
+        Lane lane;
+        lane.worker = 1;
+        lane.lifetimes = {{0, -1}};
+        constexpr std::int64_t period = 100'000; // 0.1 ms
+        constexpr int perHalf = 20'000;
+        for (int k = 0; k < 2 * perHalf; ++k) {
+            const std::int64_t busy = k < perHalf ? period / 10 : period * 9 / 10;
+            lane.spans.push_back({.start = k * period, .end = k * period + busy, .job = k + 1});
+        }
+        lane.sumUpNewBlocks();
+        const double h = 26.0; // the band of 30 less its margins
+        const Range r {0, 2 * perHalf * period};
+        const TimelineScene scene(model, r, 1000.0, 0);
+        const TimelineScene::LaneBars bars = scene.laneBars(lane, {0, 30}, 0, 40.0, 12);
+        // Pieces end where the height changes (an evenly busy stretch is one piece).
+        QVERIFY(bars.dense.size() >= 2);
+        for (const QRectF &piece : bars.dense) {
+            QCOMPARE(piece.bottom(), 2.0 + h); // bottom-aligned
+            if (piece.right() < 495) {
+                QVERIFY2(std::abs(piece.height() - 0.1 * h) <= 1.0, qPrintable(QString::number(piece.height())));
+            } else if (piece.left() > 505) {
+                QVERIFY2(std::abs(piece.height() - 0.9 * h) <= 1.0, qPrintable(QString::number(piece.height())));
+            }
+        }
     }
 
     void summarySharesAddUpToTheSummarizedTime()
