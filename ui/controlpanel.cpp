@@ -180,6 +180,8 @@ QFormLayout *form(QGroupBox *group)
     layout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     layout->setLabelAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     layout->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    layout->setVerticalSpacing(3);
+    layout->setContentsMargins(8, 4, 8, 4);
     return layout;
 }
 
@@ -636,8 +638,14 @@ void ControlPanel::updateDependentControls()
     const QScopedValueRollback guard(m_applying, true);
     for (const Knob &knob : engine::knobs()) {
         const KnobControls &c = controls(knob.id);
-        c.field->setEnabled(knob.applies(config));
-        c.label->setEnabled(knob.applies(config));
+        const bool applies = knob.applies(config);
+        c.field->setEnabled(applies);
+        c.label->setEnabled(applies);
+        // A knob that does not apply (the duration of a run of N jobs, a burst size without
+        // bursts, min and max of a distribution that has a mean) leaves the panel, so that every
+        // group fits in a window of 1280×800 without scrolling.
+        if (auto *form = qobject_cast<QFormLayout *>(c.field->parentWidget()->layout()))
+            form->setRowVisible(c.field, applies);
         if (!c.autoCheck)
             continue;
         // An automatic capacity shows what it resolves to, greyed out.

@@ -32,6 +32,8 @@
 #include <QPlainTextEdit>
 #include <QSaveFile>
 #include <QScrollArea>
+#include <QScreen>
+#include <QStyle>
 #include <QSettings>
 #include <QSlider>
 #include <QSortFilterProxyModel>
@@ -69,7 +71,7 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
 {
     m_model->setRowOverheadBytes(kResultRowBytes);
     setWindowTitle(tr("Poolscope"));
-    resize(1280, 800); // until the saved geometry says otherwise
+    placeOnScreen(); // until the saved geometry says otherwise
     buildUi();
     buildActions();
     buildMenus();
@@ -481,6 +483,10 @@ void MainWindow::onRunFinished()
         return;
     drain();
     m_dirty = true;
+    // The end of a run shows all of it, unless the person has zoomed or panned.
+    m_window->setExtent(m_model->endT(), true);
+    if (!m_window->moved())
+        m_window->showAll();
     frame();
     m_stats->refresh();
     updateRunState();
@@ -562,6 +568,20 @@ void MainWindow::applyTheme()
     m_chart->setTheme(theme);
     m_pipeline->setTheme(theme);
     m_stats->setTheme(theme);
+}
+
+// A first launch takes most of the screen (90 % of what is free of panels, at most 2200×1400: past
+// that, lanes and text only spread out), centred on it.
+void MainWindow::placeOnScreen()
+{
+    const QScreen *screen = QGuiApplication::primaryScreen();
+    if (!screen) {
+        resize(1280, 800);
+        return;
+    }
+    const QRect free = screen->availableGeometry();
+    const QSize size(std::min(2200, free.width() * 9 / 10), std::min(1400, free.height() * 9 / 10));
+    setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, free));
 }
 
 void MainWindow::saveSettings() const

@@ -115,6 +115,7 @@ private:
     void updateStatus();
     void selectJob(std::int64_t job);
     void onRunFinished();
+    void placeOnScreen();
     void saveSettings() const;
     void restoreSettings();
     void applyTheme();

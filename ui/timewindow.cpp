@@ -59,6 +59,7 @@ coords::Range TimeWindow::keptOnData(coords::Range range) const
 
 void TimeWindow::zoomAround(std::int64_t anchor, double factor)
 {
+    m_moved = true;
     if (m_followLive && !m_over) {
         // Zooming while following keeps the right edge at now.
         anchor = m_range.end;
@@ -79,18 +80,21 @@ void TimeWindow::zoomBy(double factor, std::int64_t anchor)
 
 void TimeWindow::panBy(std::int64_t dt)
 {
+    m_moved = true;
     setFollowLive(false);
     setRange(keptOnData(coords::pan(m_range, dt)));
 }
 
 void TimeWindow::showStart()
 {
+    m_moved = true;
     setFollowLive(false);
     setRange({0, m_range.length()});
 }
 
 void TimeWindow::showEnd()
 {
+    m_moved = true;
     const std::int64_t length = m_range.length();
     if (!m_over) {
         setFollowLive(true);
@@ -113,6 +117,7 @@ void TimeWindow::reset()
     setFollowLive(true);
     m_extentEnd = 0;
     m_over = false;
+    m_moved = false;
     setRange({0, kDefaultLength});
 }
 

@@ -43,6 +43,9 @@ public:
     // The whole run, with a margin after its end so that the last bar does not look cut off.
     void showAll();
     void reset();
+    // Whether the person has zoomed or panned since the last reset: a run that ends then stays
+    // where they put it, else it is shown whole.
+    bool moved() const { return m_moved; }
 
 Q_SIGNALS:
     void rangeChanged();
@@ -57,6 +60,7 @@ private:
     bool m_followLive = true;
     std::int64_t m_extentEnd = 0;
     bool m_over = false;
+    bool m_moved = false;
 };
 
 } // namespace gui

@@ -399,6 +399,13 @@ private Q_SLOTS:
         QVERIFY(!min->isEnabled() && mean->isEnabled());
         child<QCheckBox>(panel, "queueCapacityAutoCheck")->setChecked(false);
         QVERIFY(queue->isEnabled());
+        // What does not apply leaves the panel (its row hidden); what does is there.
+        const auto shown = [](QWidget *w) { return !w->parentWidget()->isHidden(); };
+        QVERIFY(!shown(jobs) && shown(duration) && shown(burst));
+        QVERIFY(!shown(min) && shown(mean) && shown(queue));
+        child<QCheckBox>(panel, "continuousCheck")->setChecked(false);
+        child<QComboBox>(panel, "distributionCombo")->setCurrentIndex(0);
+        QVERIFY(shown(jobs) && !shown(duration) && shown(min) && !shown(mean));
     }
 
     void slidersSetTheirField_data()

@@ -73,12 +73,34 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window.resultsView()->model()->rowCount(), 15, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
         QCOMPARE(closedBusySpans(*window.runModel()), 15);
-        // Painted: show the whole run, then every job is a bar of its own.
-        window.timeWindow()->setFollowLive(false);
-        window.timeWindow()->setRange({0, window.runModel()->endT()});
+        // The run over, the views show all of it (a little margin after its end), and every
+        // job is a bar of its own.
+        const std::int64_t end = window.runModel()->endT();
+        QCOMPARE(window.timeWindow()->range().start, 0);
+        QCOMPARE(window.timeWindow()->range().end, end + end / 50);
+        QVERIFY(!window.timeWindow()->followLive());
         window.timeline()->grab();
         QCOMPARE(window.timeline()->barsPainted(), 15);
         QCOMPARE(window.timeline()->laneCount(), 3);
+    }
+
+    // Zoomed during the run, the window stays where the person put it when the run ends.
+    void aRunThatEndsStaysWhereThePersonPutIt()
+    {
+        engine::PoolConfig config;
+        config.speed = 25;
+        MainWindow window(config, testOptions());
+        window.show();
+        window.startRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->started(), 10000);
+        window.timeWindow()->zoomBy(8.0);
+        const std::int64_t length = window.timeWindow()->range().length();
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
+        QCoreApplication::processEvents();
+        // Not the whole run (its 76 ms and a margin), which a window left alone shows.
+        const std::int64_t end = window.runModel()->endT();
+        QVERIFY(length != end + end / 50);
+        QCOMPARE(window.timeWindow()->range().length(), length);
     }
 
     void theWorkersSliderResizesTheLivePool()

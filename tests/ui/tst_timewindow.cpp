@@ -2,6 +2,7 @@
 
 #include <QRandomGenerator>
 #include <QTest>
+#include <functional>
 
 using namespace gui;
 
@@ -113,6 +114,30 @@ private Q_SLOTS:
         w.showEnd(); // follows again
         QVERIFY(w.followLive());
         QCOMPARE(w.range().end, 10'000 * ms);
+    }
+
+    // Every way a person moves the window counts, until a reset; following and the extent do
+    // not.
+    void whatAPersonMovedIsKnown()
+    {
+        const std::function<void(TimeWindow &)> moves[] = {
+            [](TimeWindow &w) { w.zoomBy(2.0); },
+            [](TimeWindow &w) { w.zoomAround(1000 * ms, 0.5); },
+            [](TimeWindow &w) { w.panBy(-100 * ms); },
+            [](TimeWindow &w) { w.showStart(); },
+            [](TimeWindow &w) { w.showEnd(); },
+        };
+        for (const auto &move : moves) {
+            TimeWindow w;
+            w.setExtent(3000 * ms, false);
+            w.follow(3000 * ms);
+            w.setExtent(5000 * ms, true);
+            QVERIFY(!w.moved());
+            move(w);
+            QVERIFY(w.moved());
+            w.reset();
+            QVERIFY(!w.moved());
+        }
     }
 };
 
