@@ -27,6 +27,7 @@ constexpr int kMaxSlots = 40; // queues up to this capacity draw every slot
 constexpr int kMaxSlotRows = 4;
 constexpr int kMaxHeadSlots = 12; // compact queues show at most this many next-out jobs
 constexpr int kMaxWorkerRows = 32; // more workers draw as a grid of cells
+constexpr int kMaxArrivingResults = 2; // more new results in one update appear in place
 constexpr int kMaxFanLines = 12; // more rows than this get evenly spaced fan lines
 constexpr double kMinRowColumnW = 140.0;
 constexpr double kColumnGap = 8.0;
@@ -208,6 +209,21 @@ bool PipelineView::advance(double elapsedMs)
     const bool repaint = moving || m_changedSinceAdvance;
     m_changedSinceAdvance = false;
     return repaint;
+}
+
+std::vector<std::int64_t> PipelineView::legibleResults() const
+{
+    std::vector<std::pair<double, std::int64_t>> shown; // by height
+    for (auto it = m_tokens.cbegin(); it != m_tokens.cend(); ++it) {
+        const TokenState &t = it.value();
+        if (t.visible && t.stage == Stage::Result && t.opacity >= 0.6 && t.progress >= 0.8)
+            shown.emplace_back(t.pos.y(), it.key());
+    }
+    std::sort(shown.begin(), shown.end());
+    std::vector<std::int64_t> jobs;
+    for (const auto &[y, job] : shown)
+        jobs.push_back(job);
+    return jobs;
 }
 
 void PipelineView::resizeEvent(QResizeEvent *event)
@@ -497,11 +513,19 @@ void PipelineView::syncTargets(bool snap)
     }
 
     const std::vector<std::int64_t> recent = m_model->recentResults(l.results);
+    // More than a few results at once cannot be followed one by one: they appear in place with
+    // their ids, rather than fly in or fade in (which, renewed every frame at thousands of
+    // results a second, would leave the pills empty).
+    const auto arriving = std::count_if(recent.begin(), recent.end(), [this](std::int64_t job) {
+        const auto it = m_tokens.constFind(job);
+        return it == m_tokens.cend() || it->stage != Stage::Result || !it->visible;
+    });
+    const bool crowd = arriving > kMaxArrivingResults;
     for (std::size_t row = 0; row < recent.size(); ++row) {
         const std::int64_t job = recent[recent.size() - 1 - row];
         const std::optional<JobRecord> record = m_model->job(job);
         placeToken(job, resultTokenRect(l, static_cast<int>(row)), Stage::Result,
-                   record ? record->status : JobStatus::Completed, nullptr, true, snap);
+                   record ? record->status : JobStatus::Completed, nullptr, true, snap || crowd);
     }
 
     // A job that left its worker is briefly in the results queue: keep its token (hidden) so it

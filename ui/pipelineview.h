@@ -35,6 +35,10 @@ public:
     // the model changed since the last call (the caller then repaints). O(visible tokens).
     bool advance(double elapsedMs);
 
+    // The job ids that the results column shows legibly (their tokens opaque and at rest or
+    // nearly so), top down: what a person can read there now.
+    std::vector<std::int64_t> legibleResults() const;
+
     QSize sizeHint() const override { return {900, 230}; }
     QSize minimumSizeHint() const override { return {500, 170}; }
 

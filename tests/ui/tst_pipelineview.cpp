@@ -123,6 +123,54 @@ private Q_SLOTS:
         QVERIFY(pixelsOf(result, failed) > 100);
     }
 
+    // At thousands of results a second every pill of the results column shows its job id, frame
+    // after frame; at a few a second, a result still flies in and is legible once it lands.
+    void everyResultPillShowsItsJob_data()
+    {
+        QTest::addColumn<int>("perFrame");
+        QTest::newRow("one a frame") << 1;
+        QTest::newRow("2 a frame") << 2;
+        QTest::newRow("40 a frame (2,500/s)") << 40;
+        QTest::newRow("200 a frame (12,500/s)") << 200;
+    }
+    void everyResultPillShowsItsJob()
+    {
+        QFETCH(int, perFrame);
+        RunModel model;
+        PoolConfig config;
+        config.workers = 16;
+        config.jobs = 100'000;
+        model.reset(config);
+        PipelineView view(&model);
+        view.resize(900, 230);
+        view.show();
+        model.ingest(started(16).events());
+        int job = 0;
+        for (int frame = 1; frame <= 30; ++frame) {
+            Script s;
+            for (int k = 0; k < perFrame; ++k) {
+                ++job;
+                const int worker = 1 + job % 16;
+                s.at(frame * 16, k).submit(job, 1).start(job, worker, 0);
+                s.finish(job, worker).collect(job, worker);
+            }
+            model.ingest(s.events());
+            view.advance(16.0);
+            const std::vector<std::int64_t> shown = view.legibleResults();
+            if (perFrame > 2) {
+                // The newest results, newest on top, each legible in the frame it came in.
+                const std::vector<std::int64_t> recent = model.recentResults(int(shown.size()));
+                QVERIFY(shown.size() >= 5);
+                QCOMPARE(std::vector<std::int64_t>(recent.rbegin(), recent.rend()), shown);
+                QCOMPARE(shown.front(), std::int64_t {job});
+            }
+        }
+        settle(view);
+        const std::vector<std::int64_t> shown = view.legibleResults();
+        QVERIFY(shown.size() >= 5);
+        QCOMPARE(shown.front(), std::int64_t {job});
+    }
+
     // Before a run starts the configured workers stand idle, not "no workers".
     void theConfiguredWorkersShowBeforeTheStart()
     {
