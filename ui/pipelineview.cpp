@@ -28,6 +28,7 @@ constexpr int kMaxSlotRows = 4;
 constexpr int kMaxHeadSlots = 12; // compact queues show at most this many next-out jobs
 constexpr int kMaxWorkerRows = 32; // more workers draw as a grid of cells
 constexpr int kMaxArrivingResults = 2; // more new results in one update appear in place
+constexpr int kMaxFlyingWorkers = 6; // more workers: tokens appear where they go, not fly
 constexpr int kMaxFanLines = 12; // more rows than this get evenly spaced fan lines
 constexpr double kMinRowColumnW = 140.0;
 constexpr double kColumnGap = 8.0;
@@ -143,6 +144,9 @@ struct PipelineView::Layout
     bool workerText = false;
     bool fullLabel = false;
     double labelW = 0; // 0: no label
+    // Tokens fly from the queue to a worker and from a worker to the results: only while the
+    // rows are few and tall enough that a flight crosses no other worker's text.
+    bool flights = false;
 
     int results = 0;
     double resultRowH = 0;
@@ -224,6 +228,20 @@ std::vector<std::int64_t> PipelineView::legibleResults() const
     for (const auto &[y, job] : shown)
         jobs.push_back(job);
     return jobs;
+}
+
+int PipelineView::movingTokens() const
+{
+    return static_cast<int>(std::count_if(m_tokens.cbegin(), m_tokens.cend(), [](const TokenState &t) {
+        return t.visible && t.progress < 1.0;
+    }));
+}
+
+int PipelineView::workerTokens() const
+{
+    return static_cast<int>(std::count_if(m_tokens.cbegin(), m_tokens.cend(), [](const TokenState &t) {
+        return t.visible && (t.stage == Stage::Busy || t.stage == Stage::Blocked);
+    }));
 }
 
 void PipelineView::resizeEvent(QResizeEvent *event)
@@ -360,7 +378,16 @@ PipelineView::Layout PipelineView::computeLayout(int workerCount, int lastWorker
     // Workers: rows (one or two columns) up to kMaxWorkerRows, a grid of cells beyond.
     l.workers = workerCount;
     const QRectF wCol = l.workersCol;
-    if (workerCount > 0 && workerCount <= kMaxWorkerRows) {
+    // Rows while a row is a line of text tall (in one column or two), cells beyond.
+    const bool rowsFit = [&] {
+        const int rows = workerCount <= 0 ? 0
+            : wCol.width() >= 2 * kMinRowColumnW + kColumnGap ? ceilDiv(workerCount, 2)
+                                                               : workerCount;
+        const double gap = rows > 16 ? 1.0 : kGap;
+        return rows > 0 && (bandH - (rows - 1) * gap) / rows >= l.lineH;
+    }();
+    l.flights = rowsFit && workerCount <= kMaxFlyingWorkers;
+    if (workerCount > 0 && workerCount <= kMaxWorkerRows && rowsFit) {
         const double rowMinH = l.lineH + 4;
         l.workerCols = 1;
         if (workerCount * (rowMinH + kGap) - kGap > bandH
@@ -388,7 +415,7 @@ PipelineView::Layout PipelineView::computeLayout(int workerCount, int lastWorker
                 l.labelW = shortW;
             }
         }
-    } else if (workerCount > kMaxWorkerRows) {
+    } else if (workerCount > 0) {
         l.grid = true;
         l.gapX = l.gapY = kGap;
         double best = -1;
@@ -502,14 +529,20 @@ void PipelineView::syncTargets(bool snap)
         }
     }
 
+    // The compact grid shows each worker's state as its cell's colour, without tokens.
     const QRectF fromQueue = centeredAt(QPointF(l.queueBox.right(), cy), l.token);
-    for (std::size_t i = 0; i < workers.size(); ++i) {
+    for (std::size_t i = 0; i < workers.size() && !l.grid; ++i) {
         const WorkerNow &w = workers[i];
         if (w.job == 0 || (w.state != WorkerState::Busy && w.state != WorkerState::Blocked))
             continue;
+        if (!l.flights)
+            forgetIfMoved(w.job, Stage::Busy);
+        // Without flights a job appears at its worker at once: at many workers, each row's job
+        // changes often, and a fade would keep the ids faint.
         placeToken(w.job, workerParts(l, static_cast<int>(i)).token,
                    w.state == WorkerState::Blocked ? Stage::Blocked : Stage::Busy,
-                   JobStatus::Completed, &fromQueue, true, snap);
+                   JobStatus::Completed, l.flights ? &fromQueue : nullptr, true,
+                   snap || !l.flights);
     }
 
     const std::vector<std::int64_t> recent = m_model->recentResults(l.results);
@@ -524,6 +557,8 @@ void PipelineView::syncTargets(bool snap)
     for (std::size_t row = 0; row < recent.size(); ++row) {
         const std::int64_t job = recent[recent.size() - 1 - row];
         const std::optional<JobRecord> record = m_model->job(job);
+        if (!l.flights)
+            forgetIfMoved(job, Stage::Result);
         placeToken(job, resultTokenRect(l, static_cast<int>(row)), Stage::Result,
                    record ? record->status : JobStatus::Completed, nullptr, true, snap || crowd);
     }
@@ -533,7 +568,7 @@ void PipelineView::syncTargets(bool snap)
     for (auto it = m_tokens.begin(); it != m_tokens.end();) {
         TokenState &t = it.value();
         const bool current = t.generation == m_generation;
-        if (!current && !snap && t.visible
+        if (!current && !snap && l.flights && t.visible
             && (t.stage == Stage::Busy || t.stage == Stage::Blocked)) {
             t.visible = false;
             t.lingerMs = 0;
@@ -543,6 +578,19 @@ void PipelineView::syncTargets(bool snap)
         else
             it = m_tokens.erase(it);
     }
+}
+
+// A token that was somewhere else than `stage` (the queue, a worker) is dropped, so that it
+// appears where it goes rather than fly there across other workers' rows.
+void PipelineView::forgetIfMoved(std::int64_t job, Stage stage)
+{
+    const auto it = m_tokens.find(job);
+    const bool sameStage = it != m_tokens.end()
+        && (it->stage == stage
+            || (stage == Stage::Busy && it->stage == Stage::Blocked)
+            || (stage == Stage::Blocked && it->stage == Stage::Busy));
+    if (it != m_tokens.end() && !sameStage)
+        m_tokens.erase(it);
 }
 
 void PipelineView::placeToken(std::int64_t job, const QRectF &at, Stage stage, JobStatus status,
@@ -612,6 +660,8 @@ void PipelineView::rebuildPaints()
     p.hatch = QBrush(withAlpha(t.blocked, 0.6f), Qt::BDiagPattern);
     p.pausedTint = QBrush(mix(t.background, t.paused, 0.4));
     p.runningTint = QBrush(mix(t.background, t.running, 0.2));
+    p.busyCell = QBrush(mix(t.background, t.running, 0.75));
+    p.progressStrip = QBrush(mix(t.running, t.text, 0.45));
     p.progressFill = QBrush(mix(t.background, t.running, 0.55));
     p.barFill = QBrush(mix(t.background, t.depth, 0.45));
     const auto style = [&t](const QColor &c) {
@@ -670,10 +720,27 @@ void PipelineView::drawHeadings(QPainter &p, const Layout &l,
                 tr("Queue  %1 / %2")
                     .arg(loc.toString(static_cast<qint64>(m_model->queued().size())),
                          loc.toString(l.capacity)));
-    heading(l.workersCol,
-            tr("Workers  %1 busy / %2")
-                .arg(m_model->busyWorkers())
-                .arg(static_cast<qint64>(workers.size())));
+    if (l.grid) {
+        // The cells' colours, counted.
+        int busy = 0, blocked = 0;
+        for (const WorkerNow &w : workers) {
+            busy += w.state == WorkerState::Busy && w.job != 0;
+            blocked += w.state == WorkerState::Blocked;
+        }
+        const int idle = static_cast<int>(workers.size()) - busy - blocked;
+        QString counts = tr("Workers  %1: %2 busy · %3 %4")
+                             .arg(static_cast<qint64>(workers.size()))
+                             .arg(busy)
+                             .arg(idle)
+                             .arg(m_model->paused() ? tr("paused") : tr("idle"));
+        if (blocked > 0)
+            counts += tr(" · %1 blocked").arg(blocked);
+        heading(l.workersCol, counts);
+    } else {
+        heading(l.workersCol, tr("Workers  %1 busy / %2")
+                                  .arg(m_model->busyWorkers())
+                                  .arg(static_cast<qint64>(workers.size())));
+    }
     heading(l.resultsCol,
             tr("Results  %1").arg(loc.toString(static_cast<qint64>(m_model->stats().results()))));
 }
@@ -689,6 +756,15 @@ void PipelineView::drawArrows(QPainter &p, const Layout &l) const
     const QPointF queueOut(l.queueBox.right() + 2, cy);
     if (l.workers == 0) {
         drawArrow(p, queueOut, QPointF(l.workersCol.left() - 2, cy), m_paints.arrowBrush);
+        return;
+    }
+    if (l.grid) {
+        // One way into the block of cells and one out: a line per row would be a comb.
+        const double blockRight
+            = l.workersOrigin.x() + l.workerCols * l.cell.width() + (l.workerCols - 1) * l.gapX;
+        drawArrow(p, queueOut, QPointF(l.workersOrigin.x() - 2, cy), m_paints.arrowBrush);
+        p.setPen(m_paints.arrowPen);
+        drawArrow(p, QPointF(blockRight + 2, cy), QPointF(resultsIn.x(), cy), m_paints.arrowBrush);
         return;
     }
     // Fan out to the first column, fan in from the last; many rows get evenly spaced lines.
@@ -900,7 +976,7 @@ void PipelineView::drawWorkers(QPainter &p, const Layout &l,
         if (l.grid) {
             const QRectF cell = crisp(parts.cell);
             p.setPen(blocked ? m_paints.blockedPen : Qt::NoPen);
-            p.setBrush(busy          ? m_paints.runningTint
+            p.setBrush(busy          ? m_paints.busyCell
                            : blocked ? m_paints.blockedTint
                                      : m_paints.laneBrush);
             p.drawRoundedRect(cell, 3, 3);
@@ -912,7 +988,7 @@ void PipelineView::drawWorkers(QPainter &p, const Layout &l,
             if (busy && parts.area.height() > 0)
                 p.fillRect(QRectF(parts.area.topLeft(),
                                   QSizeF(parts.area.width() * progress, parts.area.height())),
-                           m_theme.running);
+                           m_paints.progressStrip);
             if (!busy && !blocked && l.workerText) {
                 const QString id = QString::number(w.id);
                 if (fm.horizontalAdvance(id) <= parts.cell.width() - 4) {

@@ -38,6 +38,9 @@ public:
     // The job ids that the results column shows legibly (their tokens opaque and at rest or
     // nearly so), top down: what a person can read there now.
     std::vector<std::int64_t> legibleResults() const;
+    // Tokens on their way from one place to another, and tokens at workers (for tests).
+    int movingTokens() const;
+    int workerTokens() const;
 
     QSize sizeHint() const override { return {900, 230}; }
     QSize minimumSizeHint() const override { return {500, 170}; }
@@ -102,6 +105,8 @@ private:
         QBrush hatch;
         QBrush pausedTint;
         QBrush runningTint;
+        QBrush busyCell; // a busy worker in the compact grid
+        QBrush progressStrip; // its job's progress
         QBrush progressFill;
         QBrush barFill;
         Style tokens[4 + engine::kJobStatusCount]; // by Stage; a result by Result + its status
@@ -120,6 +125,7 @@ private:
     // Sets a job's target; a new token starts at *from (sliding) and/or fades in unless snap.
     void placeToken(std::int64_t job, const QRectF &at, Stage stage, engine::JobStatus status,
                     const QRectF *from, bool fade, bool snap);
+    void forgetIfMoved(std::int64_t job, Stage stage);
     void rebuildPaints();
     void refreshLabelWidths();
     const Style &styleFor(const TokenState &token) const;

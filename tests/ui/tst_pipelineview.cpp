@@ -171,6 +171,48 @@ private Q_SLOTS:
         QCOMPARE(shown.front(), std::int64_t {job});
     }
 
+    // A few workers: a job flies from the queue to its worker and on to the results. Many: it
+    // appears where it goes (a flight would cross other workers' rows), and where rows do not
+    // fit, the compact grid shows states as colours, without tokens.
+    void tokensFlyOnlyWhereTheyHaveRoom_data()
+    {
+        QTest::addColumn<int>("workers");
+        QTest::addColumn<bool>("flies");
+        QTest::addColumn<bool>("tokensAtWorkers");
+        QTest::newRow("3") << 3 << true << true;
+        QTest::newRow("6") << 6 << true << true;
+        QTest::newRow("16") << 16 << false << true;
+        QTest::newRow("128") << 128 << false << false;
+        QTest::newRow("256") << 256 << false << false;
+    }
+    void tokensFlyOnlyWhereTheyHaveRoom()
+    {
+        QFETCH(int, workers);
+        QFETCH(bool, flies);
+        QFETCH(bool, tokensAtWorkers);
+        RunModel model;
+        PoolConfig config;
+        config.workers = workers;
+        model.reset(config);
+        PipelineView view(&model);
+        view.resize(900, 230);
+        view.show();
+        model.ingest(started(workers).at(1).submit(1, 1).events());
+        settle(view);
+        Script s;
+        s.at(2).start(1, workers, 0); // the last worker: the farthest row from the queue
+        model.ingest(s.events());
+        QCOMPARE(view.movingTokens() > 0, flies);
+        QCOMPARE(view.workerTokens(), tokensAtWorkers ? 1 : 0);
+        settle(view);
+        Script done;
+        done.at(3).finish(1, workers).collect(1, workers);
+        model.ingest(done.events());
+        QCOMPARE(view.movingTokens() > 0, flies);
+        settle(view);
+        QCOMPARE(view.legibleResults(), std::vector<std::int64_t> {1});
+    }
+
     // Before a run starts the configured workers stand idle, not "no workers".
     void theConfiguredWorkersShowBeforeTheStart()
     {
