@@ -5,7 +5,9 @@
 #include <QHelpEvent>
 #include <QImage>
 #include <QMouseEvent>
+#include <QKeyEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QStaticText>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -65,6 +67,15 @@ TimelineView::TimelineView(const RunModel *model, TimeWindow *window, QWidget *p
     setAccessibleName(tr("Timeline"));
     setAccessibleDescription(tr("One lane per worker; each job a bar from start to finish"));
     connect(window, &TimeWindow::rangeChanged, this, qOverload<>(&QWidget::update));
+    // In the label gutter, so that the plot keeps the width of the queue chart's below it.
+    m_scrollBar = new QScrollBar(Qt::Vertical, this);
+    m_scrollBar->setObjectName(QStringLiteral("laneScrollBar"));
+    m_scrollBar->setAccessibleName(tr("Scroll the worker lanes"));
+    m_scrollBar->hide();
+    connect(m_scrollBar, &QScrollBar::valueChanged, this, [this](int value) {
+        m_layout.setScroll(value);
+        update();
+    });
 }
 
 // Lane labels are laid out once (per font) and drawn as static text: 65 labels laid out anew
@@ -104,23 +115,64 @@ int TimelineView::laneCount() const
     return static_cast<int>(m_model->lanes().size());
 }
 
-TimelineView::LaneGeometry TimelineView::laneGeometry(int row) const
+TimelineView::LaneGeometry TimelineView::producerGeometry() const
 {
-    if (row == 0)
-        return {2, kProducerLaneHeight};
-    const int lanes = std::max(1, laneCount());
-    const int available = height() - kAxisHeight - kProducerLaneHeight - 6;
-    const int h = std::clamp(available / lanes, kMinLaneHeight, kMaxLaneHeight);
-    return {kProducerLaneHeight + 6 + (row - 1) * h, h};
+    return {2, kProducerLaneHeight};
+}
+
+int TimelineView::lanesTop() const
+{
+    return kProducerLaneHeight + 6;
+}
+
+int TimelineView::lanesBottom() const
+{
+    return std::max(lanesTop(), height() - kAxisHeight);
+}
+
+void TimelineView::updateLayout()
+{
+    m_layout.update({.lanes = laneCount(),
+                     .height = lanesBottom() - lanesTop(),
+                     .lineHeight = fontMetrics().height() - 2,
+                     .maxLaneHeight = kMaxLaneHeight});
+    const bool scrolls = m_layout.maxScroll() > 0;
+    if (scrolls) {
+        const QSignalBlocker blocker(m_scrollBar);
+        m_scrollBar->setRange(0, m_layout.maxScroll());
+        m_scrollBar->setPageStep(lanesBottom() - lanesTop());
+        m_scrollBar->setSingleStep(fontMetrics().height());
+        m_scrollBar->setValue(m_layout.scroll());
+        m_scrollBar->setGeometry(0, lanesTop(), m_scrollBar->sizeHint().width(),
+                                 lanesBottom() - lanesTop());
+    }
+    if (m_scrollBar->isVisibleTo(this) != scrolls)
+        m_scrollBar->setVisible(scrolls);
+}
+
+TimelineScene::Band TimelineView::band(const LaneLayout::Row &row) const
+{
+    return {lanesTop() + row.top - m_layout.scroll(), row.height};
 }
 
 int TimelineView::rowAt(int y) const
 {
-    if (y < kProducerLaneHeight + 4)
-        return 0;
-    const LaneGeometry first = laneGeometry(1);
-    const int row = 1 + (y - first.top) / std::max(1, first.height);
-    return row <= laneCount() ? row : -1;
+    return m_layout.rowAt(y - lanesTop());
+}
+
+void TimelineView::revealLane(int index)
+{
+    updateLayout();
+    m_layout.reveal(index);
+    updateLayout();
+    update();
+}
+
+void TimelineView::toggleGroup(int group)
+{
+    m_layout.setExpanded(group, !m_layout.expanded(group));
+    updateLayout();
+    update();
 }
 
 std::int64_t TimelineView::timeAtX(int x) const
@@ -132,9 +184,10 @@ std::int64_t TimelineView::timeAtX(int x) const
 std::int64_t TimelineView::jobAt(QPoint pos) const
 {
     const int row = rowAt(pos.y());
-    if (row <= 0 || pos.x() < kGutter)
+    if (row < 0 || pos.x() < kGutter || m_layout.rows()[static_cast<std::size_t>(row)].group)
         return 0;
-    const Lane &lane = m_model->lanes()[static_cast<std::size_t>(row - 1)];
+    const Lane &lane
+        = m_model->lanes()[static_cast<std::size_t>(m_layout.rows()[static_cast<std::size_t>(row)].firstLane)];
     const std::int64_t t = timeAtX(pos.x());
     // A couple of pixels of slack so thin bars can be hit.
     const coords::Range r = m_window->range();
@@ -159,13 +212,18 @@ void TimelineView::paintEvent(QPaintEvent *)
     const coords::Range r = m_window->range();
     const TimelineScene scene(*m_model, r, plotWidth(), kGutter);
     m_barsPainted = 0;
+    updateLayout();
     paintLaneLabels(p);
     const QRect plot(kGutter, 0, width() - kGutter, height() - kAxisHeight);
     p.setClipRect(plot);
     QVector<QRectF> hatched; // blocked stretches of every lane and the producer, drawn at once
+    p.setClipRect(plot.intersected(QRect(kGutter, lanesTop(), width() - kGutter,
+                                         lanesBottom() - lanesTop())));
     paintLanes(p, scene, hatched);
     paintSummary(p, scene, plot);
-    const TimelineScene::ProducerRow producer = scene.producer(band(0));
+    p.setClipRect(plot);
+    const LaneGeometry pg = producerGeometry();
+    const TimelineScene::ProducerRow producer = scene.producer({pg.top, pg.height});
     for (const QRectF &box : producer.paused)
         p.fillRect(box, m_theme.paused);
     p.setPen(Qt::NoPen);
@@ -192,33 +250,44 @@ void TimelineView::paintEvent(QPaintEvent *)
     }
 }
 
-TimelineScene::Band TimelineView::band(int row) const
-{
-    const LaneGeometry g = laneGeometry(row);
-    return {g.top, g.height};
-}
-
-// Lane backgrounds, alternating, and labels where a lane is a line of text tall.
+// Row backgrounds, alternating, and labels where a row is a line of text tall: a lane's worker, a
+// group's range of workers with a triangle that says whether it is open.
 void TimelineView::paintLaneLabels(QPainter &p)
 {
     const QFontMetrics metrics = fontMetrics();
-    const int lanes = laneCount();
-    for (int row = 0; row <= lanes; ++row) {
-        const LaneGeometry g = laneGeometry(row);
-        if (g.top > height() - kAxisHeight)
-            break;
-        if (row % 2 == 1)
+    const LaneGeometry pg = producerGeometry();
+    p.setPen(m_theme.text);
+    p.drawStaticText(QPointF(6, pg.top + (pg.height - metrics.height()) / 2.0), laneLabel(0));
+    p.save();
+    p.setClipRect(QRect(0, lanesTop(), width(), lanesBottom() - lanesTop()));
+    const int textLeft = m_scrollBar->isVisible() ? m_scrollBar->width() + 4 : 6;
+    const auto [first, last] = m_layout.rowsInView();
+    for (std::size_t i = first; i < last; ++i) {
+        const LaneLayout::Row &row = m_layout.rows()[i];
+        const TimelineScene::Band g = band(row);
+        if (i % 2 == 0)
             p.fillRect(QRect(0, g.top, width(), g.height), m_theme.laneAlternate);
-        if (g.height >= metrics.height() - 4 || row == 0) {
-            const int worker
-                = row == 0 ? 0 : m_model->lanes()[static_cast<std::size_t>(row - 1)].worker;
-            const bool live
-                = row == 0 || m_model->lanes()[static_cast<std::size_t>(row - 1)].live();
-            p.setPen(live ? m_theme.text : m_theme.mutedText);
-            p.drawStaticText(QPointF(6, g.top + (g.height - metrics.height()) / 2.0),
-                             laneLabel(worker));
+        if (g.height < metrics.height() - 4)
+            continue;
+        const auto &lanes = m_model->lanes();
+        const Lane &lane = lanes[static_cast<std::size_t>(row.firstLane)];
+        const double y = g.top + (g.height - metrics.height()) / 2.0;
+        if (row.group) {
+            const int lastWorker = lanes[static_cast<std::size_t>(row.firstLane + row.lanes - 1)].worker;
+            const bool open = m_layout.expanded(row.firstLane / LaneLayout::kGroupSize);
+            p.setPen(m_theme.text);
+            p.drawText(QRectF(textLeft, y, kGutter - textLeft, metrics.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter,
+                       QStringLiteral("%1 W%2–%3")
+                           .arg(open ? QStringLiteral("▾") : QStringLiteral("▸"))
+                           .arg(lane.worker)
+                           .arg(lastWorker));
+            continue;
         }
+        p.setPen(lane.live() ? m_theme.text : m_theme.mutedText);
+        p.drawStaticText(QPointF(textLeft + (m_layout.grouped() ? 10 : 0), y), laneLabel(lane.worker));
     }
+    p.restore();
 }
 
 // Worker lanes: a faint wash where a lane was not live, then its bars, a batch per colour; job
@@ -232,14 +301,16 @@ void TimelineView::paintLanes(QPainter &p, const TimelineScene &scene, QVector<Q
         + 6.0;
     std::vector<std::pair<QRectF, std::int64_t>> labels;
     QRectF selectedRect;
-    const int lanes = laneCount();
-    for (int row = 1; row <= lanes; ++row) {
-        const TimelineScene::Band g = band(row);
-        if (g.top > height() - kAxisHeight)
-            break;
+    const auto [first, last] = m_layout.rowsInView();
+    for (std::size_t i = first; i < last; ++i) {
+        const LaneLayout::Row &row = m_layout.rows()[i];
+        if (row.group) {
+            paintGroup(p, scene, row);
+            continue;
+        }
         TimelineScene::LaneBars lane
-            = scene.laneBars(m_model->lanes()[static_cast<std::size_t>(row - 1)], g, m_selected,
-                             labelWidth, metrics.height() - 2);
+            = scene.laneBars(m_model->lanes()[static_cast<std::size_t>(row.firstLane)], band(row),
+                             m_selected, labelWidth, metrics.height() - 2);
         for (const QRectF &box : lane.notLive)
             p.fillRect(box, m_theme.paused);
         hatched << lane.blocked;
@@ -273,6 +344,53 @@ void TimelineView::paintLanes(QPainter &p, const TimelineScene &scene, QVector<Q
     }
 }
 
+// A group row: per pixel column, how many of its lanes were busy (bars count whole, a dense run
+// as much as it was busy), as one row of shades from the background to the completed colour.
+void TimelineView::paintGroup(QPainter &p, const TimelineScene &scene, const LaneLayout::Row &row)
+{
+    const TimelineScene::Band g = band(row);
+    const int plotW = width() - kGutter;
+    if (plotW <= 0)
+        return;
+    std::vector<float> busy(static_cast<std::size_t>(plotW), 0.0F);
+    const auto add = [&](const QRectF &box, double share) {
+        const double from = std::max(0.0, box.left() - kGutter);
+        const double to = std::min<double>(plotW, box.right() - kGutter);
+        for (auto x = static_cast<int>(from); x < to; ++x) {
+            const double covered = std::min<double>(x + 1, to) - std::max<double>(x, from);
+            busy[static_cast<std::size_t>(x)] += static_cast<float>(covered * share);
+        }
+    };
+    const TimelineScene::Band full {0, 30};
+    for (int k = row.firstLane; k < row.firstLane + row.lanes; ++k) {
+        const TimelineScene::LaneBars bars
+            = scene.laneBars(m_model->lanes()[static_cast<std::size_t>(k)], full, 0, 1e9, 1000);
+        for (const auto &batch : bars.bars) {
+            for (const QRectF &box : batch)
+                add(box.adjusted(-1, 0, 0, 0), 1.0); // the gap before a bar is its job's too
+        }
+        for (const QRectF &box : bars.dense)
+            add(box, box.height() / 26.0); // 26: a full bar's height in a 30-pixel band
+    }
+    // As tall as the row, so that it is drawn unscaled (a scaled image costs several times more).
+    const int rowH = std::max(1, g.height - 2);
+    if (m_heatImage.width() != plotW || m_heatImage.height() != rowH)
+        m_heatImage = QImage(plotW, rowH, QImage::Format_ARGB32_Premultiplied);
+    auto *line = reinterpret_cast<QRgb *>(m_heatImage.scanLine(0));
+    const QColor base = m_theme.forStatus(JobStatus::Completed);
+    for (int x = 0; x < plotW; ++x) {
+        const double share = std::clamp(busy[static_cast<std::size_t>(x)] / row.lanes, 0.0F, 1.0F);
+        // Any work at all shows; all lanes busy is the full colour.
+        const double alpha = share > 0.0 ? 0.15 + 0.85 * share : 0.0;
+        line[x] = qPremultiply(qRgba(base.red(), base.green(), base.blue(),
+                                     static_cast<int>(std::lround(alpha * 255))));
+    }
+    for (int y = 1; y < rowH; ++y)
+        std::copy_n(line, plotW, reinterpret_cast<QRgb *>(m_heatImage.scanLine(y)));
+    p.drawImage(QPoint(kGutter, g.top + 1), m_heatImage);
+    ++m_barsPainted;
+}
+
 // Detail older than the history cap: per pixel column, how busy each lane was (bar height), how
 // blocked the producer was, and a band on the axis saying so.
 void TimelineView::paintSummary(QPainter &p, const TimelineScene &scene, const QRect &plot)
@@ -284,7 +402,7 @@ void TimelineView::paintSummary(QPainter &p, const TimelineScene &scene, const Q
     const int xFrom = shares.xFrom, xTo = shares.xTo;
     const int busyColumns = paintSummaryBusy(p, shares);
     QVector<QRectF> blockedRects;
-    const LaneGeometry pg = laneGeometry(0);
+    const LaneGeometry pg = producerGeometry();
     for (int x = xFrom; x < xTo; ++x) {
         const double blocked = shares.fraction(summary.producer, x, &SummaryColumn::blockedNs);
         if (blocked > 0.0)
@@ -318,8 +436,8 @@ int TimelineView::paintSummaryBusy(QPainter &p, const TimelineScene::SummaryShar
 {
     const Summary &summary = m_model->summary();
     const int xFrom = shares.xFrom, xTo = shares.xTo;
-    const int bandTop = laneGeometry(1).top;
-    const int bandBottom = height() - kAxisHeight;
+    const int bandTop = lanesTop();
+    const int bandBottom = lanesBottom();
     if (xTo <= xFrom || bandBottom <= bandTop)
         return 0;
     const qreal dpr = devicePixelRatioF();
@@ -340,18 +458,24 @@ int TimelineView::paintSummaryBusy(QPainter &p, const TimelineScene::SummaryShar
     const qsizetype stride = busyImage.bytesPerLine();
     std::vector<int> barTop(static_cast<std::size_t>(imageWidth));
     int busyColumns = 0;
-    const int lanes = laneCount();
-    for (int row = 1; row <= lanes && static_cast<std::size_t>(row - 1) < summary.lanes.size();
-         ++row) {
-        const LaneGeometry g = laneGeometry(row);
-        if (g.top > bandBottom)
+    const auto [first, last] = m_layout.rowsInView();
+    for (std::size_t i = first; i < last; ++i) {
+        const LaneLayout::Row &row = m_layout.rows()[i];
+        if (static_cast<std::size_t>(row.firstLane + row.lanes) > summary.lanes.size())
             break;
-        const auto &columns = summary.lanes[static_cast<std::size_t>(row - 1)];
+        const TimelineScene::Band g = band(row);
         const int laneBottom
             = std::min(imageHeight, static_cast<int>((g.top + g.height - 1 - bandTop) * dpr));
+        if (laneBottom <= 0)
+            continue;
         int highest = laneBottom;
         for (int x = xFrom; x < xTo; ++x) {
-            const double busy = shares.fraction(columns, x, &SummaryColumn::busyNs);
+            // A group row: its lanes' mean.
+            double busy = 0.0;
+            for (int k = row.firstLane; k < row.firstLane + row.lanes; ++k)
+                busy += shares.fraction(summary.lanes[static_cast<std::size_t>(k)], x,
+                                        &SummaryColumn::busyNs);
+            busy /= row.lanes;
             int top = laneBottom; // nothing
             if (busy > 0.0) {
                 ++busyColumns;
@@ -409,7 +533,20 @@ void TimelineView::paintMarkers(QPainter &p, const TimelineScene &scene)
 
 void TimelineView::wheelEvent(QWheelEvent *event)
 {
-    const double steps = event->angleDelta().y() / 120.0;
+    // Shift+wheel (or a sideways wheel, which some systems make of it) scrolls the lanes; the
+    // wheel over the label gutter too.
+    const QPoint delta = event->angleDelta();
+    const bool overLabels = event->position().x() < kGutter;
+    const bool scrolls = m_layout.maxScroll() > 0;
+    if (event->modifiers().testFlag(Qt::ShiftModifier) || (overLabels && scrolls)) {
+        const int d = delta.y() != 0 ? delta.y() : delta.x();
+        if (scrolls && d != 0) {
+            m_scrollBar->setValue(m_scrollBar->value() - d * 3 * fontMetrics().height() / 120);
+            event->accept();
+        }
+        return;
+    }
+    const double steps = delta.y() / 120.0;
     if (steps == 0.0)
         return;
     m_window->zoomAround(timeAtX(static_cast<int>(event->position().x())), std::pow(1.25, steps));
@@ -420,6 +557,12 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() != Qt::LeftButton)
         return;
+    // A group row opens or closes where it is clicked.
+    if (const int row = rowAt(event->position().toPoint().y());
+        row >= 0 && m_layout.rows()[static_cast<std::size_t>(row)].group) {
+        toggleGroup(m_layout.rows()[static_cast<std::size_t>(row)].firstLane / LaneLayout::kGroupSize);
+        return;
+    }
     m_dragging = true;
     m_dragFrom = event->position().toPoint();
     const std::int64_t job = jobAt(m_dragFrom);
@@ -443,6 +586,29 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
     setCursor(Qt::ClosedHandCursor);
 }
 
+void TimelineView::keyPressEvent(QKeyEvent *event)
+{
+    const int page = lanesBottom() - lanesTop();
+    switch (event->key()) {
+    case Qt::Key_PageUp:
+        m_scrollBar->setValue(m_scrollBar->value() - page);
+        break;
+    case Qt::Key_PageDown:
+        m_scrollBar->setValue(m_scrollBar->value() + page);
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+void TimelineView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updateLayout();
+}
+
 void TimelineView::mouseReleaseEvent(QMouseEvent *)
 {
     m_dragging = false;
@@ -453,6 +619,21 @@ bool TimelineView::event(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
+        if (const int row = rowAt(help->pos().y());
+            row >= 0 && m_layout.rows()[static_cast<std::size_t>(row)].group) {
+            const LaneLayout::Row &r = m_layout.rows()[static_cast<std::size_t>(row)];
+            const auto &lanes = m_model->lanes();
+            QToolTip::showText(
+                help->globalPos(),
+                tr("Workers %1 to %2: the shade says how many of them were busy (the full colour: "
+                   "all). Click to %3 the group.")
+                    .arg(lanes[static_cast<std::size_t>(r.firstLane)].worker)
+                    .arg(lanes[static_cast<std::size_t>(r.firstLane + r.lanes - 1)].worker)
+                    .arg(m_layout.expanded(r.firstLane / LaneLayout::kGroupSize) ? tr("close")
+                                                                                 : tr("open")),
+                this);
+            return true;
+        }
         const std::int64_t job = jobAt(help->pos());
         const std::optional<JobRecord> r = m_model->job(job); // none for 0
         const Summary &summary = m_model->summary();

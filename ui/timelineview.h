@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/lanelayout.h"
 #include "ui/runmodel.h"
 #include "ui/theme.h"
 #include "ui/timelinescene.h"
@@ -11,12 +12,16 @@
 #include <QWidget>
 #include <unordered_map>
 
+class QScrollBar;
+
 namespace gui {
 
 // One lane per worker (and one for the producer): each job a bar from start to finish coloured by
 // status, blocked stretches hatched, config changes as vertical markers, a time axis below.
 // Wheel zooms around the cursor, dragging pans (leaving follow-live), hovering explains a job,
-// clicking selects it.
+// clicking selects it. Lanes that do not fit scroll (a scroll bar in the label gutter, Shift+wheel,
+// Page Up/Down) under the producer row and above the axis, which stay; many lanes come in groups
+// of eight, a heat row each, that a click expands (LaneLayout).
 class TimelineView : public QWidget
 {
     Q_OBJECT
@@ -40,6 +45,10 @@ public:
     std::int64_t jobAt(QPoint pos) const;
     // The number of worker lanes drawn (live and retired).
     int laneCount() const;
+    const LaneLayout &laneLayout() const { return m_layout; }
+    // Expands the lane's group if need be and scrolls the lane into view.
+    void revealLane(int index);
+    void toggleGroup(int group);
     // Bars drawn in the last paint (for tests and the benchmark).
     int barsPainted() const { return m_barsPainted; }
 
@@ -55,6 +64,8 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     bool event(QEvent *event) override;
 
 private:
@@ -64,14 +75,20 @@ private:
         int top = 0;
         int height = 0;
     };
-    LaneGeometry laneGeometry(int row) const; // row 0 = producer, row k = k-th worker lane
-    TimelineScene::Band band(int row) const;
+    LaneGeometry producerGeometry() const;
+    int lanesTop() const; // the lanes' pane, between the producer row and the axis
+    int lanesBottom() const;
+    // Lays the lanes out for the current size and count; the scroll bar follows.
+    void updateLayout();
+    TimelineScene::Band band(const LaneLayout::Row &row) const;
+    // The row under y, or -1 (the producer row is not one).
+    int rowAt(int y) const;
+    void paintGroup(QPainter &p, const TimelineScene &scene, const LaneLayout::Row &row);
     void paintLaneLabels(QPainter &p);
     void paintLanes(QPainter &p, const TimelineScene &scene, QVector<QRectF> &hatched);
     void paintSummary(QPainter &p, const TimelineScene &scene, const QRect &plot);
     int paintSummaryBusy(QPainter &p, const TimelineScene::SummaryShares &shares);
     void paintMarkers(QPainter &p, const TimelineScene &scene);
-    int rowAt(int y) const;
     double plotWidth() const { return std::max(1, width() - kGutter); }
     std::int64_t timeAtX(int x) const;
 
@@ -86,6 +103,9 @@ private:
     bool m_dragging = false;
     QPoint m_dragFrom;
     int m_barsPainted = 0;
+    LaneLayout m_layout;
+    QScrollBar *m_scrollBar = nullptr;
+    QImage m_heatImage; // one group's heat row, reused
 };
 
 void drawTimeAxis(QPainter &painter, const QRect &rect, coords::Range range, const Theme &theme);
