@@ -18,4 +18,10 @@ inline QString displayDuration(std::int64_t ns)
     return goDuration(roundForDisplay(ns));
 }
 
+// A rate the same way everywhere: one decimal under 100 a second, whole numbers from there.
+inline QString displayRate(double perSecond)
+{
+    return QString::number(perSecond, 'f', perSecond < 100 ? 1 : 0) + QStringLiteral("/s");
+}
+
 } // namespace engine

@@ -4,6 +4,7 @@
 #include "engine/workerpool.h"
 #include "ui/configsettings.h"
 #include "ui/controlpanel.h"
+#include "ui/numberstrip.h"
 #include "ui/pipelineview.h"
 #include "ui/queuechart.h"
 #include "ui/resultsmodel.h"
@@ -179,7 +180,15 @@ void MainWindow::buildUi()
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     m_mainSplitter->addWidget(m_pipeline);
     m_mainSplitter->addWidget(m_timeSplitter);
-    m_mainSplitter->addWidget(m_tabs);
+    // The run's numbers stay in view above the tabs, whichever of them is open.
+    m_numbers = new NumberStrip(m_model);
+    auto *bottom = new QWidget;
+    auto *bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
+    bottomLayout->setSpacing(2);
+    bottomLayout->addWidget(m_numbers);
+    bottomLayout->addWidget(m_tabs, 1);
+    m_mainSplitter->addWidget(bottom);
     m_mainSplitter->setStretchFactor(0, 2);
     m_mainSplitter->setStretchFactor(1, 4);
     m_mainSplitter->setStretchFactor(2, 2);
@@ -464,10 +473,12 @@ void MainWindow::frame()
     }
     if (m_dirty || animating || running)
         m_pipeline->update();
-    if (m_dirty || running)
+    if (m_dirty || running) {
         updateStatus(); // in the frame the views draw
+        m_numbers->refresh();
+    }
     if (m_dirty && (m_sinceStats.elapsed() >= kStatsEveryMs || !running)) {
-        m_stats->refresh();
+        refreshNumbers();
         updateRunState();
         m_sinceStats.restart();
     }
@@ -488,7 +499,7 @@ void MainWindow::onRunFinished()
     if (!m_window->moved())
         m_window->showAll();
     frame();
-    m_stats->refresh();
+    refreshNumbers();
     updateRunState();
     if (!m_frameTimer.isActive())
         m_frameTimer.start(); // let the last tokens land
@@ -502,6 +513,12 @@ void MainWindow::updateRunState()
 }
 
 // What the views show, in words: called in the frame that draws them.
+void MainWindow::refreshNumbers()
+{
+    m_stats->refresh();
+    m_numbers->refresh();
+}
+
 void MainWindow::updateStatus()
 {
     const bool running = m_pool->isRunning();
@@ -618,7 +635,7 @@ void MainWindow::takeScreenshot()
     m_model->setNow(m_pool->elapsedNs());
     if (m_window->followLive())
         m_window->follow(m_model->endT());
-    m_stats->refresh();
+    refreshNumbers();
     updateRunState();
     const QPixmap picture = grab();
     const bool saved = picture.save(m_options.screenshotPath, "PNG");
@@ -841,7 +858,7 @@ void MainWindow::replayTo(std::int64_t t)
     m_timeline->update();
     m_chart->update();
     m_pipeline->update();
-    m_stats->refresh();
+    refreshNumbers();
 }
 
 bool MainWindow::openFile(const QString &path)

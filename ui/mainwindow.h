@@ -28,6 +28,7 @@ class QTemporaryFile;
 namespace gui {
 
 class ControlPanel;
+class NumberStrip;
 class PipelineView;
 class QueueChart;
 class ResultsModel;
@@ -38,8 +39,8 @@ class TimeWindow;
 struct Theme;
 
 // The window: control panel docked at the side; pipeline and timeline (with the queue chart under
-// it) as the stars; results, statistics and the log in tabs below. The GUI thread drains the
-// engine's batches once per frame and never waits on it.
+// it) as the stars; the run's numbers in a strip and results, statistics and the log in tabs
+// below. The GUI thread drains the engine's batches once per frame and never waits on it.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -116,6 +117,7 @@ private:
     void selectJob(std::int64_t job);
     void onRunFinished();
     void placeOnScreen();
+    void refreshNumbers(); // the strip and the Statistics tab
     void saveSettings() const;
     void restoreSettings();
     void applyTheme();
@@ -144,6 +146,7 @@ private:
     QSortFilterProxyModel *m_sortedResults = nullptr;
     QTableView *m_resultsView = nullptr;
     StatsPanel *m_stats = nullptr;
+    NumberStrip *m_numbers = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QTabWidget *m_tabs = nullptr;
     QSplitter *m_mainSplitter = nullptr;

@@ -151,8 +151,7 @@ void QueueChart::paintLegend(QPainter &p)
         const double perSecond = m_model->recentThroughput();
         p.setPen(m_theme.mutedText);
         p.drawText(QRect(x, 1, width() - x - 4, metrics.height()), Qt::AlignVCenter | Qt::AlignLeft,
-                   tr("throughput (last 1 s) %1/s")
-                       .arg(QString::number(perSecond, 'f', perSecond < 100 ? 1 : 0)));
+                   tr("throughput (last 1 s) %1").arg(engine::displayRate(perSecond)));
     }
 }
 

@@ -128,15 +128,15 @@ void StatsPanel::refresh()
     const std::int64_t results = s.results();
     m_summary->setText(
         tr("<b>%1</b> results of %2 sent · %3 completed · %4 failed · %5 cancelled<br>"
-           "throughput (last 1 s) %6/s · mean over the run %7/s · run time %8<br>"
+           "throughput (last 1 s) %6 · mean over the run %7 · run time %8<br>"
            "queue depth mean %9 · max %10")
             .arg(results)
             .arg(s.submitted())
             .arg(s.count(JobStatus::Completed))
             .arg(s.count(JobStatus::Failed))
             .arg(s.count(JobStatus::Cancelled))
-            .arg(QString::number(m_model->recentThroughput(), 'f', 1),
-                 QString::number(s.throughputPerS(), 'f', 1), displayDuration(now),
+            .arg(displayRate(m_model->recentThroughput()), displayRate(s.throughputPerS()),
+                 displayDuration(now),
                  QString::number(s.meanQueueDepth(), 'f', 2))
             .arg(s.maxQueueDepth()));
     m_latencies->setText(

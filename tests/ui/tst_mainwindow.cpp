@@ -2,6 +2,7 @@
 #include "poolharness.h"
 #include "ui/controlpanel.h"
 #include "ui/mainwindow.h"
+#include "ui/numberstrip.h"
 #include "ui/runmodel.h"
 #include "ui/timelineview.h"
 #include "ui/timewindow.h"
@@ -237,8 +238,8 @@ private Q_SLOTS:
         QVERIFY(start->isEnabled());
     }
 
-    // The status bar says what the views show, in the same frame: sampled during a run, its counts
-    // are the model's; W (whole run) says at once that the view no longer follows.
+    // The status bar and the strip of numbers say what the views show, in the same frame: sampled
+    // during a run, their counts are the model's; W (whole run) says at once that the view no longer follows.
     void theStatusBarShowsWhatTheViewsShow()
     {
         engine::PoolConfig config;
@@ -251,6 +252,8 @@ private Q_SLOTS:
         window.show();
         auto *status = window.statusBar()->findChild<QLabel *>();
         QVERIFY(status);
+        auto *numbers = window.findChild<NumberStrip *>(QStringLiteral("numberStrip"));
+        QVERIFY(numbers && numbers->isVisible());
         window.startRun();
         int sampled = 0;
         while (window.pool()->isRunning() && sampled < 40) {
@@ -262,6 +265,11 @@ private Q_SLOTS:
                                          .arg(m.queued().size());
             QVERIFY2(status->text().contains(expected),
                      qPrintable(status->text() + QStringLiteral(" / ") + expected));
+            // The strip of numbers above the tabs too.
+            const QString strip = QStringLiteral("<b>%1 of %2</b>")
+                                      .arg(m.stats().results())
+                                      .arg(m.stats().submitted());
+            QVERIFY2(numbers->text().contains(strip), qPrintable(numbers->text()));
             ++sampled;
         }
         QVERIFY(sampled > 10);

@@ -1,6 +1,7 @@
 #include "engine/durationformat.h"
 #include "eventscript.h"
 #include "ui/latencycurve.h"
+#include "ui/numberstrip.h"
 #include "ui/runmodel.h"
 #include "ui/statspanel.h"
 
@@ -89,6 +90,15 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("agree by construction")));
         QVERIFY(!text.contains(QStringLiteral("-0.00")));
         QVERIFY(text.contains(panel.littlesLawText()));
+
+        // The strip above the tabs: the same run in one table.
+        NumberStrip strip(&model);
+        const QString numbers = strip.text();
+        QVERIFY2(numbers.contains(QStringLiteral("<b>11 of 11</b>")), qPrintable(numbers));
+        QVERIFY(numbers.contains(QStringLiteral("<b>42 % (42–42)</b>")));
+        QVERIFY(numbers.contains(QStringLiteral("<b>0.83 vs 0.83</b>")));
+        const QString oneMsAll = QStringLiteral("<b>%1 · %1 · %1</b>").arg(displayDuration(ms));
+        QVERIFY2(numbers.contains(oneMsAll), qPrintable(numbers)); // latency p50 · p95 · p99
     }
 
     // A live run longer than the window: the law over its last 10 s, where it is a real check,
