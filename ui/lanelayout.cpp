@@ -20,12 +20,15 @@ void LaneLayout::update(const Pane &pane)
     } else {
         const int groups = (lanes + kGroupSize - 1) / kGroupSize;
         m_expanded.resize(static_cast<std::size_t>(groups), false);
+        // Group rows share the pane as lanes do (a few groups get tall heat rows); the lanes of an
+        // open group are a line each.
+        const int groupH = std::clamp(pane.height / groups, line, std::max(line, pane.maxLaneHeight));
         int top = 0;
         for (int g = 0; g < groups; ++g) {
             const int first = g * kGroupSize;
             const int count = std::min(kGroupSize, lanes - first);
-            m_rows.push_back({.firstLane = first, .lanes = count, .group = true, .top = top, .height = line});
-            top += line;
+            m_rows.push_back({.firstLane = first, .lanes = count, .group = true, .top = top, .height = groupH});
+            top += groupH;
             if (!m_expanded[static_cast<std::size_t>(g)])
                 continue;
             for (int lane = first; lane < first + count; ++lane) {

@@ -519,6 +519,16 @@ void MainWindow::refreshNumbers()
     m_numbers->refresh();
 }
 
+// What the time window shows, in the status bar's words.
+QString MainWindow::viewText() const
+{
+    if (m_window->followLive())
+        return tr("following live");
+    if (m_model->finished() && !m_pool->isRunning())
+        return m_window->moved() ? tr("zoomed in (W shows the whole run)") : tr("the whole run");
+    return tr("panned (F follows)");
+}
+
 void MainWindow::updateStatus()
 {
     const bool running = m_pool->isRunning();
@@ -540,7 +550,7 @@ void MainWindow::updateStatus()
             .arg(m_model->stats().results()) // summarized ones included
             .arg(m_model->submittedCount())
             .arg(m_model->queued().size())
-            .arg(m_window->followLive() ? tr("following live") : tr("panned (F follows)")));
+            .arg(viewText()));
 }
 
 void MainWindow::selectJob(std::int64_t job)

@@ -118,6 +118,7 @@ private:
     void onRunFinished();
     void placeOnScreen();
     void refreshNumbers(); // the strip and the Statistics tab
+    QString viewText() const;
     void saveSettings() const;
     void restoreSettings();
     void applyTheme();

@@ -108,6 +108,7 @@ void TimeWindow::showEnd()
 
 void TimeWindow::showAll()
 {
+    m_moved = false; // back to what a run that ends shows by itself
     setFollowLive(false);
     setRange({0, std::max<std::int64_t>(m_extentEnd + m_extentEnd / 50, kMinLength)});
 }

@@ -43,8 +43,8 @@ public:
     // The whole run, with a margin after its end so that the last bar does not look cut off.
     void showAll();
     void reset();
-    // Whether the person has zoomed or panned since the last reset: a run that ends then stays
-    // where they put it, else it is shown whole.
+    // Whether the person has zoomed or panned since the last reset or "whole run": a run that
+    // ends then stays where they put it, else it is shown whole.
     bool moved() const { return m_moved; }
 
 Q_SIGNALS:

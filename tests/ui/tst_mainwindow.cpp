@@ -80,6 +80,8 @@ private Q_SLOTS:
         QCOMPARE(window.timeWindow()->range().start, 0);
         QCOMPARE(window.timeWindow()->range().end, end + end / 50);
         QVERIFY(!window.timeWindow()->followLive());
+        auto *status = window.statusBar()->findChild<QLabel *>();
+        QVERIFY2(status->text().endsWith(QLatin1String("the whole run")), qPrintable(status->text()));
         window.timeline()->grab();
         QCOMPARE(window.timeline()->barsPainted(), 15);
         QCOMPARE(window.timeline()->laneCount(), 3);

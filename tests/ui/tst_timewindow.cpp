@@ -116,8 +116,8 @@ private Q_SLOTS:
         QCOMPARE(w.range().end, 10'000 * ms);
     }
 
-    // Every way a person moves the window counts, until a reset; following and the extent do
-    // not.
+    // Every way a person moves the window counts, until a reset or the whole run; following and
+    // the extent do not.
     void whatAPersonMovedIsKnown()
     {
         const std::function<void(TimeWindow &)> moves[] = {
@@ -135,6 +135,9 @@ private Q_SLOTS:
             QVERIFY(!w.moved());
             move(w);
             QVERIFY(w.moved());
+            w.showAll(); // back to what is shown by itself
+            QVERIFY(!w.moved());
+            move(w);
             w.reset();
             QVERIFY(!w.moved());
         }
