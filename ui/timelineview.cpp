@@ -276,12 +276,13 @@ void TimelineView::paintLaneLabels(QPainter &p)
             const int lastWorker = lanes[static_cast<std::size_t>(row.firstLane + row.lanes - 1)].worker;
             const bool open = m_layout.expanded(row.firstLane / LaneLayout::kGroupSize);
             p.setPen(m_theme.text);
+            const QString mark = open ? QStringLiteral("▾") : QStringLiteral("▸");
+            QString text = QStringLiteral("%1 W%2–%3").arg(mark).arg(lane.worker).arg(lastWorker);
+            // Three-digit ids beside the scroll bar: without the W.
+            if (metrics.horizontalAdvance(text) > kGutter - textLeft - 2)
+                text = QStringLiteral("%1 %2–%3").arg(mark).arg(lane.worker).arg(lastWorker);
             p.drawText(QRectF(textLeft, y, kGutter - textLeft, metrics.height()),
-                       Qt::AlignLeft | Qt::AlignVCenter,
-                       QStringLiteral("%1 W%2–%3")
-                           .arg(open ? QStringLiteral("▾") : QStringLiteral("▸"))
-                           .arg(lane.worker)
-                           .arg(lastWorker));
+                       Qt::AlignLeft | Qt::AlignVCenter, text);
             continue;
         }
         p.setPen(lane.live() ? m_theme.text : m_theme.mutedText);

@@ -476,8 +476,10 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("%1 bar, %2 text pixels").arg(bars).arg(text)));
         // To look at when it fails: POOLSCOPE_TEST_PICTURES=folder keeps the picture there.
         if (const QString folder = qEnvironmentVariable("POOLSCOPE_TEST_PICTURES");
-            !folder.isEmpty())
+            !folder.isEmpty()) {
             picture.save(QDir(folder).filePath(QStringLiteral("dark-timeline.png")));
+            window.grab().save(QDir(folder).filePath(QStringLiteral("dark-window.png")));
+        }
         window.cancelRun();
     }
 
