@@ -30,7 +30,8 @@ class LittlesLawMeter
 {
 public:
     static constexpr std::int64_t kWindowNs = 10'000'000'000; // 10 s
-    static constexpr std::int64_t kBucketNs = 100'000'000; // the window's start moves in 100 ms steps
+    static constexpr std::int64_t kBucketNs
+        = 100'000'000; // the window's start moves in 100 ms steps
 
     void arrived(std::int64_t submittedNs);
     void departed(std::int64_t submittedNs, std::int64_t collectedNs);

@@ -13,26 +13,31 @@ void LaneLayout::update(const Pane &pane)
     m_grouped = lanes >= kGroupFrom && lanes * line > pane.height;
     if (!m_grouped) {
         // Shared out while each gets a line; a line each (and a scroll) when they do not fit.
-        const int h = lanes > 0 ? std::clamp(pane.height / lanes, line, std::max(line, pane.maxLaneHeight))
-                                : line;
+        const int h = lanes > 0
+            ? std::clamp(pane.height / lanes, line, std::max(line, pane.maxLaneHeight))
+            : line;
         for (int lane = 0; lane < lanes; ++lane)
-            m_rows.push_back({.firstLane = lane, .lanes = 1, .group = false, .top = lane * h, .height = h});
+            m_rows.push_back(
+                {.firstLane = lane, .lanes = 1, .group = false, .top = lane * h, .height = h});
     } else {
         const int groups = (lanes + kGroupSize - 1) / kGroupSize;
         m_expanded.resize(static_cast<std::size_t>(groups), false);
         // Group rows share the pane as lanes do (a few groups get tall heat rows); the lanes of an
         // open group are a line each.
-        const int groupH = std::clamp(pane.height / groups, line, std::max(line, pane.maxLaneHeight));
+        const int groupH
+            = std::clamp(pane.height / groups, line, std::max(line, pane.maxLaneHeight));
         int top = 0;
         for (int g = 0; g < groups; ++g) {
             const int first = g * kGroupSize;
             const int count = std::min(kGroupSize, lanes - first);
-            m_rows.push_back({.firstLane = first, .lanes = count, .group = true, .top = top, .height = groupH});
+            m_rows.push_back(
+                {.firstLane = first, .lanes = count, .group = true, .top = top, .height = groupH});
             top += groupH;
             if (!m_expanded[static_cast<std::size_t>(g)])
                 continue;
             for (int lane = first; lane < first + count; ++lane) {
-                m_rows.push_back({.firstLane = lane, .lanes = 1, .group = false, .top = top, .height = line});
+                m_rows.push_back(
+                    {.firstLane = lane, .lanes = 1, .group = false, .top = top, .height = line});
                 top += line;
             }
         }
@@ -47,7 +52,9 @@ void LaneLayout::setScroll(int y)
 
 std::pair<std::size_t, std::size_t> LaneLayout::rowsInView() const
 {
-    const auto below = [](const Row &row, int y) { return row.bottom() <= y; };
+    const auto below = [](const Row &row, int y) {
+        return row.bottom() <= y;
+    };
     const auto first = std::lower_bound(m_rows.begin(), m_rows.end(), m_scroll, below);
     const auto last = std::lower_bound(first, m_rows.end(), m_scroll + m_pane.height,
                                        [](const Row &row, int y) { return row.top < y; });

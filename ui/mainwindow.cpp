@@ -32,14 +32,14 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QSaveFile>
-#include <QScrollArea>
 #include <QScreen>
-#include <QStyle>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryFile>

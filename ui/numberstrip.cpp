@@ -64,16 +64,17 @@ void NumberStrip::refresh()
         least = std::min(least, u.utilization());
         most = std::max(most, u.utilization());
     }
-    const QString utilization = usage.empty() ? QStringLiteral("—")
-                                              : tr("%1 % (%2–%3)")
-                                                    .arg(std::lround(live > 0 ? 100 * busy / live : 0))
-                                                    .arg(std::lround(100 * least))
-                                                    .arg(std::lround(100 * most));
+    const QString utilization = usage.empty()
+        ? QStringLiteral("—")
+        : tr("%1 % (%2–%3)")
+              .arg(std::lround(live > 0 ? 100 * busy / live : 0))
+              .arg(std::lround(100 * least))
+              .arg(std::lround(100 * most));
     const LittlesLaw law = s.recentLittlesLaw(now);
-    const QString little = law.resultRate > 0
-        ? tr("%1 vs %2").arg(QString::number(law.meanInSystem, 'f', 2),
-                             QString::number(law.predicted(), 'f', 2))
-        : QStringLiteral("—");
+    const QString little = law.resultRate > 0 ? tr("%1 vs %2")
+                                                    .arg(QString::number(law.meanInSystem, 'f', 2),
+                                                         QString::number(law.predicted(), 'f', 2))
+                                              : QStringLiteral("—");
     const QStringList heads {tr("results"),
                              tr("throughput (last 1 s)"),
                              tr("utilization"),
@@ -81,21 +82,25 @@ void NumberStrip::refresh()
                              tr("latency p50 · p95 · p99"),
                              tr("queue now · max"),
                              tr("L vs λW (last 10 s)")};
-    const QStringList values {
-        tr("%1 of %2").arg(loc.toString(static_cast<qint64>(s.results())),
-                           loc.toString(static_cast<qint64>(s.submitted()))),
-        displayRate(m_model->recentThroughput()),
-        utilization,
-        percentiles(s.wait()),
-        percentiles(s.latency()),
-        tr("%1 · %2").arg(m_model->depth().empty() ? 0 : m_model->depth().back().depth).arg(s.maxQueueDepth()),
-        little};
+    const QStringList values {tr("%1 of %2")
+                                  .arg(loc.toString(static_cast<qint64>(s.results())),
+                                       loc.toString(static_cast<qint64>(s.submitted()))),
+                              displayRate(m_model->recentThroughput()),
+                              utilization,
+                              percentiles(s.wait()),
+                              percentiles(s.latency()),
+                              tr("%1 · %2")
+                                  .arg(m_model->depth().empty() ? 0 : m_model->depth().back().depth)
+                                  .arg(s.maxQueueDepth()),
+                              little};
     QString html = QStringLiteral("<table cellspacing=0 cellpadding=1><tr>");
     for (const QString &h : heads)
-        html += QStringLiteral("<td style='padding-right:14px'><small>%1</small></td>").arg(h.toHtmlEscaped());
+        html += QStringLiteral("<td style='padding-right:14px'><small>%1</small></td>")
+                    .arg(h.toHtmlEscaped());
     html += QStringLiteral("</tr><tr>");
     for (const QString &v : values)
-        html += QStringLiteral("<td style='padding-right:14px'><b>%1</b></td>").arg(v.toHtmlEscaped());
+        html += QStringLiteral("<td style='padding-right:14px'><b>%1</b></td>")
+                    .arg(v.toHtmlEscaped());
     html += QStringLiteral("</tr></table>");
     m_table->setText(html);
 }

@@ -232,16 +232,17 @@ std::vector<std::int64_t> PipelineView::legibleResults() const
 
 int PipelineView::movingTokens() const
 {
-    return static_cast<int>(std::count_if(m_tokens.cbegin(), m_tokens.cend(), [](const TokenState &t) {
-        return t.visible && t.progress < 1.0;
-    }));
+    return static_cast<int>(
+        std::count_if(m_tokens.cbegin(), m_tokens.cend(),
+                      [](const TokenState &t) { return t.visible && t.progress < 1.0; }));
 }
 
 int PipelineView::workerTokens() const
 {
-    return static_cast<int>(std::count_if(m_tokens.cbegin(), m_tokens.cend(), [](const TokenState &t) {
-        return t.visible && (t.stage == Stage::Busy || t.stage == Stage::Blocked);
-    }));
+    return static_cast<int>(
+        std::count_if(m_tokens.cbegin(), m_tokens.cend(), [](const TokenState &t) {
+            return t.visible && (t.stage == Stage::Busy || t.stage == Stage::Blocked);
+        }));
 }
 
 void PipelineView::resizeEvent(QResizeEvent *event)
@@ -380,9 +381,9 @@ PipelineView::Layout PipelineView::computeLayout(int workerCount, int lastWorker
     const QRectF wCol = l.workersCol;
     // Rows while a row is a line of text tall (in one column or two), cells beyond.
     const bool rowsFit = [&] {
-        const int rows = workerCount <= 0 ? 0
+        const int rows = workerCount <= 0                     ? 0
             : wCol.width() >= 2 * kMinRowColumnW + kColumnGap ? ceilDiv(workerCount, 2)
-                                                               : workerCount;
+                                                              : workerCount;
         const double gap = rows > 16 ? 1.0 : kGap;
         return rows > 0 && (bandH - (rows - 1) * gap) / rows >= l.lineH;
     }();
@@ -586,8 +587,7 @@ void PipelineView::forgetIfMoved(std::int64_t job, Stage stage)
 {
     const auto it = m_tokens.find(job);
     const bool sameStage = it != m_tokens.end()
-        && (it->stage == stage
-            || (stage == Stage::Busy && it->stage == Stage::Blocked)
+        && (it->stage == stage || (stage == Stage::Busy && it->stage == Stage::Blocked)
             || (stage == Stage::Blocked && it->stage == Stage::Busy));
     if (it != m_tokens.end() && !sameStage)
         m_tokens.erase(it);
@@ -737,9 +737,10 @@ void PipelineView::drawHeadings(QPainter &p, const Layout &l,
             counts += tr(" · %1 blocked").arg(blocked);
         heading(l.workersCol, counts);
     } else {
-        heading(l.workersCol, tr("Workers  %1 busy / %2")
-                                  .arg(m_model->busyWorkers())
-                                  .arg(static_cast<qint64>(workers.size())));
+        heading(l.workersCol,
+                tr("Workers  %1 busy / %2")
+                    .arg(m_model->busyWorkers())
+                    .arg(static_cast<qint64>(workers.size())));
     }
     heading(l.resultsCol,
             tr("Results  %1").arg(loc.toString(static_cast<qint64>(m_model->stats().results()))));

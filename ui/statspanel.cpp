@@ -111,7 +111,8 @@ QString StatsPanel::littlesLawText() const
                        .arg(stretch, lawFigures(recent),
                             lawVerdict(recent, wholeRun && m_model->finished()));
     if (!wholeRun)
-        text += tr("<br><small>Over the whole run: %1.</small>").arg(lawFigures(stats.littlesLaw(now)));
+        text += tr("<br><small>Over the whole run: %1.</small>")
+                    .arg(lawFigures(stats.littlesLaw(now)));
     return text;
 }
 
@@ -136,8 +137,7 @@ void StatsPanel::refresh()
             .arg(s.count(JobStatus::Failed))
             .arg(s.count(JobStatus::Cancelled))
             .arg(displayRate(m_model->recentThroughput()), displayRate(s.throughputPerS()),
-                 displayDuration(now),
-                 QString::number(s.meanQueueDepth(), 'f', 2))
+                 displayDuration(now), QString::number(s.meanQueueDepth(), 'f', 2))
             .arg(s.maxQueueDepth()));
     m_latencies->setText(
         QStringLiteral(

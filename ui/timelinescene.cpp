@@ -149,7 +149,8 @@ TimelineScene::LaneBars TimelineScene::laneBars(const Lane &lane, Band g, std::i
         }
         if (x1 - x0 < 2.0 && span.job != selected) {
             if (!dense.empty() && x0 <= dense.box.right() + 1.0
-                && (dense.box.width() < kDensePiecePx || continuesEvenly(lane, it, dense, selected))) {
+                && (dense.box.width() < kDensePiecePx
+                    || continuesEvenly(lane, it, dense, selected))) {
                 dense.box.setRight(std::max(dense.box.right(), x1));
             } else {
                 // A piece that goes on from the last one starts where it ended, so that no time
@@ -271,7 +272,8 @@ std::int64_t TimelineScene::skippedBusy(const Lane &lane, std::size_t from, std:
     const std::size_t count = to - from;
     std::size_t blockEnd = 0;
     if (const SpanBlock *b = count > kRead ? lane.blockAt(from, &blockEnd) : nullptr)
-        return b->busyNs * static_cast<std::int64_t>(count) / static_cast<std::int64_t>(Lane::kBlock);
+        return b->busyNs * static_cast<std::int64_t>(count)
+            / static_cast<std::int64_t>(Lane::kBlock);
     std::int64_t busy = 0;
     const std::size_t read = std::min(count, 4 * kRead);
     for (std::size_t i = from; i < from + read; ++i) {

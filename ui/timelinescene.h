@@ -117,8 +117,8 @@ private:
     }
     const SpanBlock *wholeBlockAt(const Lane &lane, std::size_t at, std::int64_t selected,
                                   std::size_t *end) const;
-    bool continuesEvenly(const Lane &lane, History<Span>::const_iterator it,
-                         const DenseRun &dense, std::int64_t selected) const;
+    bool continuesEvenly(const Lane &lane, History<Span>::const_iterator it, const DenseRun &dense,
+                         std::int64_t selected) const;
     void mergeDense(const Lane &lane, History<Span>::const_iterator &it, double x1, DenseRun &dense,
                     std::int64_t selected, std::int64_t selectedStart) const;
     std::int64_t skippedBusy(const Lane &lane, std::size_t from, std::size_t to) const;

@@ -4,8 +4,8 @@
 
 #include <QHelpEvent>
 #include <QImage>
-#include <QMouseEvent>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
 #include <QStaticText>
@@ -186,8 +186,8 @@ std::int64_t TimelineView::jobAt(QPoint pos) const
     const int row = rowAt(pos.y());
     if (row < 0 || pos.x() < kGutter || m_layout.rows()[static_cast<std::size_t>(row)].group)
         return 0;
-    const Lane &lane
-        = m_model->lanes()[static_cast<std::size_t>(m_layout.rows()[static_cast<std::size_t>(row)].firstLane)];
+    const Lane &lane = m_model->lanes()[static_cast<std::size_t>(
+        m_layout.rows()[static_cast<std::size_t>(row)].firstLane)];
     const std::int64_t t = timeAtX(pos.x());
     // A couple of pixels of slack so thin bars can be hit.
     const coords::Range r = m_window->range();
@@ -217,8 +217,8 @@ void TimelineView::paintEvent(QPaintEvent *)
     const QRect plot(kGutter, 0, width() - kGutter, height() - kAxisHeight);
     p.setClipRect(plot);
     QVector<QRectF> hatched; // blocked stretches of every lane and the producer, drawn at once
-    p.setClipRect(plot.intersected(QRect(kGutter, lanesTop(), width() - kGutter,
-                                         lanesBottom() - lanesTop())));
+    p.setClipRect(plot.intersected(
+        QRect(kGutter, lanesTop(), width() - kGutter, lanesBottom() - lanesTop())));
     paintLanes(p, scene, hatched);
     paintSummary(p, scene, plot);
     p.setClipRect(plot);
@@ -273,7 +273,8 @@ void TimelineView::paintLaneLabels(QPainter &p)
         const Lane &lane = lanes[static_cast<std::size_t>(row.firstLane)];
         const double y = g.top + (g.height - metrics.height()) / 2.0;
         if (row.group) {
-            const int lastWorker = lanes[static_cast<std::size_t>(row.firstLane + row.lanes - 1)].worker;
+            const int lastWorker
+                = lanes[static_cast<std::size_t>(row.firstLane + row.lanes - 1)].worker;
             const bool open = m_layout.expanded(row.firstLane / LaneLayout::kGroupSize);
             p.setPen(m_theme.text);
             const QString mark = open ? QStringLiteral("▾") : QStringLiteral("▸");
@@ -286,7 +287,8 @@ void TimelineView::paintLaneLabels(QPainter &p)
             continue;
         }
         p.setPen(lane.live() ? m_theme.text : m_theme.mutedText);
-        p.drawStaticText(QPointF(textLeft + (m_layout.grouped() ? 10 : 0), y), laneLabel(lane.worker));
+        p.drawStaticText(QPointF(textLeft + (m_layout.grouped() ? 10 : 0), y),
+                         laneLabel(lane.worker));
     }
     p.restore();
 }
@@ -561,7 +563,8 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     // A group row opens or closes where it is clicked.
     if (const int row = rowAt(event->position().toPoint().y());
         row >= 0 && m_layout.rows()[static_cast<std::size_t>(row)].group) {
-        toggleGroup(m_layout.rows()[static_cast<std::size_t>(row)].firstLane / LaneLayout::kGroupSize);
+        toggleGroup(m_layout.rows()[static_cast<std::size_t>(row)].firstLane
+                    / LaneLayout::kGroupSize);
         return;
     }
     m_dragging = true;

@@ -45,15 +45,17 @@ LittlesLaw byDefinition(const std::vector<Job> &jobs, std::int64_t from, std::in
 
 void compare(const LittlesLaw &measured, const LittlesLaw &expected)
 {
-    const auto close = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); };
+    const auto close = [](double a, double b) {
+        return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
+    };
     QVERIFY2(close(measured.meanInSystem, expected.meanInSystem),
              qPrintable(QStringLiteral("L %1 against %2")
                             .arg(measured.meanInSystem)
                             .arg(expected.meanInSystem)));
-    QVERIFY2(close(measured.resultRate, expected.resultRate),
-             qPrintable(QStringLiteral("λ %1 against %2")
-                            .arg(measured.resultRate)
-                            .arg(expected.resultRate)));
+    QVERIFY2(
+        close(measured.resultRate, expected.resultRate),
+        qPrintable(
+            QStringLiteral("λ %1 against %2").arg(measured.resultRate).arg(expected.resultRate)));
     QVERIFY2(close(measured.meanLatencyS, expected.meanLatencyS),
              qPrintable(QStringLiteral("W %1 against %2")
                             .arg(measured.meanLatencyS)
@@ -155,7 +157,8 @@ private Q_SLOTS:
             const LittlesLaw recent = meter.overWindow(now);
             const double gap = recent.meanInSystem - recent.predicted();
             if (growth == 0.0) {
-                QVERIFY2(std::abs(gap) < 0.05 * recent.meanInSystem, qPrintable(QString::number(gap)));
+                QVERIFY2(std::abs(gap) < 0.05 * recent.meanInSystem,
+                         qPrintable(QString::number(gap)));
             } else {
                 // Everything up to `now` arrived, but the late jobs' results are still to come.
                 QVERIFY2(gap > 0.1 * recent.meanInSystem, qPrintable(QString::number(gap)));

@@ -400,7 +400,9 @@ private Q_SLOTS:
         child<QCheckBox>(panel, "queueCapacityAutoCheck")->setChecked(false);
         QVERIFY(queue->isEnabled());
         // What does not apply leaves the panel (its row hidden); what does is there.
-        const auto shown = [](QWidget *w) { return !w->parentWidget()->isHidden(); };
+        const auto shown = [](QWidget *w) {
+            return !w->parentWidget()->isHidden();
+        };
         QVERIFY(!shown(jobs) && shown(duration) && shown(burst));
         QVERIFY(!shown(min) && shown(mean) && shown(queue));
         child<QCheckBox>(panel, "continuousCheck")->setChecked(false);

@@ -25,7 +25,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("height");
         for (const int lanes : {0, 1, 3, 16, 23, 24, 64, 128, 256})
             for (const int height : {60, 230, 736, 2000})
-                QTest::newRow(qPrintable(QStringLiteral("%1 lanes in %2 px").arg(lanes).arg(height)))
+                QTest::newRow(
+                    qPrintable(QStringLiteral("%1 lanes in %2 px").arg(lanes).arg(height)))
                     << lanes << height;
     }
     void everyLaneHasAPlace()

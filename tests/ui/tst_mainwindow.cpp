@@ -81,7 +81,8 @@ private Q_SLOTS:
         QCOMPARE(window.timeWindow()->range().end, end + end / 50);
         QVERIFY(!window.timeWindow()->followLive());
         auto *status = window.statusBar()->findChild<QLabel *>();
-        QVERIFY2(status->text().endsWith(QLatin1String("the whole run")), qPrintable(status->text()));
+        QVERIFY2(status->text().endsWith(QLatin1String("the whole run")),
+                 qPrintable(status->text()));
         window.timeline()->grab();
         QCOMPARE(window.timeline()->barsPainted(), 15);
         QCOMPARE(window.timeline()->laneCount(), 3);
@@ -241,7 +242,8 @@ private Q_SLOTS:
     }
 
     // The status bar and the strip of numbers say what the views show, in the same frame: sampled
-    // during a run, their counts are the model's; W (whole run) says at once that the view no longer follows.
+    // during a run, their counts are the model's; W (whole run) says at once that the view no
+    // longer follows.
     void theStatusBarShowsWhatTheViewsShow()
     {
         engine::PoolConfig config;

@@ -122,7 +122,8 @@ private Q_SLOTS:
             model.ingest(s.events());
             StatsPanel panel(&model);
             const QString text = shown(panel);
-            QVERIFY2(text.contains(QStringLiteral("over its last 10 s (19.9s – 29.901s)")), qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("over its last 10 s (19.9s – 29.901s)")),
+                     qPrintable(text));
             QVERIFY(text.contains(QStringLiteral("Over the whole run: L = ")));
             QVERIFY(!text.contains(QStringLiteral("by construction")));
             if (fallingBehind) {

@@ -79,9 +79,9 @@ private Q_SLOTS:
         const char *names[] = {"normal", "protanopia", "deuteranopia"};
         for (const bool dark : {false, true})
             for (int v = 0; v < 3; ++v)
-                QTest::newRow(qPrintable(QStringLiteral("%1, %2")
-                                             .arg(dark ? QStringLiteral("dark") : QStringLiteral("light"),
-                                                  QLatin1String(names[v]))))
+                QTest::newRow(qPrintable(QStringLiteral("%1, %2").arg(
+                    dark ? QStringLiteral("dark") : QStringLiteral("light"),
+                    QLatin1String(names[v]))))
                     << dark << v;
     }
     void statusColoursStayDistinguishable()
@@ -91,21 +91,23 @@ private Q_SLOTS:
         const Matrix &m = vision == 0 ? kNormal : vision == 1 ? kProtanopia : kDeuteranopia;
         const Theme t = Theme::fromPalette(palette(dark));
         QCOMPARE(t.dark, dark);
-        const std::array<std::pair<const char *, QColor>, 6> colours {{{"completed", t.completed},
-                                                                       {"running", t.running},
-                                                                       {"failed", t.failed},
-                                                                       {"cancelled", t.cancelled},
-                                                                       {"blocked", t.blocked},
-                                                                       {"background", t.background}}};
+        const std::array<std::pair<const char *, QColor>, 6> colours {
+            {{"completed", t.completed},
+             {"running", t.running},
+             {"failed", t.failed},
+             {"cancelled", t.cancelled},
+             {"blocked", t.blocked},
+             {"background", t.background}}};
         double closest = 1e9;
         for (std::size_t i = 0; i < colours.size(); ++i) {
             for (std::size_t j = i + 1; j < colours.size(); ++j) {
                 const double d = distance(seen(colours[i].second, m), seen(colours[j].second, m));
                 closest = std::min(closest, d);
-                QVERIFY2(d >= 10.0, qPrintable(QStringLiteral("%1 and %2: %3")
-                                                   .arg(QLatin1String(colours[i].first),
-                                                        QLatin1String(colours[j].first))
-                                                   .arg(d, 0, 'f', 1)));
+                QVERIFY2(d >= 10.0,
+                         qPrintable(QStringLiteral("%1 and %2: %3")
+                                        .arg(QLatin1String(colours[i].first),
+                                             QLatin1String(colours[j].first))
+                                        .arg(d, 0, 'f', 1)));
             }
         }
         qInfo("closest pair: %.1f", closest);

@@ -156,18 +156,20 @@ private Q_SLOTS:
         const TimelineScene::LaneBars bars = scene.laneBars(lane, {0, 30}, 0, 40.0, 12);
         QVERIFY(bars.dense.isEmpty());
         const QVector<QRectF> &done = bars.bars[static_cast<int>(JobStatus::Completed)];
-        QVERIFY(done.size() >= std::min<qsizetype>(jobs, static_cast<qsizetype>(width / pixelsPerJob)));
+        QVERIFY(done.size()
+                >= std::min<qsizetype>(jobs, static_cast<qsizetype>(width / pixelsPerJob)));
         for (qsizetype i = 0; i < done.size(); ++i) {
             const QRectF &bar = done[i];
             QCOMPARE(bar.left(), std::round(bar.left())); // whole pixels
             QCOMPARE(bar.right(), std::round(bar.right()));
             QVERIFY(bar.width() >= 1.0);
             if (i > 0)
-                QVERIFY2(bar.left() >= done[i - 1].right() + 1.0,
-                         qPrintable(QStringLiteral("bar %1 at %2 touches the one before, ending at %3")
-                                        .arg(i)
-                                        .arg(bar.left())
-                                        .arg(done[i - 1].right())));
+                QVERIFY2(
+                    bar.left() >= done[i - 1].right() + 1.0,
+                    qPrintable(QStringLiteral("bar %1 at %2 touches the one before, ending at %3")
+                                   .arg(i)
+                                   .arg(bar.left())
+                                   .arg(done[i - 1].right())));
         }
     }
 
@@ -195,9 +197,11 @@ private Q_SLOTS:
         for (const QRectF &piece : bars.dense) {
             QCOMPARE(piece.bottom(), 2.0 + h); // bottom-aligned
             if (piece.right() < 495) {
-                QVERIFY2(std::abs(piece.height() - 0.1 * h) <= 1.0, qPrintable(QString::number(piece.height())));
+                QVERIFY2(std::abs(piece.height() - 0.1 * h) <= 1.0,
+                         qPrintable(QString::number(piece.height())));
             } else if (piece.left() > 505) {
-                QVERIFY2(std::abs(piece.height() - 0.9 * h) <= 1.0, qPrintable(QString::number(piece.height())));
+                QVERIFY2(std::abs(piece.height() - 0.9 * h) <= 1.0,
+                         qPrintable(QString::number(piece.height())));
             }
         }
     }
