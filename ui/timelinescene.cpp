@@ -104,36 +104,15 @@ TimelineScene::LaneBars TimelineScene::laneBars(const Lane &lane, Band g, std::i
         selectedStart = record->started;
     const double top = g.top + (g.height > 6 ? 2 : 0);
     const double h = g.height - (g.height > 6 ? 4 : 1);
-    std::int64_t liveFrom = m_r.start;
-    for (const auto &[from, to] : lane.lifetimes) {
-        if (from > liveFrom)
-            out.notLive << QRectF(xOf(liveFrom), g.top, xOf(from) - xOf(liveFrom), g.height);
-        liveFrom = to < 0 ? INT64_MAX : to;
-    }
-    // Only while the run goes on: once it has ended, nothing is live and nothing needs saying.
-    if (liveFrom < m_now && !m_model.finished())
-        out.notLive << QRectF(xOf(liveFrom), g.top, xOf(m_now) - xOf(liveFrom), g.height);
+    out.notLive = notLive(lane, g);
 
     // Bars under two pixels merge into dense runs; within one pixel column, the spans after the
     // first are skipped with a key search, so a frame costs about one step per pixel.
     DenseRun dense;
+    dense.top = top;
     dense.height = h;
-    auto flushDense = [&] {
-        if (dense.empty())
-            return;
-        // As tall as the piece was busy: a share of the time its pixels stand for.
-        const double spanNs = std::max(1.0, dense.box.width() * nsPerPixel());
-        const double share = std::clamp(static_cast<double>(dense.busyNs) / spanNs, 0.0, 1.0);
-        const double barHeight = std::max(1.0, std::round(share * h));
-        const QRectF piece(dense.box.left(), top + h - barHeight, dense.box.width(), barHeight);
-        // Pieces side by side as tall as each other are drawn as one.
-        if (!out.dense.isEmpty() && out.dense.back().height() == barHeight
-            && piece.left() <= out.dense.back().right() + 0.5)
-            out.dense.back().setRight(std::max(out.dense.back().right(), piece.right()));
-        else
-            out.dense << piece;
-        dense.box = QRectF();
-        dense.busyNs = 0;
+    const auto flushDense = [&] {
+        finishDense(dense, out.dense);
     };
     for (auto it = firstVisibleSpan(lane.spans, m_r.start); it != lane.spans.end();) {
         const Span span = *it; // read out once (a packed history unpacks it on each read)
@@ -208,6 +187,42 @@ bool TimelineScene::DenseRun::keepsHeight(const SpanBlock &b, double nsPerPixel)
     const double blockShare = static_cast<double>(b.busyNs)
         / static_cast<double>(std::max<std::int64_t>(1, b.lastEnd - b.firstStart));
     return std::abs(std::min(share, 1.0) - std::min(blockShare, 1.0)) * height < 0.5;
+}
+
+// Where the lane had no worker, while the run goes on: once it has ended, nothing is live and
+// nothing needs saying.
+QVector<QRectF> TimelineScene::notLive(const Lane &lane, Band g) const
+{
+    QVector<QRectF> out;
+    std::int64_t liveFrom = m_r.start;
+    for (const auto &[from, to] : lane.lifetimes) {
+        if (from > liveFrom)
+            out << QRectF(xOf(liveFrom), g.top, xOf(from) - xOf(liveFrom), g.height);
+        liveFrom = to < 0 ? INT64_MAX : to;
+    }
+    if (liveFrom < m_now && !m_model.finished())
+        out << QRectF(xOf(liveFrom), g.top, xOf(m_now) - xOf(liveFrom), g.height);
+    return out;
+}
+
+// Hands on a gathered dense piece, as tall as it was busy (a share of the time its pixels stand
+// for), and empties it; pieces side by side as tall as each other are drawn as one.
+void TimelineScene::finishDense(DenseRun &dense, QVector<QRectF> &pieces) const
+{
+    if (dense.empty())
+        return;
+    const double spanNs = std::max(1.0, dense.box.width() * nsPerPixel());
+    const double share = std::clamp(static_cast<double>(dense.busyNs) / spanNs, 0.0, 1.0);
+    const double barHeight = std::max(1.0, std::round(share * dense.height));
+    const QRectF piece(dense.box.left(), dense.top + dense.height - barHeight, dense.box.width(),
+                       barHeight);
+    if (!pieces.isEmpty() && pieces.back().height() == barHeight
+        && piece.left() <= pieces.back().right() + 0.5)
+        pieces.back().setRight(std::max(pieces.back().right(), piece.right()));
+    else
+        pieces << piece;
+    dense.box = QRectF();
+    dense.busyNs = 0;
 }
 
 // Extends the dense run that the span at it (ending at x1) joined, and moves it past every span

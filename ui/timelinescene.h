@@ -106,10 +106,13 @@ private:
     {
         QRectF box;
         std::int64_t busyNs = 0;
-        double height = 0; // of a full piece
+        double top = 0; // of a full piece
+        double height = 0;
         bool empty() const { return box.isNull(); }
         bool keepsHeight(const SpanBlock &b, double nsPerPixel) const;
     };
+    QVector<QRectF> notLive(const Lane &lane, Band g) const;
+    void finishDense(DenseRun &dense, QVector<QRectF> &pieces) const;
     double nsPerPixel() const { return static_cast<double>(m_r.length()) / std::max(1.0, m_w); }
     static std::size_t index(const Lane &lane, History<Span>::const_iterator it)
     {

@@ -24,7 +24,6 @@ namespace {
 
 constexpr int kProducerLaneHeight = 18;
 constexpr int kMaxLaneHeight = 34;
-constexpr int kMinLaneHeight = 3;
 
 QString timeText(std::int64_t ns)
 {
@@ -464,7 +463,8 @@ int TimelineView::paintSummaryBusy(QPainter &p, const TimelineScene::SummaryShar
     const auto [first, last] = m_layout.rowsInView();
     for (std::size_t i = first; i < last; ++i) {
         const LaneLayout::Row &row = m_layout.rows()[i];
-        if (static_cast<std::size_t>(row.firstLane + row.lanes) > summary.lanes.size())
+        if (static_cast<std::size_t>(row.firstLane) + static_cast<std::size_t>(row.lanes)
+            > summary.lanes.size())
             break;
         const TimelineScene::Band g = band(row);
         const int laneBottom
