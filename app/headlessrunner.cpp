@@ -17,6 +17,7 @@
 #include <QSaveFile>
 #include <QTimer>
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 
 namespace app {
@@ -136,12 +137,33 @@ void printSummary(QTextStream &out, const RunStats &s, const PoolConfig &config,
         << config.effectiveQueueCapacity() << "), seed " << seed << '\n';
 }
 
-void printJson(QTextStream &out, const RunStats &s, std::uint64_t seed)
+// A prediction as the summary JSON gives it: times in wall-clock ms; what has no steady state
+// (an unstable pool's wait) is null.
+QJsonObject theoryJson(const QueuePrediction &p)
+{
+    const auto value = [](double v) {
+        return std::isfinite(v) ? QJsonValue(v) : QJsonValue();
+    };
+    QJsonObject o {{QStringLiteral("model"), QLatin1String(modelName(p.model))},
+                   {QStringLiteral("utilization"), value(p.utilization)},
+                   {QStringLiteral("p_wait"), value(p.pWait)},
+                   {QStringLiteral("wait_ms_mean"), value(p.waitMeanS * 1000.0)},
+                   {QStringLiteral("latency_ms_mean"), value(p.latencyMeanS * 1000.0)},
+                   {QStringLiteral("queue_len_mean"), value(p.queueLenMean)},
+                   {QStringLiteral("in_system_mean"), value(p.inSystemMean)},
+                   {QStringLiteral("stable"), p.stable},
+                   {QStringLiteral("p_queue_full"), value(p.pFull)}};
+    if (!p.stable)
+        o.insert(QStringLiteral("queue_growth_per_s"), value(p.growthPerS));
+    return o;
+}
+
+void printJson(QTextStream &out, const RunStats &s, const PoolConfig &config, std::uint64_t seed)
 {
     QJsonArray utilization;
     for (const auto &usage : s.workerUsage())
         utilization.append(usage.utilization());
-    const QJsonObject summary {
+    QJsonObject summary {
         {QStringLiteral("completed"), static_cast<qint64>(s.count(JobStatus::Completed))},
         {QStringLiteral("failed"), static_cast<qint64>(s.count(JobStatus::Failed))},
         {QStringLiteral("cancelled"), static_cast<qint64>(s.count(JobStatus::Cancelled))},
@@ -155,6 +177,28 @@ void printJson(QTextStream &out, const RunStats &s, std::uint64_t seed)
         {QStringLiteral("max_queue_depth"), s.maxQueueDepth()},
         {QStringLiteral("seed"), QString::number(seed)},
     };
+    // Queueing theory: from what the configuration plans, and from what the run measured.
+    const QueueInputs measured = s.measuredInputs(config.workers, config.effectiveQueueCapacity());
+    summary.insert(QStringLiteral("theory"), theoryJson(predict(plannedInputs(config))));
+    summary.insert(QStringLiteral("measured_inputs"),
+                   QJsonObject {{QStringLiteral("arrival_rate_per_s"), measured.arrivalRatePerS},
+                                {QStringLiteral("service_ms_mean"), measured.serviceMeanS * 1000.0},
+                                {QStringLiteral("ca2"), measured.ca2},
+                                {QStringLiteral("cs2"), measured.cs2}});
+    summary.insert(QStringLiteral("theory_measured"), theoryJson(predict(measured)));
+    // The measured means of the steady state with their 95 % intervals (batch means, the warm-up
+    // left out); null where too few jobs were done for one.
+    const BatchMeans::Interval wait = s.steadyWait(), latency = s.steadyLatency();
+    const auto steady = [](const BatchMeans::Interval &i, double v) {
+        return i.valid ? QJsonValue(v / 1e6) : QJsonValue();
+    };
+    summary.insert(
+        QStringLiteral("measured_steady"),
+        QJsonObject {{QStringLiteral("wait_ms_mean"), steady(wait, wait.mean)},
+                     {QStringLiteral("wait_ms_half_width"), steady(wait, wait.halfWidth)},
+                     {QStringLiteral("latency_ms_mean"), steady(latency, latency.mean)},
+                     {QStringLiteral("latency_ms_half_width"), steady(latency, latency.halfWidth)},
+                     {QStringLiteral("warmup_jobs"), static_cast<qint64>(latency.warmup)}});
     out << QJsonDocument(summary).toJson(QJsonDocument::Compact) << '\n';
 }
 
@@ -198,7 +242,7 @@ int replayHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     printer.take(recording->events, recording->failures, 0, true);
     if (cli.summaryJson)
-        printJson(out, printer.stats(), recording->seed);
+        printJson(out, printer.stats(), recording->config, recording->seed);
     else
         printSummary(out, printer.stats(), recording->config, recording->seed, false, !cli.quiet);
     out.flush();
@@ -244,7 +288,7 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     printer.take(pool, true);
 
     if (cli.summaryJson)
-        printJson(out, printer.stats(), pool.seed());
+        printJson(out, printer.stats(), cli.config, pool.seed());
     else
         printSummary(out, printer.stats(), cli.config, pool.seed(), signalSeen != 0, !cli.quiet);
     out.flush();

@@ -21,6 +21,13 @@ void RunStats::ingest(std::span<const PoolEvent> events)
         case EventKind::JobSubmitted:
             ++m_submitted;
             m_little.arrived(e.t);
+            if (m_lastSubmitAt >= 0 && e.t >= m_lastSubmitAt) {
+                const auto gap = static_cast<long double>(e.t - m_lastSubmitAt);
+                ++m_gaps;
+                m_gapSum += gap;
+                m_gapSquares += gap * gap;
+            }
+            m_lastSubmitAt = std::max(m_lastSubmitAt, e.t);
             break;
         case EventKind::ResultCollected:
             ++m_byStatus[std::min<int>(e.aux, kJobStatusCount - 1)];
@@ -46,12 +53,18 @@ void RunStats::ingest(std::span<const PoolEvent> events)
 
 void RunStats::Sink::jobDone(const JobTimes &job)
 {
-    if (job.started >= 0)
+    if (job.started >= 0) {
         stats.m_wait.add(job.wait());
-    if (job.processing() >= 0)
+        stats.m_waitMeans.add(static_cast<double>(job.wait()));
+    }
+    if (job.processing() >= 0) {
         stats.m_processing.add(job.processing());
+        const auto processing = static_cast<long double>(job.processing());
+        stats.m_processingSquares += processing * processing;
+    }
     const std::int64_t latency = job.latency();
     stats.m_latency.add(latency);
+    stats.m_latencyMeans.add(static_cast<double>(latency));
     stats.m_little.departed(job.submitted, job.collected);
 }
 
@@ -118,6 +131,28 @@ LittlesLaw RunStats::littlesLaw(std::int64_t nowNs) const
 LittlesLaw RunStats::recentLittlesLaw(std::int64_t nowNs) const
 {
     return m_little.overWindow(nowNs < 0 ? wallNs() : nowNs);
+}
+
+QueueInputs RunStats::measuredInputs(int servers, int queueCapacity) const
+{
+    // The squared coefficient of variation from a count, a sum and a sum of squares.
+    const auto cv2 = [](long double n, long double sum, long double squares) {
+        if (n < 2 || sum <= 0)
+            return 0.0;
+        const long double mean = sum / n;
+        return static_cast<double>(std::max<long double>(0, squares / n - mean * mean)
+                                   / (mean * mean));
+    };
+    QueueInputs in;
+    in.servers = servers;
+    in.queueCapacity = queueCapacity;
+    if (m_gaps > 0 && m_gapSum > 0)
+        in.arrivalRatePerS = static_cast<double>(m_gaps * 1e9L / m_gapSum);
+    in.ca2 = cv2(m_gaps, m_gapSum, m_gapSquares);
+    in.serviceMeanS = m_processing.mean() / 1e9;
+    const auto n = static_cast<long double>(m_processing.count());
+    in.cs2 = cv2(n, n * static_cast<long double>(m_processing.mean()), m_processingSquares);
+    return in;
 }
 
 } // namespace engine

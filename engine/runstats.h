@@ -1,9 +1,11 @@
 #pragma once
 
+#include "engine/batchmeans.h"
 #include "engine/eventfold.h"
 #include "engine/histogram.h"
 #include "engine/littleslaw.h"
 #include "engine/poolevent.h"
+#include "engine/queueingtheory.h"
 
 #include <array>
 #include <cstdint>
@@ -57,6 +59,15 @@ public:
     LittlesLaw littlesLaw(std::int64_t nowNs = -1) const;
     LittlesLaw recentLittlesLaw(std::int64_t nowNs = -1) const;
 
+    // What the run measured, as queueing theory's inputs: the rate of submissions and the squared
+    // coefficient of variation of the gaps between them, the mean processing time and its squared
+    // coefficient of variation; the pool's size and queue capacity are the caller's.
+    QueueInputs measuredInputs(int servers, int queueCapacity) const;
+    // The steady state's mean wait and latency (ns) with 95 % intervals, warm-up left out (jobs
+    // in the order they were done).
+    BatchMeans::Interval steadyWait() const { return m_waitMeans.interval(); }
+    BatchMeans::Interval steadyLatency() const { return m_latencyMeans.interval(); }
+
 private:
     struct Worker
     {
@@ -92,6 +103,14 @@ private:
     int m_depth = 0;
     long double m_depthArea = 0;
     LittlesLawMeter m_little;
+    // Gaps between submissions (in the producer's order) and processing times, for ca² and cs².
+    std::int64_t m_lastSubmitAt = -1;
+    std::int64_t m_gaps = 0;
+    long double m_gapSum = 0;
+    long double m_gapSquares = 0;
+    long double m_processingSquares = 0;
+    BatchMeans m_waitMeans;
+    BatchMeans m_latencyMeans;
 };
 
 } // namespace engine

@@ -1,6 +1,7 @@
 #include "ui/queuechart.h"
 
 #include "engine/durationformat.h"
+#include "engine/queueingtheory.h"
 #include "ui/chartscene.h"
 #include "ui/timelineview.h"
 
@@ -53,6 +54,14 @@ void QueueChart::mouseMoveEvent(QMouseEvent *event)
                        this);
 }
 
+double QueueChart::theoryQueueLength() const
+{
+    engine::QueueInputs in = engine::plannedInputs(m_model->config());
+    in.queueCapacity = -1; // the mean only: the share of time full is the Statistics tab's
+    const engine::QueuePrediction p = engine::predict(in);
+    return p.stable ? p.queueLenMean : -1.0;
+}
+
 void QueueChart::setTheme(const Theme &theme)
 {
     m_theme = theme;
@@ -99,6 +108,13 @@ void QueueChart::paintEvent(QPaintEvent *)
         p.setPen(QPen(m_theme.capacity, 1, Qt::DashLine));
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
     }
+    // Queueing theory's mean queue length for the configuration, where the pool has a steady
+    // state and the line is on the scale.
+    if (const double lq = theoryQueueLength(); lq >= 0.0 && lq <= maxValue) {
+        const double y = scene.yOf(lq);
+        p.setPen(QPen(m_theme.depth, 1, Qt::DashDotLine));
+        p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+    }
     const ChartScene::SummaryBars summary = scene.summaryBars();
     p.setPen(Qt::NoPen);
     p.setBrush(m_theme.summarized);
@@ -137,6 +153,9 @@ void QueueChart::paintLegend(QPainter &p)
     const int capacity = m_model->queueCapacity();
     const int depthNow = points.empty() ? 0 : points.back().depth;
     legend(m_theme.depth, tr("queue depth %1").arg(depthNow));
+    if (const double lq = theoryQueueLength(); lq >= 0.0)
+        legend(m_theme.depth, tr("theory %1").arg(QString::number(lq, 'f', lq < 10 ? 2 : 0)),
+               Qt::DashDotLine);
     if (capacity == 0)
         legend(m_theme.capacity, tr("unbuffered hand-off"), Qt::DashLine);
     else if (m_capacityShown)

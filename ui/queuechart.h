@@ -28,6 +28,9 @@ protected:
 
 private:
     void paintLegend(QPainter &p);
+    // Queueing theory's mean queue length for the configuration (the dash-dotted line), or −1
+    // when the pool has no steady state.
+    double theoryQueueLength() const;
 
     const RunModel *m_model;
     TimeWindow *m_window;

@@ -35,7 +35,7 @@ StatsPanel::StatsPanel(const RunModel *model, QWidget *parent)
     auto *columns = new QHBoxLayout(this);
     auto *layout = new QVBoxLayout;
     columns->addLayout(layout, 3);
-    for (QLabel **label : {&m_summary, &m_latencies, &m_utilization, &m_little}) {
+    for (QLabel **label : {&m_summary, &m_latencies, &m_utilization, &m_little, &m_theory}) {
         *label = new QLabel(this);
         (*label)->setTextFormat(Qt::RichText);
         (*label)->setWordWrap(true);
@@ -116,6 +116,124 @@ QString StatsPanel::littlesLawText() const
     return text;
 }
 
+namespace {
+// A prediction's figure: "—" where the model has none (an unstable pool's means).
+QString figure(double value, int decimals = 2)
+{
+    return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("∞");
+}
+
+QString seconds(double s)
+{
+    return std::isfinite(s) ? displayDuration(std::llround(s * 1e9)) : QStringLiteral("∞");
+}
+
+QString inputsLine(const QueueInputs &in)
+{
+    return StatsPanel::tr("λ = %1/s, E[S] = %2, ca² = %3, cs² = %4, c = %5")
+        .arg(std::isfinite(in.arrivalRatePerS) ? QString::number(in.arrivalRatePerS, 'f', 2)
+                                               : QStringLiteral("∞"),
+             seconds(in.serviceMeanS), QString::number(in.ca2, 'f', 2),
+             QString::number(in.cs2, 'f', 2))
+        .arg(in.servers);
+}
+
+// What an unstable or a finite queue means, in words.
+QString queueVerdict(const QueuePrediction &p, const QueueInputs &in)
+{
+    if (!std::isfinite(in.arrivalRatePerS))
+        return StatsPanel::tr("Jobs are sent as fast as the producer can: the workers are the "
+                              "limit, and the queue stays as full as it can be.");
+    if (!p.stable) {
+        QString text = StatsPanel::tr("ρ = %1 ≥ 1: more work arrives than %2 workers can do, so "
+                                      "the queue grows without bound, by %3 jobs a second")
+                           .arg(figure(p.utilization))
+                           .arg(in.servers)
+                           .arg(figure(p.growthPerS, 1));
+        if (in.queueCapacity >= 0 && std::isfinite(p.secondsToFill))
+            text += StatsPanel::tr("; a queue of %1 fills in %2 and then blocks the producer")
+                        .arg(in.queueCapacity)
+                        .arg(seconds(p.secondsToFill));
+        return text + QLatin1Char('.');
+    }
+    if (in.queueCapacity >= 0 && p.pFull >= 0.0005)
+        return StatsPanel::tr("The queue of %1 is full (the producer blocked) %2 % of the time "
+                              "(M/M/c/K).")
+            .arg(in.queueCapacity)
+            .arg(QString::number(100.0 * p.pFull, 'f', 1));
+    return {};
+}
+} // namespace
+
+QString StatsPanel::theoryText() const
+{
+    const RunStats &s = m_model->stats();
+    const PoolConfig &config = m_model->config();
+    const QueueInputs planned = plannedInputs(config);
+    const QueueInputs measured = s.measuredInputs(config.workers, config.effectiveQueueCapacity());
+    const QueuePrediction fromPlan = predict(planned);
+    const QueuePrediction fromRun = predict(measured);
+    const std::int64_t now = m_model->endT();
+    double busy = 0, live = 0;
+    for (const auto &u : s.workerUsage(now)) {
+        busy += static_cast<double>(u.busyNs);
+        live += static_cast<double>(u.liveNs);
+    }
+    const bool ran = s.latency().count() > 0;
+    const auto measuredFigure = [ran](const QString &text) {
+        return ran ? text : QStringLiteral("—");
+    };
+    const auto row = [](const QString &name, const QString &plan, const QString &run,
+                        const QString &seen) {
+        return QStringLiteral("<tr><td>%1</td><td align=right>&nbsp;%2&nbsp;</td>"
+                              "<td align=right>&nbsp;%3&nbsp;</td><td align=right>&nbsp;%4&nbsp;"
+                              "</td></tr>")
+            .arg(name, plan, run, seen);
+    };
+    QString text
+        = tr("<b>Queueing theory</b> (%1 from the configuration, a steady state's means): "
+             "%2.<br>From the run's measured inputs: %3.")
+              .arg(fromPlan.model == QueueModel::ErlangC ? tr("Erlang C") : tr("Allen–Cunneen"),
+                   inputsLine(planned), ran ? inputsLine(measured) : tr("none yet"));
+    const QString verdict = queueVerdict(fromPlan, planned);
+    if (!verdict.isEmpty())
+        text += QStringLiteral("<br>") + verdict;
+    text += QStringLiteral("<table cellspacing=0><tr><th></th><th align=right>predicted</th>"
+                           "<th align=right>from measured inputs</th><th align=right>measured"
+                           "</th></tr>");
+    text += row(tr("utilization ρ"), figure(fromPlan.utilization), figure(fromRun.utilization),
+                measuredFigure(figure(live > 0 ? busy / live : 0.0)));
+    text += row(tr("P(wait)"), figure(fromPlan.pWait), figure(fromRun.pWait), QStringLiteral("—"));
+    // The steady state's mean with its 95 % interval where there is one, else the plain mean.
+    const auto steady = [](const BatchMeans::Interval &i, const Histogram &h) {
+        if (!i.valid)
+            return displayDuration(std::llround(h.mean()));
+        return QStringLiteral("%1 ± %2").arg(displayDuration(std::llround(i.mean)),
+                                             displayDuration(std::llround(i.halfWidth)));
+    };
+    const BatchMeans::Interval wait = s.steadyWait(), latency = s.steadyLatency();
+    text += row(tr("mean wait Wq"), seconds(fromPlan.waitMeanS), seconds(fromRun.waitMeanS),
+                measuredFigure(steady(wait, s.wait())));
+    text += row(tr("mean latency W"), seconds(fromPlan.latencyMeanS), seconds(fromRun.latencyMeanS),
+                measuredFigure(steady(latency, s.latency())));
+    text += row(tr("mean queue Lq"), figure(fromPlan.queueLenMean), figure(fromRun.queueLenMean),
+                measuredFigure(figure(s.meanQueueDepth())));
+    text += row(tr("mean in system L"), figure(fromPlan.inSystemMean), figure(fromRun.inSystemMean),
+                measuredFigure(figure(s.littlesLaw(now).meanInSystem)));
+    text += QStringLiteral("</table><small>");
+    if (latency.valid)
+        text += tr("Measured means: of the steady state, with a 95 % interval (batch means; the "
+                   "first %1 jobs, the warm-up, left out). ")
+                    .arg(latency.warmup);
+    text += QString()
+        + tr("Erlang C is exact for Poisson arrivals and exponential durations (M/M/c); "
+             "Allen–Cunneen scales its wait by (ca² + cs²)/2 and is close for moderate "
+             "variability, not for bursts or heavy tails. Both describe a steady state: not a "
+             "run's start, nor a run of a few jobs.")
+        + QStringLiteral("</small>");
+    return text;
+}
+
 void StatsPanel::setTheme(const Theme &theme)
 {
     m_curve->setTheme(theme);
@@ -152,6 +270,7 @@ void StatsPanel::refresh()
                      .arg(QString::number(u.utilization() * 100.0, 'f', 0));
     m_utilization->setText(usage);
     m_little->setText(littlesLawText());
+    m_theory->setText(theoryText());
 }
 
 } // namespace gui

@@ -23,6 +23,9 @@ public:
     // Re-reads the model; cheap enough for a few times a second.
     void refresh();
     QString littlesLawText() const;
+    // Queueing theory's predictions, from the configuration and from the measured inputs, beside
+    // what the run measured.
+    QString theoryText() const;
     void setTheme(const Theme &theme);
 
 private:
@@ -31,6 +34,7 @@ private:
     QLabel *m_latencies = nullptr;
     QLabel *m_utilization = nullptr;
     QLabel *m_little = nullptr;
+    QLabel *m_theory = nullptr;
     LatencyCurve *m_curve = nullptr;
 };
 

@@ -401,6 +401,60 @@ private Q_SLOTS:
                                .toDouble();
         // 200–500 ms jobs at 100× speed take 2–5 ms of wall time.
         QVERIFY2(p50 >= 2.0 && p50 <= 5.5, qPrintable(QString::number(p50)));
+
+        // Queueing theory from the configuration: the reference's shape, 4 workers, at 100×: a
+        // job every ms of 3.495 ms on average, ρ = 0.87, fixed gaps and uniform durations, so
+        // Allen–Cunneen; from the measured inputs too.
+        const QJsonObject theory = summary.value(QLatin1String("theory")).toObject();
+        for (const char *key : {"model", "utilization", "p_wait", "wait_ms_mean", "latency_ms_mean",
+                                "queue_len_mean", "in_system_mean", "stable"})
+            QVERIFY2(theory.contains(QLatin1String(key)), key);
+        QCOMPARE(theory.value(QLatin1String("model")).toString(), QStringLiteral("allen_cunneen"));
+        QVERIFY(theory.value(QLatin1String("stable")).toBool());
+        QVERIFY(std::abs(theory.value(QLatin1String("utilization")).toDouble() - 3.495 / 4) < 1e-9);
+        const double latency = theory.value(QLatin1String("latency_ms_mean")).toDouble();
+        QVERIFY2(latency > 3.495 && latency < 10, qPrintable(QString::number(latency)));
+        const QJsonObject inputs = summary.value(QLatin1String("measured_inputs")).toObject();
+        QVERIFY(inputs.value(QLatin1String("arrival_rate_per_s")).toDouble() > 0);
+        QVERIFY(inputs.value(QLatin1String("service_ms_mean")).toDouble()
+                >= 2.0); // sleeps never end early
+        QVERIFY(inputs.value(QLatin1String("ca2")).toDouble() >= 0);
+        QVERIFY(inputs.value(QLatin1String("cs2")).toDouble() > 0);
+        QVERIFY(summary.value(QLatin1String("theory_measured"))
+                    .toObject()
+                    .contains(QLatin1String("p_wait")));
+        // 200 jobs are enough for an interval: the steady state's mean latency lies in the
+        // run's range of latencies, its half-width positive.
+        const QJsonObject steady = summary.value(QLatin1String("measured_steady")).toObject();
+        const double mean = steady.value(QLatin1String("latency_ms_mean")).toDouble();
+        QVERIFY2(mean >= 2.0
+                     && mean <= summary.value(QLatin1String("latency_ms"))
+                                    .toObject()
+                                    .value(QLatin1String("p99"))
+                                    .toDouble(),
+                 qPrintable(QString::number(mean)));
+        QVERIFY(steady.value(QLatin1String("latency_ms_half_width")).toDouble() > 0);
+    }
+
+    // An overloaded configuration has no steady state: the summary says so and how fast the queue
+    // grows, with nulls where a mean would be infinite.
+    void summaryJsonSaysWhenThePoolIsOverloaded()
+    {
+        const Outcome outcome
+            = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--summary-json"),
+                            QStringLiteral("--speed"), QStringLiteral("100"),
+                            QStringLiteral("--seed"), QStringLiteral("5")});
+        QCOMPARE(outcome.exitCode, 0);
+        const QJsonObject theory = QJsonDocument::fromJson(outcome.out.toUtf8())
+                                       .object()
+                                       .value(QLatin1String("theory"))
+                                       .toObject();
+        QVERIFY(!theory.value(QLatin1String("stable")).toBool());
+        QVERIFY(theory.value(QLatin1String("wait_ms_mean")).isNull());
+        // 1,000 jobs a second in, 3 workers of 3.495 ms each finish 858.4.
+        QVERIFY(std::abs(theory.value(QLatin1String("queue_growth_per_s")).toDouble()
+                         - (1000.0 - 3.0 / 0.003495))
+                < 1e-6);
     }
 };
 

@@ -136,6 +136,37 @@ private Q_SLOTS:
         }
     }
 
+    // Queueing theory beside the measurement: the reference is overloaded (10 jobs a second for
+    // 3 workers of 349.5 ms) and the panel says how fast its queue grows; an M/M/c pool gets
+    // Erlang C's figures.
+    void theTheorySaysWhatTheConfigurationPredicts()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        StatsPanel reference(&model);
+        QString text = reference.theoryText();
+        QVERIFY2(text.contains(QStringLiteral("Allen–Cunneen")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("grows without bound, by 1.4 jobs a second")),
+                 qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("a queue of 15 fills in")));
+
+        PoolConfig mmc;
+        mmc.workers = 2;
+        mmc.arrival = ArrivalPattern::Poisson;
+        mmc.distribution = Distribution::Exponential;
+        mmc.intervalMs = 100;
+        mmc.meanMs = 100; // a = 1, c = 2: P(wait) = 1/3, Wq = 1/3 · 100 ms / 1
+        model.reset(mmc);
+        StatsPanel panel(&model);
+        text = panel.theoryText();
+        QVERIFY2(text.contains(QStringLiteral("Erlang C")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("<td>P(wait)</td><td align=right>&nbsp;0.33&nbsp;")));
+        QVERIFY2(text.contains(QStringLiteral("<td>mean wait Wq</td><td align=right>&nbsp;")
+                               + displayDuration(std::llround(100 * ms / 3.0))),
+                 qPrintable(text));
+        QVERIFY(!text.contains(QStringLiteral("without bound")));
+    }
+
     // The latency curve: share of jobs done (up) against latency (along); jobs of 1..100 ms give a
     // straight line, half of them within 50 ms; a heavy tail runs far right near the top.
     void theLatencyCurveShowsTheDistribution()
