@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 namespace engine {
 
@@ -24,51 +25,50 @@ void BatchMeans::add(double value)
     m_batchSize *= 2;
 }
 
+namespace {
+// The mean of values[from, end) and the sum of squared differences from it.
+std::pair<double, double> meanAndSquares(const std::vector<double> &values, std::size_t from)
+{
+    const auto n = static_cast<double>(values.size() - from);
+    double sum = 0.0;
+    for (std::size_t i = from; i < values.size(); ++i)
+        sum += values[i];
+    const double mean = sum / n;
+    double squares = 0.0;
+    for (std::size_t i = from; i < values.size(); ++i)
+        squares += (values[i] - mean) * (values[i] - mean);
+    return {mean, squares};
+}
+} // namespace
+
 BatchMeans::Interval BatchMeans::interval() const
 {
     Interval out;
-    const int n = static_cast<int>(m_sums.size());
-    if (n < kMinBatches)
+    const std::size_t n = m_sums.size();
+    if (static_cast<int>(n) < kMinBatches)
         return out;
-    std::vector<double> means(m_sums.size());
-    for (std::size_t i = 0; i < means.size(); ++i)
+    std::vector<double> means(n);
+    for (std::size_t i = 0; i < n; ++i)
         means[i] = m_sums[i] / static_cast<double>(m_batchSize);
     // MSER: the truncation d in [0, n/2] that minimizes Σ(x − mean)² / (n − d)² over the rest.
-    int best = 0;
+    std::size_t best = 0;
     double bestScore = INFINITY;
-    for (int d = 0; d <= n / 2; ++d) {
-        const int rest = n - d;
-        double sum = 0.0;
-        for (int i = d; i < n; ++i)
-            sum += means[static_cast<std::size_t>(i)];
-        const double mean = sum / rest;
-        double squares = 0.0;
-        for (int i = d; i < n; ++i) {
-            const double e = means[static_cast<std::size_t>(i)] - mean;
-            squares += e * e;
-        }
-        const double score = squares / (static_cast<double>(rest) * rest);
+    for (std::size_t d = 0; d <= n / 2; ++d) {
+        const auto rest = static_cast<double>(n - d);
+        const double score = meanAndSquares(means, d).second / (rest * rest);
         if (score < bestScore) {
             bestScore = score;
             best = d;
         }
     }
-    const int rest = n - best;
+    const int rest = static_cast<int>(n - best);
     if (rest < kMinBatches)
         return out;
-    double sum = 0.0;
-    for (int i = best; i < n; ++i)
-        sum += means[static_cast<std::size_t>(i)];
-    const double mean = sum / rest;
-    double squares = 0.0;
-    for (int i = best; i < n; ++i) {
-        const double e = means[static_cast<std::size_t>(i)] - mean;
-        squares += e * e;
-    }
-    const double sd = std::sqrt(squares / (rest - 1));
+    const auto [mean, squares] = meanAndSquares(means, best);
     out.valid = true;
     out.mean = mean;
-    out.halfWidth = studentT95(rest - 1) * sd / std::sqrt(static_cast<double>(rest));
+    out.halfWidth
+        = studentT95(rest - 1) * std::sqrt(squares / (rest - 1)) / std::sqrt(double(rest));
     out.warmup = static_cast<std::int64_t>(best) * m_batchSize;
     out.batches = rest;
     return out;

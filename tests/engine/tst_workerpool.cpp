@@ -306,10 +306,13 @@ private Q_SLOTS:
         config.meanMs = 10'000;
         QVERIFY(pool.start(config));
         QTRY_COMPARE_WITH_TIMEOUT(pool.producerState(), ProducerState::Blocked, 10000);
+        // The producer can fill the queue before the worker has taken job 1 from it (then it
+        // blocks with job 1 queued and the worker still idle for a moment): wait for the take.
+        QTRY_COMPARE_WITH_TIMEOUT(pool.workerStates().at(0).state, WorkerState::Busy, 10000);
         const auto states = pool.workerStates();
         QCOMPARE(states.size(), std::size_t(1));
-        QCOMPARE(states[0].state, WorkerState::Busy);
         QCOMPARE(states[0].job, 1);
+        QCOMPARE(pool.producerState(), ProducerState::Blocked); // 10 s jobs: still blocked
         pool.cancel();
         QVERIFY(pool.waitForFinished(10000));
     }
