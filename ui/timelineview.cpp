@@ -156,7 +156,13 @@ TimelineScene::Band TimelineView::band(const LaneLayout::Row &row) const
 
 int TimelineView::rowAt(int y) const
 {
-    return m_layout.rowAt(y - lanesTop());
+    // The layout is brought up to date when painting; until then (a new run's model was just
+    // reset) a row may stand for lanes that are gone.
+    const int row = m_layout.rowAt(y - lanesTop());
+    if (row < 0)
+        return -1;
+    const LaneLayout::Row &r = m_layout.rows()[static_cast<std::size_t>(row)];
+    return r.firstLane + r.lanes <= laneCount() ? row : -1;
 }
 
 void TimelineView::revealLane(int index)
