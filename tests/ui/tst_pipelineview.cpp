@@ -50,6 +50,15 @@ int settle(PipelineView &view)
     return frames;
 }
 
+// A model reset for a pool of `workers` (the rest of the reference configuration).
+void resetFor(RunModel &model, int workers, std::int64_t jobs = 15)
+{
+    PoolConfig config;
+    config.workers = workers;
+    config.jobs = jobs;
+    model.reset(config);
+}
+
 Script started(int workers)
 {
     Script s;
@@ -137,10 +146,7 @@ private Q_SLOTS:
     {
         QFETCH(int, perFrame);
         RunModel model;
-        PoolConfig config;
-        config.workers = 16;
-        config.jobs = 100'000;
-        model.reset(config);
+        resetFor(model, 16, 100'000);
         PipelineView view(&model);
         view.resize(900, 230);
         view.show();
@@ -191,9 +197,7 @@ private Q_SLOTS:
         QFETCH(bool, flies);
         QFETCH(bool, tokensAtWorkers);
         RunModel model;
-        PoolConfig config;
-        config.workers = workers;
-        model.reset(config);
+        resetFor(model, workers);
         PipelineView view(&model);
         view.resize(900, 230);
         view.show();
@@ -219,9 +223,7 @@ private Q_SLOTS:
         std::vector<QImage> pictures;
         for (const int workers : {1, 3}) {
             RunModel model;
-            PoolConfig config;
-            config.workers = workers;
-            model.reset(config);
+            resetFor(model, workers);
             PipelineView view(&model);
             view.resize(900, 230);
             pictures.push_back(render(view));
