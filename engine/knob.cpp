@@ -16,7 +16,7 @@ constexpr const char *kDistributionNames[] = {"uniform", "fixed", "exponential",
 constexpr const char *kDistributionLabels[]
     = {"Uniform (min to max)", "Fixed (the mean)", "Exponential", "Log-normal (heavy tail)"};
 constexpr const char *kWorkloadNames[] = {"wait", "cpu"};
-constexpr const char *kWorkloadLabels[] = {"Wait (sleep, like I/O)", "CPU (busy loop)"};
+constexpr const char *kWorkloadLabels[] = {"Wait (sleep, like I/O)", "CPU (computation)"};
 
 constexpr double kMaxSeed = 9223372036854775807.0; // 2^63 − 1, as the command line allows
 
@@ -256,9 +256,10 @@ const std::array<Knob, kKnobCount> &table()
          .group = KnobGroup::Jobs,
          .choices = kWorkloadNames,
          .choiceLabels = kWorkloadLabels,
-         .help = "wait: simulated I/O; cpu: keeps a core busy",
+         .help = "wait: simulated I/O; cpu: computation that takes the planned time on a free core",
          .toolTip = "What a worker does during a job: wait (sleeps, so many workers overlap) or "
-                    "burn CPU (more workers than cores just take turns)"},
+                    "compute (a fixed amount of work that takes the planned time on a free core; "
+                    "more workers than cores share them, so every job takes longer)"},
         {.id = KnobId::Speed,
          .flag = "speed",
          .name = "speed",

@@ -1,5 +1,6 @@
 #include "engine/queueingtheory.h"
 
+#include <QThread>
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -130,6 +131,16 @@ QueueInputs plannedInputs(const PoolConfig &config)
     in.cs2 = mean > 0.0 ? variance / (mean * mean) : 0.0;
     in.servers = config.workers;
     in.queueCapacity = config.effectiveQueueCapacity();
+    if (config.workload == Workload::Cpu) {
+        // Computation is served by cores, not by workers: workers beyond the cores only share
+        // them, and the jobs they hold wait as if they were still queued.
+        const int cores = std::max(1, QThread::idealThreadCount());
+        if (config.workers > cores) {
+            if (in.queueCapacity >= 0)
+                in.queueCapacity += config.workers - cores;
+            in.servers = cores;
+        }
+    }
     return in;
 }
 

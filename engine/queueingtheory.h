@@ -61,7 +61,8 @@ QueuePrediction predict(const QueueInputs &in);
 // The inputs a configuration plans, in wall-clock time (after its speed): the arrival pattern's
 // rate and ca² (fixed 0, Poisson 1, bursts of B sent together B − 1), the duration
 // distribution's mean and cs² (uniform from its whole-millisecond steps, fixed 0, exponential 1,
-// log-normal with σ = 1: e − 1), the workers and the queue's capacity.
+// log-normal with σ = 1: e − 1), the workers and the queue's capacity. CPU work is served by
+// cores: with more workers than cores, c is the cores and the extra workers' jobs count as queued.
 QueueInputs plannedInputs(const PoolConfig &config);
 
 } // namespace engine

@@ -1,6 +1,7 @@
 #include "engine/workerpool.h"
 
 #include "engine/poolrun.h"
+#include "engine/workload.h"
 
 namespace engine {
 
@@ -37,6 +38,9 @@ bool WorkerPool::start(const PoolConfig &config, QString *error)
     }
     m_run.reset();
     m_config = config;
+    if (config.workload == Workload::Cpu)
+        cpuRoundsPerMs(); // calibrated now rather than inside the first job
+
     const std::uint64_t seed = config.seed != 0 ? config.seed : freshSeed();
     m_run = std::make_unique<PoolRun>(this, config, seed, m_options);
     m_run->start();

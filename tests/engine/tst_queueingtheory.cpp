@@ -2,6 +2,7 @@
 #include "engine/queueingtheory.h"
 
 #include <QTest>
+#include <QThread>
 #include <cmath>
 #include <queue>
 #include <random>
@@ -194,6 +195,27 @@ private Q_SLOTS:
         QCOMPARE(predict(in).model, QueueModel::ErlangC);
         c.intervalMs = 0; // as fast as the producer sends: no steady state
         QVERIFY(!predict(plannedInputs(c)).stable);
+    }
+
+    // CPU work has as many servers as cores: workers beyond them hold jobs that wait for a core.
+    void cpuWorkIsServedByTheCores()
+    {
+        const int cores = std::max(1, QThread::idealThreadCount());
+        PoolConfig c;
+        c.workload = Workload::Cpu;
+        c.workers = cores + 4;
+        c.jobs = 100;
+        c.queueCapacity = 10;
+        QueueInputs in = plannedInputs(c);
+        QCOMPARE(in.servers, cores);
+        QCOMPARE(in.queueCapacity, 14);
+        c.workers = cores; // no more workers than cores: as for waiting work
+        in = plannedInputs(c);
+        QCOMPARE(in.servers, cores);
+        QCOMPARE(in.queueCapacity, 10);
+        c.workload = Workload::Wait;
+        c.workers = cores + 4;
+        QCOMPARE(plannedInputs(c).servers, cores + 4);
     }
 };
 

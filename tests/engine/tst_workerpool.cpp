@@ -657,6 +657,46 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("%1 vs %2").arg(measuredRate).arg(configuredRate)));
     }
 
+    // CPU work is served by cores, not workers: three workers a core share them, so each job
+    // takes about three times its planned time and the pool finishes no sooner than the cores
+    // can do all of the work. (A job that computed until its planned time was up would take
+    // 20 ms whatever the number of workers.)
+    void cpuJobsBeyondTheCoresStretchAndCapThroughput()
+    {
+        const int cores = std::max(1, QThread::idealThreadCount());
+        PoolConfig config;
+        config.workload = Workload::Cpu;
+        config.workers = 3 * cores;
+        config.jobs = 6 * cores;
+        config.intervalMs = 0;
+        config.distribution = Distribution::Fixed;
+        config.meanMs = 20;
+        config.seed = 5;
+        WorkerPool pool;
+        std::vector<PoolEvent> events;
+        QVERIFY(pool.start(config));
+        QVERIFY(collectUntilFinished(pool, events));
+        QCOMPARE(accountingProblem(events), QString());
+        std::map<std::int64_t, std::int64_t> startedAt;
+        double processingSum = 0;
+        std::int64_t firstStart = -1, lastFinish = 0;
+        for (const PoolEvent &e : byTime(events)) {
+            if (e.kind == EventKind::JobStarted) {
+                startedAt[e.job] = e.t;
+                firstStart = firstStart < 0 ? e.t : firstStart;
+            } else if (e.kind == EventKind::JobFinished) {
+                processingSum += static_cast<double>(e.t - startedAt.at(e.job));
+                lastFinish = std::max(lastFinish, e.t);
+            }
+        }
+        const double meanMs = processingSum / static_cast<double>(config.jobs) / 1e6;
+        QVERIFY2(meanMs > 1.5 * config.meanMs, qPrintable(QString::number(meanMs)));
+        const double workMs = static_cast<double>(config.jobs) * config.meanMs / cores;
+        const double tookMs = static_cast<double>(lastFinish - firstStart) / 1e6;
+        QVERIFY2(tookMs > 0.8 * workMs,
+                 qPrintable(QStringLiteral("%1 ms for %2 ms of work").arg(tookMs).arg(workMs)));
+    }
+
     void theSameSeedSendsTheSameDurationsAndFailures()
     {
         PoolConfig config = quickConfig();
