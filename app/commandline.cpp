@@ -65,6 +65,18 @@ const std::vector<ProgramFlag> &programFlags()
          [](CommandLine &c, const QString &path) {
              c.recordPath = path;
          }},
+        {"sweep", "KNOB=RANGE",
+         "headless: run once per value of one knob and print a row per run: workers=1..8, "
+         "interval-ms=50,100,200, distribution=fixed,uniform",
+         "none",
+         [](CommandLine &c, const QString &text) {
+             c.sweepText = text;
+         }},
+        // The value is checked as a number before this runs.
+        {"sweep-step", "N", "with a --sweep range: the step between its values", "1",
+         [](CommandLine &c, const QString &step) {
+             c.sweepStep = step.toDouble();
+         }},
         // The value is checked as a number before this runs.
         {"run-for", "N", "with --screenshot: ms of run time before the picture", "2000",
          [](CommandLine &c, const QString &ms) {
@@ -75,6 +87,9 @@ const std::vector<ProgramFlag> &programFlags()
 }
 
 const QString kRunForAllowed = QStringLiteral("an integer from 0 to %1").arg(kMaxRunForMs);
+constexpr double kMaxSweepStep = 1e7;
+const QString kSweepStepAllowed
+    = QStringLiteral("a number above 0, at most %1").arg(kMaxSweepStep, 0, 'g', 10);
 
 QString valueNameOf(const Knob &k)
 {
@@ -185,7 +200,14 @@ QString allowedFor(const QString &name)
     for (const ProgramFlag &flag : programFlags()) {
         if (name != QLatin1String(flag.name) || *flag.valueName == '\0')
             continue;
-        return name == QLatin1String("run-for") ? kRunForAllowed : QStringLiteral("a file path");
+        if (name == QLatin1String("run-for"))
+            return kRunForAllowed;
+        if (name == QLatin1String("sweep-step"))
+            return kSweepStepAllowed;
+        if (name == QLatin1String("sweep"))
+            return QStringLiteral("KNOB=FROM..TO or KNOB=V1,V2,… with KNOB one of ")
+                + engine::SweepSpec::sweepableText();
+        return QStringLiteral("a file path");
     }
     return {};
 }
@@ -237,6 +259,25 @@ void addOptions(QCommandLineParser &parser)
             QCommandLineOption(QLatin1String(k.flag), QLatin1String(k.help), valueNameOf(k)));
 }
 
+// The rules between a sweep and the other flags.
+QString crossCheckSweep(const CommandLine &cli, const QCommandLineParser &parser)
+{
+    if (parser.isSet(QStringLiteral("sweep-step")) && cli.sweepText.isEmpty())
+        return QStringLiteral("--sweep-step applies only with --sweep");
+    if (cli.sweepText.isEmpty())
+        return {};
+    if (!cli.headless)
+        return QStringLiteral("--sweep applies only with --headless");
+    if (!cli.openPath.isEmpty())
+        return QStringLiteral("--sweep runs the configuration the flags give; it opens no file");
+    if (!(cli.tracePath.isEmpty() && cli.csvPath.isEmpty() && cli.recordPath.isEmpty()))
+        return QStringLiteral("--trace, --csv and --record write one run; a sweep makes many");
+    if (cli.config.continuous && cli.config.durationS <= 0)
+        return QStringLiteral("every point of a --sweep must end: give --jobs, or --continuous "
+                              "with --duration-s");
+    return {};
+}
+
 // The rules between flags, once each flag's own value is known to be allowed.
 QString crossCheck(const CommandLine &cli, const QCommandLineParser &parser)
 {
@@ -259,7 +300,7 @@ QString crossCheck(const CommandLine &cli, const QCommandLineParser &parser)
         return QStringLiteral("--quiet and --summary-json apply only with --headless");
     if (const QStringList problems = cli.config.validate(); !problems.isEmpty())
         return QStringLiteral("--") + problems.first();
-    return {};
+    return crossCheckSweep(cli, parser);
 }
 
 } // namespace
@@ -335,6 +376,17 @@ CommandLine parseCommandLine(const QStringList &arguments)
                 !problem.isEmpty())
                 return fail(cli, problem);
         }
+        if (name == QLatin1String("sweep-step")) {
+            double step = 0;
+            if (QString problem = checkNumber(QStringLiteral("--sweep-step"), value, false, 0,
+                                              kMaxSweepStep, kSweepStepAllowed, &step);
+                !problem.isEmpty())
+                return fail(cli, problem);
+            if (step <= 0)
+                return fail(cli,
+                            QStringLiteral("--sweep-step %1 is out of range; allowed: %2")
+                                .arg(printable(value), kSweepStepAllowed));
+        }
         flag.apply(cli, value);
     }
     for (const Knob &k : engine::knobs()) {
@@ -363,6 +415,12 @@ CommandLine parseCommandLine(const QStringList &arguments)
         cli.openPath = files.constFirst(); // a run file or a Poolscope Chrome trace
     if (QString problem = crossCheck(cli, parser); !problem.isEmpty())
         return fail(cli, problem);
+    if (!cli.sweepText.isEmpty()) {
+        QString problem;
+        cli.sweep = engine::SweepSpec::parse(cli.sweepText, cli.sweepStep, cli.config, &problem);
+        if (!cli.sweep)
+            return fail(cli, problem);
+    }
     return cli;
 }
 

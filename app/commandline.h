@@ -1,9 +1,11 @@
 #pragma once
 
 #include "engine/poolconfig.h"
+#include "engine/sweepspec.h"
 
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace app {
 
@@ -29,6 +31,10 @@ struct CommandLine
     QString csvPath; // headless: write the results as CSV here
     QString recordPath; // headless: write the run file here
     int runForMs = 2000;
+    // Headless: run the configuration once per point of a sweep and print a row per point.
+    QString sweepText; // --sweep as given
+    double sweepStep = 0; // --sweep-step; 0: not given
+    std::optional<engine::SweepSpec> sweep;
 };
 
 // Parses the arguments after the program name. Never exits; the caller prints and picks the status.

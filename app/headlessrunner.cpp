@@ -1,5 +1,6 @@
 #include "app/headlessrunner.h"
 
+#include "app/headlesssweep.h"
 #include "engine/durationformat.h"
 #include "engine/eventorder.h"
 #include "engine/referencelog.h"
@@ -158,7 +159,9 @@ QJsonObject theoryJson(const QueuePrediction &p)
     return o;
 }
 
-void printJson(QTextStream &out, const RunStats &s, const PoolConfig &config, std::uint64_t seed)
+} // namespace
+
+QJsonObject summaryJson(const RunStats &s, const PoolConfig &config, std::uint64_t seed)
 {
     QJsonArray utilization;
     for (const auto &usage : s.workerUsage())
@@ -199,7 +202,14 @@ void printJson(QTextStream &out, const RunStats &s, const PoolConfig &config, st
                      {QStringLiteral("latency_ms_mean"), steady(latency, latency.mean)},
                      {QStringLiteral("latency_ms_half_width"), steady(latency, latency.halfWidth)},
                      {QStringLiteral("warmup_jobs"), static_cast<qint64>(latency.warmup)}});
-    out << QJsonDocument(summary).toJson(QJsonDocument::Compact) << '\n';
+    return summary;
+}
+
+namespace {
+
+void printJson(QTextStream &out, const RunStats &s, const PoolConfig &config, std::uint64_t seed)
+{
+    out << QJsonDocument(summaryJson(s, config, seed)).toJson(QJsonDocument::Compact) << '\n';
 }
 
 } // namespace
@@ -254,6 +264,8 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
 {
     if (!cli.openPath.isEmpty())
         return replayHeadless(cli, out, err);
+    if (cli.sweep)
+        return runSweep(cli, out, err, interruptSignal);
     WorkerPool pool;
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())

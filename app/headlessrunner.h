@@ -1,7 +1,9 @@
 #pragma once
 
 #include "app/commandline.h"
+#include "engine/runstats.h"
 
+#include <QJsonObject>
 #include <QTextStream>
 #include <atomic>
 
@@ -15,5 +17,10 @@ namespace app {
 // written.
 int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
                 const std::atomic<int> *interruptSignal = nullptr);
+
+// A run's summary as --summary-json prints it: counts, distributions, utilization, the theory
+// from the configuration and from the measured inputs, and the steady state's intervals.
+QJsonObject summaryJson(const engine::RunStats &stats, const engine::PoolConfig &config,
+                        std::uint64_t seed);
 
 } // namespace app

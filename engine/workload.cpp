@@ -43,8 +43,7 @@ double calibrate()
         const auto start = Clock::now();
         for (std::int64_t i = 0; i < rounds; ++i)
             state = burnCpu(state);
-        const double ms
-            = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
         if (ms > 0)
             best = std::max(best, static_cast<double>(rounds) / ms);
     }

@@ -143,6 +143,33 @@ private Q_SLOTS:
             "--duration-s");
         row("two files", {QStringLiteral("a.run"), QStringLiteral("b.run")}, "b.run");
         row("single dash", {QStringLiteral("-x")}, "-x");
+        const QString sweep = QStringLiteral("--sweep");
+        const QString headless = QStringLiteral("--headless");
+        row("sweep of no knob", {headless, sweep, QStringLiteral("cores=1..4")}, "cores");
+        row("sweep without a range", {headless, sweep, QStringLiteral("workers")}, "--sweep");
+        row("sweep out of range", {headless, sweep, QStringLiteral("workers=0..4")}, "workers");
+        row("sweep of too many points", {headless, sweep, QStringLiteral("jobs=1..100")}, "64");
+        row("sweep of a bad value", {headless, sweep, QStringLiteral("interval-ms=5,x")}, "'x'");
+        row("sweep a range of a choice", {headless, sweep, QStringLiteral("arrival=1..2")},
+            "arrival");
+        row("sweep a fractional step of workers",
+            {headless, sweep, QStringLiteral("workers=1..4"), QStringLiteral("--sweep-step"),
+             QStringLiteral("0.5")},
+            "--sweep-step");
+        row("sweep step of zero",
+            {headless, sweep, QStringLiteral("speed=1..4"), QStringLiteral("--sweep-step"),
+             QStringLiteral("0")},
+            "--sweep-step");
+        row("sweep step without a sweep",
+            {headless, QStringLiteral("--sweep-step"), QStringLiteral("2")}, "--sweep-step");
+        row("sweep in the window", {sweep, QStringLiteral("workers=1..4")}, "--headless");
+        row("sweep that never ends",
+            {headless, QStringLiteral("--continuous"), sweep, QStringLiteral("workers=1..4")},
+            "--duration-s");
+        row("sweep to an invalid point",
+            {headless, sweep, QStringLiteral("max-ms=100,300"), QStringLiteral("--min-ms"),
+             QStringLiteral("200")},
+            "max-ms 100");
     }
 
     void badFlagsAreRejectedNamingTheFlag()
@@ -301,6 +328,93 @@ private Q_SLOTS:
         QCOMPARE(process.exitCode(), status);
         QVERIFY2(out.contains("Summary (interrupted)"), out.constData());
         QVERIFY(out.contains("cancelled"));
+    }
+
+    // One row a point, in the order given, each a whole run of the same seed.
+    void aSweepPrintsARowPerPoint()
+    {
+        const Outcome outcome = runPoolscope(
+            {QStringLiteral("--headless"), QStringLiteral("--sweep"),
+             QStringLiteral("workers=3..1"), QStringLiteral("--jobs"), QStringLiteral("20"),
+             QStringLiteral("--interval-ms"), QStringLiteral("1"), QStringLiteral("--min-ms"),
+             QStringLiteral("1"), QStringLiteral("--max-ms"), QStringLiteral("3"),
+             QStringLiteral("--speed"), QStringLiteral("10"), QStringLiteral("--seed"),
+             QStringLiteral("8")});
+        QCOMPARE(outcome.exitCode, 0);
+        QStringList lines = outcome.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 5);
+        QCOMPARE(lines.at(0), QStringLiteral("Sweep of workers 3, 2, 1 (3 runs, seed 8)"));
+        QVERIFY(lines.at(1).simplified().startsWith(QLatin1String("workers results results/s")));
+        for (int i = 0; i < 3; ++i) {
+            const QStringList cells = lines.at(2 + i).simplified().split(QLatin1Char(' '));
+            QCOMPARE(cells.value(0), QString::number(3 - i));
+            QCOMPARE(cells.value(1), QStringLiteral("20"));
+        }
+    }
+
+    void aSweepsJsonIsAnArrayOfSummaries()
+    {
+        const Outcome outcome = runPoolscope(
+            {QStringLiteral("--headless"), QStringLiteral("--summary-json"),
+             QStringLiteral("--sweep"), QStringLiteral("distribution=fixed,exponential"),
+             QStringLiteral("--jobs"), QStringLiteral("30"), QStringLiteral("--arrival"),
+             QStringLiteral("poisson"), QStringLiteral("--interval-ms"), QStringLiteral("2"),
+             QStringLiteral("--mean-ms"), QStringLiteral("2"), QStringLiteral("--speed"),
+             QStringLiteral("4")});
+        QCOMPARE(outcome.exitCode, 0);
+        QJsonParseError error;
+        const QJsonArray points = QJsonDocument::fromJson(outcome.out.toUtf8(), &error).array();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(outcome.out));
+        QCOMPARE(points.size(), 2);
+        const QString seed = points.at(0).toObject().value(QLatin1String("seed")).toString();
+        const char *models[] = {"allen_cunneen", "erlang_c"}; // M/D/3 and M/M/3
+        const char *names[] = {"fixed", "exponential"};
+        for (int i = 0; i < 2; ++i) {
+            const QJsonObject point = points.at(i).toObject();
+            QCOMPARE(point.value(QLatin1String("completed")).toInt(), 30);
+            QCOMPARE(point.value(QLatin1String("seed")).toString(), seed); // one seed for all
+            const QJsonObject sweep = point.value(QLatin1String("sweep")).toObject();
+            QCOMPARE(sweep.value(QLatin1String("knob")).toString(), QStringLiteral("distribution"));
+            QCOMPARE(sweep.value(QLatin1String("value_text")).toString(), QLatin1String(names[i]));
+            QCOMPARE(sweep.value(QLatin1String("cancelled")).toBool(), false);
+            QCOMPARE(point.value(QLatin1String("theory"))
+                         .toObject()
+                         .value(QLatin1String("model"))
+                         .toString(),
+                     QLatin1String(models[i]));
+        }
+    }
+
+    // An interrupt cancels the point that runs, keeps its row and starts no other.
+    void interruptingASweepKeepsItsRowsAndStops()
+    {
+        QProcess process;
+        process.start(QStringLiteral(POOLSCOPE_BINARY),
+                      {QStringLiteral("--headless"), QStringLiteral("--sweep"),
+                       QStringLiteral("workers=1..3"), QStringLiteral("--jobs"),
+                       QStringLiteral("3"), QStringLiteral("--interval-ms"), QStringLiteral("0"),
+                       QStringLiteral("--distribution"), QStringLiteral("fixed"),
+                       QStringLiteral("--mean-ms"), QStringLiteral("60000")});
+        QVERIFY(process.waitForStarted());
+        QByteArray out;
+        QElapsedTimer timer;
+        timer.start();
+        while (!out.contains("Sweep of") && timer.elapsed() < 20000) {
+            process.waitForReadyRead(100);
+            out += process.readAllStandardOutput();
+        }
+        QVERIFY(out.contains("Sweep of")); // printed once the first point has started
+        ::kill(static_cast<pid_t>(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(20000));
+        out += process.readAllStandardOutput();
+        QCOMPARE(process.exitCode(), 130);
+        const QStringList lines
+            = QString::fromUtf8(out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QVERIFY2(lines.at(2).endsWith(QLatin1String("(cancelled)")), qPrintable(lines.at(2)));
+        QCOMPARE(lines.at(2).simplified().section(QLatin1Char(' '), 0, 1),
+                 QStringLiteral("1 3")); // every job of the point has its result: cancelled
+        QCOMPARE(lines.at(3), QStringLiteral("Sweep interrupted after 1 of 3 runs"));
     }
 
     void theProgramExitsWith2OnABadFlagWithoutRunning()

@@ -30,9 +30,11 @@ private Q_SLOTS:
         const auto start = Clock::now();
         QVERIFY(runWorkload(workload, 20'000'000, false, 1, cancel));
         const auto took = Clock::now() - start;
-        QVERIFY2(took >= std::chrono::milliseconds(workload == Workload::Wait ? 20 : 16),
-                 qPrintable(QStringLiteral("took %1 µs").arg(
-                     std::chrono::duration_cast<std::chrono::microseconds>(took).count())));
+        QVERIFY2(
+            took >= std::chrono::milliseconds(workload == Workload::Wait ? 20 : 16),
+            qPrintable(
+                QStringLiteral("took %1 µs")
+                    .arg(std::chrono::duration_cast<std::chrono::microseconds>(took).count())));
     }
 
     // The cpu workload is work, not time: the rounds follow from the planned time alone, and all
