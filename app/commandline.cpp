@@ -72,6 +72,13 @@ const std::vector<ProgramFlag> &programFlags()
          [](CommandLine &c, const QString &text) {
              c.sweepText = text;
          }},
+        {"size-for", "TARGET",
+         "headless: the fewest workers that meet a target under this load, by the theory and "
+         "checked by two runs: p95_wait_ms<=50, p_wait<=0.2, utilization<=0.8",
+         "none",
+         [](CommandLine &c, const QString &text) {
+             c.sizeForText = text;
+         }},
         // The value is checked as a number before this runs.
         {"sweep-step", "N", "with a --sweep range: the step between its values", "1",
          [](CommandLine &c, const QString &step) {
@@ -204,6 +211,9 @@ QString allowedFor(const QString &name)
             return kRunForAllowed;
         if (name == QLatin1String("sweep-step"))
             return kSweepStepAllowed;
+        if (name == QLatin1String("size-for"))
+            return QStringLiteral("FIGURE<=LIMIT with FIGURE one of ")
+                + engine::SizingTarget::metricsText();
         if (name == QLatin1String("sweep"))
             return QStringLiteral("KNOB=FROM..TO or KNOB=V1,V2,… with KNOB one of ")
                 + engine::SweepSpec::sweepableText();
@@ -264,17 +274,25 @@ QString crossCheckSweep(const CommandLine &cli, const QCommandLineParser &parser
 {
     if (parser.isSet(QStringLiteral("sweep-step")) && cli.sweepText.isEmpty())
         return QStringLiteral("--sweep-step applies only with --sweep");
-    if (cli.sweepText.isEmpty())
+    if (!cli.sweepText.isEmpty() && !cli.sizeForText.isEmpty())
+        return QStringLiteral("--sweep and --size-for exclude each other; give one");
+    const QString flag = !cli.sweepText.isEmpty() ? QStringLiteral("--sweep")
+        : !cli.sizeForText.isEmpty()              ? QStringLiteral("--size-for")
+                                                  : QString();
+    if (flag.isEmpty())
         return {};
     if (!cli.headless)
-        return QStringLiteral("--sweep applies only with --headless");
+        return QStringLiteral("%1 applies only with --headless").arg(flag);
     if (!cli.openPath.isEmpty())
-        return QStringLiteral("--sweep runs the configuration the flags give; it opens no file");
+        return QStringLiteral("%1 runs the configuration the flags give; it opens no file")
+            .arg(flag);
     if (!(cli.tracePath.isEmpty() && cli.csvPath.isEmpty() && cli.recordPath.isEmpty()))
-        return QStringLiteral("--trace, --csv and --record write one run; a sweep makes many");
+        return QStringLiteral("--trace, --csv and --record write one run; %1 makes several")
+            .arg(flag);
     if (cli.config.continuous && cli.config.durationS <= 0)
-        return QStringLiteral("every point of a --sweep must end: give --jobs, or --continuous "
-                              "with --duration-s");
+        return QStringLiteral("every run of %1 must end: give --jobs, or --continuous with "
+                              "--duration-s")
+            .arg(flag);
     return {};
 }
 
@@ -419,6 +437,12 @@ CommandLine parseCommandLine(const QStringList &arguments)
         QString problem;
         cli.sweep = engine::SweepSpec::parse(cli.sweepText, cli.sweepStep, cli.config, &problem);
         if (!cli.sweep)
+            return fail(cli, problem);
+    }
+    if (!cli.sizeForText.isEmpty()) {
+        QString problem;
+        cli.sizeFor = engine::SizingTarget::parse(cli.sizeForText, &problem);
+        if (!cli.sizeFor)
             return fail(cli, problem);
     }
     return cli;

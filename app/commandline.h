@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/poolconfig.h"
+#include "engine/sizing.h"
 #include "engine/sweepspec.h"
 
 #include <QString>
@@ -35,6 +36,9 @@ struct CommandLine
     QString sweepText; // --sweep as given
     double sweepStep = 0; // --sweep-step; 0: not given
     std::optional<engine::SweepSpec> sweep;
+    // Headless: the fewest workers that meet a target, verified by two runs.
+    QString sizeForText; // --size-for as given
+    std::optional<engine::SizingTarget> sizeFor;
 };
 
 // Parses the arguments after the program name. Never exits; the caller prints and picks the status.

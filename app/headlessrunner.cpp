@@ -1,5 +1,6 @@
 #include "app/headlessrunner.h"
 
+#include "app/headlesssizing.h"
 #include "app/headlesssweep.h"
 #include "engine/durationformat.h"
 #include "engine/eventorder.h"
@@ -266,6 +267,8 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
         return replayHeadless(cli, out, err);
     if (cli.sweep)
         return runSweep(cli, out, err, interruptSignal);
+    if (cli.sizeFor)
+        return runSizing(cli, out, err, interruptSignal);
     WorkerPool pool;
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())

@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <cmath>
 #include <csignal>
+#include <functional>
 
 namespace app {
 
@@ -70,34 +71,19 @@ QString row(const SweepSpec &spec, std::size_t i, const SweepRunner::Point &p)
 
 } // namespace
 
-int runSweep(const CommandLine &cli, QTextStream &out, QTextStream &err,
-             const std::atomic<int> *interruptSignal)
+int runPoints(SweepRunner &sweep, const PoolConfig &base, const SweepSpec &spec,
+              const std::function<void(int)> &pointDone, const std::atomic<int> *interruptSignal,
+              QTextStream &err)
 {
-    const SweepSpec &spec = *cli.sweep;
-    SweepRunner sweep;
     QEventLoop loop;
     QObject::connect(&sweep, &SweepRunner::finished, &loop, &QEventLoop::quit,
                      Qt::QueuedConnection);
-    const bool table = !cli.summaryJson;
-    QObject::connect(&sweep, &SweepRunner::pointFinished, &loop, [&](int index) {
-        const auto i = static_cast<std::size_t>(index);
-        if (table) {
-            if (i == 0)
-                out << header(spec) << '\n';
-            out << row(spec, i, sweep.points().at(i)) << '\n';
-            out.flush();
-        }
-    });
+    const QMetaObject::Connection done
+        = QObject::connect(&sweep, &SweepRunner::pointFinished, &loop, pointDone);
     QString error;
-    if (!sweep.start(cli.config, spec, &error)) {
-        err << "poolscope: --sweep: " << error << '\n';
-        return 2;
-    }
-    if (table) {
-        const PoolConfig &first = sweep.points().front().config;
-        out << "Sweep of " << spec.describe() << " (" << spec.values.size() << " runs, seed "
-            << first.seed << ")\n";
-        out.flush();
+    if (!sweep.start(base, spec, &error)) {
+        err << "poolscope: " << error << '\n';
+        return -1;
     }
     int signalSeen = 0;
     QTimer watch;
@@ -112,7 +98,47 @@ int runSweep(const CommandLine &cli, QTextStream &out, QTextStream &err,
     watch.start(10);
     if (sweep.isRunning())
         loop.exec();
-    watch.stop();
+    QObject::disconnect(done);
+    return signalSeen;
+}
+
+int interruptedStatus(int signal)
+{
+    if (signal == SIGINT)
+        return 130;
+    if (signal == SIGTERM)
+        return 143;
+    return 0;
+}
+
+int runSweep(const CommandLine &cli, QTextStream &out, QTextStream &err,
+             const std::atomic<int> *interruptSignal)
+{
+    const SweepSpec &spec = *cli.sweep;
+    SweepRunner sweep;
+    const bool table = !cli.summaryJson;
+    // The heading once the first point has started, so it can name the seed all points share.
+    QObject::connect(&sweep, &SweepRunner::pointStarted, &sweep, [&](int index) {
+        if (table && index == 0) {
+            out << "Sweep of " << spec.describe() << " (" << spec.values.size() << " runs, seed "
+                << sweep.points().front().config.seed << ")\n";
+            out.flush();
+        }
+    });
+    const int signalSeen = runPoints(
+        sweep, cli.config, spec,
+        [&](int index) {
+            const auto i = static_cast<std::size_t>(index);
+            if (!table)
+                return;
+            if (i == 0)
+                out << header(spec) << '\n';
+            out << row(spec, i, sweep.points().at(i)) << '\n';
+            out.flush();
+        },
+        interruptSignal, err);
+    if (signalSeen < 0)
+        return 2;
 
     if (cli.summaryJson) {
         QJsonArray summaries;
@@ -133,11 +159,7 @@ int runSweep(const CommandLine &cli, QTextStream &out, QTextStream &err,
             << " runs\n";
     }
     out.flush();
-    if (signalSeen == SIGINT)
-        return 130;
-    if (signalSeen == SIGTERM)
-        return 143;
-    return 0;
+    return interruptedStatus(signalSeen);
 }
 
 } // namespace app

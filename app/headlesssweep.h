@@ -1,9 +1,11 @@
 #pragma once
 
 #include "app/commandline.h"
+#include "engine/sweeprunner.h"
 
 #include <QTextStream>
 #include <atomic>
+#include <functional>
 
 namespace app {
 
@@ -14,5 +16,14 @@ namespace app {
 // exits 130 / 143; otherwise 0.
 int runSweep(const CommandLine &cli, QTextStream &out, QTextStream &err,
              const std::atomic<int> *interruptSignal);
+
+// Runs spec's points on `sweep`, calling pointDone(index) as each ends, until all have run or an
+// interrupt (through interruptSignal) cancels it. Returns the signal seen (0: none), or -1 when
+// the sweep cannot start (one line on err).
+int runPoints(engine::SweepRunner &sweep, const engine::PoolConfig &base,
+              const engine::SweepSpec &spec, const std::function<void(int)> &pointDone,
+              const std::atomic<int> *interruptSignal, QTextStream &err);
+// The exit status after a signal: 130 for SIGINT, 143 for SIGTERM, else 0.
+int interruptedStatus(int signal);
 
 } // namespace app

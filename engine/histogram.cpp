@@ -83,4 +83,16 @@ std::int64_t Histogram::quantile(double q) const
     return m_max;
 }
 
+double Histogram::fractionAbove(std::int64_t value) const
+{
+    if (m_count == 0)
+        return 0.0;
+    std::int64_t above = 0;
+    for (std::size_t i = 0; i < m_buckets.size(); ++i) {
+        if (bucketMid(static_cast<int>(i)) > value)
+            above += m_buckets[i];
+    }
+    return static_cast<double>(above) / static_cast<double>(m_count);
+}
+
 } // namespace engine

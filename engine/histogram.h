@@ -24,6 +24,9 @@ public:
     std::int64_t max() const { return m_count ? m_max : 0; }
     // The value at quantile q in [0, 1] (nearest rank), clamped to [min, max]; 0 when empty.
     std::int64_t quantile(double q) const;
+    // The share of values above `value` (to the histogram's resolution: a bucket counts as above
+    // when its middle is); 0 when empty.
+    double fractionAbove(std::int64_t value) const;
 
     static int bucketOf(std::int64_t value);
     static std::int64_t bucketMid(int bucket);

@@ -82,6 +82,15 @@ QueuePrediction predict(const QueueInputs &in)
     return p;
 }
 
+double waitQuantileS(const QueuePrediction &p, double q)
+{
+    if (!p.stable)
+        return QueueInputs::kInfinite;
+    if (p.pWait <= 1.0 - q || p.pWait <= 0.0 || p.waitMeanS <= 0.0)
+        return 0.0;
+    return p.waitMeanS / p.pWait * std::log(p.pWait / (1.0 - q));
+}
+
 QueueInputs plannedInputs(const PoolConfig &config)
 {
     QueueInputs in;

@@ -58,6 +58,12 @@ double fullProbability(int servers, int queueCapacity, double offeredLoad);
 
 QueuePrediction predict(const QueueInputs &in);
 
+// The wait that a share q of jobs does not exceed. A job waits with probability P(wait), and a
+// waiting job's wait is exponential with mean Wq / P(wait): exact for M/M/c (where that mean is
+// 1 / (cμ − λ)), the usual approximation otherwise. 0 when P(wait) ≤ 1 − q; infinite for an
+// unstable pool.
+double waitQuantileS(const QueuePrediction &p, double q);
+
 // The inputs a configuration plans, in wall-clock time (after its speed): the arrival pattern's
 // rate and ca² (fixed 0, Poisson 1, bursts of B sent together B − 1), the duration
 // distribution's mean and cs² (uniform from its whole-millisecond steps, fixed 0, exponential 1,

@@ -166,6 +166,16 @@ private Q_SLOTS:
         row("sweep that never ends",
             {headless, QStringLiteral("--continuous"), sweep, QStringLiteral("workers=1..4")},
             "--duration-s");
+        row("size for nothing", {headless, QStringLiteral("--size-for"), QStringLiteral("fast")},
+            "--size-for");
+        row("size for an unknown figure",
+            {headless, QStringLiteral("--size-for"), QStringLiteral("speed<=3")}, "speed");
+        row("size and sweep",
+            {headless, QStringLiteral("--size-for"), QStringLiteral("p_wait<=0.2"), sweep,
+             QStringLiteral("workers=1..3")},
+            "exclude each other");
+        row("size in the window", {QStringLiteral("--size-for"), QStringLiteral("p_wait<=0.2")},
+            "--headless");
         row("sweep to an invalid point",
             {headless, sweep, QStringLiteral("max-ms=100,300"), QStringLiteral("--min-ms"),
              QStringLiteral("200")},
@@ -383,6 +393,69 @@ private Q_SLOTS:
                          .toString(),
                      QLatin1String(models[i]));
         }
+    }
+
+    // The theory's answer, then a run at that size and one a worker fewer, and a verdict.
+    void sizingAnswersAndVerifies()
+    {
+        const QStringList load = {QStringLiteral("--headless"),  QStringLiteral("--jobs"),
+                                  QStringLiteral("300"),         QStringLiteral("--arrival"),
+                                  QStringLiteral("poisson"),     QStringLiteral("--distribution"),
+                                  QStringLiteral("exponential"), QStringLiteral("--speed"),
+                                  QStringLiteral("20"),          QStringLiteral("--seed"),
+                                  QStringLiteral("3"),           QStringLiteral("--size-for"),
+                                  QStringLiteral("p_wait<=0.2")};
+        Outcome outcome = runPoolscope(load);
+        QCOMPARE(outcome.exitCode, 0);
+        const QStringList lines = outcome.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 6);
+        QVERIFY2(lines.at(0).startsWith(QStringLiteral("Sizing for p_wait<=0.2 under λ = 200.00/s, "
+                                                       "E[S] = 18ms, ca² = 1.00, cs² = 1.00 "
+                                                       "(Erlang C)")),
+                 qPrintable(lines.at(0)));
+        QCOMPARE(lines.at(1),
+                 QStringLiteral("6 workers by the theory (P(wait) 0.177; with 5: 0.378)."));
+        QCOMPARE(lines.at(2), QStringLiteral("Verifying runs of 300 jobs each, seed 3:"));
+        QVERIFY2(lines.at(3).startsWith(QLatin1String("  5 workers: P(wait) ")),
+                 qPrintable(lines.at(3)));
+        QVERIFY2(lines.at(4).startsWith(QLatin1String("  6 workers: P(wait) ")),
+                 qPrintable(lines.at(4)));
+        QVERIFY2(lines.at(5).startsWith(QLatin1String("The runs agree with the theory"))
+                     || lines.at(5).startsWith(QLatin1String("The runs disagree with the theory")),
+                 qPrintable(lines.at(5)));
+
+        outcome = runPoolscope(load + QStringList {QStringLiteral("--summary-json")});
+        QCOMPARE(outcome.exitCode, 0);
+        const QJsonObject answer = QJsonDocument::fromJson(outcome.out.toUtf8()).object();
+        QCOMPARE(answer.value(QLatin1String("target")).toString(), QStringLiteral("p_wait<=0.2"));
+        QCOMPARE(answer.value(QLatin1String("workers")).toInt(), 6);
+        const QJsonArray runs = answer.value(QLatin1String("runs")).toArray();
+        QCOMPARE(runs.size(), 2);
+        bool met[2] = {};
+        for (int i = 0; i < 2; ++i) {
+            const QJsonObject run = runs.at(i).toObject();
+            QCOMPARE(run.value(QLatin1String("workers")).toInt(), 5 + i);
+            const double measured = run.value(QLatin1String("measured")).toDouble();
+            met[i] = run.value(QLatin1String("met")).toBool();
+            QCOMPARE(met[i], measured <= 0.2);
+            QCOMPARE(run.value(QLatin1String("summary"))
+                         .toObject()
+                         .value(QLatin1String("completed"))
+                         .toInt(),
+                     300);
+        }
+        QCOMPARE(answer.value(QLatin1String("agrees")).toBool(), met[1] && !met[0]);
+    }
+
+    void sizingForWhatNoPoolMeetsExits1SayingWhy()
+    {
+        const Outcome outcome = runPoolscope(
+            {QStringLiteral("--headless"), QStringLiteral("--interval-ms"), QStringLiteral("1"),
+             QStringLiteral("--size-for"), QStringLiteral("utilization<=0.5")});
+        QCOMPARE(outcome.exitCode, 1);
+        QVERIFY2(outcome.out.contains(QLatin1String("no pool of up to 256 workers meets "
+                                                    "utilization<=0.5")),
+                 qPrintable(outcome.out));
     }
 
     // An interrupt cancels the point that runs, keeps its row and starts no other.

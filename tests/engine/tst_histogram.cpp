@@ -35,6 +35,23 @@ private Q_SLOTS:
         QCOMPARE(h.quantile(0.5), 127); // nearest rank: the 128th of 256
         QCOMPARE(h.quantile(1.0), 255);
         QCOMPARE(h.quantile(0.0), 0);
+        QCOMPARE(h.fractionAbove(191), 0.25);
+        QCOMPARE(h.fractionAbove(-1), 1.0);
+        QCOMPARE(h.fractionAbove(255), 0.0);
+        QCOMPARE(Histogram().fractionAbove(0), 0.0);
+    }
+
+    // Above a value far from a bucket's edge: exact counts, whatever the spread.
+    void fractionAboveCountsTheValuesAbove()
+    {
+        Histogram h;
+        for (int i = 0; i < 900; ++i)
+            h.add(1'000 + i); // 1 µs …
+        for (int i = 0; i < 100; ++i)
+            h.add(50'000'000 + i * 1000); // … and 50 ms
+        QCOMPARE(h.fractionAbove(1'000'000), 0.1);
+        QCOMPARE(h.fractionAbove(100), 1.0);
+        QCOMPARE(h.fractionAbove(60'000'000), 0.0);
     }
 
     void bucketsKeepTheirPromiseOfRelativeError()

@@ -3,6 +3,7 @@
 
 #include <QTest>
 #include <QThread>
+#include <algorithm>
 #include <cmath>
 #include <queue>
 #include <random>
@@ -134,6 +135,7 @@ private Q_SLOTS:
         for (int k = 0; k < servers; ++k)
             freeAt.push(0.0);
         BatchMeans waits;
+        std::vector<double> all;
         double t = 0.0;
         for (int job = 0; job < 400'000; ++job) {
             t += gap(random);
@@ -141,6 +143,7 @@ private Q_SLOTS:
             freeAt.pop();
             freeAt.push(start + (markovian ? work(random) : uniform(random)));
             waits.add(start - t);
+            all.push_back(start - t);
         }
         const QueueInputs in {.arrivalRatePerS = lambda,
                               .serviceMeanS = service,
@@ -161,6 +164,30 @@ private Q_SLOTS:
             // An approximation: within a tenth.
             QVERIFY2(std::abs(measured.mean - p.waitMeanS) <= 0.1 * p.waitMeanS, qPrintable(says));
         }
+        // The p95 wait: exact for M/M/c, an approximation otherwise. Its sampling noise is the
+        // mean's (the same busy stretches make both): its relative half-width, and a little more.
+        std::sort(all.begin(), all.end());
+        const double p95 = all.at(all.size() * 95 / 100);
+        const double predicted = waitQuantileS(p, 0.95);
+        qInfo("p95 wait: measured %g, predicted %g", p95, predicted);
+        const double noise = measured.halfWidth / measured.mean + 0.02;
+        QVERIFY2(std::abs(p95 - predicted) <= (markovian ? noise : 0.15) * predicted,
+                 qPrintable(QStringLiteral("p95 %1 vs %2").arg(p95).arg(predicted)));
+    }
+
+    // M/M/c waits are exponential once a job waits: P(Wq > t) = C · e^{−(cμ − λ)t}.
+    void waitQuantilesFollowTheExponentialTail()
+    {
+        // M/M/1 at ρ 0.5, E[S] 1: P(Wq > t) = 0.5 e^{−t/2}, so p95 = 2 ln 10 and p99 = 2 ln 50.
+        QueuePrediction p = predict({.arrivalRatePerS = 0.5, .serviceMeanS = 1.0});
+        QVERIFY(near(waitQuantileS(p, 0.95), 2.0 * std::log(10.0)));
+        QVERIFY(near(waitQuantileS(p, 0.99), 2.0 * std::log(50.0)));
+        QCOMPARE(waitQuantileS(p, 0.4), 0.0); // most jobs do not wait at all
+        // M/M/2 at a = 1: C = 1/3, cμ − λ = 1: p95 = ln((1/3)/0.05).
+        p = predict({.arrivalRatePerS = 1.0, .serviceMeanS = 1.0, .servers = 2});
+        QVERIFY(near(waitQuantileS(p, 0.95), std::log(20.0 / 3.0)));
+        p = predict({.arrivalRatePerS = 3.0, .serviceMeanS = 1.0, .servers = 2});
+        QVERIFY(std::isinf(waitQuantileS(p, 0.95))); // no steady state
     }
 
     void aConfigurationPlansItsInputs()
