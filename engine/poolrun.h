@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 #ifdef __linux__
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #endif
@@ -490,11 +491,14 @@ private:
     }
 
     // Called first by each of the run's threads (its pool's own, which end with the run).
+    // Timed waits (arrivals, wait jobs) end within a microsecond of their deadline, not the
+    // default 50 µs timer slack: a job takes its planned time, not 5 % more at a millisecond.
     // Background: 10 nice levels below where the process runs (a process started with nice 5
     // gets 15), at most 19; asking for less than the current level would need privileges.
     void enterThread() const
     {
 #ifdef __linux__
+        prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
         if (!m_background)
             return;
         const auto tid = static_cast<id_t>(gettid());

@@ -1,10 +1,6 @@
 #include "engine/jobplan.h"
 #include "engine/poolrun.h"
 
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
-
 namespace engine {
 
 // Long: the producer thread whole, so its waits and wake-ups read in order.
@@ -14,10 +10,6 @@ void Producer::run()
     m_run.enterThread();
     EventLog::Writer log(&m_run.m_log);
     JobPlan plan(m_run.m_config, m_run.m_seed);
-#ifdef __linux__
-    // Arrivals keep to the plan's clock to the microsecond, not the default 50 µs slack.
-    prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
-#endif
     const std::int64_t durationNs = m_run.m_config.continuous && m_run.m_config.durationS > 0
         ? std::llround(m_run.m_config.durationS * 1e9)
         : -1;
