@@ -42,6 +42,14 @@ const std::vector<ProgramFlag> &programFlags()
          [](CommandLine &c, const QString &) {
              c.summaryJson = true;
          }},
+        {"compare", "",
+         "compare two run files (FILE A and FILE B): every summary figure, the difference and "
+         "whether it is outside the noise",
+         "off",
+         [](CommandLine &c, const QString &) {
+             c.headless = true; // prints the comparison; no window
+             c.comparePaths = {QString(), QString()};
+         }},
         {"autostart", "", "window: start the run at once", "off",
          [](CommandLine &c, const QString &) {
              c.autostart = true;
@@ -348,7 +356,8 @@ QString helpText()
         add(QLatin1String(k.flag), valueNameOf(k), k.help,
             k.type == KnobType::Switch ? QString() : k.allowedText(), k.defaultText());
     text += QStringLiteral(
-        "  FILE                  open a run file or Poolscope Chrome trace and replay it\n");
+        "  FILE                  open a run file or Poolscope Chrome trace and replay it\n"
+        "  --compare A B         compare two run files\n");
     text += QStringLiteral("  --help                this text\n"
                            "  --version             print the version\n\n"
                            "Exit status: 0 done, 2 bad command line.\n");
@@ -424,13 +433,30 @@ CommandLine parseCommandLine(const QStringList &arguments)
                         QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
                             .arg(printable(file)));
     }
-    if (files.size() > 1)
+    if (!cli.comparePaths.isEmpty()) {
+        if (files.size() != 2)
+            return fail(cli,
+                        QStringLiteral("--compare needs two run files, A and B (got %1)")
+                            .arg(files.size()));
+        if (cli.configGiven)
+            return fail(cli,
+                        QStringLiteral("--compare takes no run flags: each file has its own "
+                                       "configuration"));
+        if (!cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty() || !cli.tracePath.isEmpty()
+            || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty() || !cli.screenshotPath.isEmpty())
+            return fail(cli,
+                        QStringLiteral("--compare prints a comparison; it takes no --sweep, "
+                                       "--size-for, --trace, --csv, --record or "
+                                       "--screenshot"));
+        cli.comparePaths = files;
+    } else if (files.size() > 1) {
         return fail(cli,
                     QStringLiteral("unexpected argument '%1': one file at a time (already opening "
                                    "'%2')")
                         .arg(printable(files.at(1)), printable(files.at(0))));
-    if (!files.isEmpty())
+    } else if (!files.isEmpty()) {
         cli.openPath = files.constFirst(); // a run file or a Poolscope Chrome trace
+    }
     if (QString problem = crossCheck(cli, parser); !problem.isEmpty())
         return fail(cli, problem);
     if (!cli.sweepText.isEmpty()) {

@@ -39,6 +39,8 @@ struct CommandLine
     // Headless: the fewest workers that meet a target, verified by two runs.
     QString sizeForText; // --size-for as given
     std::optional<engine::SizingTarget> sizeFor;
+    // --compare A B: the two run files to compare (prints the comparison, opens no window).
+    QStringList comparePaths;
 };
 
 // Parses the arguments after the program name. Never exits; the caller prints and picks the status.

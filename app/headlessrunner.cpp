@@ -1,5 +1,6 @@
 #include "app/headlessrunner.h"
 
+#include "app/headlesscompare.h"
 #include "app/headlesssizing.h"
 #include "app/headlesssweep.h"
 #include "engine/durationformat.h"
@@ -263,6 +264,8 @@ int replayHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
 int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
                 const std::atomic<int> *interruptSignal)
 {
+    if (!cli.comparePaths.isEmpty())
+        return runCompare(cli, out, err);
     if (!cli.openPath.isEmpty())
         return replayHeadless(cli, out, err);
     if (cli.sweep)

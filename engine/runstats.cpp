@@ -61,6 +61,7 @@ void RunStats::Sink::jobDone(const JobTimes &job)
         stats.m_processing.add(job.processing());
         const auto processing = static_cast<long double>(job.processing());
         stats.m_processingSquares += processing * processing;
+        stats.m_processingMeans.add(static_cast<double>(job.processing()));
     }
     const std::int64_t latency = job.latency();
     stats.m_latency.add(latency);

@@ -63,10 +63,11 @@ public:
     // coefficient of variation of the gaps between them, the mean processing time and its squared
     // coefficient of variation; the pool's size and queue capacity are the caller's.
     QueueInputs measuredInputs(int servers, int queueCapacity) const;
-    // The steady state's mean wait and latency (ns) with 95 % intervals, warm-up left out (jobs
-    // in the order they were done).
+    // The steady state's mean wait, latency and processing time (ns) with 95 % intervals, warm-up
+    // left out (jobs in the order they were done).
     BatchMeans::Interval steadyWait() const { return m_waitMeans.interval(); }
     BatchMeans::Interval steadyLatency() const { return m_latencyMeans.interval(); }
+    BatchMeans::Interval steadyProcessing() const { return m_processingMeans.interval(); }
 
 private:
     struct Worker
@@ -111,6 +112,7 @@ private:
     long double m_processingSquares = 0;
     BatchMeans m_waitMeans;
     BatchMeans m_latencyMeans;
+    BatchMeans m_processingMeans;
 };
 
 } // namespace engine

@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
 #include <csignal>
@@ -174,6 +175,16 @@ private Q_SLOTS:
             {headless, QStringLiteral("--size-for"), QStringLiteral("p_wait<=0.2"), sweep,
              QStringLiteral("workers=1..3")},
             "exclude each other");
+        row("compare one file", {QStringLiteral("--compare"), QStringLiteral("a.psrun")},
+            "--compare needs two run files");
+        row("compare three files",
+            {QStringLiteral("--compare"), QStringLiteral("a"), QStringLiteral("b"),
+             QStringLiteral("c")},
+            "(got 3)");
+        row("compare with run flags",
+            {QStringLiteral("--compare"), QStringLiteral("a"), QStringLiteral("b"),
+             QStringLiteral("--workers"), QStringLiteral("4")},
+            "--compare takes no run flags");
         row("size in the window", {QStringLiteral("--size-for"), QStringLiteral("p_wait<=0.2")},
             "--headless");
         row("sweep to an invalid point",
@@ -456,6 +467,54 @@ private Q_SLOTS:
         QVERIFY2(outcome.out.contains(QLatin1String("no pool of up to 256 workers meets "
                                                     "utilization<=0.5")),
                  qPrintable(outcome.out));
+    }
+
+    // Two recorded runs compared: the configuration's difference, every figure, the noise.
+    void comparingTwoRunFilesPrintsTheTable()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString a = dir.filePath(QStringLiteral("a.psrun"));
+        const QString b = dir.filePath(QStringLiteral("b.psrun"));
+        for (const auto &[path, workers] : {std::pair {a, "3"}, std::pair {b, "4"}}) {
+            const Outcome recorded = runPoolscope(
+                {QStringLiteral("--headless"), QStringLiteral("--quiet"),
+                 QStringLiteral("--workers"), QLatin1String(workers), QStringLiteral("--jobs"),
+                 QStringLiteral("300"), QStringLiteral("--speed"), QStringLiteral("50"),
+                 QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--record"), path});
+            QCOMPARE(recorded.exitCode, 0);
+        }
+        Outcome outcome = runPoolscope({QStringLiteral("--compare"), a, b});
+        QCOMPARE(outcome.exitCode, 0);
+        const QStringList lines = outcome.out.split(QLatin1Char('\n'));
+        QCOMPARE(lines.value(0), QStringLiteral("A: a.psrun — 3 workers, 300 jobs sent, seed 5"));
+        QCOMPARE(lines.value(1), QStringLiteral("B: b.psrun — 4 workers, 300 jobs sent, seed 5"));
+        QCOMPARE(lines.value(2), QStringLiteral("Configuration: workers 3 → 4"));
+        QVERIFY(
+            lines.value(4).simplified().startsWith(QStringLiteral("figure A B B − A 95 % noise")));
+        QCOMPARE(lines.value(5).simplified(), QStringLiteral("jobs sent 300 300 0"));
+        const auto waitLine = std::find_if(lines.begin(), lines.end(), [](const QString &line) {
+            return line.startsWith(QLatin1String("wait mean"));
+        });
+        QVERIFY(waitLine != lines.end());
+        QVERIFY2(waitLine->contains(QLatin1String("the noise")), qPrintable(*waitLine));
+
+        outcome
+            = runPoolscope({QStringLiteral("--compare"), QStringLiteral("--summary-json"), a, b});
+        QCOMPARE(outcome.exitCode, 0);
+        const QJsonObject json = QJsonDocument::fromJson(outcome.out.toUtf8()).object();
+        QCOMPARE(json.value(QLatin1String("config_differences")).toArray().size(), 1);
+        const QJsonArray figures = json.value(QLatin1String("figures")).toArray();
+        QVERIFY(figures.size() >= 20);
+        const QJsonObject first = figures.at(0).toObject();
+        QCOMPARE(first.value(QLatin1String("name")).toString(), QStringLiteral("jobs sent"));
+        QCOMPARE(first.value(QLatin1String("difference")).toDouble(), 0.0);
+
+        const QString missing = dir.filePath(QStringLiteral("missing.psrun"));
+        outcome = runPoolscope({QStringLiteral("--compare"), a, missing});
+        QCOMPARE(outcome.exitCode, 2);
+        QVERIFY2(outcome.err.contains(QLatin1String("missing.psrun")), qPrintable(outcome.err));
+        QVERIFY(outcome.out.isEmpty());
     }
 
     // An interrupt cancels the point that runs, keeps its row and starts no other.

@@ -732,16 +732,17 @@ private Q_SLOTS:
         const BatchMeans::Interval wait = stats.steadyWait();
         QVERIFY(wait.valid);
         const double predictedNs = p.waitMeanS * 1e9;
-        const QString says = QStringLiteral("measured %1 ± %2 µs (warm-up %3 jobs), predicted %4 µs "
-                                            "(ρ %5, ca² %6 (the gaps': %7), cs² %8)")
-                                 .arg(wait.mean / 1e3, 0, 'f', 1)
-                                 .arg(wait.halfWidth / 1e3, 0, 'f', 1)
-                                 .arg(wait.warmup)
-                                 .arg(predictedNs / 1e3, 0, 'f', 1)
-                                 .arg(p.utilization, 0, 'f', 3)
-                                 .arg(measured.ca2, 0, 'f', 2)
-                                 .arg(gapsCa2, 0, 'f', 2)
-                                 .arg(measured.cs2, 0, 'f', 2);
+        const QString says
+            = QStringLiteral("measured %1 ± %2 µs (warm-up %3 jobs), predicted %4 µs "
+                             "(ρ %5, ca² %6 (the gaps': %7), cs² %8)")
+                  .arg(wait.mean / 1e3, 0, 'f', 1)
+                  .arg(wait.halfWidth / 1e3, 0, 'f', 1)
+                  .arg(wait.warmup)
+                  .arg(predictedNs / 1e3, 0, 'f', 1)
+                  .arg(p.utilization, 0, 'f', 3)
+                  .arg(measured.ca2, 0, 'f', 2)
+                  .arg(gapsCa2, 0, 'f', 2)
+                  .arg(measured.cs2, 0, 'f', 2);
         qInfo("%s", qPrintable(says));
         QVERIFY2(p.stable && p.utilization < 0.85, qPrintable(says));
         QVERIFY2(std::abs(wait.mean - predictedNs) <= wait.halfWidth, qPrintable(says));
