@@ -74,15 +74,15 @@ const std::vector<ProgramFlag> &programFlags()
              c.recordPath = path;
          }},
         {"sweep", "KNOB=RANGE",
-         "headless: run once per value of one knob and print a row per run: workers=1..8, "
-         "interval-ms=50,100,200, distribution=fixed,uniform",
+         "run once per value of one knob: workers=1..8, interval-ms=50,100,200, "
+         "distribution=fixed,uniform (headless: a row per run; else the sweep window)",
          "none",
          [](CommandLine &c, const QString &text) {
              c.sweepText = text;
          }},
         {"size-for", "TARGET",
-         "headless: the fewest workers that meet a target under this load, by the theory and "
-         "checked by two runs: p95_wait_ms<=50, p_wait<=0.2, utilization<=0.8",
+         "the fewest workers that meet a target under this load, by the theory and checked by "
+         "two runs: p95_wait_ms<=50, p_wait<=0.2, utilization<=0.8",
          "none",
          [](CommandLine &c, const QString &text) {
              c.sizeForText = text;
@@ -289,8 +289,6 @@ QString crossCheckSweep(const CommandLine &cli, const QCommandLineParser &parser
                                                   : QString();
     if (flag.isEmpty())
         return {};
-    if (!cli.headless)
-        return QStringLiteral("%1 applies only with --headless").arg(flag);
     if (!cli.openPath.isEmpty())
         return QStringLiteral("%1 runs the configuration the flags give; it opens no file")
             .arg(flag);
@@ -327,6 +325,54 @@ QString crossCheck(const CommandLine &cli, const QCommandLineParser &parser)
     if (const QStringList problems = cli.config.validate(); !problems.isEmpty())
         return QStringLiteral("--") + problems.first();
     return crossCheckSweep(cli, parser);
+}
+
+// Takes the file arguments: the file to open, or --compare's two. The problem in one line, or
+// empty.
+QString takeFiles(CommandLine &cli, const QStringList &files)
+{
+    for (const QString &file : files) {
+        if (file.isEmpty() || file.startsWith(QLatin1Char('-')))
+            return QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
+                .arg(printable(file));
+    }
+    if (!cli.comparePaths.isEmpty()) {
+        if (files.size() != 2)
+            return QStringLiteral("--compare needs two run files, A and B (got %1)")
+                .arg(files.size());
+        if (cli.configGiven)
+            return QStringLiteral("--compare takes no run flags: each file has its own "
+                                  "configuration");
+        if (!cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty() || !cli.tracePath.isEmpty()
+            || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty() || !cli.screenshotPath.isEmpty())
+            return QStringLiteral("--compare prints a comparison; it takes no --sweep, "
+                                  "--size-for, --trace, --csv, --record or --screenshot");
+        cli.comparePaths = files;
+    } else if (files.size() > 1) {
+        return QStringLiteral("unexpected argument '%1': one file at a time (already opening "
+                              "'%2')")
+            .arg(printable(files.at(1)), printable(files.at(0)));
+    } else if (!files.isEmpty()) {
+        cli.openPath = files.constFirst(); // a run file or a Poolscope Chrome trace
+    }
+    return {};
+}
+
+// Parses --sweep and --size-for, once the configuration they start from is known.
+QString parseStudies(CommandLine &cli)
+{
+    QString problem;
+    if (!cli.sweepText.isEmpty()) {
+        cli.sweep = engine::SweepSpec::parse(cli.sweepText, cli.sweepStep, cli.config, &problem);
+        if (!cli.sweep)
+            return problem;
+    }
+    if (!cli.sizeForText.isEmpty()) {
+        cli.sizeFor = engine::SizingTarget::parse(cli.sizeForText, &problem);
+        if (!cli.sizeFor)
+            return problem;
+    }
+    return {};
 }
 
 } // namespace
@@ -426,51 +472,12 @@ CommandLine parseCommandLine(const QStringList &arguments)
             return fail(cli, problem);
     }
 
-    const QStringList files = parser.positionalArguments();
-    for (const QString &file : files) {
-        if (file.isEmpty() || file.startsWith(QLatin1Char('-')))
-            return fail(cli,
-                        QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
-                            .arg(printable(file)));
-    }
-    if (!cli.comparePaths.isEmpty()) {
-        if (files.size() != 2)
-            return fail(cli,
-                        QStringLiteral("--compare needs two run files, A and B (got %1)")
-                            .arg(files.size()));
-        if (cli.configGiven)
-            return fail(cli,
-                        QStringLiteral("--compare takes no run flags: each file has its own "
-                                       "configuration"));
-        if (!cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty() || !cli.tracePath.isEmpty()
-            || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty() || !cli.screenshotPath.isEmpty())
-            return fail(cli,
-                        QStringLiteral("--compare prints a comparison; it takes no --sweep, "
-                                       "--size-for, --trace, --csv, --record or "
-                                       "--screenshot"));
-        cli.comparePaths = files;
-    } else if (files.size() > 1) {
-        return fail(cli,
-                    QStringLiteral("unexpected argument '%1': one file at a time (already opening "
-                                   "'%2')")
-                        .arg(printable(files.at(1)), printable(files.at(0))));
-    } else if (!files.isEmpty()) {
-        cli.openPath = files.constFirst(); // a run file or a Poolscope Chrome trace
-    }
+    if (QString problem = takeFiles(cli, parser.positionalArguments()); !problem.isEmpty())
+        return fail(cli, problem);
     if (QString problem = crossCheck(cli, parser); !problem.isEmpty())
         return fail(cli, problem);
-    if (!cli.sweepText.isEmpty()) {
-        QString problem;
-        cli.sweep = engine::SweepSpec::parse(cli.sweepText, cli.sweepStep, cli.config, &problem);
-        if (!cli.sweep)
-            return fail(cli, problem);
-    }
-    if (!cli.sizeForText.isEmpty()) {
-        QString problem;
-        cli.sizeFor = engine::SizingTarget::parse(cli.sizeForText, &problem);
-        if (!cli.sizeFor)
-            return fail(cli, problem);
-    }
+    if (QString problem = parseStudies(cli); !problem.isEmpty())
+        return fail(cli, problem);
     return cli;
 }
 

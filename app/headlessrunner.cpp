@@ -269,9 +269,9 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     if (!cli.openPath.isEmpty())
         return replayHeadless(cli, out, err);
     if (cli.sweep)
-        return runSweep(cli, out, err, interruptSignal);
+        return runSweep(cli, *cli.sweep, out, err, interruptSignal);
     if (cli.sizeFor)
-        return runSizing(cli, out, err, interruptSignal);
+        return runSizing(cli, *cli.sizeFor, out, err, interruptSignal);
     WorkerPool pool;
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())

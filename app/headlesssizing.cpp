@@ -4,11 +4,13 @@
 #include "app/headlesssweep.h"
 #include "engine/durationformat.h"
 #include "engine/sizing.h"
+#include "engine/sweeprunner.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <cmath>
+#include <functional>
 
 namespace app {
 
@@ -53,49 +55,89 @@ QString verdict(const SizingAnswer &answer, const std::vector<bool> &met, bool c
                          "theory describes).");
 }
 
-} // namespace
-
-int runSizing(const CommandLine &cli, QTextStream &out, QTextStream &err,
-              const std::atomic<int> *interruptSignal)
+// The answer's verifying runs: a worker fewer (when there can be one) and the answer.
+SweepSpec verifyingRuns(const SizingAnswer &answer)
 {
-    const SizingTarget &target = *cli.sizeFor;
-    const SizingAnswer answer = sizePool(cli.config, target);
-    PoolConfig at = cli.config;
-    at.workers = std::max(1, answer.workers);
-    const QueueInputs in = plannedInputs(at);
-    if (!answer.found) {
-        if (cli.summaryJson)
-            out << QJsonDocument(QJsonObject {{QStringLiteral("target"), target.text()},
-                                              {QStringLiteral("found"), false},
-                                              {QStringLiteral("why"), answer.why}})
-                       .toJson(QJsonDocument::Compact)
-                << '\n';
-        else
-            out << "Sizing for " << target.text() << " under " << inputsText(in, predict(in))
-                << ": " << answer.why << ".\n";
-        out.flush();
-        return 1;
-    }
     SweepSpec spec;
     spec.knob = KnobId::Workers;
     if (answer.workers > 1)
         spec.values.push_back(answer.workers - 1);
     spec.values.push_back(answer.workers);
-    const auto predicted = [&](std::size_t i) {
+    return spec;
+}
+
+int printNoAnswer(const CommandLine &cli, const SizingTarget &target, const SizingAnswer &answer,
+                  QTextStream &out)
+{
+    const QueueInputs in = plannedInputs(cli.config);
+    if (cli.summaryJson)
+        out << QJsonDocument(QJsonObject {{QStringLiteral("target"), target.text()},
+                                          {QStringLiteral("found"), false},
+                                          {QStringLiteral("why"), answer.why}})
+                   .toJson(QJsonDocument::Compact)
+            << '\n';
+    else
+        out << "Sizing for " << target.text() << " under " << inputsText(in, predict(in)) << ": "
+            << answer.why << ".\n";
+    out.flush();
+    return 1;
+}
+
+void printAnswer(QTextStream &out, const CommandLine &cli, const SizingTarget &target,
+                 const SizingAnswer &answer)
+{
+    PoolConfig at = cli.config;
+    at.workers = answer.workers;
+    const QueueInputs in = plannedInputs(at);
+    out << "Sizing for " << target.text() << " under " << inputsText(in, answer.prediction) << ":\n"
+        << answer.workers << " workers by the theory (" << target.name() << ' '
+        << target.format(target.predicted(answer.prediction));
+    if (answer.workers > 1)
+        out << "; with " << answer.workers - 1 << ": "
+            << target.format(target.predicted(answer.below));
+    out << ").\n";
+    out.flush();
+}
+
+QJsonObject answerJson(const SizingTarget &target, const SizingAnswer &answer,
+                       const SweepRunner &sweep, const std::vector<bool> &met, bool complete,
+                       const std::function<double(std::size_t)> &predicted)
+{
+    QJsonArray runs;
+    for (std::size_t i = 0; i < sweep.points().size(); ++i) {
+        const SweepRunner::Point &p = sweep.points().at(i);
+        runs.append(QJsonObject {
+            {QStringLiteral("workers"), p.config.workers},
+            {QStringLiteral("measured"), number(target.measured(p.stats))},
+            {QStringLiteral("predicted"), number(predicted(i))},
+            {QStringLiteral("met"), bool(met.at(i))},
+            {QStringLiteral("cancelled"), p.cancelled},
+            {QStringLiteral("summary"), summaryJson(p.stats, p.config, p.config.seed)}});
+    }
+    return QJsonObject {
+        {QStringLiteral("target"), target.text()},
+        {QStringLiteral("found"), true},
+        {QStringLiteral("workers"), answer.workers},
+        {QStringLiteral("runs"), runs},
+        {QStringLiteral("agrees"),
+         complete ? QJsonValue(met.back() && !(met.size() > 1 && met.front())) : QJsonValue()}};
+}
+
+} // namespace
+
+int runSizing(const CommandLine &cli, const SizingTarget &target, QTextStream &out,
+              QTextStream &err, const std::atomic<int> *interruptSignal)
+{
+    const SizingAnswer answer = sizePool(cli.config, target);
+    if (!answer.found)
+        return printNoAnswer(cli, target, answer, out);
+    const SweepSpec spec = verifyingRuns(answer);
+    const std::function<double(std::size_t)> predicted = [&](std::size_t i) {
         return target.predicted(i + 1 == spec.values.size() ? answer.prediction : answer.below);
     };
     const bool text = !cli.summaryJson;
-    if (text) {
-        out << "Sizing for " << target.text() << " under " << inputsText(in, answer.prediction)
-            << ":\n"
-            << answer.workers << " workers by the theory (" << target.name() << ' '
-            << target.format(target.predicted(answer.prediction));
-        if (answer.workers > 1)
-            out << "; with " << answer.workers - 1 << ": "
-                << target.format(target.predicted(answer.below));
-        out << ").\n";
-        out.flush();
-    }
+    if (text)
+        printAnswer(out, cli, target, answer);
     SweepRunner sweep;
     std::vector<bool> met;
     const int signalSeen = runPoints(
@@ -121,29 +163,12 @@ int runSizing(const CommandLine &cli, QTextStream &out, QTextStream &err,
     if (signalSeen < 0)
         return 2;
     const bool complete = !sweep.wasCancelled() && met.size() == spec.values.size();
-    if (text) {
+    if (text)
         out << verdict(answer, met, complete) << '\n';
-    } else {
-        QJsonArray runs;
-        for (std::size_t i = 0; i < sweep.points().size(); ++i) {
-            const SweepRunner::Point &p = sweep.points().at(i);
-            runs.append(QJsonObject {
-                {QStringLiteral("workers"), p.config.workers},
-                {QStringLiteral("measured"), number(target.measured(p.stats))},
-                {QStringLiteral("predicted"), number(predicted(i))},
-                {QStringLiteral("met"), bool(met.at(i))},
-                {QStringLiteral("cancelled"), p.cancelled},
-                {QStringLiteral("summary"), summaryJson(p.stats, p.config, p.config.seed)}});
-        }
-        QJsonObject result {{QStringLiteral("target"), target.text()},
-                            {QStringLiteral("found"), true},
-                            {QStringLiteral("workers"), answer.workers},
-                            {QStringLiteral("runs"), runs}};
-        result.insert(QStringLiteral("agrees"),
-                      complete ? QJsonValue(met.back() && !(met.size() > 1 && met.front()))
-                               : QJsonValue());
-        out << QJsonDocument(result).toJson(QJsonDocument::Compact) << '\n';
-    }
+    else
+        out << QJsonDocument(answerJson(target, answer, sweep, met, complete, predicted))
+                   .toJson(QJsonDocument::Compact)
+            << '\n';
     out.flush();
     return interruptedStatus(signalSeen);
 }

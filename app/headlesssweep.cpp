@@ -111,10 +111,9 @@ int interruptedStatus(int signal)
     return 0;
 }
 
-int runSweep(const CommandLine &cli, QTextStream &out, QTextStream &err,
+int runSweep(const CommandLine &cli, const SweepSpec &spec, QTextStream &out, QTextStream &err,
              const std::atomic<int> *interruptSignal)
 {
-    const SweepSpec &spec = *cli.sweep;
     SweepRunner sweep;
     const bool table = !cli.summaryJson;
     // The heading once the first point has started, so it can name the seed all points share.

@@ -9,13 +9,13 @@
 
 namespace app {
 
-// Runs cli.sweep: one quiet run per point with the same seed, a row per point as it ends (or,
-// with --summary-json, a JSON array of the points' summaries once all have run, each with its
-// theory and a "sweep" object naming the knob and its value). An interrupt (SIGINT / SIGTERM
-// through interruptSignal) cancels the point that runs, keeps its row, starts no other, and
-// exits 130 / 143; otherwise 0.
-int runSweep(const CommandLine &cli, QTextStream &out, QTextStream &err,
-             const std::atomic<int> *interruptSignal);
+// Runs the sweep `spec` (cli.sweep) of cli.config: one quiet run per point with the same seed, a
+// row per point as it ends (or, with --summary-json, a JSON array of the points' summaries once all
+// have run, each with its theory and a "sweep" object naming the knob and its value). An interrupt
+// (SIGINT / SIGTERM through interruptSignal) cancels the point that runs, keeps its row, starts no
+// other, and exits 130 / 143; otherwise 0.
+int runSweep(const CommandLine &cli, const engine::SweepSpec &spec, QTextStream &out,
+             QTextStream &err, const std::atomic<int> *interruptSignal);
 
 // Runs spec's points on `sweep`, calling pointDone(index) as each ends, until all have run or an
 // interrupt (through interruptSignal) cancels it. Returns the signal seen (0: none), or -1 when

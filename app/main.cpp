@@ -95,6 +95,10 @@ int main(int argc, char **argv)
     window.activateWindow(); // keyboard focus even without a window manager
     if (!cli.openPath.isEmpty())
         window.openFile(cli.openPath);
+    else if (cli.sweep)
+        window.startSweep(*cli.sweep);
+    else if (cli.sizeFor)
+        window.startSizing(*cli.sizeFor);
     else if (cli.autostart || !cli.screenshotPath.isEmpty())
         window.startRun();
     return QApplication::exec();

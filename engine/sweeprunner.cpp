@@ -2,6 +2,9 @@
 
 #include "engine/jobplan.h"
 
+#include <QDir>
+#include <QSaveFile>
+
 namespace engine {
 
 SweepRunner::SweepRunner(QObject *parent)
@@ -37,6 +40,7 @@ bool SweepRunner::start(const PoolConfig &base, const SweepSpec &spec, QString *
     if (m_base.seed == 0)
         m_base.seed = freshSeed();
     m_points.clear();
+    m_recording = {};
     m_cancelled = false;
     m_running = true;
     startPoint(0);
@@ -76,8 +80,31 @@ void SweepRunner::startPoint(std::size_t index)
 
 void SweepRunner::drain()
 {
-    if (m_pool && !m_points.empty())
-        m_points.back().stats.ingest(m_pool->takeEvents());
+    if (!m_pool || m_points.empty())
+        return;
+    std::vector<PoolEvent> events = m_pool->takeEvents();
+    m_points.back().stats.ingest(events);
+    if (m_runFileDirectory.isEmpty())
+        return;
+    m_recording.events.insert(m_recording.events.end(), events.begin(), events.end());
+    std::vector<FailureMessage> failures = m_pool->takeFailureMessages();
+    m_recording.failures.insert(m_recording.failures.end(), failures.begin(), failures.end());
+}
+
+void SweepRunner::writeRunFile(Point &point, std::size_t index)
+{
+    m_recording.config = point.config;
+    m_recording.seed = point.config.seed;
+    const QString path
+        = QDir(m_runFileDirectory)
+              .filePath(QStringLiteral("sweep-%1.psrun").arg(index + 1, 2, 10, QLatin1Char('0')));
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly) && file.write(engine::writeRunFile(m_recording)) >= 0
+        && file.commit())
+        point.runFile = path;
+    else
+        point.runFileError = file.errorString();
+    m_recording = {};
 }
 
 void SweepRunner::pointEnded()
@@ -86,6 +113,8 @@ void SweepRunner::pointEnded()
     m_pool->waitForFinished();
     drain();
     const auto index = m_points.size() - 1;
+    if (!m_runFileDirectory.isEmpty())
+        writeRunFile(m_points.back(), index);
     Q_EMIT pointFinished(static_cast<int>(index));
     if (!m_cancelled && index + 1 < m_spec.values.size()) {
         startPoint(index + 1);

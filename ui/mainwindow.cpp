@@ -10,6 +10,7 @@
 #include "ui/resultsmodel.h"
 #include "ui/runmodel.h"
 #include "ui/statspanel.h"
+#include "ui/sweepwindow.h"
 #include "ui/theme.h"
 #include "ui/timelineview.h"
 #include "ui/timewindow.h"
@@ -217,6 +218,8 @@ void MainWindow::buildUi()
     connect(m_controls, &ControlPanel::speedChanged, m_pool, &WorkerPool::setSpeed);
     connect(m_controls, &ControlPanel::intervalChanged, m_pool, &WorkerPool::setIntervalMs);
     connect(m_controls, &ControlPanel::configEdited, this, [this] {
+        if (m_sweepWindow)
+            m_sweepWindow->setBaseConfig(m_controls->config());
         if (!m_pool->isRunning() && !m_model->started()) {
             m_model->reset(m_controls->config());
             m_dirty = true;
@@ -647,10 +650,43 @@ void MainWindow::takeScreenshot()
         m_window->follow(m_model->endT());
     refreshNumbers();
     updateRunState();
-    const QPixmap picture = grab();
+    // The sweep window when it is open (a sweep or sizing from the command line), else this.
+    const QPixmap picture
+        = m_sweepWindow && m_sweepWindow->isVisible() ? m_sweepWindow->grab() : grab();
     const bool saved = picture.save(m_options.screenshotPath, "PNG");
     close();
     QApplication::exit(saved ? 0 : 1);
+}
+
+SweepWindow *MainWindow::showSweepWindow()
+{
+    if (!m_sweepWindow) {
+        m_sweepWindow = new SweepWindow(this);
+        connect(m_sweepWindow, &SweepWindow::openRunRequested, this, [this](const QString &path) {
+            raise();
+            activateWindow();
+            openFile(path);
+        });
+    }
+    m_sweepWindow->setBaseConfig(m_controls->config());
+    m_sweepWindow->show();
+    m_sweepWindow->raise();
+    m_sweepWindow->activateWindow(); // the range box has the focus: Return runs the sweep
+    return m_sweepWindow;
+}
+
+void MainWindow::startSweep(const SweepSpec &spec)
+{
+    showSweepWindow()->startSweepOf(spec);
+    if (!m_options.screenshotPath.isEmpty())
+        QTimer::singleShot(m_options.runForMs, this, &MainWindow::takeScreenshot);
+}
+
+void MainWindow::startSizing(const SizingTarget &target)
+{
+    showSweepWindow()->sizeFor(target);
+    if (!m_options.screenshotPath.isEmpty())
+        QTimer::singleShot(m_options.runForMs, this, &MainWindow::takeScreenshot);
 }
 
 void MainWindow::buildMenus()
@@ -697,6 +733,12 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    QAction *sweep = tools->addAction(tr("&Sweep and size…"), this, &MainWindow::showSweepWindow);
+    sweep->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    sweep->setToolTip(tr("Run this configuration across a range of one knob, or find the fewest "
+                         "workers that meet a target"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *guide = help->addAction(tr("&Guide to the views"), this, [this] {

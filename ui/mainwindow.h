@@ -2,6 +2,8 @@
 
 #include "engine/poolconfig.h"
 #include "engine/runrecording.h"
+#include "engine/sizing.h"
+#include "engine/sweepspec.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -34,6 +36,7 @@ class QueueChart;
 class ResultsModel;
 class RunModel;
 class StatsPanel;
+class SweepWindow;
 class TimelineView;
 class TimeWindow;
 struct Theme;
@@ -82,6 +85,12 @@ public:
     TimeWindow *timeWindow() const { return m_window; }
     QTableView *resultsView() const { return m_resultsView; }
     bool isReplaying() const { return m_replaying; }
+    // The sweep and sizing window, opened (and made) on demand with the current configuration.
+    SweepWindow *showSweepWindow();
+    // Opens it and starts a sweep, or a sizing answer and its check (from the command line);
+    // with a screenshot path, its picture is taken runForMs later.
+    void startSweep(const engine::SweepSpec &spec);
+    void startSizing(const engine::SizingTarget &target);
     bool isReplayPlaying() const { return m_replayPlaying; }
 
 public Q_SLOTS:
@@ -147,6 +156,7 @@ private:
     QSortFilterProxyModel *m_sortedResults = nullptr;
     QTableView *m_resultsView = nullptr;
     StatsPanel *m_stats = nullptr;
+    SweepWindow *m_sweepWindow = nullptr;
     NumberStrip *m_numbers = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QTabWidget *m_tabs = nullptr;

@@ -89,6 +89,23 @@ private Q_SLOTS:
 
     // A configuration flag counts as given even when it repeats the default (the window then uses
     // it, not the configuration it saved); the program's own flags do not.
+    // Without --headless a sweep or a sizing opens the sweep window with it.
+    void aSweepOrSizingWithoutHeadlessIsForTheWindow()
+    {
+        CommandLine cli
+            = parseCommandLine({QStringLiteral("--sweep"), QStringLiteral("workers=1..4"),
+                                QStringLiteral("--jobs"), QStringLiteral("40")});
+        QCOMPARE(cli.outcome, CommandLine::Outcome::Run);
+        QVERIFY(!cli.headless);
+        QVERIFY(cli.sweep);
+        QCOMPARE(cli.sweep->values.size(), std::size_t(4));
+        cli = parseCommandLine({QStringLiteral("--size-for"), QStringLiteral("p_wait<=0.2")});
+        QCOMPARE(cli.outcome, CommandLine::Outcome::Run);
+        QVERIFY(!cli.headless);
+        QVERIFY(cli.sizeFor);
+        QCOMPARE(cli.sizeFor->limit, 0.2);
+    }
+
     void aConfigFlagCountsAsGivenEvenAtItsDefault()
     {
         QVERIFY(parseCommandLine({QStringLiteral("--workers"), QStringLiteral("3")}).configGiven);
@@ -163,7 +180,6 @@ private Q_SLOTS:
             "--sweep-step");
         row("sweep step without a sweep",
             {headless, QStringLiteral("--sweep-step"), QStringLiteral("2")}, "--sweep-step");
-        row("sweep in the window", {sweep, QStringLiteral("workers=1..4")}, "--headless");
         row("sweep that never ends",
             {headless, QStringLiteral("--continuous"), sweep, QStringLiteral("workers=1..4")},
             "--duration-s");
@@ -185,8 +201,6 @@ private Q_SLOTS:
             {QStringLiteral("--compare"), QStringLiteral("a"), QStringLiteral("b"),
              QStringLiteral("--workers"), QStringLiteral("4")},
             "--compare takes no run flags");
-        row("size in the window", {QStringLiteral("--size-for"), QStringLiteral("p_wait<=0.2")},
-            "--headless");
         row("sweep to an invalid point",
             {headless, sweep, QStringLiteral("max-ms=100,300"), QStringLiteral("--min-ms"),
              QStringLiteral("200")},

@@ -2,7 +2,9 @@
 #include "engine/sweepspec.h"
 #include "testprinting.h"
 
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace engine;
@@ -146,6 +148,44 @@ private Q_SLOTS:
             QCOMPARE(p.stats.count(JobStatus::Completed), 40);
             QCOMPARE(p.stats.workerUsage().size(), std::size_t(i + 1));
         }
+    }
+
+    // With a directory for them, each point leaves its run file: the run it was, to open.
+    void eachPointLeavesItsRunFile()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        PoolConfig base = quickBase();
+        base.failRatePercent = 20;
+        const auto spec = SweepSpec::parse(QStringLiteral("workers=1,2"), 0, base, nullptr);
+        QVERIFY(spec);
+        SweepRunner sweep;
+        sweep.setRunFileDirectory(dir.path());
+        QSignalSpy finished(&sweep, &SweepRunner::finished);
+        QVERIFY(sweep.start(base, *spec));
+        QVERIFY(finished.wait(30000));
+        for (std::size_t i = 0; i < 2; ++i) {
+            const SweepRunner::Point &p = sweep.points().at(i);
+            QCOMPARE(p.runFile, dir.filePath(QStringLiteral("sweep-0%1.psrun").arg(i + 1)));
+            QFile file(p.runFile);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QString error;
+            const auto recording = readRecording(file.readAll(), &error);
+            QVERIFY2(recording, qPrintable(error));
+            QCOMPARE(recording->config, p.config);
+            QCOMPARE(recording->seed, p.config.seed);
+            RunStats replayed;
+            replayed.ingest(recording->events);
+            QCOMPARE(replayed.results(), p.stats.results());
+            QCOMPARE(replayed.count(JobStatus::Failed), p.stats.count(JobStatus::Failed));
+            QCOMPARE(std::int64_t(recording->failures.size()), p.stats.count(JobStatus::Failed));
+        }
+        // Without a directory, none.
+        SweepRunner plain;
+        QSignalSpy plainFinished(&plain, &SweepRunner::finished);
+        QVERIFY(plain.start(base, *spec));
+        QVERIFY(plainFinished.wait(30000));
+        QVERIFY(plain.points().front().runFile.isEmpty());
     }
 
     // Cancelled between points: no other starts. Cancelled during one: its jobs end Cancelled,
