@@ -318,8 +318,10 @@ std::vector<double> niceTicks(double lo, double hi, int count)
         if (step >= raw)
             break;
     }
-    for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
-        ticks.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
+    // Each tick a whole multiple of the step, so that errors do not add up along the axis.
+    for (auto k = static_cast<long long>(std::ceil(lo / step - 1e-9));
+         static_cast<double>(k) * step <= hi + step * 1e-9; ++k)
+        ticks.push_back(static_cast<double>(k) * step);
     return ticks;
 }
 

@@ -4,6 +4,7 @@
 #include "ui/mainwindow.h"
 #include "ui/numberstrip.h"
 #include "ui/runmodel.h"
+#include "ui/sweepwindow.h"
 #include "ui/timelineview.h"
 #include "ui/timewindow.h"
 
@@ -19,6 +20,7 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -172,6 +174,44 @@ private Q_SLOTS:
                      liveStats.count(engine::JobStatus::Failed));
             QCOMPARE(window.resultsView()->model()->rowCount(), 15);
         }
+    }
+
+    // Tools ▸ Sweep and size… opens the sweep window on the control panel's configuration (and
+    // keeps it there as the panel changes); a point's run opens in the main window as a replay.
+    void theSweepWindowSweepsTheCurrentConfigurationAndOpensItsRuns()
+    {
+        engine::PoolConfig config;
+        config.jobs = 30;
+        config.speed = 50;
+        config.seed = 3;
+        MainWindow window(config, testOptions());
+        window.show();
+        QAction *tools = nullptr;
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->text() == QStringLiteral("&Sweep and size…"))
+                tools = action;
+        }
+        QVERIFY(tools);
+        tools->trigger();
+        auto *sweep = window.findChild<SweepWindow *>();
+        QVERIFY(sweep);
+        QVERIFY(sweep->isVisible());
+        QCOMPARE(sweep->baseConfig(), window.controlPanel()->config());
+        auto *workers = window.controlPanel()->findChild<QSpinBox *>(QStringLiteral("workersSpin"));
+        workers->setValue(5);
+        QCOMPARE(sweep->baseConfig().workers, 5);
+        sweep->setKnob(engine::KnobId::Workers);
+        sweep->setRangeText(QStringLiteral("4,5"));
+        QSignalSpy finished(sweep, &SweepWindow::sweepFinished);
+        QVERIFY(sweep->startSweep());
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(sweep->rowCount(), 2);
+        Q_EMIT sweep->openRunRequested(sweep->runner().points().at(1).runFile);
+        QVERIFY(window.isReplaying());
+        QCOMPARE(window.controlPanel()->config().workers, 5);
+        window.toggleReplay();
+        QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->finished(), 20000);
+        QCOMPARE(window.runModel()->stats().results(), 30);
     }
 
     void aBadFileOpensAnErrorNotACrash()
