@@ -163,6 +163,25 @@ void SweepWindow::buildControls()
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 
+    layout->addWidget(buildResults(), 1);
+
+    connect(m_knob, &QComboBox::currentIndexChanged, this, &SweepWindow::knobChosen);
+    connect(m_run, &QPushButton::clicked, this, &SweepWindow::startSweep);
+    connect(m_range, &QLineEdit::returnPressed, this, &SweepWindow::startSweep);
+    connect(m_step, &QLineEdit::returnPressed, this, &SweepWindow::startSweep);
+    connect(m_cancel, &QPushButton::clicked, this, &SweepWindow::cancelSweep);
+    connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int r, int) {
+        if (r >= 0 && static_cast<std::size_t>(r) < m_runner->points().size()
+            && !m_runner->points().at(r).runFile.isEmpty())
+            Q_EMIT openRunRequested(m_runner->points().at(r).runFile);
+    });
+    knobChosen();
+    setFocusProxy(m_range);
+    m_range->setFocus();
+}
+
+QWidget *SweepWindow::buildResults()
+{
     auto *split = new QSplitter(Qt::Vertical);
     auto *charts = new QWidget;
     auto *grid = new QGridLayout(charts);
@@ -192,21 +211,7 @@ void SweepWindow::buildControls()
     split->addWidget(m_table);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
-    layout->addWidget(split, 1);
-
-    connect(m_knob, &QComboBox::currentIndexChanged, this, &SweepWindow::knobChosen);
-    connect(m_run, &QPushButton::clicked, this, &SweepWindow::startSweep);
-    connect(m_range, &QLineEdit::returnPressed, this, &SweepWindow::startSweep);
-    connect(m_step, &QLineEdit::returnPressed, this, &SweepWindow::startSweep);
-    connect(m_cancel, &QPushButton::clicked, this, &SweepWindow::cancelSweep);
-    connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int r, int) {
-        if (r >= 0 && static_cast<std::size_t>(r) < m_runner->points().size()
-            && !m_runner->points().at(r).runFile.isEmpty())
-            Q_EMIT openRunRequested(m_runner->points().at(r).runFile);
-    });
-    knobChosen();
-    setFocusProxy(m_range);
-    m_range->setFocus();
+    return split;
 }
 
 void SweepWindow::buildSizing(QBoxLayout *layout)
@@ -254,7 +259,7 @@ void SweepWindow::setBaseConfig(const PoolConfig &config)
     m_base = config;
     if (first || m_range->text().isEmpty())
         knobChosen();
-    if (!m_spec)
+    if (!m_swept)
         refreshCharts();
 }
 
@@ -378,12 +383,12 @@ bool SweepWindow::runSpec(const SweepSpec &spec)
         return false;
     }
     QString problem;
-    m_spec = spec;
-    m_table->setRowCount(0);
     if (!m_runner->start(base, spec, &problem)) {
         showProblem(problem);
         return false;
     }
+    m_swept = true;
+    m_table->setRowCount(0);
     m_progress->setFormat(tr("%v of %m runs"));
     m_progress->setRange(0, static_cast<int>(spec.values.size()));
     m_progress->setValue(0);
@@ -409,13 +414,14 @@ void SweepWindow::setRunning(bool running)
 void SweepWindow::pointStarted(int index)
 {
     const auto i = static_cast<std::size_t>(index);
-    m_status->setText(tr("Run %1 of %2: %3 %4, %5 jobs at speed %6 (seed %7)…")
-                          .arg(index + 1)
-                          .arg(m_spec->values.size())
-                          .arg(QLatin1String(m_spec->knobRow().flag), m_spec->valueText(i))
-                          .arg(m_runner->points().at(i).config.jobs)
-                          .arg(m_runner->points().at(i).config.speed)
-                          .arg(m_runner->points().at(i).config.seed));
+    m_status->setText(
+        tr("Run %1 of %2: %3 %4, %5 jobs at speed %6 (seed %7)…")
+            .arg(index + 1)
+            .arg(m_runner->spec().values.size())
+            .arg(QLatin1String(m_runner->spec().knobRow().flag), m_runner->spec().valueText(i))
+            .arg(m_runner->points().at(i).config.jobs)
+            .arg(m_runner->points().at(i).config.speed)
+            .arg(m_runner->points().at(i).config.seed));
 }
 
 void SweepWindow::pointFinished(int index)
@@ -432,7 +438,7 @@ void SweepWindow::addRow(int index)
     const RunStats &s = p.stats;
     const QueuePrediction theory = predict(plannedInputs(p.config));
     const QString cells[ColumnCount] = {
-        m_spec->valueText(i) + (p.cancelled ? tr(" (cancelled)") : QString()),
+        m_runner->spec().valueText(i) + (p.cancelled ? tr(" (cancelled)") : QString()),
         QString::number(s.results()),
         QString::number(s.throughputPerS(), 'f', 2),
         QString::number(100.0 * utilizationOf(s), 'f', 1),
@@ -459,8 +465,8 @@ void SweepWindow::finished()
     setRunning(false);
     const std::size_t done = m_runner->points().size();
     QString text = m_runner->wasCancelled()
-        ? tr("Cancelled after %1 of %2 runs.").arg(done).arg(m_spec->values.size())
-        : tr("%1 runs of %2 done.").arg(done).arg(m_spec->describe());
+        ? tr("Cancelled after %1 of %2 runs.").arg(done).arg(m_runner->spec().values.size())
+        : tr("%1 runs of %2 done.").arg(done).arg(m_runner->spec().describe());
     if (m_target && m_answer && !m_runner->wasCancelled()) {
         const auto &points = m_runner->points();
         const bool atAnswer = m_target->met(m_target->measured(points.back().stats));
@@ -483,7 +489,7 @@ void SweepWindow::finished()
 
 void SweepWindow::refreshCharts()
 {
-    if (!m_spec) {
+    if (!m_swept) {
         // Before any sweep: the theory for the range in the boxes, to show what to expect.
         const Knob &k = knob(static_cast<KnobId>(m_knob->currentData().toInt()));
         const auto preview = SweepSpec::parse(
@@ -499,9 +505,9 @@ void SweepWindow::refreshCharts()
     const std::optional<SweepMetric> targetChart
         = m_target ? chartOf(m_target->metric) : std::nullopt;
     for (int i = 0; i < kSweepMetricCount; ++i) {
-        SweepSeries series
-            = sweepSeries(static_cast<SweepMetric>(i), *m_spec, m_base, m_runner->points());
-        if (targetChart && static_cast<int>(*targetChart) == i)
+        SweepSeries series = sweepSeries(static_cast<SweepMetric>(i), m_runner->spec(), m_base,
+                                         m_runner->points());
+        if (m_target && targetChart && static_cast<int>(*targetChart) == i)
             showTarget(series, m_target->limit);
         m_charts[i]->setSeries(std::move(series));
     }

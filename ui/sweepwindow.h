@@ -79,6 +79,7 @@ Q_SIGNALS:
 private:
     void buildControls();
     void buildSizing(QBoxLayout *layout);
+    QWidget *buildResults(); // the charts and the table
     void knobChosen();
     void pointStarted(int index);
     void pointFinished(int index);
@@ -91,7 +92,7 @@ private:
 
     engine::PoolConfig m_base;
     engine::SweepRunner *m_runner;
-    std::optional<engine::SweepSpec> m_spec; // of the sweep shown
+    bool m_swept = false; // a sweep has started: the charts show the runner's
     std::optional<engine::SizingTarget> m_target; // drawn on its chart while its runs show
     std::optional<engine::SizingAnswer> m_answer;
     QTemporaryDir m_runFiles;
