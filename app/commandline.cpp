@@ -43,11 +43,11 @@ const std::vector<ProgramFlag> &programFlags()
              c.summaryJson = true;
          }},
         {"compare", "",
-         "compare two run files (FILE A and FILE B): every summary figure, the difference and "
-         "whether it is outside the noise",
+         "compare two run files (FILE A and FILE B): timelines, queue depths, latencies and every "
+         "summary figure with the difference and whether it is outside the noise (headless: the "
+         "table)",
          "off",
          [](CommandLine &c, const QString &) {
-             c.headless = true; // prints the comparison; no window
              c.comparePaths = {QString(), QString()};
          }},
         {"autostart", "", "window: start the run at once", "off",
@@ -344,9 +344,9 @@ QString takeFiles(CommandLine &cli, const QStringList &files)
             return QStringLiteral("--compare takes no run flags: each file has its own "
                                   "configuration");
         if (!cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty() || !cli.tracePath.isEmpty()
-            || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty() || !cli.screenshotPath.isEmpty())
-            return QStringLiteral("--compare prints a comparison; it takes no --sweep, "
-                                  "--size-for, --trace, --csv, --record or --screenshot");
+            || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
+            return QStringLiteral("--compare shows a comparison; it takes no --sweep, "
+                                  "--size-for, --trace, --csv or --record");
         cli.comparePaths = files;
     } else if (files.size() > 1) {
         return QStringLiteral("unexpected argument '%1': one file at a time (already opening "

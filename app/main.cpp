@@ -93,7 +93,9 @@ int main(int argc, char **argv)
     window.show();
     window.raise();
     window.activateWindow(); // keyboard focus even without a window manager
-    if (!cli.openPath.isEmpty())
+    if (!cli.comparePaths.isEmpty())
+        window.compareFiles(cli.comparePaths.at(0), cli.comparePaths.at(1));
+    else if (!cli.openPath.isEmpty())
         window.openFile(cli.openPath);
     else if (cli.sweep)
         window.startSweep(*cli.sweep);

@@ -105,7 +105,8 @@ QString figureText(Unit unit, double value)
 
 QString differenceText(Unit unit, double difference)
 {
-    if (difference == 0)
+    // A difference too small to show at the figure's precision is none.
+    if (difference == 0 || figureText(unit, std::abs(difference)) == figureText(unit, 0.0))
         return QStringLiteral("0");
     const QString sign = difference > 0 ? QStringLiteral("+") : QStringLiteral("−");
     if (unit == Unit::Share) // of two shares: percentage points

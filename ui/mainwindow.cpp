@@ -2,6 +2,7 @@
 
 #include "engine/durationformat.h"
 #include "engine/workerpool.h"
+#include "ui/comparewindow.h"
 #include "ui/configsettings.h"
 #include "ui/controlpanel.h"
 #include "ui/numberstrip.h"
@@ -367,6 +368,11 @@ void MainWindow::startRun()
 {
     if (m_pool->isRunning() || !confirmDiscard())
         return;
+    // The run that ends here stays at hand for File ▸ Compare with the previous run.
+    if (!m_replaying && m_recordFile && m_recordedEvents > 0 && !m_recordingFull) {
+        m_previousRecorded = std::move(m_recorded);
+        m_previousRecordFile = std::move(m_recordFile);
+    }
     setReplaying(false);
     const PoolConfig config = m_controls->config();
     m_model->reset(config);
@@ -650,9 +656,13 @@ void MainWindow::takeScreenshot()
         m_window->follow(m_model->endT());
     refreshNumbers();
     updateRunState();
-    // The sweep window when it is open (a sweep or sizing from the command line), else this.
-    const QPixmap picture
-        = m_sweepWindow && m_sweepWindow->isVisible() ? m_sweepWindow->grab() : grab();
+    // A comparison or the sweep window when one is open (from the command line), else this.
+    QWidget *shown = this;
+    if (auto *compare = findChild<CompareWindow *>(); compare && compare->isVisible())
+        shown = compare;
+    else if (m_sweepWindow && m_sweepWindow->isVisible())
+        shown = m_sweepWindow;
+    const QPixmap picture = shown->grab();
     const bool saved = picture.save(m_options.screenshotPath, "PNG");
     close();
     QApplication::exit(saved ? 0 : 1);
@@ -687,6 +697,101 @@ void MainWindow::startSizing(const SizingTarget &target)
     showSweepWindow()->sizeFor(target);
     if (!m_options.screenshotPath.isEmpty())
         QTimer::singleShot(m_options.runForMs, this, &MainWindow::takeScreenshot);
+}
+
+CompareWindow *MainWindow::compareRuns(const RunRecording &a, const QString &nameA,
+                                       const RunRecording &b, const QString &nameB)
+{
+    auto *window = new CompareWindow(a, nameA, b, nameB, this);
+    window->show();
+    window->raise();
+    window->activateWindow();
+    return window;
+}
+
+CompareWindow *MainWindow::compareWithPrevious()
+{
+    if (!m_previousRecordFile || !m_model->started() || m_replaying) {
+        showError(tr("Nothing to compare"),
+                  tr("Compare with the previous run needs two live runs: run one, then another."));
+        return nullptr;
+    }
+    RunRecording previous = m_previousRecorded;
+    m_previousRecordFile->flush();
+    QFile events(m_previousRecordFile->fileName());
+    QString error;
+    if (!events.open(QIODevice::ReadOnly)
+        || !decodeEvents(events.readAll(), &previous.events, &error)) {
+        showError(tr("Cannot compare"),
+                  tr("The previous run's events cannot be read: %1")
+                      .arg(error.isEmpty() ? events.errorString() : error));
+        return nullptr;
+    }
+    drain();
+    return compareRuns(previous, tr("the previous run"), currentRecording(), tr("this run"));
+}
+
+CompareWindow *MainWindow::compareWithFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showError(tr("Cannot compare"), tr("%1: %2").arg(path, file.errorString()));
+        return nullptr;
+    }
+    QString error;
+    const auto saved = readRecording(file.readAll(), &error);
+    if (!saved) {
+        showError(tr("Cannot compare"), tr("%1: %2").arg(QFileInfo(path).fileName(), error));
+        return nullptr;
+    }
+    if (!m_model->started()) {
+        showError(tr("Nothing to compare"),
+                  tr("Compare with a saved run compares it with the run in the window: run one "
+                     "(or open one) first."));
+        return nullptr;
+    }
+    drain();
+    const QString name = m_replaying ? QFileInfo(windowFilePath()).fileName() : tr("this run");
+    return compareRuns(*saved, QFileInfo(path).fileName(), currentRecording(), name);
+}
+
+CompareWindow *MainWindow::compareFiles(const QString &pathA, const QString &pathB)
+{
+    RunRecording runs[2];
+    const QString paths[2] = {pathA, pathB};
+    for (int i = 0; i < 2; ++i) {
+        QFile file(paths[i]);
+        QString error;
+        std::optional<RunRecording> run;
+        if (file.open(QIODevice::ReadOnly))
+            run = readRecording(file.readAll(), &error);
+        else
+            error = file.errorString();
+        if (!run) {
+            showError(tr("Cannot compare"),
+                      tr("%1: %2").arg(QFileInfo(paths[i]).fileName(), error));
+            return nullptr;
+        }
+        runs[i] = std::move(*run);
+    }
+    CompareWindow *window
+        = compareRuns(runs[0], QFileInfo(pathA).fileName(), runs[1], QFileInfo(pathB).fileName());
+    if (!m_options.screenshotPath.isEmpty())
+        QTimer::singleShot(m_options.runForMs, this, &MainWindow::takeScreenshot);
+    return window;
+}
+
+void MainWindow::buildCompareActions(QMenu *file)
+{
+    file->addAction(tr("Compare with a sa&ved run…"), this, [this] {
+        const QString path
+            = QFileDialog::getOpenFileName(this, tr("Compare with a run"), QString(),
+                                           tr("Poolscope runs (*.psrun *.json);;All files (*)"));
+        if (!path.isEmpty())
+            compareWithFile(path);
+    });
+    m_comparePrevious = file->addAction(tr("Compare with the &previous run"), this,
+                                        &MainWindow::compareWithPrevious);
 }
 
 void MainWindow::buildMenus()
@@ -730,6 +835,8 @@ void MainWindow::buildMenus()
                 exportTo(path, kind.format);
         });
     }
+    file->addSeparator();
+    buildCompareActions(file);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

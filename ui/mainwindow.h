@@ -18,6 +18,7 @@ class WorkerPool;
 class QAction;
 class QKeySequence;
 class QLabel;
+class QMenu;
 class QSlider;
 class QToolBar;
 class QPlainTextEdit;
@@ -29,6 +30,7 @@ class QTemporaryFile;
 
 namespace gui {
 
+class CompareWindow;
 class ControlPanel;
 class NumberStrip;
 class PipelineView;
@@ -91,6 +93,18 @@ public:
     // with a screenshot path, its picture is taken runForMs later.
     void startSweep(const engine::SweepSpec &spec);
     void startSizing(const engine::SizingTarget &target);
+    // Opens a comparison of two runs (A first); the window deletes itself when closed.
+    CompareWindow *compareRuns(const engine::RunRecording &a, const QString &nameA,
+                               const engine::RunRecording &b, const QString &nameB);
+    // This run against the run before it (File ▸ Compare with the previous run); null, after
+    // saying why, when there are not two.
+    CompareWindow *compareWithPrevious();
+    // This run against a saved one, A (File ▸ Compare with a saved run…); null, after saying why,
+    // when the file cannot be read or there is no run now.
+    CompareWindow *compareWithFile(const QString &path);
+    // Two saved runs (from the command line); with a screenshot path, its picture is taken
+    // runForMs later. Null, after saying why, when a file cannot be read.
+    CompareWindow *compareFiles(const QString &pathA, const QString &pathB);
     bool isReplayPlaying() const { return m_replayPlaying; }
 
 public Q_SLOTS:
@@ -116,6 +130,7 @@ protected:
 private:
     void buildUi();
     void buildActions();
+    void buildCompareActions(QMenu *file);
     void buildTimeActions(QToolBar *toolbar);
     QAction *addShortcut(const QString &text, const QKeySequence &key,
                          const std::function<void()> &slot, const QString &tip);
@@ -175,6 +190,10 @@ private:
     static constexpr std::int64_t kMaxRecordedEvents = 128'000'000; // 4 GiB of disk
     engine::RunRecording m_recorded;
     std::unique_ptr<QTemporaryFile> m_recordFile;
+    // The live run before this one (its events' file handed over at Start), to compare with.
+    engine::RunRecording m_previousRecorded;
+    std::unique_ptr<QTemporaryFile> m_previousRecordFile;
+    QAction *m_comparePrevious = nullptr;
     std::int64_t m_recordedEvents = 0;
     bool m_recordingFull = false;
     bool m_runSaved = false; // the live run was saved as a run file

@@ -498,7 +498,8 @@ private Q_SLOTS:
                  QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--record"), path});
             QCOMPARE(recorded.exitCode, 0);
         }
-        Outcome outcome = runPoolscope({QStringLiteral("--compare"), a, b});
+        Outcome outcome
+            = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--compare"), a, b});
         QCOMPARE(outcome.exitCode, 0);
         const QStringList lines = outcome.out.split(QLatin1Char('\n'));
         QCOMPARE(lines.value(0), QStringLiteral("A: a.psrun — 3 workers, 300 jobs sent, seed 5"));
@@ -513,8 +514,8 @@ private Q_SLOTS:
         QVERIFY(waitLine != lines.end());
         QVERIFY2(waitLine->contains(QLatin1String("the noise")), qPrintable(*waitLine));
 
-        outcome
-            = runPoolscope({QStringLiteral("--compare"), QStringLiteral("--summary-json"), a, b});
+        outcome = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--compare"),
+                                QStringLiteral("--summary-json"), a, b});
         QCOMPARE(outcome.exitCode, 0);
         const QJsonObject json = QJsonDocument::fromJson(outcome.out.toUtf8()).object();
         QCOMPARE(json.value(QLatin1String("config_differences")).toArray().size(), 1);
@@ -525,7 +526,8 @@ private Q_SLOTS:
         QCOMPARE(first.value(QLatin1String("difference")).toDouble(), 0.0);
 
         const QString missing = dir.filePath(QStringLiteral("missing.psrun"));
-        outcome = runPoolscope({QStringLiteral("--compare"), a, missing});
+        outcome
+            = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--compare"), a, missing});
         QCOMPARE(outcome.exitCode, 2);
         QVERIFY2(outcome.err.contains(QLatin1String("missing.psrun")), qPrintable(outcome.err));
         QVERIFY(outcome.out.isEmpty());

@@ -115,6 +115,7 @@ private Q_SLOTS:
         QCOMPARE(differenceText(Unit::PerSecond, 27.01), QStringLiteral("+27.01/s"));
         QCOMPARE(differenceText(Unit::Share, -0.131), QStringLiteral("−13.1 pp"));
         QCOMPARE(differenceText(Unit::Count, 0), QStringLiteral("0"));
+        QCOMPARE(differenceText(Unit::PerSecond, -0.001), QStringLiteral("0"));
     }
 };
 

@@ -709,6 +709,13 @@ private Q_SLOTS:
     // idle or counted waits wrongly would miss by far more than the interval.
     void aPoolAtModerateLoadWaitsAsTheTheorySays()
     {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        // Instrumented, every event costs several times more CPU: with another suite on the
+        // other core the producer falls behind its plan and sends in bursts (the gaps' ca²
+        // doubles), and the pool is no longer the M/M/4 queue this compares with. The default
+        // build runs it; the sanitizer builds run the pool's contracts.
+        QSKIP("a statistical check of the pool's timing: run in the uninstrumented build");
+#endif
         PoolConfig config;
         config.workers = 4;
         config.jobs = 12'000;
