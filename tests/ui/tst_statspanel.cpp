@@ -167,6 +167,58 @@ private Q_SLOTS:
         QVERIFY(!text.contains(QStringLiteral("without bound")));
     }
 
+    // The measured means against the prediction from the measured inputs, with the difference
+    // and whether it is within the mean's 95 % interval: jobs 100 ms apart that take 10 ms need
+    // no wait (fixed gaps and durations: Wq = 0), yet these waited 40–60 ms each: outside. A
+    // run whose jobs start as they arrive: within.
+    void theDifferenceSaysWhetherThePredictionIsWithinTheInterval()
+    {
+        for (const bool waited : {true, false}) {
+            PoolConfig config;
+            config.workers = 2;
+            config.intervalMs = 100;
+            config.distribution = Distribution::Fixed;
+            config.meanMs = 10;
+            RunModel model;
+            model.reset(config);
+            Script s;
+            s.at(0).event(EventKind::RunStarted).event(EventKind::WorkerStarted, 0, 1);
+            s.event(EventKind::WorkerStarted, 0, 2);
+            for (int job = 1; job <= 400; ++job) {
+                const std::int64_t sent = job * 100;
+                const std::int64_t wait = waited ? 40 + (job * 7) % 21 : 0;
+                const int worker = 1 + job % 2;
+                s.at(sent)
+                    .submit(job, 1)
+                    .at(sent + wait)
+                    .start(job, worker, 0, 10)
+                    .at(sent + wait + 10)
+                    .finish(job, worker)
+                    .collect(job, worker, JobStatus::Completed, 10);
+            }
+            model.ingest(s.events());
+            StatsPanel panel(&model);
+            const QString text = panel.theoryText();
+            QVERIFY2(text.contains(QStringLiteral("measured − from inputs")), qPrintable(text));
+            const qsizetype waitRow = text.indexOf(QStringLiteral("<td>mean wait Wq</td>"));
+            QVERIFY(waitRow >= 0);
+            const QString row
+                = text.mid(waitRow, text.indexOf(QStringLiteral("</tr>"), waitRow) - waitRow);
+            if (waited)
+                QVERIFY2(row.contains(QStringLiteral("<b>outside</b> ±")), qPrintable(row));
+            else
+                QVERIFY2(row.contains(QStringLiteral("(within ±")), qPrintable(row));
+            // P(wait): every job or none waited longer than a hand-off.
+            QVERIFY2(text.contains(QStringLiteral("<td>P(wait)</td>")), qPrintable(text));
+            const qsizetype pRow = text.indexOf(QStringLiteral("<td>P(wait)</td>"));
+            const QString pWait
+                = text.mid(pRow, text.indexOf(QStringLiteral("</tr>"), pRow) - pRow);
+            QVERIFY2(pWait.contains(waited ? QStringLiteral("&nbsp;1.00&nbsp;")
+                                           : QStringLiteral("&nbsp;0.00&nbsp;")),
+                     qPrintable(pWait));
+        }
+    }
+
     // The latency curve: share of jobs done (up) against latency (along); jobs of 1..100 ms give a
     // straight line, half of them within 50 ms; a heavy tail runs far right near the top.
     void theLatencyCurveShowsTheDistribution()
