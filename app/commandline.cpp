@@ -27,7 +27,8 @@ struct ProgramFlag
 
 constexpr int kMaxRunForMs = 600'000;
 
-const std::vector<ProgramFlag> &programFlags()
+// Flags of the program's own: how to run and what to show (the run's knobs are engine::knobs()).
+const std::vector<ProgramFlag> &runFlags()
 {
     static const std::vector<ProgramFlag> flags = {
         {"headless", "", "run once without a window, printing the reference program's log", "off",
@@ -41,14 +42,6 @@ const std::vector<ProgramFlag> &programFlags()
         {"summary-json", "", "headless: print the summary as one JSON object instead", "off",
          [](CommandLine &c, const QString &) {
              c.summaryJson = true;
-         }},
-        {"compare", "",
-         "compare two run files (FILE A and FILE B): timelines, queue depths, latencies and every "
-         "summary figure with the difference and whether it is outside the noise (headless: the "
-         "table)",
-         "off",
-         [](CommandLine &c, const QString &) {
-             c.comparePaths = {QString(), QString()};
          }},
         {"autostart", "", "window: start the run at once", "off",
          [](CommandLine &c, const QString &) {
@@ -73,6 +66,41 @@ const std::vector<ProgramFlag> &programFlags()
          [](CommandLine &c, const QString &path) {
              c.recordPath = path;
          }},
+        // The value is checked as a number before this runs.
+        {"run-for", "N", "with --screenshot: ms of run time before the picture", "2000",
+         [](CommandLine &c, const QString &ms) {
+             c.runForMs = ms.toInt();
+         }},
+    };
+    return flags;
+}
+
+// Flags that study runs rather than show one: sweeps, sizing, comparison, other programs' feeds.
+const std::vector<ProgramFlag> &studyFlags()
+{
+    static const std::vector<ProgramFlag> flags = {
+        {"compare", "",
+         "compare two run files (FILE A and FILE B): timelines, queue depths, latencies and every "
+         "summary figure with the difference and whether it is outside the noise (headless: the "
+         "table)",
+         "off",
+         [](CommandLine &c, const QString &) {
+             c.comparePaths = {QString(), QString()};
+         }},
+        {"follow", "FILE",
+         "headless: read another program's pool from FILE (- for standard input) until it ends: "
+         "JSON Lines (docs/feed-protocol.md) or the reference program's own output",
+         "none",
+         [](CommandLine &c, const QString &path) {
+             c.followPath = path;
+         }},
+        // The value is checked against the names before this runs.
+        {"format", "NAME", "with --follow: the feed's format", "auto",
+         [](CommandLine &c, const QString &name) {
+             c.feedFormat = name == QLatin1String("jsonl") ? engine::FeedDecoder::Format::Jsonl
+                 : name == QLatin1String("seed-log")       ? engine::FeedDecoder::Format::SeedLog
+                                                           : engine::FeedDecoder::Format::Auto;
+         }},
         {"sweep", "KNOB=RANGE",
          "run once per value of one knob: workers=1..8, interval-ms=50,100,200, "
          "distribution=fixed,uniform (headless: a row per run; else the sweep window)",
@@ -92,16 +120,22 @@ const std::vector<ProgramFlag> &programFlags()
          [](CommandLine &c, const QString &step) {
              c.sweepStep = step.toDouble();
          }},
-        // The value is checked as a number before this runs.
-        {"run-for", "N", "with --screenshot: ms of run time before the picture", "2000",
-         [](CommandLine &c, const QString &ms) {
-             c.runForMs = ms.toInt();
-         }},
     };
     return flags;
 }
 
+const std::vector<ProgramFlag> &programFlags()
+{
+    static const std::vector<ProgramFlag> flags = [] {
+        std::vector<ProgramFlag> all = runFlags();
+        all.insert(all.end(), studyFlags().begin(), studyFlags().end());
+        return all;
+    }();
+    return flags;
+}
+
 const QString kRunForAllowed = QStringLiteral("an integer from 0 to %1").arg(kMaxRunForMs);
+const QString kFormatAllowed = QStringLiteral("one of auto, jsonl, seed-log");
 constexpr double kMaxSweepStep = 1e7;
 const QString kSweepStepAllowed
     = QStringLiteral("a number above 0, at most %1").arg(kMaxSweepStep, 0, 'g', 10);
@@ -219,6 +253,10 @@ QString allowedFor(const QString &name)
             return kRunForAllowed;
         if (name == QLatin1String("sweep-step"))
             return kSweepStepAllowed;
+        if (name == QLatin1String("format"))
+            return kFormatAllowed;
+        if (name == QLatin1String("follow"))
+            return QStringLiteral("a file path, or - for standard input");
         if (name == QLatin1String("size-for"))
             return QStringLiteral("FIGURE<=LIMIT with FIGURE one of ")
                 + engine::SizingTarget::metricsText();
@@ -277,6 +315,25 @@ void addOptions(QCommandLineParser &parser)
             QCommandLineOption(QLatin1String(k.flag), QLatin1String(k.help), valueNameOf(k)));
 }
 
+// The rules between a feed and the other flags.
+QString crossCheckFeed(const CommandLine &cli, const QCommandLineParser &parser)
+{
+    if (parser.isSet(QStringLiteral("format")) && cli.followPath.isEmpty())
+        return QStringLiteral("--format applies only with --follow");
+    if (cli.followPath.isEmpty())
+        return {};
+    if (!cli.headless)
+        return QStringLiteral("--follow applies only with --headless (the window does not follow "
+                              "a feed yet)");
+    if (cli.configGiven)
+        return QStringLiteral("--follow takes no run flags: a feed is observed, not run");
+    if (!cli.openPath.isEmpty() || !cli.comparePaths.isEmpty() || !cli.sweepText.isEmpty()
+        || !cli.sizeForText.isEmpty())
+        return QStringLiteral("--follow reads one feed; it takes no FILE, --compare, --sweep or "
+                              "--size-for");
+    return {};
+}
+
 // The rules between a sweep and the other flags.
 QString crossCheckSweep(const CommandLine &cli, const QCommandLineParser &parser)
 {
@@ -324,6 +381,8 @@ QString crossCheck(const CommandLine &cli, const QCommandLineParser &parser)
         return QStringLiteral("--quiet and --summary-json apply only with --headless");
     if (const QStringList problems = cli.config.validate(); !problems.isEmpty())
         return QStringLiteral("--") + problems.first();
+    if (QString problem = crossCheckFeed(cli, parser); !problem.isEmpty())
+        return problem;
     return crossCheckSweep(cli, parser);
 }
 
@@ -449,6 +508,13 @@ CommandLine parseCommandLine(const QStringList &arguments)
                 !problem.isEmpty())
                 return fail(cli, problem);
         }
+        if (name == QLatin1String("format")
+            && !QStringList {QStringLiteral("auto"), QStringLiteral("jsonl"),
+                             QStringLiteral("seed-log")}
+                    .contains(value))
+            return fail(cli,
+                        QStringLiteral("--format '%1' is not allowed; allowed: %2")
+                            .arg(printable(value), kFormatAllowed));
         if (name == QLatin1String("sweep-step")) {
             double step = 0;
             if (QString problem = checkNumber(QStringLiteral("--sweep-step"), value, false, 0,

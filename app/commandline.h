@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/feeddecoder.h"
 #include "engine/poolconfig.h"
 #include "engine/sizing.h"
 #include "engine/sweepspec.h"
@@ -41,6 +42,9 @@ struct CommandLine
     std::optional<engine::SizingTarget> sizeFor;
     // --compare A B: the two run files to compare (prints the comparison, opens no window).
     QStringList comparePaths;
+    // --follow: another program's feed to read ("-": standard input), and its format.
+    QString followPath;
+    engine::FeedDecoder::Format feedFormat = engine::FeedDecoder::Format::Auto;
 };
 
 // Parses the arguments after the program name. Never exits; the caller prints and picks the status.

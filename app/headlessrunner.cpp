@@ -5,12 +5,14 @@
 #include "app/headlesssweep.h"
 #include "engine/durationformat.h"
 #include "engine/eventorder.h"
+#include "engine/feeddecoder.h"
 #include "engine/referencelog.h"
 #include "engine/runrecording.h"
 #include "engine/runstats.h"
 #include "engine/workerpool.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QHash>
@@ -261,9 +263,88 @@ int replayHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
     return writeExports(cli, *recording, err) ? 0 : 1;
 }
 
+// The feed's own account: lines read, what was skipped, the problems with their line numbers.
+void printFeed(QTextStream &out, const FeedDecoder &feed)
+{
+    out << "Feed: " << feed.lines() << " lines ("
+        << (feed.format() == FeedDecoder::Format::Jsonl ? "JSON Lines" : "the reference log")
+        << "), " << feed.problemCount() << " problems";
+    if (feed.otherLines() > 0)
+        out << ", " << feed.otherLines() << " other lines skipped";
+    out << '\n';
+    for (const FeedDecoder::Problem &p : feed.firstProblems())
+        out << "  line " << p.line << ": " << p.text << '\n';
+}
+
+QJsonObject feedJson(const FeedDecoder &feed)
+{
+    QJsonArray problems;
+    for (const FeedDecoder::Problem &p : feed.firstProblems())
+        problems.append(QJsonObject {{QStringLiteral("line"), static_cast<qint64>(p.line)},
+                                     {QStringLiteral("text"), p.text}});
+    return QJsonObject {{QStringLiteral("format"),
+                         feed.format() == FeedDecoder::Format::Jsonl ? QStringLiteral("jsonl")
+                                                                     : QStringLiteral("seed-log")},
+                        {QStringLiteral("lines"), static_cast<qint64>(feed.lines())},
+                        {QStringLiteral("other_lines"), static_cast<qint64>(feed.otherLines())},
+                        {QStringLiteral("problems"), static_cast<qint64>(feed.problemCount())},
+                        {QStringLiteral("first_problems"), problems}};
+}
+
+// Reads a feed (a file, or standard input for "-") to its end, printing the reference program's
+// lines as they come, then the summary; the exports as for a run.
+int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
+{
+    QFile file;
+    const bool standardInput = cli.followPath == QLatin1String("-");
+    const bool opened = standardInput
+        ? file.open(stdin, QIODevice::ReadOnly)
+        : (file.setFileName(cli.followPath), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        err << "poolscope: cannot read " << cli.followPath << ": " << file.errorString() << '\n';
+        return 2;
+    }
+    FeedDecoder feed(cli.feedFormat);
+    Printer printer(out, !cli.quiet && !cli.summaryJson);
+    if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
+        printer.keepEverything();
+    QElapsedTimer clock;
+    clock.start();
+    const auto hand = [&](bool final) {
+        printer.take(feed.takeEvents(), feed.takeFailures(), feed.lastT(), final);
+    };
+    while (true) {
+        const QByteArray line = file.readLine();
+        if (line.isEmpty()
+            && (file.atEnd() || !file.isReadable() || file.error() != QFile::NoError))
+            break;
+        feed.addLine(QByteArrayView(line).chopped(line.endsWith('\n') ? 1 : 0),
+                     clock.nsecsElapsed());
+        hand(false);
+    }
+    feed.finish(clock.nsecsElapsed());
+    hand(true);
+    PoolConfig config;
+    config.workers = std::clamp(feed.workers(), PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
+    config.jobs = std::clamp(feed.jobsSubmitted(), PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
+    if (cli.summaryJson) {
+        QJsonObject summary = summaryJson(printer.stats(), config, 0);
+        summary.insert(QStringLiteral("feed"), feedJson(feed));
+        out << QJsonDocument(summary).toJson(QJsonDocument::Compact) << '\n';
+    } else {
+        printSummary(out, printer.stats(), config, 0, false, !cli.quiet);
+        printFeed(out, feed);
+    }
+    out.flush();
+    printer.kept().config = config;
+    return writeExports(cli, printer.kept(), err) ? 0 : 1;
+}
+
 int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
                 const std::atomic<int> *interruptSignal)
 {
+    if (!cli.followPath.isEmpty())
+        return followHeadless(cli, out, err);
     if (!cli.comparePaths.isEmpty())
         return runCompare(cli, out, err);
     if (!cli.openPath.isEmpty())

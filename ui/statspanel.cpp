@@ -165,6 +165,88 @@ QString queueVerdict(const QueuePrediction &p, const QueueInputs &in)
             .arg(QString::number(100.0 * p.pFull, 'f', 1));
     return {};
 }
+
+// The table of the theory beside the measurement: predicted, from the measured inputs, measured,
+// and the difference with whether the prediction lies within the measured mean's interval.
+QString theoryTable(const RunStats &s, const QueuePrediction &fromPlan,
+                    const QueuePrediction &fromRun, const QueueInputs &measured, std::int64_t now,
+                    double utilization)
+{
+    const bool ran = s.latency().count() > 0;
+    const auto measuredFigure = [ran](const QString &text) {
+        return ran ? text : QStringLiteral("—");
+    };
+    const auto row = [](const QString &name, const QString &plan, const QString &run,
+                        const QString &seen, const QString &difference) {
+        return QStringLiteral("<tr><td>%1</td><td align=right>&nbsp;%2&nbsp;</td>"
+                              "<td align=right>&nbsp;%3&nbsp;</td><td align=right>&nbsp;%4&nbsp;"
+                              "</td><td align=right>&nbsp;%5&nbsp;</td></tr>")
+            .arg(name, plan, run, seen, difference);
+    };
+    QString text;
+    text += QStringLiteral("<table cellspacing=0><tr><th></th><th align=right>predicted</th>"
+                           "<th align=right>from measured inputs</th><th align=right>measured"
+                           "</th><th align=right>measured − from inputs</th></tr>");
+    // A measured mean against the prediction from the measured inputs: the difference, and
+    // whether the prediction lies within the mean's 95 % interval (half-width `noise`, < 0: none).
+    const auto difference = [ran](double measuredValue, double predictedValue, double noise,
+                                  const std::function<QString(double)> &format) {
+        if (!ran || !std::isfinite(predictedValue))
+            return QStringLiteral("—");
+        const double d = measuredValue - predictedValue;
+        QString shown = (d < 0 ? QStringLiteral("−") : QStringLiteral("+")) + format(std::abs(d));
+        if (noise >= 0)
+            shown += std::abs(d) <= noise
+                ? StatsPanel::tr(" (within ±%1)").arg(format(noise))
+                : StatsPanel::tr(" (<b>outside</b> ±%1)").arg(format(noise));
+        return shown;
+    };
+    const auto asDuration = [](double ns) {
+        return displayDuration(std::llround(ns));
+    };
+    const auto asFigure = [](double v) {
+        return QString::number(v, 'f', 2);
+    };
+    text += row(StatsPanel::tr("utilization ρ"), figure(fromPlan.utilization),
+                figure(fromRun.utilization), measuredFigure(figure(utilization)),
+                difference(utilization, fromRun.utilization, -1, asFigure));
+    // A job waited when its wait was longer than a hand-off to an idle worker takes (SizingTarget).
+    const double pWait = SizingTarget {SizingTarget::Metric::PWait, 1.0}.measured(s);
+    text += row(StatsPanel::tr("P(wait)"), figure(fromPlan.pWait), figure(fromRun.pWait),
+                measuredFigure(figure(pWait)), difference(pWait, fromRun.pWait, -1, asFigure));
+    // The steady state's mean with its 95 % interval where there is one, else the plain mean.
+    const auto steady = [](const BatchMeans::Interval &i, const Histogram &h) {
+        if (!i.valid)
+            return displayDuration(std::llround(h.mean()));
+        return QStringLiteral("%1 ± %2").arg(displayDuration(std::llround(i.mean)),
+                                             displayDuration(std::llround(i.halfWidth)));
+    };
+    const BatchMeans::Interval wait = s.steadyWait(), latency = s.steadyLatency();
+    const double waitMean = wait.valid ? wait.mean : s.wait().mean();
+    const double latencyMean = latency.valid ? latency.mean : s.latency().mean();
+    text += row(StatsPanel::tr("mean wait Wq"), seconds(fromPlan.waitMeanS),
+                seconds(fromRun.waitMeanS), measuredFigure(steady(wait, s.wait())),
+                difference(waitMean, fromRun.waitMeanS * 1e9, wait.valid ? wait.halfWidth : -1,
+                           asDuration));
+    text += row(StatsPanel::tr("mean latency W"), seconds(fromPlan.latencyMeanS),
+                seconds(fromRun.latencyMeanS), measuredFigure(steady(latency, s.latency())),
+                difference(latencyMean, fromRun.latencyMeanS * 1e9,
+                           latency.valid ? latency.halfWidth : -1, asDuration));
+    // Lq = λ·Wq and L = λ·W (Little's law), so their intervals are λ times the means'.
+    const double lambda = measured.arrivalRatePerS;
+    const double lqNoise = wait.valid && std::isfinite(lambda) ? lambda * wait.halfWidth / 1e9 : -1;
+    const double lNoise
+        = latency.valid && std::isfinite(lambda) ? lambda * latency.halfWidth / 1e9 : -1;
+    const double meanQueue = s.meanQueueDepth();
+    const double inSystem = s.littlesLaw(now).meanInSystem;
+    text += row(StatsPanel::tr("mean queue Lq"), figure(fromPlan.queueLenMean),
+                figure(fromRun.queueLenMean), measuredFigure(figure(meanQueue)),
+                difference(meanQueue, fromRun.queueLenMean, lqNoise, asFigure));
+    text += row(StatsPanel::tr("mean in system L"), figure(fromPlan.inSystemMean),
+                figure(fromRun.inSystemMean), measuredFigure(figure(inSystem)),
+                difference(inSystem, fromRun.inSystemMean, lNoise, asFigure));
+    return text;
+}
 } // namespace
 
 QString StatsPanel::theoryText() const
@@ -182,16 +264,6 @@ QString StatsPanel::theoryText() const
         live += static_cast<double>(u.liveNs);
     }
     const bool ran = s.latency().count() > 0;
-    const auto measuredFigure = [ran](const QString &text) {
-        return ran ? text : QStringLiteral("—");
-    };
-    const auto row = [](const QString &name, const QString &plan, const QString &run,
-                        const QString &seen, const QString &difference) {
-        return QStringLiteral("<tr><td>%1</td><td align=right>&nbsp;%2&nbsp;</td>"
-                              "<td align=right>&nbsp;%3&nbsp;</td><td align=right>&nbsp;%4&nbsp;"
-                              "</td><td align=right>&nbsp;%5&nbsp;</td></tr>")
-            .arg(name, plan, run, seen, difference);
-    };
     QString text
         = tr("<b>Queueing theory</b> (%1 from the configuration, a steady state's means): "
              "%2.<br>From the run's measured inputs: %3.")
@@ -200,69 +272,9 @@ QString StatsPanel::theoryText() const
     const QString verdict = queueVerdict(fromPlan, planned);
     if (!verdict.isEmpty())
         text += QStringLiteral("<br>") + verdict;
-    text += QStringLiteral("<table cellspacing=0><tr><th></th><th align=right>predicted</th>"
-                           "<th align=right>from measured inputs</th><th align=right>measured"
-                           "</th><th align=right>measured − from inputs</th></tr>");
-    // A measured mean against the prediction from the measured inputs: the difference, and
-    // whether the prediction lies within the mean's 95 % interval (half-width `noise`, < 0: none).
-    const auto difference = [ran](double measuredValue, double predictedValue, double noise,
-                                  const std::function<QString(double)> &format) {
-        if (!ran || !std::isfinite(predictedValue))
-            return QStringLiteral("—");
-        const double d = measuredValue - predictedValue;
-        QString shown = (d < 0 ? QStringLiteral("−") : QStringLiteral("+")) + format(std::abs(d));
-        if (noise >= 0)
-            shown += std::abs(d) <= noise ? tr(" (within ±%1)").arg(format(noise))
-                                          : tr(" (<b>outside</b> ±%1)").arg(format(noise));
-        return shown;
-    };
-    const auto asDuration = [](double ns) {
-        return displayDuration(std::llround(ns));
-    };
-    const auto asFigure = [](double v) {
-        return QString::number(v, 'f', 2);
-    };
-    const double utilization = live > 0 ? busy / live : 0.0;
-    text += row(tr("utilization ρ"), figure(fromPlan.utilization), figure(fromRun.utilization),
-                measuredFigure(figure(utilization)),
-                difference(utilization, fromRun.utilization, -1, asFigure));
-    // A job waited when its wait was longer than a hand-off to an idle worker takes (SizingTarget).
-    const double pWait = SizingTarget {SizingTarget::Metric::PWait, 1.0}.measured(s);
-    text += row(tr("P(wait)"), figure(fromPlan.pWait), figure(fromRun.pWait),
-                measuredFigure(figure(pWait)), difference(pWait, fromRun.pWait, -1, asFigure));
-    // The steady state's mean with its 95 % interval where there is one, else the plain mean.
-    const auto steady = [](const BatchMeans::Interval &i, const Histogram &h) {
-        if (!i.valid)
-            return displayDuration(std::llround(h.mean()));
-        return QStringLiteral("%1 ± %2").arg(displayDuration(std::llround(i.mean)),
-                                             displayDuration(std::llround(i.halfWidth)));
-    };
-    const BatchMeans::Interval wait = s.steadyWait(), latency = s.steadyLatency();
-    const double waitMean = wait.valid ? wait.mean : s.wait().mean();
-    const double latencyMean = latency.valid ? latency.mean : s.latency().mean();
-    text += row(tr("mean wait Wq"), seconds(fromPlan.waitMeanS), seconds(fromRun.waitMeanS),
-                measuredFigure(steady(wait, s.wait())),
-                difference(waitMean, fromRun.waitMeanS * 1e9, wait.valid ? wait.halfWidth : -1,
-                           asDuration));
-    text += row(tr("mean latency W"), seconds(fromPlan.latencyMeanS), seconds(fromRun.latencyMeanS),
-                measuredFigure(steady(latency, s.latency())),
-                difference(latencyMean, fromRun.latencyMeanS * 1e9,
-                           latency.valid ? latency.halfWidth : -1, asDuration));
-    // Lq = λ·Wq and L = λ·W (Little's law), so their intervals are λ times the means'.
-    const double lambda = measured.arrivalRatePerS;
-    const double lqNoise = wait.valid && std::isfinite(lambda) ? lambda * wait.halfWidth / 1e9 : -1;
-    const double lNoise
-        = latency.valid && std::isfinite(lambda) ? lambda * latency.halfWidth / 1e9 : -1;
-    const double meanQueue = s.meanQueueDepth();
-    const double inSystem = s.littlesLaw(now).meanInSystem;
-    text += row(tr("mean queue Lq"), figure(fromPlan.queueLenMean), figure(fromRun.queueLenMean),
-                measuredFigure(figure(meanQueue)),
-                difference(meanQueue, fromRun.queueLenMean, lqNoise, asFigure));
-    text += row(tr("mean in system L"), figure(fromPlan.inSystemMean), figure(fromRun.inSystemMean),
-                measuredFigure(figure(inSystem)),
-                difference(inSystem, fromRun.inSystemMean, lNoise, asFigure));
+    text += theoryTable(s, fromPlan, fromRun, measured, now, live > 0 ? busy / live : 0.0);
     text += QStringLiteral("</table><small>");
-    if (latency.valid)
+    if (const BatchMeans::Interval latency = s.steadyLatency(); latency.valid)
         text += tr("Measured means: of the steady state, with a 95 % interval (batch means; the "
                    "first %1 jobs, the warm-up, left out; Lq's and L's are λ times Wq's and W's, "
                    "by Little's law). A prediction outside the interval is one the run does not "

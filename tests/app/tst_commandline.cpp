@@ -191,6 +191,19 @@ private Q_SLOTS:
             {headless, QStringLiteral("--size-for"), QStringLiteral("p_wait<=0.2"), sweep,
              QStringLiteral("workers=1..3")},
             "exclude each other");
+        row("follow in the window", {QStringLiteral("--follow"), QStringLiteral("-")},
+            "--follow applies only with --headless");
+        row("follow with run flags",
+            {headless, QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("--workers"),
+             QStringLiteral("2")},
+            "a feed is observed");
+        row("a format that is none",
+            {headless, QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("--format"),
+             QStringLiteral("xml")},
+            "--format 'xml'");
+        row("a format without a feed",
+            {headless, QStringLiteral("--format"), QStringLiteral("jsonl")},
+            "--format applies only with --follow");
         row("compare one file", {QStringLiteral("--compare"), QStringLiteral("a.psrun")},
             "--compare needs two run files");
         row("compare three files",
@@ -531,6 +544,59 @@ private Q_SLOTS:
         QCOMPARE(outcome.exitCode, 2);
         QVERIFY2(outcome.err.contains(QLatin1String("missing.psrun")), qPrintable(outcome.err));
         QVERIFY(outcome.out.isEmpty());
+    }
+
+    // The reference program's own output read back as a feed: the same 15 jobs, the same
+    // workers; JSON Lines too, with what was wrong counted by line.
+    void aFeedIsReadToItsEndAndSummarized()
+    {
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("reference.log"));
+        const Outcome reference
+            = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--seed"),
+                            QStringLiteral("42"), QStringLiteral("--speed"), QStringLiteral("20")});
+        QCOMPARE(reference.exitCode, 0);
+        QFile file(log);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(reference.out.toUtf8());
+        file.close();
+        Outcome outcome = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--follow"),
+                                        log, QStringLiteral("--summary-json")});
+        QCOMPARE(outcome.exitCode, 0);
+        QJsonObject summary = QJsonDocument::fromJson(outcome.out.toUtf8()).object();
+        QCOMPARE(summary.value(QLatin1String("completed")).toInt(), 15);
+        QCOMPARE(summary.value(QLatin1String("utilization")).toArray().size(), 3);
+        QJsonObject feed = summary.value(QLatin1String("feed")).toObject();
+        QCOMPARE(feed.value(QLatin1String("format")).toString(), QStringLiteral("seed-log"));
+        QCOMPARE(feed.value(QLatin1String("problems")).toInt(), 0);
+
+        const QString jsonl = dir.filePath(QStringLiteral("feed.jsonl"));
+        QFile lines(jsonl);
+        QVERIFY(lines.open(QIODevice::WriteOnly));
+        lines.write("{\"feed\": \"poolscope\", \"unit\": \"ms\"}\n"
+                    "{\"t\": 0, \"ev\": \"submit\", \"job\": \"a\"}\n"
+                    "{\"t\": 1, \"ev\": \"start\", \"job\": \"a\", \"worker\": \"w1\"}\n"
+                    "garbage\n"
+                    "{\"t\": 5, \"ev\": \"fail\", \"job\": \"a\", \"error\": \"boom\"}\n"
+                    "{\"t\": 6, \"ev\": \"submit\", \"job\": \"b\"}\n");
+        lines.close();
+        outcome = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--follow"), jsonl});
+        QCOMPARE(outcome.exitCode, 0);
+        QVERIFY2(
+            outcome.out.contains(QLatin1String("Result: Job 1 failed on worker 1 after 4ms: boom")),
+            qPrintable(outcome.out));
+        QVERIFY2(
+            outcome.out.contains(QStringLiteral("2 results of 2 jobs sent — 0 completed, 1 failed, "
+                                                "1 cancelled")),
+            qPrintable(outcome.out));
+        QVERIFY2(outcome.out.contains(QLatin1String("Feed: 6 lines (JSON Lines), 1 problems")),
+                 qPrintable(outcome.out));
+        QVERIFY2(outcome.out.contains(QLatin1String("  line 4: not a JSON object")),
+                 qPrintable(outcome.out));
+        outcome = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--follow"),
+                                dir.filePath(QStringLiteral("missing.jsonl"))});
+        QCOMPARE(outcome.exitCode, 2);
+        QVERIFY(outcome.err.contains(QLatin1String("missing.jsonl")));
     }
 
     // An interrupt cancels the point that runs, keeps its row and starts no other.

@@ -1,0 +1,455 @@
+#include "engine/feeddecoder.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace engine {
+
+namespace {
+
+constexpr int kMaxWorkerId = 65535;
+
+// A JSON value as an id: an integer keeps its number, anything else is a name.
+struct Id
+{
+    QString key;
+    std::int64_t number = -1; // ≥ 0 for an integer id
+    bool present = false;
+};
+
+Id idOf(const QJsonValue &v)
+{
+    Id id;
+    if (v.isDouble()) {
+        const double d = v.toDouble();
+        id.present = true;
+        if (d >= 0 && d == std::floor(d) && d < 9e15)
+            id.number = v.toInteger();
+        id.key = QString::number(v.toDouble(), 'g', 17);
+    } else if (v.isString()) {
+        id.present = true;
+        id.key = v.toString();
+        bool ok = false;
+        const qlonglong n = id.key.toLongLong(&ok);
+        if (ok && n >= 0)
+            id.number = n;
+    }
+    return id;
+}
+
+} // namespace
+
+FeedDecoder::FeedDecoder(Format format)
+    : m_format(format)
+{ }
+
+std::int64_t FeedDecoder::parseGoDuration(QStringView text)
+{
+    // Go's Duration.String: "1h2m3.5s", "237ms", "1.5µs", "800ns", "0s".
+    static const std::pair<QStringView, double> kUnits[]
+        = {{u"ns", 1.0}, {u"us", 1e3}, {u"µs", 1e3}, {u"μs", 1e3},
+           {u"ms", 1e6}, {u"s", 1e9},  {u"m", 60e9}, {u"h", 3600e9}};
+    text = text.trimmed();
+    if (text.isEmpty())
+        return -1;
+    double total = 0;
+    qsizetype i = 0;
+    while (i < text.size()) {
+        qsizetype j = i;
+        while (j < text.size() && (text[j].isDigit() || text[j] == u'.'))
+            ++j;
+        if (j == i)
+            return -1;
+        bool ok = false;
+        const double value = text.mid(i, j - i).toDouble(&ok);
+        if (!ok)
+            return -1;
+        qsizetype k = j;
+        while (k < text.size() && !text[k].isDigit() && text[k] != u'.')
+            ++k;
+        const QStringView unit = text.mid(j, k - j);
+        double scale = -1;
+        for (const auto &[name, ns] : kUnits) {
+            if (unit == name)
+                scale = ns;
+        }
+        if (scale < 0)
+            return -1;
+        total += value * scale;
+        i = k;
+    }
+    if (!std::isfinite(total) || total > 9e18)
+        return -1;
+    return std::llround(total);
+}
+
+void FeedDecoder::addLine(QByteArrayView line, std::int64_t arrivalNs)
+{
+    if (m_finished)
+        return;
+    ++m_lines;
+    while (!line.isEmpty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+        line.chop(1);
+    if (line.trimmed().isEmpty())
+        return;
+    if (m_format == Format::Auto)
+        m_format = line.trimmed().startsWith('{') ? Format::Jsonl : Format::SeedLog;
+    if (!m_started) {
+        m_started = true;
+        record(0, EventKind::RunStarted);
+    }
+    if (m_format == Format::Jsonl)
+        addJsonLine(line, arrivalNs);
+    else
+        addSeedLine(line, arrivalNs);
+}
+
+void FeedDecoder::problem(const QString &text)
+{
+    ++m_problemCount;
+    if (static_cast<int>(m_problems.size()) < kKeptProblems)
+        m_problems.push_back({m_lines, text});
+}
+
+std::int64_t FeedDecoder::timeOf(std::int64_t t)
+{
+    if (t < m_lastT) {
+        problem(QStringLiteral("time goes backwards (%1 ns before the line above); taken as the "
+                               "same time")
+                    .arg(m_lastT - t));
+        return m_lastT;
+    }
+    m_lastT = t;
+    return t;
+}
+
+void FeedDecoder::record(std::int64_t t, EventKind kind, std::int64_t job, std::uint16_t worker,
+                         std::uint32_t extra, std::int64_t value, std::uint8_t aux)
+{
+    m_events.push_back({.t = t,
+                        .job = job,
+                        .value = value,
+                        .extra = extra,
+                        .worker = worker,
+                        .kind = kind,
+                        .aux = aux});
+}
+
+std::int64_t FeedDecoder::jobId(const QString &key, std::int64_t number)
+{
+    // Numbered 1, 2, 3… in the order first heard of (the statistics keep jobs by number, so the
+    // numbers stay dense whatever the program calls them); a program that numbers its jobs so
+    // keeps its numbers.
+    const QString name = number >= 0 ? QString::number(number) : key;
+    if (const auto it = m_jobNames.constFind(name); it != m_jobNames.constEnd())
+        return *it;
+    const std::int64_t id = ++m_jobCount;
+    m_jobNames.insert(name, id);
+    return id;
+}
+
+std::uint16_t FeedDecoder::workerId(const QString &key, std::int64_t number)
+{
+    if (number >= 1 && number <= kMaxWorkerId) {
+        m_maxWorker = std::max(m_maxWorker, static_cast<int>(number));
+        return static_cast<std::uint16_t>(number);
+    }
+    if (const auto it = m_workerNames.constFind(key); it != m_workerNames.constEnd())
+        return *it;
+    // A name (or an id out of range): the next number after the highest seen.
+    const auto id = static_cast<std::uint16_t>(std::min(m_maxWorker + 1, kMaxWorkerId));
+    m_maxWorker = id;
+    m_workerNames.insert(key, id);
+    return id;
+}
+
+void FeedDecoder::workerStarted(std::int64_t t, std::uint16_t worker)
+{
+    if (m_liveWorkers.value(worker))
+        return;
+    m_liveWorkers.insert(worker, true);
+    record(t, EventKind::WorkerStarted, 0, worker);
+}
+
+void FeedDecoder::finishRunning(std::int64_t t, std::uint16_t worker)
+{
+    // A worker does one job at a time: when it takes the next or stops, it has handed the last
+    // one's result on, though the line that collects it may come later (the reference prints
+    // "Worker 2 processing job 5" and "Worker 2 finished" before the "Result" of its job before).
+    for (auto it = m_open.begin(); it != m_open.end(); ++it) {
+        Job &j = it.value();
+        if (j.worker != worker || j.startedAt < 0 || j.finishedAt >= 0)
+            continue;
+        j.finishedAt = t;
+        record(t, EventKind::JobFinished, j.id, worker, 0, t - j.startedAt,
+               static_cast<std::uint8_t>(JobStatus::Completed));
+        record(t, EventKind::ResultDelivered, j.id, worker);
+    }
+}
+
+void FeedDecoder::workerStopped(std::int64_t t, std::uint16_t worker)
+{
+    if (!m_liveWorkers.value(worker)) {
+        problem(QStringLiteral("worker %1 stops but was not started").arg(worker));
+        return;
+    }
+    finishRunning(t, worker);
+    m_liveWorkers.insert(worker, false);
+    record(t, EventKind::WorkerRetired, 0, worker);
+}
+
+void FeedDecoder::submit(std::int64_t t, std::int64_t job)
+{
+    if (m_open.contains(job)) {
+        problem(QStringLiteral("job %1 is sent a second time; the first stands").arg(job));
+        return;
+    }
+    m_open.insert(job, Job {.id = job, .queued = true});
+    ++m_submitted;
+    ++m_depth;
+    record(t, EventKind::JobSubmitted, job);
+    record(t, EventKind::JobEnqueued, job, 0, static_cast<std::uint32_t>(m_depth));
+}
+
+void FeedDecoder::start(std::int64_t t, std::int64_t job, std::uint16_t worker,
+                        std::int64_t plannedNs)
+{
+    if (!m_open.contains(job))
+        submit(t, job); // first heard of when a worker takes it: sent then
+    Job &j = m_open[job];
+    if (j.startedAt >= 0) {
+        problem(QStringLiteral("job %1 starts a second time; the first start stands").arg(job));
+        return;
+    }
+    workerStarted(t, worker);
+    finishRunning(t, worker);
+    j.startedAt = t;
+    j.worker = worker;
+    j.queued = false;
+    m_depth = std::max(0, m_depth - 1);
+    record(t, EventKind::JobStarted, job, worker, static_cast<std::uint32_t>(m_depth),
+           std::max<std::int64_t>(plannedNs, 0));
+}
+
+void FeedDecoder::end(std::int64_t t, std::int64_t job, std::uint16_t worker, JobStatus status,
+                      const QString &error)
+{
+    const auto open = m_open.constFind(job);
+    if (open == m_open.constEnd()) {
+        problem(QStringLiteral("a result for job %1, which was never sent or already has one")
+                    .arg(job));
+        return;
+    }
+    if (open->startedAt < 0 && status != JobStatus::Cancelled) {
+        // Done but never seen starting: counted, and recorded as started when it ended (by a
+        // worker of its own when the line names none).
+        problem(QStringLiteral("job %1 finishes without a start").arg(job));
+        start(t, job, worker != 0 ? worker : workerId(QStringLiteral("?"), -1), 0);
+    }
+    const Job j = m_open.take(job);
+    const auto aux = static_cast<std::uint8_t>(status);
+    if (j.startedAt < 0) { // cancelled on the queue
+        m_depth = std::max(0, m_depth - 1);
+        record(t, EventKind::JobDiscarded, job, 0, static_cast<std::uint32_t>(m_depth));
+        record(t, EventKind::ResultCollected, job, 0, 0, 0, aux);
+        return;
+    }
+    const std::int64_t processing = (j.finishedAt >= 0 ? j.finishedAt : t) - j.startedAt;
+    if (j.finishedAt < 0) {
+        record(t, EventKind::JobFinished, job, j.worker, 0, processing, aux);
+        record(t, EventKind::ResultDelivered, job, j.worker);
+    }
+    record(t, EventKind::ResultCollected, job, j.worker, 0, processing, aux);
+    if (status == JobStatus::Failed)
+        m_failures.push_back({job, error.isEmpty() ? std::string("failed") : error.toStdString()});
+}
+
+void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        problem(QStringLiteral("not a JSON object: %1").arg(error.errorString()));
+        return;
+    }
+    const QJsonObject o = doc.object();
+    if (o.contains(QLatin1String("feed"))) { // the header
+        const QString unit = o.value(QLatin1String("unit")).toString(QStringLiteral("ms"));
+        if (unit == QLatin1String("ns"))
+            m_unitNs = 1;
+        else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
+            m_unitNs = 1000;
+        else if (unit == QLatin1String("ms"))
+            m_unitNs = 1'000'000;
+        else
+            problem(QStringLiteral("unit '%1' is not ns, us or ms; ms it is").arg(unit));
+        return;
+    }
+    std::int64_t t = arrivalNs;
+    if (const QJsonValue tv = o.value(QLatin1String("t")); tv.isDouble()) {
+        // Integers exactly (ns since 1970 need 61 bits); fractions of the unit too.
+        const double raw = tv.toDouble();
+        const std::int64_t stamped = raw == std::floor(raw) && std::abs(raw) < 9e18
+            ? tv.toInteger() * m_unitNs
+            : std::llround(raw * static_cast<double>(m_unitNs));
+        if (m_firstT < 0)
+            m_firstT = stamped;
+        t = stamped - m_firstT;
+    } else if (!tv.isUndefined()) {
+        problem(QStringLiteral("\"t\" is not a number; the line's arrival is used"));
+    }
+    t = timeOf(t);
+    const QString ev = o.value(QLatin1String("ev")).toString();
+    const Id job = idOf(o.value(QLatin1String("job")));
+    const Id worker = idOf(o.value(QLatin1String("worker")));
+    const bool needsJob = ev != QLatin1String("worker_start") && ev != QLatin1String("worker_stop");
+    if (needsJob && !job.present) {
+        problem(QStringLiteral("\"%1\" without a \"job\"").arg(ev));
+        return;
+    }
+    const bool needsWorker = ev == QLatin1String("start") || ev == QLatin1String("worker_start")
+        || ev == QLatin1String("worker_stop");
+    if (needsWorker && !worker.present) {
+        problem(QStringLiteral("\"%1\" without a \"worker\"").arg(ev));
+        return;
+    }
+    const std::int64_t jobNumber = needsJob ? jobId(job.key, job.number) : 0;
+    const std::uint16_t workerNumber = worker.present ? workerId(worker.key, worker.number) : 0;
+    const double duration = o.value(QLatin1String("duration")).toDouble(0);
+    if (ev == QLatin1String("submit") || ev == QLatin1String("enqueue")) {
+        if (ev == QLatin1String("enqueue") && m_open.contains(jobNumber))
+            return; // a submit already put it on the queue
+        submit(t, jobNumber);
+    } else if (ev == QLatin1String("start")) {
+        start(t, jobNumber, workerNumber, std::llround(duration * static_cast<double>(m_unitNs)));
+    } else if (ev == QLatin1String("finish") || ev == QLatin1String("result")) {
+        if (ev == QLatin1String("result") && !m_open.contains(jobNumber))
+            return; // its finish already recorded the result
+        end(t, jobNumber, workerNumber, JobStatus::Completed, {});
+    } else if (ev == QLatin1String("fail")) {
+        end(t, jobNumber, workerNumber, JobStatus::Failed,
+            o.value(QLatin1String("error")).toString());
+    } else if (ev == QLatin1String("cancel")) {
+        end(t, jobNumber, workerNumber, JobStatus::Cancelled, {});
+    } else if (ev == QLatin1String("worker_start")) {
+        workerStarted(t, workerNumber);
+    } else if (ev == QLatin1String("worker_stop")) {
+        workerStopped(t, workerNumber);
+    } else {
+        problem(QStringLiteral("unknown event \"%1\"").arg(ev.left(40)));
+    }
+}
+
+void FeedDecoder::addSeedLine(QByteArrayView line, std::int64_t arrivalNs)
+{
+    static const QRegularExpression sending(QStringLiteral("^Sending job (\\d+) to pool$"));
+    static const QRegularExpression started(QStringLiteral("^Worker (\\d+) started$"));
+    static const QRegularExpression finished(QStringLiteral("^Worker (\\d+) finished$"));
+    static const QRegularExpression processing(
+        QStringLiteral("^Worker (\\d+) processing job (\\d+) \\(will take (.+)\\)$"));
+    static const QRegularExpression completed(
+        QStringLiteral("^Result: Job (\\d+) completed by worker (\\d+) in (.+)$"));
+    static const QRegularExpression failed(
+        QStringLiteral("^Result: Job (\\d+) failed on worker (\\d+) after ([^:]+)(?:: (.*))?$"));
+    static const QRegularExpression cancelled(QStringLiteral("^Result: Job (\\d+) cancelled"));
+    const QString text = QString::fromUtf8(line).trimmed();
+    const std::int64_t t = timeOf(arrivalNs);
+    const auto number = [](const QRegularExpressionMatch &m, int i) {
+        return m.captured(i).toLongLong();
+    };
+    const auto job = [&](const QRegularExpressionMatch &m, int i) {
+        return jobId(m.captured(i), number(m, i));
+    };
+    const auto worker = [&](const QRegularExpressionMatch &m, int i) {
+        return workerId(m.captured(i), number(m, i));
+    };
+    // Each of the reference's lines and what it means; the first that matches.
+    using Handler = std::function<void(const QRegularExpressionMatch &)>;
+    const std::pair<const QRegularExpression *, Handler> lines[] = {
+        {&sending,
+         [&](const auto &m) {
+             submit(t, job(m, 1));
+         }},
+        {&started,
+         [&](const auto &m) {
+             workerStarted(t, worker(m, 1));
+         }},
+        {&finished,
+         [&](const auto &m) {
+             workerStopped(t, worker(m, 1));
+         }},
+        {&processing,
+         [&](const auto &m) {
+             const std::int64_t planned = parseGoDuration(m.capturedView(3));
+             if (planned < 0)
+                 problem(QStringLiteral("'%1' is not a duration").arg(m.captured(3).left(40)));
+             start(t, job(m, 2), worker(m, 1), planned);
+         }},
+        {&completed,
+         [&](const auto &m) {
+             end(t, job(m, 1), worker(m, 2), JobStatus::Completed, {});
+         }},
+        {&failed,
+         [&](const auto &m) {
+             end(t, job(m, 1), worker(m, 2), JobStatus::Failed, m.captured(4));
+         }},
+        {&cancelled,
+         [&](const auto &m) {
+             end(t, job(m, 1), 0, JobStatus::Cancelled, {});
+         }},
+    };
+    for (const auto &[pattern, handle] : lines) {
+        if (const QRegularExpressionMatch m = pattern->match(text); m.hasMatch()) {
+            handle(m);
+            return;
+        }
+    }
+    ++m_otherLines; // the program's other output
+}
+
+void FeedDecoder::finish(std::int64_t atNs)
+{
+    if (m_finished)
+        return;
+    const std::int64_t t = std::max(atNs, m_lastT);
+    m_lastT = t;
+    if (!m_started) {
+        m_started = true;
+        record(0, EventKind::RunStarted);
+    }
+    // Every job still open gets its one result: it was cut off.
+    std::vector<std::int64_t> open;
+    for (auto it = m_open.cbegin(); it != m_open.cend(); ++it)
+        open.push_back(it.key());
+    std::sort(open.begin(), open.end());
+    for (const std::int64_t job : open)
+        end(t, job, 0, JobStatus::Cancelled, {});
+    std::vector<std::uint16_t> live;
+    for (auto it = m_liveWorkers.cbegin(); it != m_liveWorkers.cend(); ++it) {
+        if (it.value())
+            live.push_back(it.key());
+    }
+    std::sort(live.begin(), live.end());
+    for (const std::uint16_t worker : live)
+        workerStopped(t, worker);
+    record(t, EventKind::ProducerDone);
+    record(t, EventKind::RunFinished);
+    m_finished = true;
+}
+
+std::vector<PoolEvent> FeedDecoder::takeEvents()
+{
+    return std::exchange(m_events, {});
+}
+
+std::vector<FailureMessage> FeedDecoder::takeFailures()
+{
+    return std::exchange(m_failures, {});
+}
+
+} // namespace engine

@@ -1,0 +1,115 @@
+#pragma once
+
+#include "engine/poolevent.h"
+#include "engine/runrecording.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+#include <cstdint>
+#include <vector>
+
+namespace engine {
+
+// Turns another program's account of its pool, a line at a time, into the events Poolscope's own
+// engine records, so that every view, the statistics, the theory and the exports work on it
+// unchanged. Two formats (docs/feed-protocol.md):
+// - jsonl: one JSON object a line, {"t": …, "ev": "submit" | "enqueue" | "start" | "finish" |
+//   "fail" | "cancel" | "result" | "worker_start" | "worker_stop", "job": …, "worker": …}, after
+//   an optional header line {"feed": "poolscope", "unit": "ns" | "us" | "ms"};
+// - seed-log: the reference program's own lines ("Sending job 3 to pool", "Worker 2 processing
+//   job 3 (will take 237ms)", "Result: Job 3 completed by worker 2 in 237ms", …), stamped on
+//   arrival.
+// Auto picks one from the first line that is not blank ('{' starts JSON Lines).
+//
+// Whatever comes in, the accounting holds: a job first seen when a worker starts it is submitted
+// then; a result for a job never started is counted as a problem and still recorded; finish()
+// ends every job still open with a Cancelled result. Ill-formed lines, unknown events and time
+// going backwards are counted (the first few kept with their line numbers), never fatal.
+class FeedDecoder
+{
+public:
+    enum class Format : std::uint8_t { Auto, Jsonl, SeedLog };
+    static constexpr int kKeptProblems = 10;
+
+    struct Problem
+    {
+        std::int64_t line = 0; // 1-based
+        QString text;
+    };
+
+    explicit FeedDecoder(Format format = Format::Auto);
+
+    // A line without its end-of-line, and when it arrived (ns since the feed began): the time of
+    // a line that carries none.
+    void addLine(QByteArrayView line, std::int64_t arrivalNs);
+    // The feed has ended at `atNs`: open jobs end Cancelled, live workers retire, the run ends.
+    void finish(std::int64_t atNs);
+    bool finished() const { return m_finished; }
+
+    std::vector<PoolEvent> takeEvents();
+    std::vector<FailureMessage> takeFailures();
+
+    Format format() const { return m_format; }
+    std::int64_t lines() const { return m_lines; }
+    std::int64_t problemCount() const { return m_problemCount; }
+    const std::vector<Problem> &firstProblems() const { return m_problems; }
+    // Lines of a seed-log feed that are not the pool's (a program's other output): skipped.
+    std::int64_t otherLines() const { return m_otherLines; }
+    int workers() const { return m_maxWorker; } // the highest worker id seen
+    std::int64_t jobsSubmitted() const { return m_submitted; }
+    std::int64_t lastT() const { return m_lastT; }
+
+    // "1.5s", "237ms", "500µs", "1m30s": a Go duration as the reference prints it; −1 if not one.
+    static std::int64_t parseGoDuration(QStringView text);
+
+private:
+    struct Job
+    {
+        std::int64_t id = 0;
+        std::int64_t startedAt = -1;
+        std::int64_t finishedAt = -1; // done by its worker, its result not yet collected
+        std::uint16_t worker = 0;
+        bool queued = false;
+    };
+
+    void addJsonLine(QByteArrayView line, std::int64_t arrivalNs);
+    void addSeedLine(QByteArrayView line, std::int64_t arrivalNs);
+    void problem(const QString &text);
+    std::int64_t timeOf(std::int64_t t);
+    std::int64_t jobId(const QString &key, std::int64_t number);
+    std::uint16_t workerId(const QString &key, std::int64_t number);
+    void record(std::int64_t t, EventKind kind, std::int64_t job = 0, std::uint16_t worker = 0,
+                std::uint32_t extra = 0, std::int64_t value = 0, std::uint8_t aux = 0);
+
+    void submit(std::int64_t t, std::int64_t job);
+    void start(std::int64_t t, std::int64_t job, std::uint16_t worker, std::int64_t plannedNs);
+    void end(std::int64_t t, std::int64_t job, std::uint16_t worker, JobStatus status,
+             const QString &error);
+    void workerStarted(std::int64_t t, std::uint16_t worker);
+    void finishRunning(std::int64_t t, std::uint16_t worker);
+    void workerStopped(std::int64_t t, std::uint16_t worker);
+
+    Format m_format;
+    bool m_finished = false;
+    bool m_started = false; // RunStarted sent
+    std::int64_t m_lines = 0;
+    std::int64_t m_otherLines = 0;
+    std::int64_t m_problemCount = 0;
+    std::vector<Problem> m_problems;
+    std::int64_t m_unitNs = 1'000'000; // jsonl: of "t" and "duration"; ms unless the header says
+    std::int64_t m_firstT = -1; // jsonl: the first stamped time, run time 0
+    std::int64_t m_lastT = 0;
+    std::int64_t m_submitted = 0;
+    int m_depth = 0;
+    int m_maxWorker = 0;
+    std::int64_t m_jobCount = 0; // job numbers given out
+    QHash<std::int64_t, Job> m_open; // jobs without their result yet
+    QHash<QString, std::int64_t> m_jobNames;
+    QHash<QString, std::uint16_t> m_workerNames;
+    QHash<std::uint16_t, bool> m_liveWorkers;
+    std::vector<PoolEvent> m_events;
+    std::vector<FailureMessage> m_failures;
+};
+
+} // namespace engine
