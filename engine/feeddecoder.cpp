@@ -269,6 +269,45 @@ void FeedDecoder::end(std::int64_t t, std::int64_t job, std::uint16_t worker, Jo
         m_failures.push_back({job, error.isEmpty() ? std::string("failed") : error.toStdString()});
 }
 
+void FeedDecoder::readHeader(const QJsonObject &o)
+{
+    const QString unit = o.value(QLatin1String("unit")).toString(QStringLiteral("ms"));
+    if (unit == QLatin1String("ns"))
+        m_unitNs = 1;
+    else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
+        m_unitNs = 1000;
+    else if (unit == QLatin1String("ms"))
+        m_unitNs = 1'000'000;
+    else
+        problem(QStringLiteral("unit '%1' is not ns, us or ms; ms is used").arg(unit));
+}
+
+std::int64_t FeedDecoder::stampOf(const QJsonObject &o, std::int64_t arrivalNs)
+{
+    std::int64_t t = arrivalNs;
+    if (const QJsonValue tv = o.value(QLatin1String("t")); tv.isDouble()) {
+        // Integers exactly (ns since 1970 need 61 bits); fractions of the unit too; within
+        // ±4·10¹⁸ ns (126 years either way), so that differences cannot overflow.
+        const double raw = tv.toDouble();
+        const long double ns = raw == std::floor(raw) && std::abs(raw) < 9e15
+            ? static_cast<long double>(tv.toInteger()) * m_unitNs
+            : static_cast<long double>(raw) * m_unitNs;
+        if (!(std::abs(ns) < 4e18L)) {
+            problem(QStringLiteral("\"t\" is out of range; the line's arrival is used"));
+        } else {
+            const auto stamped = static_cast<std::int64_t>(ns);
+            if (!m_haveFirstT) {
+                m_firstT = stamped;
+                m_haveFirstT = true;
+            }
+            t = stamped - m_firstT;
+        }
+    } else if (!tv.isUndefined()) {
+        problem(QStringLiteral("\"t\" is not a number; the line's arrival is used"));
+    }
+    return t;
+}
+
 void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
 {
     QJsonParseError error;
@@ -279,30 +318,10 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
     }
     const QJsonObject o = doc.object();
     if (o.contains(QLatin1String("feed"))) { // the header
-        const QString unit = o.value(QLatin1String("unit")).toString(QStringLiteral("ms"));
-        if (unit == QLatin1String("ns"))
-            m_unitNs = 1;
-        else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
-            m_unitNs = 1000;
-        else if (unit == QLatin1String("ms"))
-            m_unitNs = 1'000'000;
-        else
-            problem(QStringLiteral("unit '%1' is not ns, us or ms; ms it is").arg(unit));
+        readHeader(o);
         return;
     }
-    std::int64_t t = arrivalNs;
-    if (const QJsonValue tv = o.value(QLatin1String("t")); tv.isDouble()) {
-        // Integers exactly (ns since 1970 need 61 bits); fractions of the unit too.
-        const double raw = tv.toDouble();
-        const std::int64_t stamped = raw == std::floor(raw) && std::abs(raw) < 9e18
-            ? tv.toInteger() * m_unitNs
-            : std::llround(raw * static_cast<double>(m_unitNs));
-        if (m_firstT < 0)
-            m_firstT = stamped;
-        t = stamped - m_firstT;
-    } else if (!tv.isUndefined()) {
-        problem(QStringLiteral("\"t\" is not a number; the line's arrival is used"));
-    }
+    std::int64_t t = stampOf(o, arrivalNs);
     t = timeOf(t);
     const QString ev = o.value(QLatin1String("ev")).toString();
     const Id job = idOf(o.value(QLatin1String("job")));
@@ -326,7 +345,11 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
             return; // a submit already put it on the queue
         submit(t, jobNumber);
     } else if (ev == QLatin1String("start")) {
-        start(t, jobNumber, workerNumber, std::llround(duration * static_cast<double>(m_unitNs)));
+        const double plannedNs = duration * static_cast<double>(m_unitNs);
+        if (!(plannedNs >= 0 && plannedNs < 1e18))
+            problem(QStringLiteral("\"duration\" is out of range; none is taken"));
+        start(t, jobNumber, workerNumber,
+              plannedNs >= 0 && plannedNs < 1e18 ? std::llround(plannedNs) : 0);
     } else if (ev == QLatin1String("finish") || ev == QLatin1String("result")) {
         if (ev == QLatin1String("result") && !m_open.contains(jobNumber))
             return; // its finish already recorded the result

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 #include <cstdint>
 #include <vector>
@@ -74,6 +75,9 @@ private:
     };
 
     void addJsonLine(QByteArrayView line, std::int64_t arrivalNs);
+    void readHeader(const QJsonObject &header);
+    // A line's time in ns from the first stamped time, or its arrival when it has none.
+    std::int64_t stampOf(const QJsonObject &line, std::int64_t arrivalNs);
     void addSeedLine(QByteArrayView line, std::int64_t arrivalNs);
     void problem(const QString &text);
     std::int64_t timeOf(std::int64_t t);
@@ -98,7 +102,8 @@ private:
     std::int64_t m_problemCount = 0;
     std::vector<Problem> m_problems;
     std::int64_t m_unitNs = 1'000'000; // jsonl: of "t" and "duration"; ms unless the header says
-    std::int64_t m_firstT = -1; // jsonl: the first stamped time, run time 0
+    std::int64_t m_firstT = 0; // jsonl: the first stamped time, run time 0
+    bool m_haveFirstT = false;
     std::int64_t m_lastT = 0;
     std::int64_t m_submitted = 0;
     int m_depth = 0;

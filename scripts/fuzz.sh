@@ -28,3 +28,4 @@ run() {
 }
 run fuzz_commandline -dict=tests/fuzz/commandline.dict
 run fuzz_runfile
+run fuzz_feed -dict=tests/fuzz/feed.dict
