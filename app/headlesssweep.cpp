@@ -41,23 +41,13 @@ QString header(const SweepSpec &spec)
     return line;
 }
 
-double meanUtilization(const RunStats &s)
-{
-    double busy = 0, live = 0;
-    for (const auto &u : s.workerUsage()) {
-        busy += static_cast<double>(u.busyNs);
-        live += static_cast<double>(u.liveNs);
-    }
-    return live > 0 ? busy / live : 0.0;
-}
-
 QString row(const SweepSpec &spec, std::size_t i, const SweepRunner::Point &p)
 {
     const RunStats &s = p.stats;
     const QueuePrediction theory = predict(plannedInputs(p.config));
     QString line = cell(spec.valueText(i)) + cell(QString::number(s.results()))
         + cell(QString::number(s.throughputPerS(), 'f', 2))
-        + cell(QString::number(100.0 * meanUtilization(s), 'f', 1))
+        + cell(QString::number(100.0 * s.meanUtilization(), 'f', 1))
         + cell(duration(s.wait().mean()))
         + cell(duration(static_cast<double>(s.wait().quantile(0.95))))
         + cell(duration(s.latency().mean()))

@@ -11,16 +11,6 @@ namespace {
 
 using Unit = ComparedFigure::Unit;
 
-double meanUtilization(const RunStats &s)
-{
-    double busy = 0, live = 0;
-    for (const auto &u : s.workerUsage()) {
-        busy += static_cast<double>(u.busyNs);
-        live += static_cast<double>(u.liveNs);
-    }
-    return live > 0 ? busy / live : 0.0;
-}
-
 // The half-width of the difference of two independent means' intervals; −1 unless both have one.
 double noiseOf(const BatchMeans::Interval &a, const BatchMeans::Interval &b)
 {
@@ -73,7 +63,7 @@ RunComparison compareRuns(const PoolConfig &configA, std::uint64_t seedA, const 
     f.push_back(
         {QStringLiteral("throughput"), Unit::PerSecond, a.throughputPerS(), b.throughputPerS()});
     f.push_back(
-        {QStringLiteral("utilization"), Unit::Share, meanUtilization(a), meanUtilization(b)});
+        {QStringLiteral("utilization"), Unit::Share, a.meanUtilization(), b.meanUtilization()});
     addDistribution(f, QStringLiteral("wait"), a.wait(), b.wait(),
                     noiseOf(a.steadyWait(), b.steadyWait()));
     addDistribution(f, QStringLiteral("processing"), a.processing(), b.processing(),

@@ -89,6 +89,16 @@ void RunStats::Sink::spanClosed(const WorkerSpan &span)
     }
 }
 
+double RunStats::meanUtilization(std::int64_t nowNs) const
+{
+    double busy = 0, live = 0;
+    for (const WorkerUsage &u : workerUsage(nowNs)) {
+        busy += static_cast<double>(u.busyNs);
+        live += static_cast<double>(u.liveNs);
+    }
+    return live > 0 ? busy / live : 0.0;
+}
+
 double RunStats::throughputPerS() const
 {
     if (m_lastCollectedAt <= 0)

@@ -50,6 +50,8 @@ public:
 
     // One entry per worker id seen, in id order; utilization measured up to `nowNs` for live ones.
     std::vector<WorkerUsage> workerUsage(std::int64_t nowNs = -1) const;
+    // The workers' busy time over their live time, all of them together (0 before any).
+    double meanUtilization(std::int64_t nowNs = -1) const;
     int maxQueueDepth() const { return m_maxDepth; }
     // Time-weighted mean of the queue depth up to the last event.
     double meanQueueDepth() const;

@@ -116,14 +116,8 @@ double SizingTarget::measured(const RunStats &s) const
         return s.latency().mean() / 1e6;
     case Metric::PWait:
         return s.wait().fractionAbove(std::llround(0.02 * s.processing().mean()));
-    case Metric::Utilization: {
-        double busy = 0, live = 0;
-        for (const auto &u : s.workerUsage()) {
-            busy += static_cast<double>(u.busyNs);
-            live += static_cast<double>(u.liveNs);
-        }
-        return live > 0 ? busy / live : 0.0;
-    }
+    case Metric::Utilization:
+        return s.meanUtilization();
     }
     return 0.0;
 }

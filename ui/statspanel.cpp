@@ -258,11 +258,6 @@ QString StatsPanel::theoryText() const
     const QueuePrediction fromPlan = predict(planned);
     const QueuePrediction fromRun = predict(measured);
     const std::int64_t now = m_model->endT();
-    double busy = 0, live = 0;
-    for (const auto &u : s.workerUsage(now)) {
-        busy += static_cast<double>(u.busyNs);
-        live += static_cast<double>(u.liveNs);
-    }
     const bool ran = s.latency().count() > 0;
     QString text
         = tr("<b>Queueing theory</b> (%1 from the configuration, a steady state's means): "
@@ -272,7 +267,7 @@ QString StatsPanel::theoryText() const
     const QString verdict = queueVerdict(fromPlan, planned);
     if (!verdict.isEmpty())
         text += QStringLiteral("<br>") + verdict;
-    text += theoryTable(s, fromPlan, fromRun, measured, now, live > 0 ? busy / live : 0.0);
+    text += theoryTable(s, fromPlan, fromRun, measured, now, s.meanUtilization(now));
     text += QStringLiteral("</table><small>");
     if (const BatchMeans::Interval latency = s.steadyLatency(); latency.valid)
         text += tr("Measured means: of the steady state, with a 95 % interval (batch means; the "

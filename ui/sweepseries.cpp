@@ -19,16 +19,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("gui::SweepSeries", text);
 }
 
-double utilizationOf(const RunStats &s)
-{
-    double busy = 0, live = 0;
-    for (const auto &u : s.workerUsage()) {
-        busy += static_cast<double>(u.busyNs);
-        live += static_cast<double>(u.liveNs);
-    }
-    return live > 0 ? busy / live : 0.0;
-}
-
 // The theory's figures for one configuration: [0] the line's value, [1] its p95 (NaN: none).
 struct TheoryPoint
 {
@@ -82,7 +72,7 @@ TheoryPoint measuredAt(SweepMetric metric, const RunStats &s)
         m.y[0] = s.throughputPerS();
         break;
     case SweepMetric::Utilization:
-        m.y[0] = utilizationOf(s);
+        m.y[0] = s.meanUtilization();
         break;
     case SweepMetric::Wait:
         m.y[0] = s.wait().mean() / 1e6;
@@ -93,7 +83,7 @@ TheoryPoint measuredAt(SweepMetric metric, const RunStats &s)
         m.y[1] = static_cast<double>(s.latency().quantile(0.95)) / 1e6;
         break;
     case SweepMetric::HockeyStick:
-        m.x = utilizationOf(s);
+        m.x = s.meanUtilization();
         m.y[0] = s.latency().mean() / 1e6;
         break;
     }

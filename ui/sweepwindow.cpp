@@ -45,16 +45,6 @@ QString duration(double ns)
     return std::isfinite(ns) ? displayDuration(std::llround(ns)) : QStringLiteral("∞");
 }
 
-double utilizationOf(const RunStats &s)
-{
-    double busy = 0, live = 0;
-    for (const auto &u : s.workerUsage()) {
-        busy += static_cast<double>(u.busyNs);
-        live += static_cast<double>(u.liveNs);
-    }
-    return live > 0 ? busy / live : 0.0;
-}
-
 // A range to start from for a knob: its choices, whole numbers around the current value, or
 // the current value halved to doubled.
 QString defaultRange(const Knob &k, const PoolConfig &config)
@@ -441,7 +431,7 @@ void SweepWindow::addRow(int index)
         m_runner->spec().valueText(i) + (p.cancelled ? tr(" (cancelled)") : QString()),
         QString::number(s.results()),
         QString::number(s.throughputPerS(), 'f', 2),
-        QString::number(100.0 * utilizationOf(s), 'f', 1),
+        QString::number(100.0 * s.meanUtilization(), 'f', 1),
         duration(s.wait().mean()),
         duration(static_cast<double>(s.wait().quantile(0.95))),
         duration(s.latency().mean()),
