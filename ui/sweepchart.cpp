@@ -77,8 +77,13 @@ void SweepChart::paintAxes(QPainter &p, const QRectF &plot) const
             xLabel(i, s.xLabels.at(i));
     } else {
         const int count = std::max(2, static_cast<int>(plot.width() / 70));
-        for (const double v : niceTicks(s.xMin, s.xMax, count))
-            xLabel(v, tickText(v));
+        std::vector<double> ticks = niceTicks(s.xMin, s.xMax, count);
+        if (s.xWhole) // no "4.5 workers"
+            ticks = niceTicks(s.xMin, s.xMax, std::min(count, static_cast<int>(s.xMax - s.xMin)));
+        for (const double v : ticks) {
+            if (!s.xWhole || v == std::floor(v))
+                xLabel(v, tickText(v));
+        }
     }
     p.drawText(QRectF(plot.left(), labelTop + m.height(), plot.width(), m.height()),
                Qt::AlignHCenter | Qt::AlignTop, s.xTitle);
@@ -145,6 +150,10 @@ void SweepChart::paintEvent(QPaintEvent *)
         const double y = toPixel(plot, {s.xMin, *s.targetY}).y();
         p.setPen(QPen(m_theme.failed, 1.5));
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+        const QString label = tr("target %1").arg(tickText(*s.targetY));
+        p.drawText(QRectF(plot.left(), y - fontMetrics().height() - 1, plot.width() - 4,
+                          fontMetrics().height()),
+                   Qt::AlignRight | Qt::AlignBottom, label);
     }
     for (const SweepLine &line : s.lines) {
         QColor colour = line.secondary ? m_theme.depth : m_theme.inFlight;

@@ -226,6 +226,7 @@ SweepSeries sweepSeries(SweepMetric metric, const SweepSpec &spec, const PoolCon
         for (std::size_t i = 0; i < spec.values.size(); ++i)
             s.xLabels << spec.valueText(i);
     }
+    s.xWhole = k.type == KnobType::Integer && metric != SweepMetric::HockeyStick;
     const bool pair = metric == SweepMetric::Wait || metric == SweepMetric::Latency;
     // Theory first (drawn under the measurement), then the measurement.
     SweepLine theory[2] = {{tr("theory"), true, false, {}}, {tr("theory p95"), true, true, {}}};

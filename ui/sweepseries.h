@@ -41,6 +41,7 @@ struct SweepSeries
     std::vector<SweepLine> lines;
     // A choice knob: x is the index of the point, labelled by these.
     QStringList xLabels;
+    bool xWhole = false; // x is a whole number (workers, a capacity): ticks on whole values only
     // Stretches of x where the theory has no steady state (ρ ≥ 1): shaded. Measured values
     // there (a backlog that grows for as long as jobs come) are left out of the y range when
     // there is anything else to show, and drawn at the top edge with their value.

@@ -543,6 +543,10 @@ bool SweepWindow::verifyAnswer()
         spec.values.push_back(m_answer->workers - 1);
     spec.values.push_back(m_answer->workers);
     const auto target = m_target;
+    setKnob(KnobId::Workers); // the boxes show what runs
+    m_range->setText(m_answer->workers > 1
+                         ? QStringLiteral("%1,%2").arg(m_answer->workers - 1).arg(m_answer->workers)
+                         : QString::number(m_answer->workers));
     if (!runSpec(spec))
         return false;
     m_target = target;

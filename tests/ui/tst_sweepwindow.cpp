@@ -5,6 +5,7 @@
 #include "ui/sweepwindow.h"
 
 #include <QFile>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -202,6 +203,9 @@ private Q_SLOTS:
         QCOMPARE(window.rowCount(), 2);
         QCOMPARE(window.cellText(0, 0), QStringLiteral("5"));
         QCOMPARE(window.cellText(1, 0), QStringLiteral("6"));
+        QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("sweepRange"))->text(),
+                 QStringLiteral("5,6")); // the boxes show what ran
+        QVERIFY(window.chart(SweepMetric::Wait)->series().xWhole);
         QVERIFY2(window.answerText().contains(QLatin1String("The runs agree"))
                      || window.answerText().contains(QLatin1String("The runs disagree")),
                  qPrintable(window.answerText()));
