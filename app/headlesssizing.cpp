@@ -55,17 +55,6 @@ QString verdict(const SizingAnswer &answer, const std::vector<bool> &met, bool c
                          "theory describes).");
 }
 
-// The answer's verifying runs: a worker fewer (when there can be one) and the answer.
-SweepSpec verifyingRuns(const SizingAnswer &answer)
-{
-    SweepSpec spec;
-    spec.knob = KnobId::Workers;
-    if (answer.workers > 1)
-        spec.values.push_back(answer.workers - 1);
-    spec.values.push_back(answer.workers);
-    return spec;
-}
-
 int printNoAnswer(const CommandLine &cli, const SizingTarget &target, const SizingAnswer &answer,
                   QTextStream &out)
 {
@@ -131,7 +120,7 @@ int runSizing(const CommandLine &cli, const SizingTarget &target, QTextStream &o
     const SizingAnswer answer = sizePool(cli.config, target);
     if (!answer.found)
         return printNoAnswer(cli, target, answer, out);
-    const SweepSpec spec = verifyingRuns(answer);
+    const SweepSpec spec = answer.verifyingRuns();
     const std::function<double(std::size_t)> predicted = [&](std::size_t i) {
         return target.predicted(i + 1 == spec.values.size() ? answer.prediction : answer.below);
     };

@@ -131,6 +131,16 @@ QString SizingTarget::format(double value) const
     return QString::number(value, 'f', 3);
 }
 
+SweepSpec SizingAnswer::verifyingRuns() const
+{
+    SweepSpec spec;
+    spec.knob = KnobId::Workers;
+    if (workers > 1)
+        spec.values.push_back(workers - 1);
+    spec.values.push_back(workers);
+    return spec;
+}
+
 SizingAnswer sizePool(const PoolConfig &config, const SizingTarget &target)
 {
     SizingAnswer answer;

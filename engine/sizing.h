@@ -3,6 +3,7 @@
 #include "engine/poolconfig.h"
 #include "engine/queueingtheory.h"
 #include "engine/runstats.h"
+#include "engine/sweepspec.h"
 
 #include <QString>
 #include <optional>
@@ -47,6 +48,9 @@ struct SizingAnswer
     QueuePrediction prediction; // at `workers`
     QueuePrediction below; // at workers − 1 (when workers > 1)
     QString why; // when not found: what limits the pool
+
+    // The runs that check it: one worker fewer (when there can be one), then the answer.
+    SweepSpec verifyingRuns() const;
 };
 
 // The fewest workers (1 to PoolConfig::kMaxWorkers) whose predicted steady state meets the target

@@ -464,11 +464,11 @@ void SweepWindow::finished()
             = points.size() > 1 && m_target->met(m_target->measured(points.front().stats));
         const QString verdict = atAnswer && !below
             ? tr("The runs agree with the theory: %1 workers.").arg(m_answer->workers)
-            : tr("The runs disagree with the theory (%1 workers: %2; %3 fewer: %4): a short run, "
+            : tr("The runs disagree with the theory (%1 workers: %2; %3: %4): a short run, "
                  "bursts or heavy tails stray from the steady state it describes.")
                   .arg(m_answer->workers)
                   .arg(atAnswer ? tr("met") : tr("missed"))
-                  .arg(1)
+                  .arg(m_answer->workers - 1)
                   .arg(below ? tr("met") : tr("missed"));
         m_answerLabel->setText(m_answerLabel->text().section(QStringLiteral(" — "), 0, 0)
                                + QStringLiteral(" — ") + verdict);
@@ -537,17 +537,8 @@ bool SweepWindow::verifyAnswer()
 {
     if (!m_answer || !m_target || m_runner->isRunning())
         return false;
-    SweepSpec spec;
-    spec.knob = KnobId::Workers;
-    if (m_answer->workers > 1)
-        spec.values.push_back(m_answer->workers - 1);
-    spec.values.push_back(m_answer->workers);
     const auto target = m_target;
-    setKnob(KnobId::Workers); // the boxes show what runs
-    m_range->setText(m_answer->workers > 1
-                         ? QStringLiteral("%1,%2").arg(m_answer->workers - 1).arg(m_answer->workers)
-                         : QString::number(m_answer->workers));
-    if (!runSpec(spec))
+    if (!startSweepOf(m_answer->verifyingRuns())) // the boxes show what runs
         return false;
     m_target = target;
     refreshCharts();

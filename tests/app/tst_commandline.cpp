@@ -42,6 +42,22 @@ Outcome runPoolscope(const QStringList &arguments, int timeoutMs = 60000)
     return outcome;
 }
 
+// Starts poolscope and reads its output until `marker` shows (or 20 s pass): what it printed.
+QByteArray startUntil(QProcess &process, const QStringList &arguments, const char *marker)
+{
+    process.start(QStringLiteral(POOLSCOPE_BINARY), arguments);
+    QByteArray out;
+    if (!process.waitForStarted())
+        return out;
+    QElapsedTimer timer;
+    timer.start();
+    while (!out.contains(marker) && timer.elapsed() < 20000) {
+        process.waitForReadyRead(100);
+        out += process.readAllStandardOutput();
+    }
+    return out;
+}
+
 } // namespace
 
 class TestCommandLine : public QObject
@@ -355,19 +371,12 @@ private Q_SLOTS:
         QFETCH(int, signal);
         QFETCH(int, status);
         QProcess process;
-        process.start(QStringLiteral(POOLSCOPE_BINARY),
-                      {QStringLiteral("--headless"), QStringLiteral("--jobs"),
-                       QStringLiteral("100"), QStringLiteral("--interval-ms"), QStringLiteral("0"),
-                       QStringLiteral("--distribution"), QStringLiteral("fixed"),
-                       QStringLiteral("--mean-ms"), QStringLiteral("60000")});
-        QVERIFY(process.waitForStarted());
-        QByteArray out;
-        QElapsedTimer timer;
-        timer.start();
-        while (!out.contains("processing job") && timer.elapsed() < 20000) {
-            process.waitForReadyRead(100);
-            out += process.readAllStandardOutput();
-        }
+        QByteArray out = startUntil(
+            process,
+            {QStringLiteral("--headless"), QStringLiteral("--jobs"), QStringLiteral("100"),
+             QStringLiteral("--interval-ms"), QStringLiteral("0"), QStringLiteral("--distribution"),
+             QStringLiteral("fixed"), QStringLiteral("--mean-ms"), QStringLiteral("60000")},
+            "processing job");
         QVERIFY(out.contains("processing job"));
         ::kill(static_cast<pid_t>(process.processId()), signal);
         QVERIFY(process.waitForFinished(20000));
@@ -603,20 +612,13 @@ private Q_SLOTS:
     void interruptingASweepKeepsItsRowsAndStops()
     {
         QProcess process;
-        process.start(QStringLiteral(POOLSCOPE_BINARY),
-                      {QStringLiteral("--headless"), QStringLiteral("--sweep"),
-                       QStringLiteral("workers=1..3"), QStringLiteral("--jobs"),
-                       QStringLiteral("3"), QStringLiteral("--interval-ms"), QStringLiteral("0"),
-                       QStringLiteral("--distribution"), QStringLiteral("fixed"),
-                       QStringLiteral("--mean-ms"), QStringLiteral("60000")});
-        QVERIFY(process.waitForStarted());
-        QByteArray out;
-        QElapsedTimer timer;
-        timer.start();
-        while (!out.contains("Sweep of") && timer.elapsed() < 20000) {
-            process.waitForReadyRead(100);
-            out += process.readAllStandardOutput();
-        }
+        QByteArray out = startUntil(
+            process,
+            {QStringLiteral("--headless"), QStringLiteral("--sweep"),
+             QStringLiteral("workers=1..3"), QStringLiteral("--jobs"), QStringLiteral("3"),
+             QStringLiteral("--interval-ms"), QStringLiteral("0"), QStringLiteral("--distribution"),
+             QStringLiteral("fixed"), QStringLiteral("--mean-ms"), QStringLiteral("60000")},
+            "Sweep of");
         QVERIFY(out.contains("Sweep of")); // printed once the first point has started
         ::kill(static_cast<pid_t>(process.processId()), SIGINT);
         QVERIFY(process.waitForFinished(20000));
