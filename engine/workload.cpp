@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 
 namespace engine {
 
@@ -22,28 +23,42 @@ std::uint64_t burnCpu(std::uint64_t state)
 
 std::atomic<std::uint64_t> s_sink {0};
 
-// Rounds a millisecond in the fastest of a few trials of about two milliseconds each.
+// Nanoseconds of CPU time this thread has used: what its computation cost, whatever else shared
+// the cores meanwhile (on a busy machine wall time would count the waits for a core too, and
+// jobs calibrated by it would come out short for the rest of the process).
+std::int64_t threadCpuNs()
+{
+#ifdef __linux__
+    timespec now {};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) == 0)
+        return std::int64_t {now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+#endif
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Rounds a millisecond of CPU time, in the fastest of a few trials of about two milliseconds.
 double calibrate()
 {
-    using Clock = std::chrono::steady_clock;
-    constexpr auto kTrial = std::chrono::microseconds(2000);
+    constexpr std::int64_t kTrialNs = 2'000'000;
     constexpr int kTrials = 6;
     std::uint64_t state = 0x2545f4914f6cdd1dULL;
     std::int64_t rounds = 16;
-    for (;;) { // grow a trial until it lasts kTrial
-        const auto start = Clock::now();
+    for (;;) { // grow a trial until it costs kTrialNs
+        const std::int64_t start = threadCpuNs();
         for (std::int64_t i = 0; i < rounds; ++i)
             state = burnCpu(state);
-        if (Clock::now() - start >= kTrial || rounds >= (std::int64_t {1} << 40))
+        if (threadCpuNs() - start >= kTrialNs || rounds >= (std::int64_t {1} << 40))
             break;
         rounds *= 2;
     }
     double best = 0;
     for (int trial = 0; trial < kTrials; ++trial) {
-        const auto start = Clock::now();
+        const std::int64_t start = threadCpuNs();
         for (std::int64_t i = 0; i < rounds; ++i)
             state = burnCpu(state);
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        const double ms = static_cast<double>(threadCpuNs() - start) / 1e6;
         if (ms > 0)
             best = std::max(best, static_cast<double>(rounds) / ms);
     }

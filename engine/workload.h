@@ -26,8 +26,9 @@ bool runWorkload(Workload workload, std::int64_t wallNs, bool fails, std::int64_
                  CancelToken &cancel);
 
 // Rounds of the cpu workload's computation one core does in a millisecond: measured once, the
-// first time it is asked for (a few milliseconds: the fastest of several short trials, so a core
-// busy with something else during one trial does not skew it). WorkerPool asks before a cpu run
+// first time it is asked for, against the thread's own CPU clock (a few milliseconds of it: the
+// fastest of several short trials), so that a machine busy with something else meanwhile does
+// not make every job short. WorkerPool asks before a cpu run
 // starts, so no job pays for it.
 double cpuRoundsPerMs();
 // The rounds a cpu job planned for wallNs does.
