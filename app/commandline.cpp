@@ -1,5 +1,6 @@
 #include "app/commandline.h"
 
+#include "engine/echo.h"
 #include "engine/knob.h"
 
 #include <QCommandLineParser>
@@ -155,22 +156,6 @@ QString valueNameOf(const Knob &k)
     return QStringLiteral("N");
 }
 
-// A value as an error message may echo it: one line, printable, not too long.
-QString printable(const QString &text)
-{
-    constexpr qsizetype kMax = 40;
-    QString shown;
-    for (const QChar c : text.left(kMax)) {
-        if (c.isPrint())
-            shown += c;
-        else
-            shown += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-    }
-    if (text.size() > kMax)
-        shown += QStringLiteral("…");
-    return shown;
-}
-
 CommandLine fail(CommandLine cli, const QString &message)
 {
     cli.outcome = CommandLine::Outcome::Error;
@@ -186,13 +171,13 @@ QString checkNumber(const QString &dashed, const QString &value, bool integer, d
     *out = value.toDouble(&ok);
     if (!ok || !std::isfinite(*out))
         return QStringLiteral("%1 '%2' is not a number; allowed: %3")
-            .arg(dashed, printable(value), allowed);
+            .arg(dashed, engine::echoed(value), allowed);
     if (integer && *out != std::floor(*out))
         return QStringLiteral("%1 '%2' is not a whole number; allowed: %3")
-            .arg(dashed, printable(value), allowed);
+            .arg(dashed, engine::echoed(value), allowed);
     if (*out < min || *out > max)
         return QStringLiteral("%1 %2 is out of range; allowed: %3")
-            .arg(dashed, printable(value), allowed);
+            .arg(dashed, engine::echoed(value), allowed);
     return {};
 }
 
@@ -208,7 +193,7 @@ QString applyKnob(const Knob &k, const QString &value, PoolConfig &config)
     if (value.trimmed().isEmpty())
         return QStringLiteral("%1 is empty; allowed: %2").arg(dashed, allowed);
     const QString notAllowed = QStringLiteral("%1 '%2' is not allowed; allowed: %3")
-                                   .arg(dashed, printable(value), allowed);
+                                   .arg(dashed, engine::echoed(value), allowed);
     switch (k.type) {
     case KnobType::Choice:
         if (const auto index = k.choiceIndex(value)) {
@@ -283,11 +268,11 @@ QString refusal(const QCommandLineParser &parser, const QStringList &arguments)
         if (argument.startsWith(QLatin1Char('-')) && argument != QLatin1String("-h")
             && argument != QLatin1String("-"))
             return QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
-                .arg(printable(argument));
+                .arg(engine::echoed(argument));
     }
     if (!parser.unknownOptionNames().isEmpty())
         return QStringLiteral("unknown flag --%1 (see --help for the flags there are)")
-            .arg(printable(parser.unknownOptionNames().constFirst()));
+            .arg(engine::echoed(parser.unknownOptionNames().constFirst()));
     // The parser takes the argument after a flag as its value, so only the last can lack one.
     if (const QString last = arguments.isEmpty() ? QString() : arguments.constLast();
         last.startsWith(QLatin1String("--")) && !allowedFor(last.mid(2)).isEmpty())
@@ -297,7 +282,7 @@ QString refusal(const QCommandLineParser &parser, const QStringList &arguments)
         if (argument.startsWith(QLatin1String("--")) && eq > 2
             && allowedFor(argument.mid(2, eq - 2)).isEmpty())
             return QStringLiteral("%1 takes no value (got '%2')")
-                .arg(printable(argument.left(eq)), printable(argument.mid(eq + 1)));
+                .arg(engine::echoed(argument.left(eq)), engine::echoed(argument.mid(eq + 1)));
     }
     return parser.errorText().simplified();
 }
@@ -393,7 +378,7 @@ QString takeFiles(CommandLine &cli, const QStringList &files)
     for (const QString &file : files) {
         if (file.isEmpty() || file.startsWith(QLatin1Char('-')))
             return QStringLiteral("unexpected argument '%1' (flags start with --; see --help)")
-                .arg(printable(file));
+                .arg(engine::echoed(file));
     }
     if (!cli.comparePaths.isEmpty()) {
         if (files.size() != 2)
@@ -410,7 +395,7 @@ QString takeFiles(CommandLine &cli, const QStringList &files)
     } else if (files.size() > 1) {
         return QStringLiteral("unexpected argument '%1': one file at a time (already opening "
                               "'%2')")
-            .arg(printable(files.at(1)), printable(files.at(0)));
+            .arg(engine::echoed(files.at(1)), engine::echoed(files.at(0)));
     } else if (!files.isEmpty()) {
         cli.openPath = files.constFirst(); // a run file or a Poolscope Chrome trace
     }
@@ -482,7 +467,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         if (given.indexOf(given.at(i)) != i)
             return fail(cli,
                         QStringLiteral("--%1 given more than once; give it once")
-                            .arg(printable(given.at(i))));
+                            .arg(engine::echoed(given.at(i))));
     }
     if (parser.isSet(QStringLiteral("help"))) {
         cli.outcome = CommandLine::Outcome::Help;
@@ -514,7 +499,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
                     .contains(value))
             return fail(cli,
                         QStringLiteral("--format '%1' is not allowed; allowed: %2")
-                            .arg(printable(value), kFormatAllowed));
+                            .arg(engine::echoed(value), kFormatAllowed));
         if (name == QLatin1String("sweep-step")) {
             double step = 0;
             if (QString problem = checkNumber(QStringLiteral("--sweep-step"), value, false, 0,
@@ -524,7 +509,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
             if (step <= 0)
                 return fail(cli,
                             QStringLiteral("--sweep-step %1 is out of range; allowed: %2")
-                                .arg(printable(value), kSweepStepAllowed));
+                                .arg(engine::echoed(value), kSweepStepAllowed));
         }
         flag.apply(cli, value);
     }

@@ -1,5 +1,7 @@
 #include "engine/feeddecoder.h"
 
+#include "engine/echo.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -364,7 +366,7 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
     } else if (ev == QLatin1String("worker_stop")) {
         workerStopped(t, workerNumber);
     } else {
-        problem(QStringLiteral("unknown event \"%1\"").arg(ev.left(40)));
+        problem(QStringLiteral("unknown event \"%1\"").arg(echoed(ev)));
     }
 }
 
@@ -410,7 +412,7 @@ void FeedDecoder::addSeedLine(QByteArrayView line, std::int64_t arrivalNs)
          [&](const auto &m) {
              const std::int64_t planned = parseGoDuration(m.capturedView(3));
              if (planned < 0)
-                 problem(QStringLiteral("'%1' is not a duration").arg(m.captured(3).left(40)));
+                 problem(QStringLiteral("'%1' is not a duration").arg(echoed(m.capturedView(3))));
              start(t, job(m, 2), worker(m, 1), planned);
          }},
         {&completed,

@@ -1,6 +1,7 @@
 #include "engine/sizing.h"
 
 #include "engine/durationformat.h"
+#include "engine/echo.h"
 
 #include <array>
 #include <cmath>
@@ -53,7 +54,7 @@ std::optional<SizingTarget> SizingTarget::parse(const QString &text, QString *er
     if (at <= 0)
         return fail(QStringLiteral("'%1' is not FIGURE<=LIMIT; for example p95_wait_ms<=50 "
                                    "(FIGURE one of %2)")
-                        .arg(text.left(40), metricsText()));
+                        .arg(echoed(text), metricsText()));
     const QString key = text.left(at).trimmed();
     const QString value = text.mid(at + 2).trimmed();
     for (const MetricRow &row : kMetrics) {
@@ -64,12 +65,12 @@ std::optional<SizingTarget> SizingTarget::parse(const QString &text, QString *er
         if (!ok || !std::isfinite(limit) || limit <= 0 || limit > row.max)
             return fail(QStringLiteral("%1 limit '%2' is not allowed; allowed: a number above 0, "
                                        "at most %3")
-                            .arg(key, value.left(40))
+                            .arg(key, echoed(value))
                             .arg(row.max, 0, 'g', 10));
         return SizingTarget {row.metric, limit};
     }
     return fail(
-        QStringLiteral("cannot size for '%1'; allowed: %2").arg(key.left(40), metricsText()));
+        QStringLiteral("cannot size for '%1'; allowed: %2").arg(echoed(key), metricsText()));
 }
 
 QString SizingTarget::text() const

@@ -1,5 +1,7 @@
 #include "engine/sweepspec.h"
 
+#include "engine/echo.h"
+
 #include <QStringList>
 #include <cmath>
 
@@ -98,19 +100,19 @@ std::optional<SweepSpec> SweepSpec::parse(const QString &text, double step, cons
     if (eq <= 0)
         return fail(QStringLiteral("'%1' is not KNOB=FROM..TO or KNOB=V1,V2,…; for example "
                                    "workers=1..8")
-                        .arg(text.left(40)));
+                        .arg(echoed(text)));
     const QString name = text.left(eq).trimmed();
     const QString values = text.mid(eq + 1).trimmed();
     const Knob *k = knobNamed(name);
     if (!k || !sweepable(*k))
         return fail(
-            QStringLiteral("cannot vary '%1'; allowed: %2").arg(name.left(40), sweepableText()));
+            QStringLiteral("cannot vary '%1'; allowed: %2").arg(echoed(name), sweepableText()));
     SweepSpec spec;
     spec.knob = k->id;
     const QString allowed = k->allowedText();
     const auto badValue = [&](const QString &value) {
         return fail(QStringLiteral("%1 '%2' is not allowed; allowed: %3")
-                        .arg(QLatin1String(k->flag), value.left(40), allowed));
+                        .arg(QLatin1String(k->flag), echoed(value), allowed));
     };
     if (const qsizetype dots = values.indexOf(QLatin1String("..")); dots >= 0) {
         if (k->type == KnobType::Choice)

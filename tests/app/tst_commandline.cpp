@@ -222,6 +222,15 @@ private Q_SLOTS:
             "--format applies only with --follow");
         row("compare one file", {QStringLiteral("--compare"), QStringLiteral("a.psrun")},
             "--compare needs two run files");
+        // A value that would break the message's line shows its control characters escaped.
+        row("size for a line break",
+            {headless, QStringLiteral("--size-for"), QStringLiteral("\n--")}, "'\\x0a--'");
+        row("sweep a line break", {headless, sweep, QStringLiteral("work\ners=1..3")},
+            "'work\\x0aers'");
+        row("follow a line break format",
+            {headless, QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("--format"),
+             QStringLiteral("a\rb")},
+            "'a\\x0db'");
         row("compare three files",
             {QStringLiteral("--compare"), QStringLiteral("a"), QStringLiteral("b"),
              QStringLiteral("c")},
