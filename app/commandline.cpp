@@ -307,9 +307,6 @@ QString crossCheckFeed(const CommandLine &cli, const QCommandLineParser &parser)
         return QStringLiteral("--format applies only with --follow");
     if (cli.followPath.isEmpty())
         return {};
-    if (!cli.headless)
-        return QStringLiteral("--follow applies only with --headless (the window does not follow "
-                              "a feed yet)");
     if (cli.configGiven)
         return QStringLiteral("--follow takes no run flags: a feed is observed, not run");
     if (!cli.openPath.isEmpty() || !cli.comparePaths.isEmpty() || !cli.sweepText.isEmpty()

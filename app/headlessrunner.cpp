@@ -6,6 +6,7 @@
 #include "engine/durationformat.h"
 #include "engine/eventorder.h"
 #include "engine/feeddecoder.h"
+#include "engine/feedsource.h"
 #include "engine/referencelog.h"
 #include "engine/runrecording.h"
 #include "engine/runstats.h"
@@ -24,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <optional>
 
 namespace app {
 
@@ -116,8 +118,9 @@ private:
 };
 
 // After the run's lines, a blank line first; alone (--quiet), none.
-void printSummary(QTextStream &out, const RunStats &s, const PoolConfig &config, std::uint64_t seed,
-                  bool interrupted, bool afterLines)
+// A feed has no seed, and its queue's capacity is its program's: neither is said.
+void printSummary(QTextStream &out, const RunStats &s, const PoolConfig &config,
+                  std::optional<std::uint64_t> seed, bool interrupted, bool afterLines)
 {
     if (afterLines)
         out << '\n';
@@ -138,8 +141,10 @@ void printSummary(QTextStream &out, const RunStats &s, const PoolConfig &config,
         out << " worker " << usage.id << ' ' << QString::number(usage.utilization() * 100.0, 'f', 1)
             << '%';
     out << '\n';
-    out << "Max queue depth " << s.maxQueueDepth() << " (capacity "
-        << config.effectiveQueueCapacity() << "), seed " << seed << '\n';
+    out << "Max queue depth " << s.maxQueueDepth();
+    if (seed)
+        out << " (capacity " << config.effectiveQueueCapacity() << "), seed " << *seed;
+    out << '\n';
 }
 
 // A prediction as the summary JSON gives it: times in wall-clock ms; what has no steady state
@@ -264,87 +269,104 @@ int replayHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
 }
 
 // The feed's own account: lines read, what was skipped, the problems with their line numbers.
-void printFeed(QTextStream &out, const FeedDecoder &feed)
+void printFeed(QTextStream &out, const FeedSource::Account &feed)
 {
-    out << "Feed: " << feed.lines() << " lines ("
-        << (feed.format() == FeedDecoder::Format::Jsonl ? "JSON Lines" : "the reference log")
-        << "), " << feed.problemCount() << " problems";
-    if (feed.otherLines() > 0)
-        out << ", " << feed.otherLines() << " other lines skipped";
+    out << "Feed: " << feed.lines << " lines ("
+        << (feed.format == FeedDecoder::Format::Jsonl ? "JSON Lines" : "the reference log") << "), "
+        << feed.problems << " problems";
+    if (feed.otherLines > 0)
+        out << ", " << feed.otherLines << " other lines skipped";
+    if (feed.dropped > 0)
+        out << ", " << feed.dropped << " events dropped by the sender";
+    if (!feed.sourceName.isEmpty())
+        out << ", from " << feed.sourceName;
     out << '\n';
-    for (const FeedDecoder::Problem &p : feed.firstProblems())
+    for (const FeedDecoder::Problem &p : feed.firstProblems)
         out << "  line " << p.line << ": " << p.text << '\n';
 }
 
-QJsonObject feedJson(const FeedDecoder &feed)
+QJsonObject feedJson(const FeedSource::Account &feed)
 {
     QJsonArray problems;
-    for (const FeedDecoder::Problem &p : feed.firstProblems())
+    for (const FeedDecoder::Problem &p : feed.firstProblems)
         problems.append(QJsonObject {{QStringLiteral("line"), static_cast<qint64>(p.line)},
                                      {QStringLiteral("text"), p.text}});
     return QJsonObject {{QStringLiteral("format"),
-                         feed.format() == FeedDecoder::Format::Jsonl ? QStringLiteral("jsonl")
-                                                                     : QStringLiteral("seed-log")},
-                        {QStringLiteral("lines"), static_cast<qint64>(feed.lines())},
-                        {QStringLiteral("other_lines"), static_cast<qint64>(feed.otherLines())},
-                        {QStringLiteral("problems"), static_cast<qint64>(feed.problemCount())},
+                         feed.format == FeedDecoder::Format::Jsonl ? QStringLiteral("jsonl")
+                                                                   : QStringLiteral("seed-log")},
+                        {QStringLiteral("lines"), static_cast<qint64>(feed.lines)},
+                        {QStringLiteral("other_lines"), static_cast<qint64>(feed.otherLines)},
+                        {QStringLiteral("problems"), static_cast<qint64>(feed.problems)},
+                        {QStringLiteral("dropped"), static_cast<qint64>(feed.dropped)},
+                        {QStringLiteral("source"), feed.sourceName},
                         {QStringLiteral("first_problems"), problems}};
 }
 
-// Reads a feed (a file, or standard input for "-") to its end, printing the reference program's
-// lines as they come, then the summary; the exports as for a run.
-int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
+// Follows a feed (a file as it grows, or standard input for "-") to its end, printing the
+// reference program's lines as they come, then the summary; the exports as for a run. Ctrl+C
+// ends the feed as its end would, with the summary, and exits 130.
+int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
+                   const std::atomic<int> *interruptSignal)
 {
-    QFile file;
-    const bool standardInput = cli.followPath == QLatin1String("-");
-    const bool opened = standardInput
-        ? file.open(stdin, QIODevice::ReadOnly)
-        : (file.setFileName(cli.followPath), file.open(QIODevice::ReadOnly));
-    if (!opened) {
-        err << "poolscope: cannot read " << cli.followPath << ": " << file.errorString() << '\n';
+    FeedSource source;
+    QEventLoop loop;
+    QObject::connect(&source, &FeedSource::finished, &loop, &QEventLoop::quit,
+                     Qt::QueuedConnection);
+    QString error;
+    if (!source.start(cli.followPath, cli.feedFormat, &error)) {
+        err << "poolscope: " << error << '\n';
         return 2;
     }
-    FeedDecoder feed(cli.feedFormat);
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
         printer.keepEverything();
-    QElapsedTimer clock;
-    clock.start();
     const auto hand = [&](bool final) {
-        printer.take(feed.takeEvents(), feed.takeFailures(), feed.lastT(), final);
+        // A feed's events come in time order (the decoder keeps its clock from going back): all
+        // up to its latest time may be printed, with no window held back for late ones.
+        const std::int64_t lastT = source.account().lastT; // read before the take
+        printer.take(source.takeEvents(), source.takeFailureMessages(),
+                     lastT + EventOrder::kWindowNs, final);
     };
-    while (true) {
-        const QByteArray line = file.readLine();
-        if (line.isEmpty()
-            && (file.atEnd() || !file.isReadable() || file.error() != QFile::NoError))
-            break;
-        feed.addLine(QByteArrayView(line).chopped(line.endsWith('\n') ? 1 : 0),
-                     clock.nsecsElapsed());
+    QTimer drain;
+    int signalSeen = 0;
+    QObject::connect(&drain, &QTimer::timeout, &loop, [&] {
+        if (interruptSignal && signalSeen == 0 && interruptSignal->load() != 0) {
+            signalSeen = interruptSignal->load();
+            source.stop();
+        }
         hand(false);
-    }
-    feed.finish(clock.nsecsElapsed());
+    });
+    drain.start(10);
+    if (source.isRunning())
+        loop.exec();
+    drain.stop();
+    source.stop();
     hand(true);
+    const FeedSource::Account feed = source.account();
     PoolConfig config;
-    config.workers = std::clamp(feed.workers(), PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
-    config.jobs = std::clamp(feed.jobsSubmitted(), PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
+    config.workers = std::clamp(feed.workers, PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
+    config.jobs = std::clamp(feed.submitted, PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
     if (cli.summaryJson) {
         QJsonObject summary = summaryJson(printer.stats(), config, 0);
+        summary.remove(QStringLiteral("seed")); // a feed has none
         summary.insert(QStringLiteral("feed"), feedJson(feed));
         out << QJsonDocument(summary).toJson(QJsonDocument::Compact) << '\n';
     } else {
-        printSummary(out, printer.stats(), config, 0, false, !cli.quiet);
+        printSummary(out, printer.stats(), config, std::nullopt, signalSeen != 0, !cli.quiet);
         printFeed(out, feed);
     }
     out.flush();
     printer.kept().config = config;
-    return writeExports(cli, printer.kept(), err) ? 0 : 1;
+    if (!writeExports(cli, printer.kept(), err))
+        return 1;
+    return signalSeen != 0 ? interruptedStatus(signalSeen) : 0;
 }
 
 int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
                 const std::atomic<int> *interruptSignal)
 {
     if (!cli.followPath.isEmpty())
-        return followHeadless(cli, out, err);
+        return followHeadless(cli, out, err, interruptSignal);
     if (!cli.comparePaths.isEmpty())
         return runCompare(cli, out, err);
     if (!cli.openPath.isEmpty())

@@ -93,7 +93,9 @@ int main(int argc, char **argv)
     window.show();
     window.raise();
     window.activateWindow(); // keyboard focus even without a window manager
-    if (!cli.comparePaths.isEmpty())
+    if (!cli.followPath.isEmpty())
+        window.followFeed(cli.followPath, cli.feedFormat);
+    else if (!cli.comparePaths.isEmpty())
         window.compareFiles(cli.comparePaths.at(0), cli.comparePaths.at(1));
     else if (!cli.openPath.isEmpty())
         window.openFile(cli.openPath);

@@ -281,7 +281,36 @@ void FeedDecoder::readHeader(const QJsonObject &o)
     else if (unit == QLatin1String("ms"))
         m_unitNs = 1'000'000;
     else
-        problem(QStringLiteral("unit '%1' is not ns, us or ms; ms is used").arg(unit));
+        problem(QStringLiteral("unit '%1' is not ns, us or ms; ms is used").arg(echoed(unit)));
+    m_process = o.value(QLatin1String("process")).toString().left(kMaxNameLength);
+    m_host = o.value(QLatin1String("host")).toString().left(kMaxNameLength);
+}
+
+QString FeedDecoder::sourceName() const
+{
+    if (m_process.isEmpty() || m_host.isEmpty())
+        return echoed(QString(m_process + m_host));
+    return QStringLiteral("%1 on %2").arg(echoed(m_process), echoed(m_host));
+}
+
+bool FeedDecoder::poolClosed() const
+{
+    if (!m_open.isEmpty() || m_liveWorkers.isEmpty())
+        return false;
+    return std::none_of(m_liveWorkers.cbegin(), m_liveWorkers.cend(),
+                        [](bool live) { return live; });
+}
+
+void FeedDecoder::noteDropped(const QJsonValue &value)
+{
+    // The sender's running count: the highest seen stands (lines may be reordered by nothing
+    // here, but a count that goes down is the sender's mistake, not events found again).
+    const double count = value.toDouble(-1);
+    if (!(count >= 0 && count < 9e15) || count != std::floor(count)) {
+        problem(QStringLiteral("\"dropped\" is not a count"));
+        return;
+    }
+    m_dropped = std::max(m_dropped, static_cast<std::int64_t>(count));
 }
 
 std::int64_t FeedDecoder::stampOf(const QJsonObject &o, std::int64_t arrivalNs)
@@ -301,6 +330,7 @@ std::int64_t FeedDecoder::stampOf(const QJsonObject &o, std::int64_t arrivalNs)
             if (!m_haveFirstT) {
                 m_firstT = stamped;
                 m_haveFirstT = true;
+                m_zeroArrivalNs = arrivalNs;
             }
             t = stamped - m_firstT;
         }
@@ -323,9 +353,17 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
         readHeader(o);
         return;
     }
+    if (const QJsonValue dropped = o.value(QLatin1String("dropped")); !dropped.isUndefined())
+        noteDropped(dropped);
+    const QString ev = o.value(QLatin1String("ev")).toString();
+    if (ev == QLatin1String("dropped"))
+        return; // only the count
+    if (ev == QLatin1String("end")) {
+        m_endSeen = true; // the sender closed its feed
+        return;
+    }
     std::int64_t t = stampOf(o, arrivalNs);
     t = timeOf(t);
-    const QString ev = o.value(QLatin1String("ev")).toString();
     const Id job = idOf(o.value(QLatin1String("job")));
     const Id worker = idOf(o.value(QLatin1String("worker")));
     const bool needsJob = ev != QLatin1String("worker_start") && ev != QLatin1String("worker_stop");

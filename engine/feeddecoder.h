@@ -47,6 +47,11 @@ public:
     // The feed has ended at `atNs`: open jobs end Cancelled, live workers retire, the run ends.
     void finish(std::int64_t atNs);
     bool finished() const { return m_finished; }
+    // The feed says it is over: a JSON Lines {"ev": "end"} line, or (either format) every worker
+    // it saw has stopped and every job has its result, as when the reference program's pool has
+    // closed. A file followed as it grows ends there; a stream ends at its own end regardless.
+    bool ended() const { return m_endSeen || poolClosed(); }
+    bool poolClosed() const;
 
     std::vector<PoolEvent> takeEvents();
     std::vector<FailureMessage> takeFailures();
@@ -60,6 +65,18 @@ public:
     int workers() const { return m_maxWorker; } // the highest worker id seen
     std::int64_t jobsSubmitted() const { return m_submitted; }
     std::int64_t lastT() const { return m_lastT; }
+    // When (on the arrival clock) the feed's time 0 arrived: a stamped feed's run clock is the
+    // arrival clock less this, so a live view's edge is arrival − zeroArrivalNs().
+    std::int64_t zeroArrivalNs() const { return m_zeroArrivalNs; }
+    // Events the sender dropped because it could not write them fast enough, as it last said
+    // ("dropped" on any line of a JSON Lines feed).
+    std::int64_t droppedEvents() const { return m_dropped; }
+    // What the sender calls itself in its header line ("process", "host"); empty when unsaid.
+    const QString &process() const { return m_process; }
+    const QString &host() const { return m_host; }
+    static constexpr qsizetype kMaxNameLength = 64;
+    // "process on host", either alone, or empty: how the views name this sender.
+    QString sourceName() const;
 
     // "1.5s", "237ms", "500µs", "1m30s": a Go duration as the reference prints it; −1 if not one.
     static std::int64_t parseGoDuration(QStringView text);
@@ -76,6 +93,7 @@ private:
 
     void addJsonLine(QByteArrayView line, std::int64_t arrivalNs);
     void readHeader(const QJsonObject &header);
+    void noteDropped(const QJsonValue &value);
     // A line's time in ns from the first stamped time, or its arrival when it has none.
     std::int64_t stampOf(const QJsonObject &line, std::int64_t arrivalNs);
     void addSeedLine(QByteArrayView line, std::int64_t arrivalNs);
@@ -96,6 +114,7 @@ private:
 
     Format m_format;
     bool m_finished = false;
+    bool m_endSeen = false;
     bool m_started = false; // RunStarted sent
     std::int64_t m_lines = 0;
     std::int64_t m_otherLines = 0;
@@ -104,8 +123,12 @@ private:
     std::int64_t m_unitNs = 1'000'000; // jsonl: of "t" and "duration"; ms unless the header says
     std::int64_t m_firstT = 0; // jsonl: the first stamped time, run time 0
     bool m_haveFirstT = false;
+    std::int64_t m_zeroArrivalNs = 0;
     std::int64_t m_lastT = 0;
     std::int64_t m_submitted = 0;
+    std::int64_t m_dropped = 0;
+    QString m_process;
+    QString m_host;
     int m_depth = 0;
     int m_maxWorker = 0;
     std::int64_t m_jobCount = 0; // job numbers given out

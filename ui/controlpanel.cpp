@@ -248,7 +248,7 @@ ControlPanel::ControlPanel(QWidget *parent)
     layout->addWidget(buildButtons());
     for (const KnobGroup group :
          {KnobGroup::Pool, KnobGroup::Producer, KnobGroup::Jobs, KnobGroup::Playback})
-        layout->addWidget(buildGroup(group));
+        layout->addWidget(m_groups.emplace_back(buildGroup(group)));
     layout->addWidget(m_nextRunNote);
     layout->addStretch(1);
 
@@ -275,9 +275,9 @@ QWidget *ControlPanel::buildButtons()
                            &ControlPanel::startRequested);
     m_pauseButton = button(QStringLiteral("pauseButton"), tr("Pause"), tr("Pause the run"),
                            &ControlPanel::pauseToggled);
+    m_stopTip = tr("Drain: no new jobs; queued ones still run");
     m_stopButton
-        = button(QStringLiteral("stopButton"), tr("Stop"),
-                 tr("Drain: no new jobs; queued ones still run"), &ControlPanel::stopRequested);
+        = button(QStringLiteral("stopButton"), tr("Stop"), m_stopTip, &ControlPanel::stopRequested);
     m_cancelButton = button(QStringLiteral("cancelButton"), tr("Cancel"),
                             tr("Cancel: queued jobs end cancelled at once; running jobs are "
                                "interrupted"),
@@ -496,15 +496,30 @@ void ControlPanel::setRunState(bool running, bool paused)
         m_runConfig = config();
     m_running = running;
     m_paused = running && paused;
-    m_startButton->setEnabled(!running && m_startAllowed);
-    m_pauseButton->setEnabled(running);
+    const bool observing = isObserving();
+    m_startButton->setEnabled(!running && m_startAllowed && !observing);
+    m_pauseButton->setEnabled(running && !observing);
     m_pauseButton->setText(m_paused ? tr("Resume") : tr("Pause"));
     m_pauseButton->setAccessibleName(m_pauseButton->text());
     m_pauseButton->setToolTip(m_paused ? tr("Resume the paused run") : tr("Pause the run"));
     m_stopButton->setEnabled(running);
-    m_cancelButton->setEnabled(running);
+    m_stopButton->setToolTip(observing ? tr("Stop following the feed; its program goes on")
+                                       : m_stopTip);
+    m_cancelButton->setEnabled(running && !observing);
     m_resetButton->setEnabled(!running);
     updateNextRunNote();
+}
+
+void ControlPanel::setObserving(const QString &why)
+{
+    m_observing = why;
+    const bool observing = !why.isEmpty();
+    m_presetCombo->setEnabled(!observing);
+    for (QWidget *group : m_groups) {
+        group->setEnabled(!observing);
+        group->setToolTip(why);
+    }
+    setRunState(m_running, m_paused);
 }
 
 void ControlPanel::setStartAllowed(bool allowed, const QString &why)
@@ -676,6 +691,11 @@ void ControlPanel::updatePresetChoice()
 
 void ControlPanel::updateNextRunNote()
 {
+    if (isObserving()) {
+        m_nextRunNote->setText(m_observing);
+        m_nextRunNote->show();
+        return;
+    }
     const QStringList changes = nextRunChanges();
     for (const Knob &knob : engine::knobs()) {
         QWidget *label = controls(knob.id).label;

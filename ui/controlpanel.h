@@ -5,6 +5,7 @@
 
 #include <QWidget>
 #include <array>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -38,6 +39,11 @@ public:
     void setRunState(bool running, bool paused);
     // While a replay is open no live run starts: Start is disabled, its tooltip says why.
     void setStartAllowed(bool allowed, const QString &why = {});
+    // While the window follows another program's feed, the knobs cannot act on its pool: they
+    // are disabled, with `why` under them and in their tooltips; Start, Pause and Cancel too (Stop
+    // ends the following). An empty `why` gives the knobs back.
+    void setObserving(const QString &why);
+    bool isObserving() const { return !m_observing.isEmpty(); }
     bool isRunning() const { return m_running; }
     bool isPaused() const { return m_paused; }
     // Names of the knobs changed since the run started that only apply to the next run (the
@@ -94,7 +100,10 @@ private:
     bool m_applying = false; // setConfig (or a dependent update) is writing the controls
     bool m_running = false;
     bool m_startAllowed = true;
+    QString m_observing; // why the knobs cannot act, while following a feed
+    std::vector<QWidget *> m_groups; // the knob groups, disabled together while observing
     QString m_startTip;
+    QString m_stopTip;
     bool m_paused = false;
     engine::PoolConfig m_runConfig; // config() when the current run started
 

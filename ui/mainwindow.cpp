@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "engine/durationformat.h"
+#include "engine/feedsource.h"
 #include "engine/workerpool.h"
 #include "ui/comparewindow.h"
 #include "ui/configsettings.h"
@@ -69,6 +70,7 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
                                                  .eventBacklogLimit = kEventBacklog,
                                                  .backgroundPriority = true},
                             this))
+    , m_feed(new FeedSource(this))
     , m_model(new RunModel(this))
     , m_window(new TimeWindow(this))
 {
@@ -96,6 +98,14 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
         },
         Qt::QueuedConnection);
     connect(m_pool, &WorkerPool::finished, this, &MainWindow::onRunFinished, Qt::QueuedConnection);
+    connect(
+        m_feed, &FeedSource::eventsAvailable, this,
+        [this] {
+            if (!m_frameTimer.isActive())
+                m_frameTimer.start();
+        },
+        Qt::QueuedConnection);
+    connect(m_feed, &FeedSource::finished, this, &MainWindow::onRunFinished, Qt::QueuedConnection);
     m_frameTimer.setInterval(kFrameMs);
     m_frameTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_frameTimer, &QTimer::timeout, this, &MainWindow::frame);
@@ -106,7 +116,9 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
 MainWindow::~MainWindow()
 {
     m_frameTimer.stop();
-    // The pool's destructor cancels and joins; do it before the views go.
+    // The pool's and the feed's destructors stop and join; do it before the views go.
+    delete m_feed;
+    m_feed = nullptr;
     delete m_pool;
     m_pool = nullptr;
 }
@@ -221,7 +233,7 @@ void MainWindow::buildUi()
     connect(m_controls, &ControlPanel::configEdited, this, [this] {
         if (m_sweepWindow)
             m_sweepWindow->setBaseConfig(m_controls->config());
-        if (!m_pool->isRunning() && !m_model->started()) {
+        if (!liveRunning() && !m_model->started()) {
             m_model->reset(m_controls->config());
             m_dirty = true;
         }
@@ -256,6 +268,8 @@ void MainWindow::buildActions()
         [this] {
             if (m_replaying)
                 toggleReplay();
+            else if (m_feed->isRunning())
+                return; // a feed is observed: it does not pause
             else if (m_pool->isRunning())
                 togglePause();
             else
@@ -327,7 +341,7 @@ void MainWindow::buildTimeActions(QToolBar *toolbar)
     auto *fit = addShortcut(
         tr("Whole run"), QKeySequence(Qt::Key_W),
         [this] {
-            m_window->setExtent(m_model->endT(), !m_pool->isRunning() && !m_replayPlaying);
+            m_window->setExtent(m_model->endT(), !liveRunning() && !m_replayPlaying);
             m_window->showAll();
         },
         tr("Show the whole run"));
@@ -366,7 +380,7 @@ QString MainWindow::colourKey(const Theme &theme)
 
 void MainWindow::startRun()
 {
-    if (m_pool->isRunning() || !confirmDiscard())
+    if (liveRunning() || !confirmDiscard())
         return;
     // The run that ends here stays at hand for File ▸ Compare with the previous run.
     if (!m_replaying && m_recordFile && m_recordedEvents > 0 && !m_recordingFull) {
@@ -374,6 +388,8 @@ void MainWindow::startRun()
         m_previousRecordFile = std::move(m_recordFile);
     }
     setReplaying(false);
+    m_fromFeed = false;
+    m_controls->setObserving({});
     const PoolConfig config = m_controls->config();
     m_model->reset(config);
     m_recorded = RunRecording {};
@@ -411,6 +427,8 @@ void MainWindow::togglePause()
 
 void MainWindow::stopRun()
 {
+    if (m_feed->isRunning())
+        m_feed->stop(); // ends the following; finished() comes from the reader's thread
     m_pool->stop();
     updateRunState();
 }
@@ -426,9 +444,12 @@ void MainWindow::resetRun()
     if (!confirmDiscard())
         return;
     setReplaying(false);
+    m_feed->stop();
     m_pool->cancel();
     m_pool->waitForFinished();
     drain();
+    m_fromFeed = false;
+    m_controls->setObserving({});
     m_model->reset(m_controls->config());
     m_window->reset();
     m_log->clear();
@@ -442,8 +463,9 @@ void MainWindow::drain()
 {
     if (m_replaying)
         return;
-    const auto events = m_pool->takeEvents();
-    const auto failures = m_pool->takeFailureMessages();
+    const auto events = m_fromFeed ? m_feed->takeEvents() : m_pool->takeEvents();
+    const auto failures
+        = m_fromFeed ? m_feed->takeFailureMessages() : m_pool->takeFailureMessages();
     if (events.empty() && failures.empty())
         return;
     m_model->ingest(events, failures);
@@ -469,9 +491,9 @@ void MainWindow::frame()
             m_replayPlay->setText(tr("Play"));
         }
     }
-    const bool running = m_pool->isRunning() || (m_replaying && m_replayPlaying);
+    const bool running = liveRunning() || (m_replaying && m_replayPlaying);
     if (running)
-        m_model->setNow(m_replaying ? m_replayT : m_pool->elapsedNs());
+        m_model->setNow(m_replaying ? m_replayT : liveNow());
     m_window->setExtent(m_model->endT(), !running);
     if (m_window->followLive() && (running || m_dirty))
         m_window->follow(m_model->endT());
@@ -502,6 +524,13 @@ void MainWindow::onRunFinished()
     if (m_closing)
         return;
     drain();
+    if (m_fromFeed) { // what the feed showed of its pool, for the exports and the run file
+        const FeedSource::Account feed = m_feed->account();
+        m_recorded.config.workers
+            = std::clamp(feed.workers, PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
+        m_recorded.config.jobs
+            = std::clamp(feed.submitted, PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
+    }
     m_dirty = true;
     // The end of a run shows all of it, unless the person has zoomed or panned.
     m_window->setExtent(m_model->endT(), true);
@@ -516,9 +545,92 @@ void MainWindow::onRunFinished()
 
 void MainWindow::updateRunState()
 {
-    const bool running = m_pool->isRunning();
-    m_controls->setRunState(running, running && m_pool->isPaused());
+    const bool running = liveRunning();
+    m_controls->setRunState(running, running && !m_fromFeed && m_pool->isPaused());
     updateStatus();
+}
+
+bool MainWindow::liveRunning() const
+{
+    return m_pool->isRunning() || m_feed->isRunning();
+}
+
+std::int64_t MainWindow::liveNow() const
+{
+    return m_fromFeed ? m_feed->nowNs() : m_pool->elapsedNs();
+}
+
+bool MainWindow::isFollowing() const
+{
+    return m_fromFeed && m_feed->isRunning();
+}
+
+bool MainWindow::followFeed(const QString &path, FeedDecoder::Format format)
+{
+    if (liveRunning() && !m_fromFeed) {
+        showError(tr("Cannot follow the feed"), tr("A run is going: stop it first."));
+        return false;
+    }
+    if (!confirmDiscard())
+        return false;
+    m_feed->stop();
+    setReplaying(false);
+    // The feed's run is recorded as a live run is, so that File ▸ Save and the exports work on it.
+    m_model->reset(PoolConfig {});
+    m_window->reset();
+    m_log->clear();
+    m_recorded = RunRecording {};
+    m_recordingFull = false;
+    m_runSaved = false;
+    m_recordedEvents = 0;
+    m_recordFile = std::make_unique<QTemporaryFile>();
+    if (!m_recordFile->open())
+        m_recordFile.reset();
+    QString error;
+    m_fromFeed = true;
+    if (!m_feed->start(path, format, &error)) {
+        m_fromFeed = false;
+        showError(tr("Cannot follow the feed"), error);
+        updateRunState();
+        return false;
+    }
+    const QString name
+        = path == QLatin1String("-") ? tr("standard input") : QFileInfo(path).fileName();
+    m_controls->setObserving(
+        tr("Following %1: its own program runs that pool, so these knobs cannot act on it. Stop "
+           "ends the following; Reset gives the knobs back to Poolscope's own pool.")
+            .arg(name));
+    m_frameTimer.start();
+    updateRunState();
+    if (!m_options.screenshotPath.isEmpty())
+        QTimer::singleShot(m_options.runForMs, this, &MainWindow::takeScreenshot);
+    return true;
+}
+
+// What the feed said of itself: where from, how much, and what was wrong or dropped.
+QString MainWindow::feedText() const
+{
+    const FeedSource::Account a = m_feed->account();
+    const QString path = m_feed->path() == QLatin1String("-")
+        ? tr("standard input")
+        : QFileInfo(m_feed->path()).fileName();
+    QString text
+        = m_feed->isRunning() ? tr("Following %1").arg(path) : tr("Feed %1 ended").arg(path);
+    if (!a.sourceName.isEmpty())
+        text += tr(" (%1)").arg(a.sourceName);
+    text += tr(" · %n lines", nullptr, static_cast<int>(std::min<std::int64_t>(a.lines, INT_MAX)));
+    if (a.problems > 0) {
+        text += tr(" · %n problems", nullptr,
+                   static_cast<int>(std::min<std::int64_t>(a.problems, INT_MAX)));
+        if (!a.firstProblems.empty())
+            text += tr(" (line %1: %2)")
+                        .arg(a.firstProblems.front().line)
+                        .arg(a.firstProblems.front().text);
+    }
+    if (a.dropped > 0)
+        text += tr(" · %n events dropped by the sender", nullptr,
+                   static_cast<int>(std::min<std::int64_t>(a.dropped, INT_MAX)));
+    return text;
 }
 
 // What the views show, in words: called in the frame that draws them.
@@ -533,16 +645,18 @@ QString MainWindow::viewText() const
 {
     if (m_window->followLive())
         return tr("following live");
-    if (m_model->finished() && !m_pool->isRunning())
+    if (m_model->finished() && !liveRunning())
         return m_window->moved() ? tr("zoomed in (W shows the whole run)") : tr("the whole run");
     return tr("panned (F follows)");
 }
 
 void MainWindow::updateStatus()
 {
-    const bool running = m_pool->isRunning();
+    const bool running = liveRunning();
     QString state;
-    if (m_replaying)
+    if (m_fromFeed)
+        state = feedText();
+    else if (m_replaying)
         state = m_replayPlaying
             ? tr("Replaying %1").arg(QFileInfo(windowFilePath()).fileName())
             : tr("Replay of %1, paused (Space plays)").arg(QFileInfo(windowFilePath()).fileName());
@@ -580,6 +694,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_options.restoreSettings)
         saveSettings();
     // Cancel and join every thread of the run before the window goes.
+    m_feed->stop();
     m_pool->cancel();
     m_pool->waitForFinished();
     event->accept();
@@ -651,7 +766,8 @@ void MainWindow::restoreSettings()
 void MainWindow::takeScreenshot()
 {
     drain();
-    m_model->setNow(m_pool->elapsedNs());
+    if (liveRunning())
+        m_model->setNow(liveNow());
     if (m_window->followLive())
         m_window->follow(m_model->endT());
     refreshNumbers();
@@ -1035,9 +1151,13 @@ bool MainWindow::openFile(const QString &path)
     }
     if (!confirmDiscard())
         return false;
+    m_feed->stop();
     m_pool->cancel();
     m_pool->waitForFinished();
     m_pool->takeEvents();
+    m_feed->takeEvents();
+    m_fromFeed = false;
+    m_controls->setObserving({});
     std::stable_sort(recording->events.begin(), recording->events.end(),
                      [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
     setReplaying(true);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/feeddecoder.h"
 #include "engine/poolconfig.h"
 #include "engine/runrecording.h"
 #include "engine/sizing.h"
@@ -12,8 +13,9 @@
 #include <memory>
 
 namespace engine {
+class FeedSource;
 class WorkerPool;
-}
+} // namespace engine
 
 class QAction;
 class QKeySequence;
@@ -106,6 +108,12 @@ public:
     // runForMs later. Null, after saying why, when a file cannot be read.
     CompareWindow *compareFiles(const QString &pathA, const QString &pathB);
     bool isReplayPlaying() const { return m_replayPlaying; }
+    // Follows another program's feed ("-": standard input; a file as it grows) live in the
+    // views; false, after saying why, when it cannot be read. The knobs are disabled while it
+    // runs (a feed is observed, not controlled); Stop ends the following.
+    bool followFeed(const QString &path, engine::FeedDecoder::Format format);
+    engine::FeedSource *feed() const { return m_feed; }
+    bool isFollowing() const;
 
 public Q_SLOTS:
     void startRun();
@@ -138,6 +146,10 @@ private:
     void drain();
     void updateRunState();
     void updateStatus();
+    // The live source, a pool or a feed: running, and its clock.
+    bool liveRunning() const;
+    std::int64_t liveNow() const;
+    QString feedText() const; // the feed's account, for the status bar
     void selectJob(std::int64_t job);
     void onRunFinished();
     void placeOnScreen();
@@ -161,6 +173,8 @@ private:
 
     Options m_options;
     engine::WorkerPool *m_pool = nullptr;
+    engine::FeedSource *m_feed = nullptr;
+    bool m_fromFeed = false; // the run shown came from m_feed, not m_pool
     RunModel *m_model = nullptr;
     TimeWindow *m_window = nullptr;
     ControlPanel *m_controls = nullptr;

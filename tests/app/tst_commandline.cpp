@@ -26,10 +26,14 @@ struct Outcome
     QString err;
 };
 
-Outcome runPoolscope(const QStringList &arguments, int timeoutMs = 60000)
+// Runs poolscope to its end, with `input` as its standard input.
+Outcome runPoolscope(const QStringList &arguments, int timeoutMs = 60000,
+                     const QByteArray &input = {})
 {
     QProcess process;
     process.start(QStringLiteral(POOLSCOPE_BINARY), arguments);
+    process.write(input);
+    process.closeWriteChannel();
     Outcome outcome;
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();
@@ -207,8 +211,9 @@ private Q_SLOTS:
             {headless, QStringLiteral("--size-for"), QStringLiteral("p_wait<=0.2"), sweep,
              QStringLiteral("workers=1..3")},
             "exclude each other");
-        row("follow in the window", {QStringLiteral("--follow"), QStringLiteral("-")},
-            "--follow applies only with --headless");
+        row("follow a feed and a file",
+            {QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("run.psrun")},
+            "--follow reads one feed");
         row("follow with run flags",
             {headless, QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("--workers"),
              QStringLiteral("2")},
@@ -588,17 +593,17 @@ private Q_SLOTS:
         QCOMPARE(feed.value(QLatin1String("format")).toString(), QStringLiteral("seed-log"));
         QCOMPARE(feed.value(QLatin1String("problems")).toInt(), 0);
 
-        const QString jsonl = dir.filePath(QStringLiteral("feed.jsonl"));
-        QFile lines(jsonl);
-        QVERIFY(lines.open(QIODevice::WriteOnly));
-        lines.write("{\"feed\": \"poolscope\", \"unit\": \"ms\"}\n"
-                    "{\"t\": 0, \"ev\": \"submit\", \"job\": \"a\"}\n"
-                    "{\"t\": 1, \"ev\": \"start\", \"job\": \"a\", \"worker\": \"w1\"}\n"
-                    "garbage\n"
-                    "{\"t\": 5, \"ev\": \"fail\", \"job\": \"a\", \"error\": \"boom\"}\n"
-                    "{\"t\": 6, \"ev\": \"submit\", \"job\": \"b\"}\n");
-        lines.close();
-        outcome = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--follow"), jsonl});
+        // On standard input: a stream ends at its end, whatever the jobs are doing.
+        const QByteArray jsonl
+            = "{\"feed\": \"poolscope\", \"unit\": \"ms\"}\n"
+              "{\"t\": 0, \"ev\": \"submit\", \"job\": \"a\"}\n"
+              "{\"t\": 1, \"ev\": \"start\", \"job\": \"a\", \"worker\": \"w1\"}\n"
+              "garbage\n"
+              "{\"t\": 5, \"ev\": \"fail\", \"job\": \"a\", \"error\": \"boom\"}\n"
+              "{\"t\": 6, \"ev\": \"submit\", \"job\": \"b\"}\n";
+        outcome = runPoolscope(
+            {QStringLiteral("--headless"), QStringLiteral("--follow"), QStringLiteral("-")}, 60000,
+            jsonl);
         QCOMPARE(outcome.exitCode, 0);
         QVERIFY2(
             outcome.out.contains(QLatin1String("Result: Job 1 failed on worker 1 after 4ms: boom")),
@@ -615,6 +620,57 @@ private Q_SLOTS:
                                 dir.filePath(QStringLiteral("missing.jsonl"))});
         QCOMPARE(outcome.exitCode, 2);
         QVERIFY(outcome.err.contains(QLatin1String("missing.jsonl")));
+    }
+
+    // A file is followed as it grows, like tail -f: lines appended later are read, and the
+    // feed's end line ends it.
+    void aGrowingFileIsFollowedToItsEndLine()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("growing.jsonl"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        file.write("{\"feed\": \"poolscope\", \"unit\": \"ms\"}\n"
+                   "{\"t\": 0, \"ev\": \"submit\", \"job\": 1}\n"
+                   "{\"t\": 1, \"ev\": \"start\", \"job\": 1, \"worker\": 1}\n");
+        QProcess process;
+        QByteArray out
+            = startUntil(process, {QStringLiteral("--headless"), QStringLiteral("--follow"), path},
+                         "Worker 1 processing job 1");
+        QVERIFY2(out.contains("Worker 1 processing job 1"), out.constData());
+        QCOMPARE(process.state(), QProcess::Running); // the file's end is not the feed's
+        file.write("{\"t\": 30, \"ev\": \"finish\", \"job\": 1, \"worker\": 1}\n"
+                   "{\"t\": 31, \"ev\": \"submit\", \"job\": 2}\n"
+                   "{\"ev\": \"end\"}\n");
+        QVERIFY(process.waitForFinished(20000));
+        out += process.readAllStandardOutput();
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY2(out.contains("Result: Job 1 completed by worker 1 in 29ms"), out.constData());
+        QVERIFY2(out.contains("2 results of 2 jobs sent — 1 completed, 0 failed, 1 cancelled"),
+                 out.constData());
+    }
+
+    // Ctrl+C ends a followed feed as its end would: the open job cancelled, the summary printed.
+    void interruptingAFollowedFeedEndsItWithItsSummary()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("open.log"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        file.write("Sending job 1 to pool\nWorker 1 processing job 1 (will take 2s)\n");
+        QProcess process;
+        QByteArray out
+            = startUntil(process, {QStringLiteral("--headless"), QStringLiteral("--follow"), path},
+                         "Worker 1 processing job 1");
+        QVERIFY2(out.contains("Worker 1 processing job 1"), out.constData());
+        ::kill(static_cast<pid_t>(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(20000));
+        out += process.readAllStandardOutput();
+        QCOMPARE(process.exitCode(), 130);
+        QVERIFY2(out.contains("Summary (interrupted): 1 results of 1 jobs sent — 0 completed, 0 "
+                              "failed, 1 cancelled"),
+                 out.constData());
+        QVERIFY2(out.contains("Feed: 2 lines (the reference log), 0 problems"), out.constData());
     }
 
     // An interrupt cancels the point that runs, keeps its row and starts no other.

@@ -408,6 +408,58 @@ private Q_SLOTS:
         window.pool()->waitForFinished();
     }
 
+    // Another program's feed, live: its events reach the views as they are written, the knobs
+    // are disabled while it runs, and Stop ends it with every job accounted for.
+    void aFeedIsFollowedLiveAndStopEndsIt()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("pool.jsonl"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        file.write("{\"feed\": \"poolscope\", \"unit\": \"ms\", \"process\": \"demo\"}\n"
+                   "{\"t\": 0, \"ev\": \"submit\", \"job\": 1}\n"
+                   "{\"t\": 0, \"ev\": \"submit\", \"job\": 2}\n"
+                   "{\"t\": 1, \"ev\": \"start\", \"job\": 1, \"worker\": 1}\n"
+                   "{\"t\": 2, \"ev\": \"start\", \"job\": 2, \"worker\": 2}\n");
+        MainWindow window(engine::PoolConfig {}, testOptions());
+        window.show();
+        QVERIFY(window.followFeed(path, engine::FeedDecoder::Format::Auto));
+        QVERIFY(window.isFollowing());
+        auto *workers = window.controlPanel()->findChild<QSpinBox *>(QStringLiteral("workersSpin"));
+        QVERIFY(workers && !workers->isEnabled()); // observed, not controlled
+        QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->submittedCount(), 2, 10000);
+        file.write("{\"t\": 40, \"ev\": \"finish\", \"job\": 1, \"worker\": 1}\n");
+        QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->stats().results(), 1, 10000);
+        QVERIFY(window.isFollowing()); // a file's end is a pause, not the feed's end
+        window.stopRun();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isFollowing() && window.runModel()->finished(), 10000);
+        QCOMPARE(window.runModel()->stats().results(), 2); // job 2 ended Cancelled
+        QCOMPARE(window.runModel()->stats().count(engine::JobStatus::Cancelled), 1);
+        window.resetRun();
+        QVERIFY(workers->isEnabled()); // the knobs are Poolscope's own pool's again
+    }
+
+    void aFeedThatCannotBeReadSaysSo()
+    {
+        MainWindow window(engine::PoolConfig {}, testOptions());
+        QString shown;
+        QTimer closer;
+        connect(&closer, &QTimer::timeout, this, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                shown = box->text();
+                box->accept();
+            }
+        });
+        closer.start(20);
+        QVERIFY(!window.followFeed(QStringLiteral("/nonexistent/feed.jsonl"),
+                                   engine::FeedDecoder::Format::Auto));
+        QVERIFY2(shown.contains(QLatin1String("/nonexistent/feed.jsonl")), qPrintable(shown));
+        QVERIFY(!window.isFollowing());
+        QVERIFY(window.controlPanel()
+                    ->findChild<QSpinBox *>(QStringLiteral("workersSpin"))
+                    ->isEnabled());
+    }
+
     // Closed during a replay, the window saves its replay bar shown; opened again for a live
     // run, it must not show a replay's controls.
     void aReplayOpenAtCloseDoesNotComeBackWithTheNextWindow()

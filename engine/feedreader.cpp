@@ -1,0 +1,82 @@
+#include "engine/feedreader.h"
+
+#include <QFile>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
+
+namespace engine {
+
+FeedReader::~FeedReader()
+{
+    if (m_ownsFd)
+        ::close(m_fd);
+}
+
+bool FeedReader::open(const QString &path, QString *error)
+{
+    if (path == QLatin1String("-")) {
+        m_fd = STDIN_FILENO;
+    } else {
+        m_fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+        if (m_fd < 0) {
+            *error = QStringLiteral("cannot read %1: %2").arg(path, qt_error_string(errno));
+            return false;
+        }
+        m_ownsFd = true;
+    }
+    // Standard input is a stream even when the shell gave it a file: it ends at the file's end.
+    struct stat info
+    {
+    };
+    m_regular = m_ownsFd && ::fstat(m_fd, &info) == 0 && S_ISREG(info.st_mode);
+    return true;
+}
+
+FeedReader::Status FeedReader::read(std::vector<QByteArray> &lines, int timeoutMs)
+{
+    if (m_ended)
+        return Status::Ended;
+    if (!m_regular) {
+        pollfd ready {m_fd, POLLIN, 0};
+        const int n = ::poll(&ready, 1, timeoutMs);
+        if (n == 0 || (n < 0 && errno == EINTR))
+            return Status::Idle;
+    }
+    char buffer[64 * 1024];
+    const ssize_t got = ::read(m_fd, buffer, sizeof buffer);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN))
+        return Status::Idle;
+    if (got <= 0) {
+        if (m_regular && got == 0) { // the file's current end: wait for it to grow
+            ::usleep(static_cast<useconds_t>(timeoutMs) * 1000);
+            return Status::Idle;
+        }
+        m_ended = true; // the stream's end, or an error that ends it alike
+        if (!m_partial.isEmpty())
+            lines.push_back(std::exchange(m_partial, {}));
+        return lines.empty() ? Status::Ended : Status::Lines;
+    }
+    m_bytes += got;
+    const std::size_t before = lines.size();
+    const char *from = buffer;
+    const char *end = buffer + got;
+    while (const char *newline = static_cast<const char *>(std::memchr(from, '\n', end - from))) {
+        QByteArray line = std::exchange(m_partial, {});
+        line.append(from, newline - from);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        lines.push_back(std::move(line));
+        from = newline + 1;
+    }
+    m_partial.append(from, end - from);
+    if (m_partial.size() > kMaxLine) // no end of line in sight: what came is a line (ill-formed)
+        lines.push_back(std::exchange(m_partial, {}));
+    return lines.size() > before ? Status::Lines : Status::Idle;
+}
+
+} // namespace engine

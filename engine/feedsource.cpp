@@ -1,0 +1,144 @@
+#include "engine/feedsource.h"
+
+#include <chrono>
+
+namespace engine {
+
+namespace {
+
+std::int64_t steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+constexpr int kPollMs = 50; // how soon a stop is seen while the feed is quiet
+// Events decoded and not yet taken by the window, beyond which reading waits: the sender then
+// waits on its pipe or socket, or (the emitters in clients/) drops and counts.
+constexpr std::size_t kBacklog = 100'000;
+
+} // namespace
+
+FeedSource::FeedSource(QObject *parent)
+    : QObject(parent)
+{ }
+
+FeedSource::~FeedSource()
+{
+    stop();
+}
+
+bool FeedSource::start(const QString &path, FeedDecoder::Format format, QString *error)
+{
+    stop();
+    auto reader = std::make_unique<FeedReader>();
+    if (!reader->open(path, error))
+        return false;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_events.clear();
+        m_failures.clear();
+        m_account = Account {};
+        m_signalled = false;
+    }
+    m_path = path;
+    m_stopRequested.store(false);
+    m_zeroArrivalNs.store(0);
+    m_running.store(true, std::memory_order_release);
+    m_startNs = steadyNs();
+    m_thread = std::thread(&FeedSource::read, this, std::move(reader), format);
+    return true;
+}
+
+void FeedSource::stop()
+{
+    m_stopRequested.store(true);
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+std::int64_t FeedSource::elapsedNs() const
+{
+    return steadyNs() - m_startNs;
+}
+
+void FeedSource::read(std::unique_ptr<FeedReader> reader, FeedDecoder::Format format)
+{
+    FeedDecoder decoder(format);
+    std::vector<QByteArray> lines;
+    while (!m_stopRequested.load()) {
+        if (backlog() > kBacklog) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            continue;
+        }
+        const FeedReader::Status status = reader->read(lines, kPollMs);
+        for (const QByteArray &line : lines)
+            decoder.addLine(line, elapsedNs());
+        lines.clear();
+        publish(decoder);
+        if (status == FeedReader::Status::Ended || (reader->growing() && decoder.ended()))
+            break;
+    }
+    decoder.finish(elapsedNs());
+    publish(decoder);
+    m_running.store(false, std::memory_order_release);
+    Q_EMIT finished();
+}
+
+void FeedSource::publish(FeedDecoder &decoder)
+{
+    m_zeroArrivalNs.store(decoder.zeroArrivalNs());
+    std::vector<PoolEvent> events = decoder.takeEvents();
+    std::vector<FailureMessage> failures = decoder.takeFailures();
+    bool signal = false;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_events.insert(m_events.end(), events.begin(), events.end());
+        m_failures.insert(m_failures.end(), std::make_move_iterator(failures.begin()),
+                          std::make_move_iterator(failures.end()));
+        m_account.format = decoder.format();
+        m_account.lines = decoder.lines();
+        m_account.otherLines = decoder.otherLines();
+        m_account.problems = decoder.problemCount();
+        m_account.dropped = decoder.droppedEvents();
+        if (m_account.firstProblems.size() != decoder.firstProblems().size())
+            m_account.firstProblems = decoder.firstProblems();
+        if (m_account.sourceName.isEmpty())
+            m_account.sourceName = decoder.sourceName();
+        m_account.workers = decoder.workers();
+        m_account.submitted = decoder.jobsSubmitted();
+        m_account.lastT = decoder.lastT();
+        signal = !m_events.empty() && !m_signalled;
+        m_signalled = m_signalled || signal;
+    }
+    if (signal)
+        Q_EMIT eventsAvailable();
+}
+
+std::size_t FeedSource::backlog() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_events.size();
+}
+
+std::vector<PoolEvent> FeedSource::takeEvents()
+{
+    const std::lock_guard lock(m_mutex);
+    m_signalled = false;
+    return std::exchange(m_events, {});
+}
+
+std::vector<FailureMessage> FeedSource::takeFailureMessages()
+{
+    const std::lock_guard lock(m_mutex);
+    return std::exchange(m_failures, {});
+}
+
+FeedSource::Account FeedSource::account() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_account;
+}
+
+} // namespace engine

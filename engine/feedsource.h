@@ -1,0 +1,84 @@
+#pragma once
+
+#include "engine/feeddecoder.h"
+#include "engine/feedreader.h"
+#include "engine/poolevent.h"
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace engine {
+
+// Another program's feed as a live source for the window: a thread of its own reads the lines
+// (FeedReader) and decodes them (FeedDecoder); the window takes the events each frame, as it takes
+// a pool's. Only values cross: events, failure messages and the decoder's account, copied under a
+// mutex. The feed ends at its stream's end, at its end line (a file followed as it grows), or at
+// stop(); then every open job ends Cancelled, so the accounting holds, and finished() is emitted.
+class FeedSource : public QObject
+{
+    Q_OBJECT
+
+public:
+    // What the window shows of the feed itself.
+    struct Account
+    {
+        FeedDecoder::Format format = FeedDecoder::Format::Auto;
+        std::int64_t lines = 0;
+        std::int64_t otherLines = 0;
+        std::int64_t problems = 0;
+        std::int64_t dropped = 0;
+        std::vector<FeedDecoder::Problem> firstProblems;
+        QString sourceName;
+        int workers = 0;
+        std::int64_t submitted = 0;
+        std::int64_t lastT = 0; // the time of the latest event, on the feed's run clock
+    };
+
+    explicit FeedSource(QObject *parent = nullptr);
+    ~FeedSource() override; // stops and joins
+
+    // Starts reading `path` ("-": standard input); false with *error when it cannot be opened.
+    bool start(const QString &path, FeedDecoder::Format format, QString *error);
+    // Ends the feed now (the person's Stop): what came is kept, open jobs end Cancelled.
+    void stop();
+    bool isRunning() const { return m_running.load(std::memory_order_acquire); }
+    // ns since start(), on the arrival clock.
+    std::int64_t elapsedNs() const;
+    // Now on the feed's run clock: the live edge of the timeline.
+    std::int64_t nowNs() const { return elapsedNs() - m_zeroArrivalNs.load(); }
+    const QString &path() const { return m_path; }
+
+    std::vector<PoolEvent> takeEvents();
+    std::vector<FailureMessage> takeFailureMessages();
+    Account account() const;
+
+Q_SIGNALS:
+    void eventsAvailable(); // at most once until the events are taken
+    void finished();
+
+private:
+    void read(std::unique_ptr<FeedReader> reader, FeedDecoder::Format format);
+    // Hands what the decoder has to the window; signals when the window has taken the last.
+    void publish(FeedDecoder &decoder);
+    std::size_t backlog() const;
+
+    QString m_path;
+    std::thread m_thread;
+    std::atomic<bool> m_running {false};
+    std::atomic<bool> m_stopRequested {false};
+    std::atomic<std::int64_t> m_zeroArrivalNs {0};
+    std::int64_t m_startNs = 0; // steady clock, ns
+    mutable std::mutex m_mutex;
+    std::vector<PoolEvent> m_events; // guarded
+    std::vector<FailureMessage> m_failures; // guarded
+    Account m_account; // guarded
+    bool m_signalled = false; // guarded: eventsAvailable sent, not yet taken
+};
+
+} // namespace engine

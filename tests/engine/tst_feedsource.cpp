@@ -1,0 +1,145 @@
+// Reading a feed: lines whole whatever the writes' boundaries, a file followed as it grows, and
+// the live source the window uses ending at the feed's end line or at a stop, its accounting
+// whole either way.
+
+#include "engine/feedreader.h"
+#include "engine/feedsource.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace engine;
+
+namespace {
+
+// Reads until `count` lines have come or 5 s pass.
+std::vector<QByteArray> readLines(FeedReader &reader, std::size_t count)
+{
+    std::vector<QByteArray> lines;
+    for (int i = 0; i < 100 && lines.size() < count; ++i)
+        reader.read(lines, 50);
+    return lines;
+}
+
+} // namespace
+
+class TestFeedSource : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void aFileIsReadInWholeLinesAsItGrows()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("feed.log")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        file.write("Sending job 1 to pool\nWorker 1 proc");
+        FeedReader reader;
+        QString error;
+        QVERIFY(reader.open(file.fileName(), &error));
+        QVERIFY(reader.growing());
+        std::vector<QByteArray> lines = readLines(reader, 1);
+        QCOMPARE(lines.size(), 1u);
+        QCOMPARE(lines.at(0), QByteArray("Sending job 1 to pool"));
+        lines.clear();
+        // The file's end is a pause: the half line waits for its end.
+        QCOMPARE(reader.read(lines, 10), FeedReader::Status::Idle);
+        QVERIFY(lines.empty());
+        file.write("essing job 1 (will take 5ms)\r\nResult: Job 1 completed by worker 1 in 5ms\n");
+        lines = readLines(reader, 2);
+        QCOMPARE(lines.size(), 2u);
+        QCOMPARE(lines.at(0), QByteArray("Worker 1 processing job 1 (will take 5ms)"));
+        QCOMPARE(lines.at(1), QByteArray("Result: Job 1 completed by worker 1 in 5ms"));
+    }
+
+    void aLineWithoutAnEndIsCutNotHeldForever()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("long.log")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        file.write(QByteArray(FeedReader::kMaxLine + 100, 'x'));
+        FeedReader reader;
+        QString error;
+        QVERIFY(reader.open(file.fileName(), &error));
+        const std::vector<QByteArray> lines = readLines(reader, 1);
+        QCOMPARE(lines.size(), 1u);
+        QVERIFY(lines.at(0).size() > FeedReader::kMaxLine);
+    }
+
+    void aMissingFileIsNamedInTheError()
+    {
+        FeedReader reader;
+        QString error;
+        QVERIFY(!reader.open(QStringLiteral("/nonexistent/pool.jsonl"), &error));
+        QVERIFY2(error.contains(QLatin1String("/nonexistent/pool.jsonl")), qPrintable(error));
+    }
+
+    // The end line ends a followed file: every job has its one result, the open one cancelled.
+    void theSourceEndsAtTheFeedsEndLine()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("pool.jsonl")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        file.write(
+            "{\"feed\": \"poolscope\", \"unit\": \"ms\", \"process\": \"p\", \"host\": \"h\"}\n"
+            "{\"t\": 10, \"ev\": \"submit\", \"job\": 1}\n"
+            "{\"t\": 11, \"ev\": \"start\", \"job\": 1, \"worker\": 1, \"dropped\": 3}\n");
+        FeedSource source;
+        int finished = 0; // counted on this thread: the signal comes from the reader's
+        connect(
+            &source, &FeedSource::finished, this, [&finished] { ++finished; },
+            Qt::QueuedConnection);
+        QString error;
+        QVERIFY(source.start(file.fileName(), FeedDecoder::Format::Auto, &error));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().lines, 3, 5000);
+        QVERIFY(source.isRunning());
+        file.write(
+            "{\"t\": 20, \"ev\": \"submit\", \"job\": 2}\n{\"ev\": \"end\", \"dropped\": 4}\n");
+        QTRY_COMPARE_WITH_TIMEOUT(finished, 1, 5000);
+        QVERIFY(!source.isRunning());
+        const FeedSource::Account account = source.account();
+        QCOMPARE(account.dropped, 4);
+        QCOMPARE(account.sourceName, QStringLiteral("p on h"));
+        QCOMPARE(account.submitted, 2);
+        int submitted = 0;
+        int results = 0;
+        int cancelled = 0;
+        for (const PoolEvent &e : source.takeEvents()) {
+            submitted += e.kind == EventKind::JobSubmitted;
+            results += e.kind == EventKind::ResultCollected;
+            cancelled += e.kind == EventKind::ResultCollected
+                && static_cast<JobStatus>(e.aux) == JobStatus::Cancelled;
+        }
+        QCOMPARE(submitted, 2);
+        QCOMPARE(results, 2);
+        QCOMPARE(cancelled, 2);
+    }
+
+    void stopEndsAFeedThatHasNoEnd()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("open.log")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        file.write("Sending job 1 to pool\n");
+        FeedSource source;
+        int finished = 0; // counted on this thread: the signal comes from the reader's
+        connect(
+            &source, &FeedSource::finished, this, [&finished] { ++finished; },
+            Qt::QueuedConnection);
+        QString error;
+        QVERIFY(source.start(file.fileName(), FeedDecoder::Format::Auto, &error));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().lines, 1, 5000);
+        source.stop();
+        QVERIFY(!source.isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(finished, 1, 5000);
+        const std::vector<PoolEvent> events = source.takeEvents();
+        QCOMPARE(
+            std::count_if(events.begin(), events.end(),
+                          [](const PoolEvent &e) { return e.kind == EventKind::ResultCollected; }),
+            1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFeedSource)
+#include "tst_feedsource.moc"
