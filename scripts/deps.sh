@@ -5,6 +5,9 @@
 set -euo pipefail
 
 poolscope_packages=(g++ cmake ninja-build qt6-base-dev qt6-qpa-plugins libgl-dev)
+# What the tests add: the real toolchains of the emitters in clients/ (Go runs the reference
+# program itself; Python runs its emitter's example).
+poolscope_test_packages=(golang-go python3)
 
 poolscope_install_deps() {
     local missing=() pkg

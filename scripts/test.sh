@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Poolscope and runs every test through ctest, three times: a
 # normal build (then clang-format and clang-tidy, scripts/tidy.sh), an AddressSanitizer+UBSan build
-# and a ThreadSanitizer build; the whole suite then fuzzes the parsers.
+# and a ThreadSanitizer build; the whole suite then fuzzes the parsers. The tests also need the
+# emitters' toolchains (golang-go, python3): installed here.
 #   scripts/test.sh            all three
 #   scripts/test.sh default    only the presets named (default, asan, tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
-poolscope_install_deps
+poolscope_install_deps "${poolscope_test_packages[@]}"
 presets=("$@")
 fuzz=0
 if ((${#presets[@]} == 0)); then

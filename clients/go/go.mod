@@ -1,0 +1,3 @@
+module poolscope/poolfeed
+
+go 1.19
