@@ -89,14 +89,21 @@ const std::vector<ProgramFlag> &studyFlags()
              c.comparePaths = {QString(), QString()};
          }},
         {"follow", "FILE",
-         "headless: read another program's pool from FILE (- for standard input) until it ends: "
-         "JSON Lines (docs/feed-protocol.md) or the reference program's own output",
+         "show another program's pool live from FILE, followed as it grows (- for standard "
+         "input): JSON Lines (docs/feed-protocol.md) or the reference program's own output",
          "none",
          [](CommandLine &c, const QString &path) {
              c.followPath = path;
          }},
+        {"listen", "ADDRESS",
+         "take feeds from programs that connect to HOST:PORT (TCP; port 0 picks one) or "
+         "unix:PATH, each in its own lanes; headless: until every sender has gone",
+         "none",
+         [](CommandLine &c, const QString &address) {
+             c.listenAddress = address;
+         }},
         // The value is checked against the names before this runs.
-        {"format", "NAME", "with --follow: the feed's format", "auto",
+        {"format", "NAME", "with --follow or --listen: the feed's format", "auto",
          [](CommandLine &c, const QString &name) {
              c.feedFormat = name == QLatin1String("jsonl") ? engine::FeedDecoder::Format::Jsonl
                  : name == QLatin1String("seed-log")       ? engine::FeedDecoder::Format::SeedLog
@@ -303,15 +310,18 @@ void addOptions(QCommandLineParser &parser)
 // The rules between a feed and the other flags.
 QString crossCheckFeed(const CommandLine &cli, const QCommandLineParser &parser)
 {
-    if (parser.isSet(QStringLiteral("format")) && cli.followPath.isEmpty())
-        return QStringLiteral("--format applies only with --follow");
-    if (cli.followPath.isEmpty())
+    const bool feed = !cli.followPath.isEmpty() || !cli.listenAddress.isEmpty();
+    if (parser.isSet(QStringLiteral("format")) && !feed)
+        return QStringLiteral("--format applies only with --follow or --listen");
+    if (!feed)
         return {};
+    if (!cli.followPath.isEmpty() && !cli.listenAddress.isEmpty())
+        return QStringLiteral("--follow and --listen exclude each other; give one");
     if (cli.configGiven)
-        return QStringLiteral("--follow takes no run flags: a feed is observed, not run");
+        return QStringLiteral("a feed takes no run flags: it is observed, not run");
     if (!cli.openPath.isEmpty() || !cli.comparePaths.isEmpty() || !cli.sweepText.isEmpty()
         || !cli.sizeForText.isEmpty())
-        return QStringLiteral("--follow reads one feed; it takes no FILE, --compare, --sweep or "
+        return QStringLiteral("a feed is one run; it takes no FILE, --compare, --sweep or "
                               "--size-for");
     return {};
 }

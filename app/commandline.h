@@ -44,6 +44,7 @@ struct CommandLine
     QStringList comparePaths;
     // --follow: another program's feed to read ("-": standard input), and its format.
     QString followPath;
+    QString listenAddress; // --listen: HOST:PORT or unix:PATH
     engine::FeedDecoder::Format feedFormat = engine::FeedDecoder::Format::Auto;
 };
 

@@ -271,9 +271,14 @@ int replayHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
 // The feed's own account: lines read, what was skipped, the problems with their line numbers.
 void printFeed(QTextStream &out, const FeedSource::Account &feed)
 {
-    out << "Feed: " << feed.lines << " lines ("
-        << (feed.format == FeedDecoder::Format::Jsonl ? "JSON Lines" : "the reference log") << "), "
-        << feed.problems << " problems";
+    out << "Feed: " << feed.lines << " lines";
+    if (feed.senders > 0)
+        out << " from " << feed.senders << (feed.senders == 1 ? " sender" : " senders");
+    else
+        out << " ("
+            << (feed.format == FeedDecoder::Format::Jsonl ? "JSON Lines" : "the reference log")
+            << ")";
+    out << ", " << feed.problems << " problems";
     if (feed.otherLines > 0)
         out << ", " << feed.otherLines << " other lines skipped";
     if (feed.dropped > 0)
@@ -291,9 +296,12 @@ QJsonObject feedJson(const FeedSource::Account &feed)
     for (const FeedDecoder::Problem &p : feed.firstProblems)
         problems.append(QJsonObject {{QStringLiteral("line"), static_cast<qint64>(p.line)},
                                      {QStringLiteral("text"), p.text}});
-    return QJsonObject {{QStringLiteral("format"),
-                         feed.format == FeedDecoder::Format::Jsonl ? QStringLiteral("jsonl")
-                                                                   : QStringLiteral("seed-log")},
+    const QString format = feed.senders > 0         ? QStringLiteral("per sender")
+        : feed.format == FeedDecoder::Format::Jsonl ? QStringLiteral("jsonl")
+                                                    : QStringLiteral("seed-log");
+    return QJsonObject {{QStringLiteral("format"), format},
+                        {QStringLiteral("senders"), feed.senders},
+                        {QStringLiteral("senders_refused"), feed.sendersRefused},
                         {QStringLiteral("lines"), static_cast<qint64>(feed.lines)},
                         {QStringLiteral("other_lines"), static_cast<qint64>(feed.otherLines)},
                         {QStringLiteral("problems"), static_cast<qint64>(feed.problems)},
@@ -302,7 +310,8 @@ QJsonObject feedJson(const FeedSource::Account &feed)
                         {QStringLiteral("first_problems"), problems}};
 }
 
-// Follows a feed (a file as it grows, or standard input for "-") to its end, printing the
+// Follows a feed (a file as it grows, standard input for "-", or the senders that come to a
+// listener, until all have gone) to its end, printing the
 // reference program's lines as they come, then the summary; the exports as for a run. Ctrl+C
 // ends the feed as its end would, with the summary, and exits 130.
 int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
@@ -313,9 +322,16 @@ int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     QObject::connect(&source, &FeedSource::finished, &loop, &QEventLoop::quit,
                      Qt::QueuedConnection);
     QString error;
-    if (!source.start(cli.followPath, cli.feedFormat, &error)) {
+    const bool started = cli.listenAddress.isEmpty()
+        ? source.start(cli.followPath, cli.feedFormat, &error)
+        : source.listen(cli.listenAddress, cli.feedFormat, true, &error);
+    if (!started) {
         err << "poolscope: " << error << '\n';
         return 2;
+    }
+    if (!cli.listenAddress.isEmpty()) { // where to send, once a port 0 is resolved
+        err << "poolscope: listening on " << source.listeningAddress() << '\n';
+        err.flush();
     }
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
@@ -365,7 +381,7 @@ int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
 int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
                 const std::atomic<int> *interruptSignal)
 {
-    if (!cli.followPath.isEmpty())
+    if (!cli.followPath.isEmpty() || !cli.listenAddress.isEmpty())
         return followHeadless(cli, out, err, interruptSignal);
     if (!cli.comparePaths.isEmpty())
         return runCompare(cli, out, err);

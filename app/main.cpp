@@ -95,6 +95,8 @@ int main(int argc, char **argv)
     window.activateWindow(); // keyboard focus even without a window manager
     if (!cli.followPath.isEmpty())
         window.followFeed(cli.followPath, cli.feedFormat);
+    else if (!cli.listenAddress.isEmpty())
+        window.listenForFeeds(cli.listenAddress, cli.feedFormat);
     else if (!cli.comparePaths.isEmpty())
         window.compareFiles(cli.comparePaths.at(0), cli.comparePaths.at(1));
     else if (!cli.openPath.isEmpty())

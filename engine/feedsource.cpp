@@ -35,20 +35,99 @@ bool FeedSource::start(const QString &path, FeedDecoder::Format format, QString 
     auto reader = std::make_unique<FeedReader>();
     if (!reader->open(path, error))
         return false;
+    begin(path);
+    m_thread = std::thread(&FeedSource::read, this, std::move(reader), format);
+    return true;
+}
+
+bool FeedSource::listen(const QString &address, FeedDecoder::Format format,
+                        bool endWhenSendersLeave, QString *error)
+{
+    stop();
+    auto listener = std::make_unique<FeedListener>(format);
+    if (!listener->listen(address, error))
+        return false;
+    begin(listener->address());
+    {
+        const std::lock_guard lock(m_mutex);
+        m_listening = listener->address();
+    }
+    m_thread = std::thread(&FeedSource::serve, this, std::move(listener), endWhenSendersLeave);
+    return true;
+}
+
+QString FeedSource::listeningAddress() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_listening;
+}
+
+void FeedSource::begin(const QString &path)
+{
     {
         const std::lock_guard lock(m_mutex);
         m_events.clear();
         m_failures.clear();
         m_account = Account {};
         m_signalled = false;
+        m_listening.clear();
     }
     m_path = path;
     m_stopRequested.store(false);
     m_zeroArrivalNs.store(0);
     m_running.store(true, std::memory_order_release);
     m_startNs = steadyNs();
-    m_thread = std::thread(&FeedSource::read, this, std::move(reader), format);
-    return true;
+}
+
+void FeedSource::serve(std::unique_ptr<FeedListener> listener, bool endWhenSendersLeave)
+{
+    std::size_t names = 0;
+    const auto account = [&] {
+        Account a;
+        for (const FeedListener::SenderAccount &sender : listener->senders()) {
+            a.lines += sender.lines;
+            a.problems += sender.problems;
+            a.dropped += sender.dropped;
+            if (!a.sourceName.isEmpty())
+                a.sourceName += QStringLiteral(", ");
+            a.sourceName += sender.name;
+        }
+        a.format = FeedDecoder::Format::Auto;
+        a.firstProblems = listener->firstProblems();
+        a.workers = static_cast<int>(listener->laneNames().size());
+        a.lastT = listener->lastT();
+        a.submitted = listener->jobsSubmitted();
+        a.senders = listener->sendersSeen();
+        a.sendersOpen = listener->sendersOpen();
+        a.sendersRefused = listener->sendersRefused();
+        return a;
+    };
+    const auto publishAll = [&] {
+        Account a = account();
+        {
+            const std::lock_guard lock(m_mutex);
+            // Lane names only change when a lane is added: copied then, not every turn.
+            a.laneNames = listener->laneNames().size() != names ? listener->laneNames()
+                                                                : std::move(m_account.laneNames);
+            m_account = std::move(a);
+        }
+        names = listener->laneNames().size();
+        hand(listener->takeEvents(), listener->takeFailures());
+    };
+    while (!m_stopRequested.load()) {
+        if (backlog() > kBacklog) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            continue;
+        }
+        listener->poll(kPollMs, elapsedNs());
+        publishAll();
+        if (endWhenSendersLeave && listener->sendersSeen() > 0 && listener->sendersOpen() == 0)
+            break;
+    }
+    listener->finish(elapsedNs());
+    publishAll();
+    m_running.store(false, std::memory_order_release);
+    Q_EMIT finished();
 }
 
 void FeedSource::stop()
@@ -80,7 +159,7 @@ void FeedSource::read(std::unique_ptr<FeedReader> reader, FeedDecoder::Format fo
         if (status == FeedReader::Status::Ended || (reader->growing() && decoder.ended()))
             break;
     }
-    decoder.finish(elapsedNs());
+    decoder.finish(elapsedNs() - decoder.zeroArrivalNs());
     publish(decoder);
     m_running.store(false, std::memory_order_release);
     Q_EMIT finished();
@@ -89,14 +168,8 @@ void FeedSource::read(std::unique_ptr<FeedReader> reader, FeedDecoder::Format fo
 void FeedSource::publish(FeedDecoder &decoder)
 {
     m_zeroArrivalNs.store(decoder.zeroArrivalNs());
-    std::vector<PoolEvent> events = decoder.takeEvents();
-    std::vector<FailureMessage> failures = decoder.takeFailures();
-    bool signal = false;
     {
         const std::lock_guard lock(m_mutex);
-        m_events.insert(m_events.end(), events.begin(), events.end());
-        m_failures.insert(m_failures.end(), std::make_move_iterator(failures.begin()),
-                          std::make_move_iterator(failures.end()));
         m_account.format = decoder.format();
         m_account.lines = decoder.lines();
         m_account.otherLines = decoder.otherLines();
@@ -109,6 +182,18 @@ void FeedSource::publish(FeedDecoder &decoder)
         m_account.workers = decoder.workers();
         m_account.submitted = decoder.jobsSubmitted();
         m_account.lastT = decoder.lastT();
+    }
+    hand(decoder.takeEvents(), decoder.takeFailures());
+}
+
+void FeedSource::hand(std::vector<PoolEvent> events, std::vector<FailureMessage> failures)
+{
+    bool signal = false;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_events.insert(m_events.end(), events.begin(), events.end());
+        m_failures.insert(m_failures.end(), std::make_move_iterator(failures.begin()),
+                          std::make_move_iterator(failures.end()));
         signal = !m_events.empty() && !m_signalled;
         m_signalled = m_signalled || signal;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/feeddecoder.h"
+#include "engine/feedlistener.h"
 #include "engine/feedreader.h"
 #include "engine/poolevent.h"
 
@@ -11,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace engine {
@@ -38,6 +40,11 @@ public:
         int workers = 0;
         std::int64_t submitted = 0;
         std::int64_t lastT = 0; // the time of the latest event, on the feed's run clock
+        // A listener's: the senders that came and are still connected, and each lane's name.
+        int senders = 0;
+        int sendersOpen = 0;
+        int sendersRefused = 0;
+        std::unordered_map<int, QString> laneNames;
     };
 
     explicit FeedSource(QObject *parent = nullptr);
@@ -45,6 +52,13 @@ public:
 
     // Starts reading `path` ("-": standard input); false with *error when it cannot be opened.
     bool start(const QString &path, FeedDecoder::Format format, QString *error);
+    // Listens for senders (FeedListener: "HOST:PORT" or "unix:PATH") and merges their feeds into
+    // one run. With endWhenSendersLeave, the run ends when every sender that came has gone (once
+    // one has come); else only at stop(). False with *error when it cannot listen.
+    bool listen(const QString &address, FeedDecoder::Format format, bool endWhenSendersLeave,
+                QString *error);
+    // Where it listens, as a sender dials it (a port 0 resolved); empty when not listening.
+    QString listeningAddress() const;
     // Ends the feed now (the person's Stop): what came is kept, open jobs end Cancelled.
     void stop();
     bool isRunning() const { return m_running.load(std::memory_order_acquire); }
@@ -63,12 +77,16 @@ Q_SIGNALS:
     void finished();
 
 private:
+    void begin(const QString &path);
     void read(std::unique_ptr<FeedReader> reader, FeedDecoder::Format format);
+    void serve(std::unique_ptr<FeedListener> listener, bool endWhenSendersLeave);
+    void hand(std::vector<PoolEvent> events, std::vector<FailureMessage> failures);
     // Hands what the decoder has to the window; signals when the window has taken the last.
     void publish(FeedDecoder &decoder);
     std::size_t backlog() const;
 
     QString m_path;
+    QString m_listening; // guarded
     std::thread m_thread;
     std::atomic<bool> m_running {false};
     std::atomic<bool> m_stopRequested {false};

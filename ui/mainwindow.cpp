@@ -494,6 +494,12 @@ void MainWindow::frame()
     const bool running = liveRunning() || (m_replaying && m_replayPlaying);
     if (running)
         m_model->setNow(m_replaying ? m_replayT : liveNow());
+    if (m_fromFeed && !m_feed->listeningAddress().isEmpty()) {
+        // A listener's lanes are named after their senders.
+        FeedSource::Account account = m_feed->account();
+        if (account.laneNames.size() != m_timeline->laneNames().size())
+            m_timeline->setLaneNames(std::move(account.laneNames));
+    }
     m_window->setExtent(m_model->endT(), !running);
     if (m_window->followLive() && (running || m_dirty))
         m_window->follow(m_model->endT());
@@ -567,8 +573,31 @@ bool MainWindow::isFollowing() const
 
 bool MainWindow::followFeed(const QString &path, FeedDecoder::Format format)
 {
+    const QString name
+        = path == QLatin1String("-") ? tr("standard input") : QFileInfo(path).fileName();
+    return observe(tr("Cannot follow the feed"),
+                   tr("Following %1: its own program runs that pool, so these knobs cannot act "
+                      "on it. Stop ends the following; Reset gives the knobs back to Poolscope's "
+                      "own pool.")
+                       .arg(name),
+                   [&](QString *error) { return m_feed->start(path, format, error); });
+}
+
+bool MainWindow::listenForFeeds(const QString &address, FeedDecoder::Format format)
+{
+    return observe(tr("Cannot listen for feeds"),
+                   tr("Listening for feeds: their programs run their pools, so these knobs "
+                      "cannot act on them. Stop ends the listening; Reset gives the knobs back "
+                      "to Poolscope's own pool."),
+                   [&](QString *error) { return m_feed->listen(address, format, false, error); });
+}
+
+// Starts showing a feed: the model and the recording start afresh, the knobs step aside.
+bool MainWindow::observe(const QString &failureTitle, const QString &why,
+                         const std::function<bool(QString *)> &start)
+{
     if (liveRunning() && !m_fromFeed) {
-        showError(tr("Cannot follow the feed"), tr("A run is going: stop it first."));
+        showError(failureTitle, tr("A run is going: stop it first."));
         return false;
     }
     if (!confirmDiscard())
@@ -579,6 +608,7 @@ bool MainWindow::followFeed(const QString &path, FeedDecoder::Format format)
     m_model->reset(PoolConfig {});
     m_window->reset();
     m_log->clear();
+    m_timeline->setLaneNames({});
     m_recorded = RunRecording {};
     m_recordingFull = false;
     m_runSaved = false;
@@ -588,18 +618,13 @@ bool MainWindow::followFeed(const QString &path, FeedDecoder::Format format)
         m_recordFile.reset();
     QString error;
     m_fromFeed = true;
-    if (!m_feed->start(path, format, &error)) {
+    if (!start(&error)) {
         m_fromFeed = false;
-        showError(tr("Cannot follow the feed"), error);
+        showError(failureTitle, error);
         updateRunState();
         return false;
     }
-    const QString name
-        = path == QLatin1String("-") ? tr("standard input") : QFileInfo(path).fileName();
-    m_controls->setObserving(
-        tr("Following %1: its own program runs that pool, so these knobs cannot act on it. Stop "
-           "ends the following; Reset gives the knobs back to Poolscope's own pool.")
-            .arg(name));
+    m_controls->setObserving(why);
     m_frameTimer.start();
     updateRunState();
     if (!m_options.screenshotPath.isEmpty())
@@ -614,10 +639,18 @@ QString MainWindow::feedText() const
     const QString path = m_feed->path() == QLatin1String("-")
         ? tr("standard input")
         : QFileInfo(m_feed->path()).fileName();
-    QString text
-        = m_feed->isRunning() ? tr("Following %1").arg(path) : tr("Feed %1 ended").arg(path);
-    if (!a.sourceName.isEmpty())
-        text += tr(" (%1)").arg(a.sourceName);
+    const QString listening = m_feed->listeningAddress();
+    QString text;
+    if (!listening.isEmpty()) {
+        text = (m_feed->isRunning() ? tr("Listening on %1") : tr("Listened on %1")).arg(listening)
+            + tr(" · %n senders", nullptr, a.senders);
+        if (a.sendersOpen > 0)
+            text += tr(" (%1 connected)").arg(a.sendersOpen);
+    } else {
+        text = m_feed->isRunning() ? tr("Following %1").arg(path) : tr("Feed %1 ended").arg(path);
+        if (!a.sourceName.isEmpty())
+            text += tr(" (%1)").arg(a.sourceName);
+    }
     text += tr(" · %n lines", nullptr, static_cast<int>(std::min<std::int64_t>(a.lines, INT_MAX)));
     if (a.problems > 0) {
         text += tr(" · %n problems", nullptr,

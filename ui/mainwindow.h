@@ -112,6 +112,9 @@ public:
     // views; false, after saying why, when it cannot be read. The knobs are disabled while it
     // runs (a feed is observed, not controlled); Stop ends the following.
     bool followFeed(const QString &path, engine::FeedDecoder::Format format);
+    // Listens for programs' feeds ("HOST:PORT" or "unix:PATH"), each sender's workers in lanes
+    // named after it; false, after saying why, when it cannot listen.
+    bool listenForFeeds(const QString &address, engine::FeedDecoder::Format format);
     engine::FeedSource *feed() const { return m_feed; }
     bool isFollowing() const;
 
@@ -150,6 +153,8 @@ private:
     bool liveRunning() const;
     std::int64_t liveNow() const;
     QString feedText() const; // the feed's account, for the status bar
+    bool observe(const QString &failureTitle, const QString &why,
+                 const std::function<bool(QString *)> &start);
     void selectJob(std::int64_t job);
     void onRunFinished();
     void placeOnScreen();

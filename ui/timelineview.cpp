@@ -87,12 +87,23 @@ const QStaticText &TimelineView::laneLabel(int worker) const
     }
     auto it = m_laneLabels.find(worker);
     if (it == m_laneLabels.end()) {
-        QStaticText text(worker == 0 ? tr("Producer") : tr("Worker %1").arg(worker));
+        const auto named = m_laneNames.find(worker);
+        QStaticText text(worker == 0                      ? tr("Producer")
+                             : named != m_laneNames.end() ? QFontMetrics(font()).elidedText(
+                                   named->second, Qt::ElideMiddle, kGutter - 10)
+                                                          : tr("Worker %1").arg(worker));
         text.setTextFormat(Qt::PlainText);
         text.prepare(QTransform(), font());
         it = m_laneLabels.emplace(worker, std::move(text)).first;
     }
     return it->second;
+}
+
+void TimelineView::setLaneNames(std::unordered_map<int, QString> names)
+{
+    m_laneNames = std::move(names);
+    m_laneLabels.clear();
+    update();
 }
 
 void TimelineView::setTheme(const Theme &theme)

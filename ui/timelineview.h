@@ -39,6 +39,10 @@ public:
     TimelineView(const RunModel *model, TimeWindow *window, QWidget *parent = nullptr);
 
     void setTheme(const Theme &theme);
+    // Lanes named by their source (a listener's senders: "reference 2") instead of "Worker N";
+    // a name longer than the gutter is elided.
+    void setLaneNames(std::unordered_map<int, QString> names);
+    const std::unordered_map<int, QString> &laneNames() const { return m_laneNames; }
     std::int64_t selectedJob() const { return m_selected; }
     void setSelectedJob(std::int64_t job);
     // The job under a point, or 0.
@@ -97,6 +101,7 @@ private:
     Theme m_theme;
     QImage m_summaryImage; // the summarized busy bars, reused from frame to frame
     const QStaticText &laneLabel(int worker) const;
+    std::unordered_map<int, QString> m_laneNames; // a lane's name instead of "Worker N"
     mutable std::unordered_map<int, QStaticText> m_laneLabels; // by worker id; 0: the producer
     mutable QFont m_labelFont;
     std::int64_t m_selected = 0;

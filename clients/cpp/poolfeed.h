@@ -161,9 +161,6 @@ private:
              std::string_view error = {})
     {
         Event e;
-        e.t = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now()
-                                                                   - m_epoch)
-                  .count();
         e.kind = kind;
         e.job = job;
         e.worker = worker;
@@ -178,6 +175,10 @@ private:
                 m_dropped.fetch_add(1, std::memory_order_relaxed);
                 return;
             }
+            // Stamped under the lock, so the lines are in time order whatever the threads do.
+            e.t = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now() - m_epoch)
+                      .count();
             wasEmpty = m_held.empty();
             m_held.push_back(e);
         }

@@ -66,6 +66,7 @@ type Emitter struct {
 	epoch   time.Time
 	events  chan event
 	dropped atomic.Int64
+	mu      sync.Mutex // orders the stamps with the channel
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
@@ -124,12 +125,16 @@ func baseName(path string) string {
 }
 
 func (e *Emitter) put(ev event) {
+	// Stamped and queued under one lock, so the lines are in time order whatever the
+	// goroutines do; the send never waits (a full channel drops).
+	e.mu.Lock()
 	ev.t = int64(time.Since(e.epoch))
 	select {
 	case e.events <- ev:
 	default:
 		e.dropped.Add(1)
 	}
+	e.mu.Unlock()
 }
 
 // Submit: the job is sent to the pool. A job is an integer or a string.

@@ -38,6 +38,7 @@ class Emitter:
         self._dropped = 0
         self._workers = {}  # thread ident -> worker number
         self._workers_lock = threading.Lock()
+        self._order = threading.Lock()
         self._stop = threading.Event()
         self._error = None
         header = {"feed": "poolscope", "unit": "ns",
@@ -50,13 +51,14 @@ class Emitter:
     # -- events ------------------------------------------------------------------------------
 
     def _put(self, event):
-        # deque.append is atomic; the length check may let a few more in under a race, which
-        # costs memory for those few, never correctness.
-        if len(self._events) >= self._capacity:
-            self._dropped += 1
-            return
-        event["t"] = time.monotonic_ns() - self._epoch
-        self._events.append(event)
+        # Stamped and appended under one lock, so the lines are in time order whatever the
+        # threads do; nothing here waits on the writer.
+        with self._order:
+            if len(self._events) >= self._capacity:
+                self._dropped += 1
+                return
+            event["t"] = time.monotonic_ns() - self._epoch
+            self._events.append(event)
 
     def submit(self, job):
         """The job is sent to the pool. A job is an int or a str."""

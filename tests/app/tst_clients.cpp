@@ -4,6 +4,7 @@
 // The toolchains are part of the test command (scripts/test.sh installs golang-go and python3): a
 // missing one fails here, it is not skipped.
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -87,6 +88,54 @@ Feed pipeIntoPoolscope(const QString &program, const QStringList &arguments, con
     const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
     for (qsizetype i = 1; i < lines.size(); ++i)
         feed.rows.append(QString::fromUtf8(lines.at(i)).split(QLatin1Char(',')));
+    return feed;
+}
+
+// Starts `poolscope --headless --listen LISTEN --summary-json`, reads where it listens, runs
+// `program arguments` with "ADDRESS" in them replaced by the sender's address for it, and reads
+// the summary once the sender has gone.
+Feed listenFor(const QString &program, QStringList arguments, const QString &folder,
+               const QString &listen)
+{
+    Feed feed;
+    QProcess viewer;
+    viewer.start(QStringLiteral(POOLSCOPE_BINARY),
+                 {QStringLiteral("--headless"), QStringLiteral("--listen"), listen,
+                  QStringLiteral("--summary-json")});
+    QByteArray err;
+    QElapsedTimer timer;
+    timer.start();
+    viewer.setReadChannel(QProcess::StandardError);
+    while (!err.contains('\n') && timer.elapsed() < 20000
+           && viewer.state() != QProcess::NotRunning) {
+        viewer.waitForReadyRead(100);
+        err += viewer.readAllStandardError();
+    }
+    const QByteArray marker = "poolscope: listening on ";
+    if (!err.startsWith(marker)) {
+        feed.problem = QStringLiteral("poolscope did not listen: ") + QString::fromUtf8(err);
+        return feed;
+    }
+    QString address = QString::fromUtf8(err.mid(marker.size()).trimmed());
+    if (!address.startsWith(QLatin1String("unix:")))
+        address.prepend(QStringLiteral("tcp:"));
+    arguments.replaceInStrings(QStringLiteral("ADDRESS"), address);
+    QProcess sender;
+    sender.setWorkingDirectory(folder);
+    sender.start(program, arguments);
+    if (!sender.waitForFinished(60000) || sender.exitCode() != 0) {
+        feed.problem = program + QStringLiteral(" failed: ")
+            + QString::fromUtf8(sender.readAllStandardError());
+        return feed;
+    }
+    if (!viewer.waitForFinished(30000) || viewer.exitCode() != 0) {
+        feed.problem = QStringLiteral("poolscope did not end with its sender: ")
+            + QString::fromUtf8(viewer.readAllStandardError());
+        viewer.kill();
+        viewer.waitForFinished();
+        return feed;
+    }
+    feed.summary = QJsonDocument::fromJson(viewer.readAllStandardOutput().trimmed()).object();
     return feed;
 }
 
@@ -185,6 +234,42 @@ private Q_SLOTS:
                                              QStringLiteral("--interval-ms"), QStringLiteral("20")},
                                             clients("cpp"));
         verifyPool(feed, 20, 4, 200);
+    }
+
+    // The emitters dial a listener: Python over TCP, C++ over a unix socket.
+    void thePythonEmitterOverTcp()
+    {
+        const Feed feed
+            = listenFor(QStringLiteral("python3"),
+                        {QStringLiteral("example.py"), QStringLiteral("--feed"),
+                         QStringLiteral("ADDRESS"), QStringLiteral("--jobs"), QStringLiteral("6"),
+                         QStringLiteral("--interval-ms"), QStringLiteral("10")},
+                        clients("python"), QStringLiteral("127.0.0.1:0"));
+        QVERIFY2(feed.problem.isEmpty(), qPrintable(feed.problem));
+        QCOMPARE(feed.summary.value(QStringLiteral("completed")).toInteger(), 6);
+        QCOMPARE(feed.summary.value(QStringLiteral("submitted")).toInteger(), 6);
+        const QJsonObject account = feed.summary.value(QStringLiteral("feed")).toObject();
+        QCOMPARE(account.value(QStringLiteral("senders")).toInteger(), 1);
+        QCOMPARE(account.value(QStringLiteral("problems")).toInteger(), 0);
+    }
+
+    void theCppEmitterOverAUnixSocket()
+    {
+        QTemporaryDir dir;
+        const Feed feed = listenFor(
+            QStringLiteral(POOLFEED_EXAMPLE),
+            {QStringLiteral("--feed"), QStringLiteral("ADDRESS"), QStringLiteral("--jobs"),
+             QStringLiteral("8"), QStringLiteral("--workers"), QStringLiteral("2"),
+             QStringLiteral("--interval-ms"), QStringLiteral("10")},
+            clients("cpp"), QStringLiteral("unix:") + dir.filePath(QStringLiteral("pool.sock")));
+        QVERIFY2(feed.problem.isEmpty(), qPrintable(feed.problem));
+        QCOMPARE(feed.summary.value(QStringLiteral("completed")).toInteger(), 8);
+        QCOMPARE(feed.summary.value(QStringLiteral("utilization")).toArray().size(), 2);
+        QVERIFY(feed.summary.value(QStringLiteral("feed"))
+                    .toObject()
+                    .value(QStringLiteral("source"))
+                    .toString()
+                    .startsWith(QLatin1String("poolfeed_example on ")));
     }
 };
 

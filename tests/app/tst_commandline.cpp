@@ -12,7 +12,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
+#include <arpa/inet.h>
 #include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using app::CommandLine;
 using app::parseCommandLine;
@@ -60,6 +64,27 @@ QByteArray startUntil(QProcess &process, const QStringList &arguments, const cha
         out += process.readAllStandardOutput();
     }
     return out;
+}
+
+// A sender for a listener's tests: a TCP connection to "HOST:PORT", written to by hand.
+int dial(const QString &address)
+{
+    const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
+    sockaddr_in where {};
+    where.sin_family = AF_INET;
+    where.sin_port = htons(static_cast<std::uint16_t>(address.mid(colon + 1).toInt()));
+    ::inet_pton(AF_INET, address.left(colon).toLatin1().constData(), &where.sin_addr);
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool send(int fd, const QByteArray &bytes)
+{
+    return ::write(fd, bytes.constData(), static_cast<std::size_t>(bytes.size())) == bytes.size();
 }
 
 } // namespace
@@ -213,18 +238,26 @@ private Q_SLOTS:
             "exclude each other");
         row("follow a feed and a file",
             {QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("run.psrun")},
-            "--follow reads one feed");
+            "a feed is one run");
+        row("follow and listen",
+            {QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("--listen"),
+             QStringLiteral("127.0.0.1:0")},
+            "--follow and --listen exclude each other");
+        row("listen with run flags",
+            {headless, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+             QStringLiteral("--jobs"), QStringLiteral("2")},
+            "a feed takes no run flags");
         row("follow with run flags",
             {headless, QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("--workers"),
              QStringLiteral("2")},
-            "a feed is observed");
+            "it is observed");
         row("a format that is none",
             {headless, QStringLiteral("--follow"), QStringLiteral("-"), QStringLiteral("--format"),
              QStringLiteral("xml")},
             "--format 'xml'");
         row("a format without a feed",
             {headless, QStringLiteral("--format"), QStringLiteral("jsonl")},
-            "--format applies only with --follow");
+            "--format applies only with --follow or --listen");
         row("compare one file", {QStringLiteral("--compare"), QStringLiteral("a.psrun")},
             "--compare needs two run files");
         // A value that would break the message's line shows its control characters escaped.
@@ -671,6 +704,59 @@ private Q_SLOTS:
                               "failed, 1 cancelled"),
                  out.constData());
         QVERIFY2(out.contains("Feed: 2 lines (the reference log), 0 problems"), out.constData());
+    }
+
+    // Two programs at once on a loopback listener, each in its own lanes; one disconnects in the
+    // middle of a job, which ends Cancelled; the run ends when both have gone.
+    void twoSendersOnALoopbackListener()
+    {
+        QProcess process;
+        process.start(QStringLiteral(POOLSCOPE_BINARY),
+                      {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                       QStringLiteral("127.0.0.1:0"), QStringLiteral("--summary-json")});
+        QByteArray err;
+        process.setReadChannel(QProcess::StandardError);
+        QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError()).contains('\n'), 20000);
+        QVERIFY2(err.startsWith("poolscope: listening on 127.0.0.1:"), err.constData());
+        const QString address = QString::fromLatin1(err.mid(24).trimmed());
+        const int alpha = dial(address);
+        const int beta = dial(address);
+        QVERIFY(alpha >= 0 && beta >= 0);
+        QVERIFY(send(alpha,
+                     "{\"feed\": \"poolscope\", \"unit\": \"ms\", \"process\": \"alpha\"}\n"
+                     "{\"t\": 0, \"ev\": \"submit\", \"job\": 1}\n"
+                     "{\"t\": 1, \"ev\": \"start\", \"job\": 1, \"worker\": 1}\n"));
+        QVERIFY(send(beta, "Sending job 1 to pool\nWorker 1 processing job 1 (will take 1s)\n"));
+        QVERIFY(send(alpha,
+                     "{\"t\": 20, \"ev\": \"finish\", \"job\": 1, \"worker\": 1}\n"
+                     "{\"t\": 21, \"ev\": \"submit\", \"job\": 2}\n"
+                     "{\"t\": 22, \"ev\": \"start\", \"job\": 2, \"worker\": 2}\n"));
+        ::close(beta); // in the middle of its job 1
+        QVERIFY(send(alpha,
+                     "{\"t\": 40, \"ev\": \"finish\", \"job\": 2, \"worker\": 2}\n"
+                     "{\"ev\": \"end\"}\n"));
+        ::close(alpha);
+        QVERIFY(process.waitForFinished(20000));
+        QCOMPARE(process.exitCode(), 0);
+        const QJsonObject summary
+            = QJsonDocument::fromJson(process.readAllStandardOutput().trimmed()).object();
+        QCOMPARE(summary.value(QLatin1String("submitted")).toInt(), 3);
+        QCOMPARE(summary.value(QLatin1String("completed")).toInt(), 2);
+        QCOMPARE(summary.value(QLatin1String("cancelled")).toInt(), 1);
+        QCOMPARE(summary.value(QLatin1String("utilization")).toArray().size(), 3); // lanes
+        const QJsonObject feed = summary.value(QLatin1String("feed")).toObject();
+        QCOMPARE(feed.value(QLatin1String("senders")).toInt(), 2);
+        QCOMPARE(feed.value(QLatin1String("problems")).toInt(), 0);
+        QCOMPARE(feed.value(QLatin1String("source")).toString(), QStringLiteral("alpha, sender 2"));
+    }
+
+    void aListenerThatCannotListenSaysWhy()
+    {
+        const Outcome outcome = runPoolscope(
+            {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("nowhere")});
+        QCOMPARE(outcome.exitCode, 2);
+        QVERIFY2(outcome.err.contains(QLatin1String("cannot listen on nowhere")),
+                 qPrintable(outcome.err));
     }
 
     // An interrupt cancels the point that runs, keeps its row and starts no other.
