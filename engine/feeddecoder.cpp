@@ -1,6 +1,7 @@
 #include "engine/feeddecoder.h"
 
 #include "engine/echo.h"
+#include "engine/flatjson.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,7 +33,8 @@ Id idOf(const QJsonValue &v)
         id.present = true;
         if (d >= 0 && d == std::floor(d) && d < 9e15)
             id.number = v.toInteger();
-        id.key = QString::number(v.toDouble(), 'g', 17);
+        else // only a number that is not an id's is a name (formatting costs: not for the rest)
+            id.key = QString::number(d, 'g', 17);
     } else if (v.isString()) {
         id.present = true;
         id.key = v.toString();
@@ -147,12 +149,38 @@ std::int64_t FeedDecoder::jobId(const QString &key, std::int64_t number)
     // Numbered 1, 2, 3… in the order first heard of (the statistics keep jobs by number, so the
     // numbers stay dense whatever the program calls them); a program that numbers its jobs so
     // keeps its numbers.
-    const QString name = number >= 0 ? QString::number(number) : key;
-    if (const auto it = m_jobNames.constFind(name); it != m_jobNames.constEnd())
+    // A job's name is kept while it is open: the maps hold what is in flight, not every job a
+    // long feed ever had (a line about a job long done is then a job never sent: a problem).
+    if (number >= 0) {
+        if (const auto it = m_jobNumbers.constFind(number); it != m_jobNumbers.constEnd())
+            return *it;
+    } else if (const auto it = m_jobNames.constFind(key); it != m_jobNames.constEnd()) {
         return *it;
+    }
     const std::int64_t id = ++m_jobCount;
-    m_jobNames.insert(name, id);
+    if (number >= 0)
+        m_jobNumbers.insert(number, id);
+    else
+        m_jobNames.insert(key, id);
+    m_nameOf.insert(id, {number, number >= 0 ? QString() : key});
     return id;
+}
+
+bool FeedDecoder::knowsJob(const QString &key, std::int64_t number) const
+{
+    return number >= 0 ? m_jobNumbers.contains(number) : m_jobNames.contains(key);
+}
+
+void FeedDecoder::forgetName(std::int64_t job)
+{
+    const auto it = m_nameOf.constFind(job);
+    if (it == m_nameOf.constEnd())
+        return;
+    if (it->first >= 0)
+        m_jobNumbers.remove(it->first);
+    else
+        m_jobNames.remove(it->second);
+    m_nameOf.erase(it);
 }
 
 std::uint16_t FeedDecoder::workerId(const QString &key, std::int64_t number)
@@ -183,15 +211,23 @@ void FeedDecoder::finishRunning(std::int64_t t, std::uint16_t worker)
     // A worker does one job at a time: when it takes the next or stops, it has handed the last
     // one's result on, though the line that collects it may come later (the reference prints
     // "Worker 2 processing job 5" and "Worker 2 finished" before the "Result" of its job before).
-    for (auto it = m_open.begin(); it != m_open.end(); ++it) {
-        Job &j = it.value();
-        if (j.worker != worker || j.startedAt < 0 || j.finishedAt >= 0)
-            continue;
-        j.finishedAt = t;
-        record(t, EventKind::JobFinished, j.id, worker, 0, t - j.startedAt,
-               static_cast<std::uint8_t>(JobStatus::Completed));
-        record(t, EventKind::ResultDelivered, j.id, worker);
-    }
+    // (Only the job the worker took last can be running on it: each start finishes the one
+    // before. Looked up, not searched for: a deep queue must not make every start slow.)
+    const auto running = m_runningOf.constFind(worker);
+    if (running == m_runningOf.constEnd())
+        return;
+    const std::int64_t job = *running;
+    m_runningOf.erase(running);
+    const auto open = m_open.find(job);
+    if (open == m_open.end())
+        return;
+    Job &j = open.value();
+    if (j.worker != worker || j.startedAt < 0 || j.finishedAt >= 0)
+        return;
+    j.finishedAt = t;
+    record(t, EventKind::JobFinished, j.id, worker, 0, t - j.startedAt,
+           static_cast<std::uint8_t>(JobStatus::Completed));
+    record(t, EventKind::ResultDelivered, j.id, worker);
 }
 
 void FeedDecoder::workerStopped(std::int64_t t, std::uint16_t worker)
@@ -230,6 +266,7 @@ void FeedDecoder::start(std::int64_t t, std::int64_t job, std::uint16_t worker,
     }
     workerStarted(t, worker);
     finishRunning(t, worker);
+    m_runningOf.insert(worker, job);
     j.startedAt = t;
     j.worker = worker;
     j.queued = false;
@@ -254,6 +291,10 @@ void FeedDecoder::end(std::int64_t t, std::int64_t job, std::uint16_t worker, Jo
         start(t, job, worker != 0 ? worker : workerId(QStringLiteral("?"), -1), 0);
     }
     const Job j = m_open.take(job);
+    forgetName(job);
+    if (const auto running = m_runningOf.constFind(j.worker);
+        running != m_runningOf.constEnd() && *running == job)
+        m_runningOf.erase(running);
     const auto aux = static_cast<std::uint8_t>(status);
     if (j.startedAt < 0) { // cancelled on the queue
         m_depth = std::max(0, m_depth - 1);
@@ -271,9 +312,9 @@ void FeedDecoder::end(std::int64_t t, std::int64_t job, std::uint16_t worker, Jo
         m_failures.push_back({job, error.isEmpty() ? std::string("failed") : error.toStdString()});
 }
 
-void FeedDecoder::readHeader(const QJsonObject &o)
+void FeedDecoder::readHeader(const FlatJson &o)
 {
-    const QString unit = o.value(QLatin1String("unit")).toString(QStringLiteral("ms"));
+    const QString unit = o.value("unit").toString(QStringLiteral("ms"));
     if (unit == QLatin1String("ns"))
         m_unitNs = 1;
     else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
@@ -282,8 +323,8 @@ void FeedDecoder::readHeader(const QJsonObject &o)
         m_unitNs = 1'000'000;
     else
         problem(QStringLiteral("unit '%1' is not ns, us or ms; ms is used").arg(echoed(unit)));
-    m_process = o.value(QLatin1String("process")).toString().left(kMaxNameLength);
-    m_host = o.value(QLatin1String("host")).toString().left(kMaxNameLength);
+    m_process = o.value("process").toString().left(kMaxNameLength);
+    m_host = o.value("host").toString().left(kMaxNameLength);
 }
 
 QString FeedDecoder::sourceName() const
@@ -313,10 +354,10 @@ void FeedDecoder::noteDropped(const QJsonValue &value)
     m_dropped = std::max(m_dropped, static_cast<std::int64_t>(count));
 }
 
-std::int64_t FeedDecoder::stampOf(const QJsonObject &o, std::int64_t arrivalNs)
+std::int64_t FeedDecoder::stampOf(const FlatJson &o, std::int64_t arrivalNs)
 {
     std::int64_t t = arrivalNs;
-    if (const QJsonValue tv = o.value(QLatin1String("t")); tv.isDouble()) {
+    if (const QJsonValue tv = o.value("t"); tv.isDouble()) {
         // Integers exactly (ns since 1970 need 61 bits); fractions of the unit too; within
         // ±4·10¹⁸ ns (126 years either way), so that differences cannot overflow.
         const double raw = tv.toDouble();
@@ -342,20 +383,18 @@ std::int64_t FeedDecoder::stampOf(const QJsonObject &o, std::int64_t arrivalNs)
 
 void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        problem(QStringLiteral("not a JSON object: %1").arg(error.errorString()));
+    FlatJson &o = m_line;
+    if (QString error; !o.parse(line, &error)) {
+        problem(QStringLiteral("not a JSON object: %1").arg(error));
         return;
     }
-    const QJsonObject o = doc.object();
-    if (o.contains(QLatin1String("feed"))) { // the header
+    if (o.contains("feed")) { // the header
         readHeader(o);
         return;
     }
-    if (const QJsonValue dropped = o.value(QLatin1String("dropped")); !dropped.isUndefined())
+    if (const QJsonValue dropped = o.value("dropped"); !dropped.isUndefined())
         noteDropped(dropped);
-    const QString ev = o.value(QLatin1String("ev")).toString();
+    const QString ev = o.value("ev").toString();
     if (ev == QLatin1String("dropped"))
         return; // only the count
     if (ev == QLatin1String("end")) {
@@ -364,8 +403,8 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
     }
     std::int64_t t = stampOf(o, arrivalNs);
     t = timeOf(t);
-    const Id job = idOf(o.value(QLatin1String("job")));
-    const Id worker = idOf(o.value(QLatin1String("worker")));
+    const Id job = idOf(o.value("job"));
+    const Id worker = idOf(o.value("worker"));
     const bool needsJob = ev != QLatin1String("worker_start") && ev != QLatin1String("worker_stop");
     if (needsJob && !job.present) {
         problem(QStringLiteral("\"%1\" without a \"job\"").arg(ev));
@@ -377,9 +416,18 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
         problem(QStringLiteral("\"%1\" without a \"worker\"").arg(ev));
         return;
     }
+    const bool isResult = ev == QLatin1String("finish") || ev == QLatin1String("result")
+        || ev == QLatin1String("fail") || ev == QLatin1String("cancel");
+    if (isResult && !knowsJob(job.key, job.number)) {
+        // Said in the program's own words: its id, not a number of Poolscope's.
+        if (ev != QLatin1String("result")) // a result after its finish is the collector's echo
+            problem(QStringLiteral("a result for job %1, which was never sent or already has one")
+                        .arg(job.number >= 0 ? QString::number(job.number) : echoed(job.key)));
+        return;
+    }
     const std::int64_t jobNumber = needsJob ? jobId(job.key, job.number) : 0;
     const std::uint16_t workerNumber = worker.present ? workerId(worker.key, worker.number) : 0;
-    const double duration = o.value(QLatin1String("duration")).toDouble(0);
+    const double duration = o.value("duration").toDouble(0);
     if (ev == QLatin1String("submit") || ev == QLatin1String("enqueue")) {
         if (ev == QLatin1String("enqueue") && m_open.contains(jobNumber))
             return; // a submit already put it on the queue
@@ -395,8 +443,7 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
             return; // its finish already recorded the result
         end(t, jobNumber, workerNumber, JobStatus::Completed, {});
     } else if (ev == QLatin1String("fail")) {
-        end(t, jobNumber, workerNumber, JobStatus::Failed,
-            o.value(QLatin1String("error")).toString());
+        end(t, jobNumber, workerNumber, JobStatus::Failed, o.value("error").toString());
     } else if (ev == QLatin1String("cancel")) {
         end(t, jobNumber, workerNumber, JobStatus::Cancelled, {});
     } else if (ev == QLatin1String("worker_start")) {

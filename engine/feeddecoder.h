@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/flatjson.h"
 #include "engine/poolevent.h"
 #include "engine/runrecording.h"
 
@@ -92,14 +93,16 @@ private:
     };
 
     void addJsonLine(QByteArrayView line, std::int64_t arrivalNs);
-    void readHeader(const QJsonObject &header);
+    void readHeader(const FlatJson &header);
     void noteDropped(const QJsonValue &value);
     // A line's time in ns from the first stamped time, or its arrival when it has none.
-    std::int64_t stampOf(const QJsonObject &line, std::int64_t arrivalNs);
+    std::int64_t stampOf(const FlatJson &line, std::int64_t arrivalNs);
     void addSeedLine(QByteArrayView line, std::int64_t arrivalNs);
     void problem(const QString &text);
     std::int64_t timeOf(std::int64_t t);
     std::int64_t jobId(const QString &key, std::int64_t number);
+    void forgetName(std::int64_t job);
+    bool knowsJob(const QString &key, std::int64_t number) const; // open, by the program's id
     std::uint16_t workerId(const QString &key, std::int64_t number);
     void record(std::int64_t t, EventKind kind, std::int64_t job = 0, std::uint16_t worker = 0,
                 std::uint32_t extra = 0, std::int64_t value = 0, std::uint8_t aux = 0);
@@ -133,9 +136,13 @@ private:
     int m_maxWorker = 0;
     std::int64_t m_jobCount = 0; // job numbers given out
     QHash<std::int64_t, Job> m_open; // jobs without their result yet
-    QHash<QString, std::int64_t> m_jobNames;
+    QHash<QString, std::int64_t> m_jobNames; // open jobs' names → their numbers
+    QHash<std::int64_t, std::int64_t> m_jobNumbers; // open jobs' integer ids → their numbers
+    QHash<std::int64_t, std::pair<std::int64_t, QString>> m_nameOf; // number → id it came as
     QHash<QString, std::uint16_t> m_workerNames;
     QHash<std::uint16_t, bool> m_liveWorkers;
+    QHash<std::uint16_t, std::int64_t> m_runningOf; // the job each worker took last, while open
+    FlatJson m_line; // the line being read (its fields' storage kept from line to line)
     std::vector<PoolEvent> m_events;
     std::vector<FailureMessage> m_failures;
 };

@@ -261,6 +261,7 @@ void FeedListener::close(Sender &sender, std::int64_t nowNs)
 void FeedListener::merge(Sender &sender)
 {
     const std::int64_t offset = sender.decoder.zeroArrivalNs();
+    std::vector<std::int64_t> done; // jobs whose results came: forgotten after their failures
     for (PoolEvent e : sender.decoder.takeEvents()) {
         // One run, one producer: the run's start and end are the listener's.
         if (e.kind == EventKind::RunStarted || e.kind == EventKind::RunFinished
@@ -271,6 +272,8 @@ void FeedListener::merge(Sender &sender)
             auto [at, added] = sender.jobs.try_emplace(e.job, m_nextJob + 1);
             m_nextJob += added ? 1 : 0;
             e.job = at->second;
+            if (e.kind == EventKind::ResultCollected) // its last event: the map keeps what is open
+                done.push_back(at->first);
         }
         if (e.worker != 0) {
             auto [at, added] = sender.workers.try_emplace(e.worker, 0);
@@ -290,6 +293,8 @@ void FeedListener::merge(Sender &sender)
             failure.job = at->second;
         m_failures.push_back(std::move(failure));
     }
+    for (const std::int64_t job : done)
+        sender.jobs.erase(job);
 }
 
 void FeedListener::finish(std::int64_t nowNs)

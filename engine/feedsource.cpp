@@ -102,7 +102,16 @@ void FeedSource::serve(std::unique_ptr<FeedListener> listener, bool endWhenSende
         a.sendersRefused = listener->sendersRefused();
         return a;
     };
-    const auto publishAll = [&] {
+    std::int64_t accountedAt = -1;
+    const auto publishAll = [&](bool final) {
+        // The account every 20 ms (and at the end); the events every turn.
+        if (const std::int64_t now = elapsedNs();
+            !final && accountedAt >= 0 && now - accountedAt < 20'000'000) {
+            hand(listener->takeEvents(), listener->takeFailures());
+            return;
+        } else {
+            accountedAt = now;
+        }
         Account a = account();
         {
             const std::lock_guard lock(m_mutex);
@@ -120,12 +129,12 @@ void FeedSource::serve(std::unique_ptr<FeedListener> listener, bool endWhenSende
             continue;
         }
         listener->poll(kPollMs, elapsedNs());
-        publishAll();
+        publishAll(false);
         if (endWhenSendersLeave && listener->sendersSeen() > 0 && listener->sendersOpen() == 0)
             break;
     }
     listener->finish(elapsedNs());
-    publishAll();
+    publishAll(true);
     m_running.store(false, std::memory_order_release);
     Q_EMIT finished();
 }

@@ -124,14 +124,21 @@ class Emitter:
         return wrap(fn) if fn is not None else wrap
 
     def close(self):
-        """Writes what is held and the end line, then closes the destination."""
+        """Writes what is held and the end line, then closes the destination. A viewer that went
+        away does not stop the program: its error is kept in .error."""
         if not self._stop.is_set():
             self._stop.set()
             self._writer.join()
             if self._closer:
-                self._closer.close()
-        if self._error:
-            raise self._error
+                try:
+                    self._closer.close()
+                except OSError as error:
+                    self._error = self._error or error
+
+    @property
+    def error(self):
+        """The first error writing the feed (the viewer went away), or None."""
+        return self._error
 
     def __enter__(self):
         return self
@@ -164,7 +171,9 @@ class Emitter:
             self._out.write((json.dumps(end) + "\n").encode())
             self._out.flush()
         except (OSError, ValueError) as error:
+            # The viewer went away: the pool goes on, its events are no longer written.
             self._error = error
+            self._events.clear()
 
 
 class _JobSpan:

@@ -2,6 +2,8 @@
 // several repetitions; --json prints them as one object. See README "Performance".
 
 #include "baselines.h"
+#include "clients/cpp/poolfeed.h"
+#include "engine/feedsource.h"
 #include "engine/workerpool.h"
 #include "poolharness.h"
 #include "ui/mainwindow.h"
@@ -21,7 +23,12 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <algorithm>
+#include <arpa/inet.h>
 #include <malloc.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace engine;
@@ -177,6 +184,85 @@ std::int64_t heapBytes()
 
 } // namespace
 
+// A feed of `jobs` jobs on 8 workers, four lines a job (submit, start, finish… and a worker's
+// start or stop now and then), as an emitter writes it: JSON Lines in ns.
+QByteArray feedLines(std::int64_t jobs, std::int64_t *lines)
+{
+    QByteArray bytes = "{\"feed\": \"poolscope\", \"unit\": \"ns\", \"process\": \"bench\"}\n";
+    std::int64_t t = 0;
+    *lines = 1;
+    for (std::int64_t job = 1; job <= jobs; ++job) {
+        const std::int64_t worker = (job - 1) % 8 + 1;
+        bytes += "{\"t\": " + QByteArray::number(t)
+            + ", \"ev\": \"submit\", \"job\": " + QByteArray::number(job) + "}\n";
+        bytes += "{\"t\": " + QByteArray::number(t + 100)
+            + ", \"ev\": \"start\", \"job\": " + QByteArray::number(job)
+            + ", \"worker\": " + QByteArray::number(worker) + ", \"duration\": 5000}\n";
+        bytes += "{\"t\": " + QByteArray::number(t + 5100) + ", \"ev\": \"finish\", \"job\": "
+            + QByteArray::number(job) + ", \"worker\": " + QByteArray::number(worker) + "}\n";
+        t += 700;
+        *lines += 3;
+    }
+    return bytes;
+}
+
+// Feed lines a second that a listener takes in from one TCP sender on loopback, from the first
+// byte sent to the last event handed on (the decoding and renumbering included).
+double feedEventsPerSecond(const QByteArray &bytes, std::int64_t lines)
+{
+    engine::FeedSource source;
+    QString error;
+    if (!source.listen(QStringLiteral("127.0.0.1:0"), engine::FeedDecoder::Format::Jsonl, true,
+                       &error))
+        return 0;
+    const QString address = source.listeningAddress();
+    const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
+    sockaddr_in where {};
+    where.sin_family = AF_INET;
+    where.sin_port = htons(static_cast<std::uint16_t>(address.mid(colon + 1).toInt()));
+    ::inet_pton(AF_INET, "127.0.0.1", &where.sin_addr);
+    QElapsedTimer timer;
+    timer.start();
+    std::thread sender([&] {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where) == 0) {
+            for (qsizetype done = 0; done < bytes.size();) {
+                const ssize_t n = ::write(fd, bytes.constData() + done,
+                                          static_cast<std::size_t>(bytes.size() - done));
+                if (n <= 0)
+                    break;
+                done += n;
+            }
+        }
+        ::close(fd);
+    });
+    std::int64_t events = 0;
+    while (source.isRunning() || events == 0) {
+        events += static_cast<std::int64_t>(source.takeEvents().size());
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (!source.isRunning())
+            events += static_cast<std::int64_t>(source.takeEvents().size());
+    }
+    const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+    sender.join();
+    return static_cast<double>(lines) / seconds;
+}
+
+// What a call of the C++ emitter costs the pool's thread, in ns (its writer writes to /dev/null).
+double emitterEventNs(std::int64_t events)
+{
+    poolfeed::Emitter feed("/dev/null");
+    QElapsedTimer timer;
+    timer.start();
+    for (std::int64_t i = 1; i <= events; i += 2) {
+        feed.start(i, 1, std::chrono::microseconds(5));
+        feed.finish(i, 1);
+    }
+    const double ns = static_cast<double>(timer.nsecsElapsed()) / static_cast<double>(events);
+    feed.close();
+    return ns;
+}
+
 int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -256,6 +342,12 @@ int main(int argc, char **argv)
             [&] { return engineJobsPerSecond(flatOut(o.jobs, 64), true); });
     measure("engine_events_off_jobs_per_s",
             [&] { return engineJobsPerSecond(flatOut(o.jobs, 1024), false); });
+    if (wanted("feed_events_per_s")) {
+        std::int64_t lines = 0;
+        const QByteArray bytes = feedLines(o.jobs, &lines);
+        measure("feed_events_per_s", [&] { return feedEventsPerSecond(bytes, lines); });
+    }
+    measure("emitter_event_ns", [&] { return emitterEventNs(o.jobs); });
     measure("qthreadpool_jobs_per_s", [&] { return bench::qthreadPoolJobsPerSecond(o.jobs, 2); });
     measure("naive_pool_jobs_per_s", [&] { return bench::naivePoolJobsPerSecond(o.jobs, 2, 64); });
     measure("ring_only_jobs_per_s",

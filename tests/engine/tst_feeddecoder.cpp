@@ -1,7 +1,10 @@
 #include "engine/feeddecoder.h"
+#include "engine/flatjson.h"
 #include "engine/runstats.h"
 #include "testprinting.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTest>
 #include <map>
@@ -194,6 +197,55 @@ private Q_SLOTS:
                 QCOMPARE(e.value, 300'000); // its planned duration, in the header's unit
         }
         QCOMPARE(fed.stats.processing().min(), 300'000);
+    }
+
+    // The fast scanner of a feed's lines reads what QJsonDocument reads, the same values, and
+    // leaves what it does not read to it.
+    void flatJsonAgreesWithQJsonDocument_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        // Plain literals: a raw string with quotes in it hides the class from automoc.
+        const char *lines[] = {
+            "{\"t\": 12, \"ev\": \"start\", \"job\": 3, \"worker\": \"w1\"}",
+            "  { \"t\" : -0 , \"x\": 1.5e3, \"y\": 0.25, \"z\": true, \"n\": null, \"f\": false } "
+            " ",
+            "{\"t\": 9007199254740993, \"big\": 123456789012345678901234567890}",
+            "{\"t\": 1e400}",
+            "{\"s\": \"a \\\"quoted\\\" \\u00e9 word\", \"job\": \"x\"}",
+            "{\"nested\": {\"a\": 1}, \"list\": [1, 2]}",
+            "{}",
+            "{\"a\": 1,}",
+            "{\"a\": 01}",
+            "{\"a\": -}",
+            "{\"a\": 1} trailing",
+            "[\"not\", \"an object\"]",
+            "{\"a\": \"unterminated",
+            "{\"ü\": \"ünïcode\", \"emoji\": \"😀\"}",
+            "{\"tab\": \"a\tb\"}",
+            "{\"a\": 1, \"a\": 2}",
+        };
+        for (const char *line : lines)
+            QTest::newRow(line) << QByteArray(line);
+    }
+
+    void flatJsonAgreesWithQJsonDocument()
+    {
+        QFETCH(QByteArray, line);
+        FlatJson flat;
+        QString error;
+        const bool read = flat.parse(line, &error);
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
+        const bool valid = parseError.error == QJsonParseError::NoError && doc.isObject();
+        QCOMPARE(read, valid);
+        if (!valid) {
+            QCOMPARE(error, parseError.errorString());
+            return;
+        }
+        const QJsonObject object = doc.object();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            QCOMPARE(flat.value(it.key().toUtf8()), it.value());
+        QVERIFY(flat.value("absent").isUndefined());
     }
 
     // What is wrong is counted with its line number and never stops the feed.

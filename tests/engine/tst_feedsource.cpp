@@ -8,6 +8,9 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace engine;
 
@@ -138,6 +141,51 @@ private Q_SLOTS:
             std::count_if(events.begin(), events.end(),
                           [](const PoolEvent &e) { return e.kind == EventKind::ResultCollected; }),
             1);
+    }
+
+    // A listener's sender, renumbered into the run: its failure keeps its message on the run's
+    // job number, its lane is named after it, and its disconnect ends the run (all gone).
+    void aListenersSenderIsRenumberedWithItsFailures()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("pool.sock"));
+        FeedSource source;
+        QString error;
+        QVERIFY2(
+            source.listen(QStringLiteral("unix:") + path, FeedDecoder::Format::Auto, true, &error),
+            qPrintable(error));
+        QCOMPARE(source.listeningAddress(), QStringLiteral("unix:") + path);
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un where {};
+        where.sun_family = AF_UNIX;
+        std::strncpy(where.sun_path, QFile::encodeName(path).constData(),
+                     sizeof where.sun_path - 1);
+        QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where), 0);
+        const QByteArray lines
+            = "{\"feed\": \"poolscope\", \"process\": \"svc\"}\n"
+              "{\"t\": 0, \"ev\": \"submit\", \"job\": \"a\"}\n"
+              "{\"t\": 1, \"ev\": \"start\", \"job\": \"a\", \"worker\": 7}\n"
+              "{\"t\": 5, \"ev\": \"fail\", \"job\": \"a\", \"worker\": 7, \"error\": \"boom\"}\n";
+        QCOMPARE(::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())),
+                 lines.size());
+        ::close(fd);
+        QTRY_VERIFY_WITH_TIMEOUT(!source.isRunning(), 5000);
+        const std::vector<PoolEvent> events = source.takeEvents();
+        const auto failed = std::find_if(events.begin(), events.end(), [](const PoolEvent &e) {
+            return e.kind == EventKind::ResultCollected
+                && static_cast<JobStatus>(e.aux) == JobStatus::Failed;
+        });
+        QVERIFY(failed != events.end());
+        QCOMPARE(failed->worker, 1); // the run's first lane
+        const std::vector<FailureMessage> failures = source.takeFailureMessages();
+        QCOMPARE(failures.size(), 1u);
+        QCOMPARE(failures.front().job, failed->job);
+        QCOMPARE(failures.front().message, std::string("boom"));
+        const FeedSource::Account account = source.account();
+        QCOMPARE(account.senders, 1);
+        QCOMPARE(account.laneNames.at(1), QStringLiteral("svc 7"));
+        QCOMPARE(events.front().kind, EventKind::RunStarted);
+        QCOMPARE(events.back().kind, EventKind::RunFinished);
     }
 };
 

@@ -64,6 +64,6 @@ func main() {
 		fmt.Printf("Result: %s\n", result)
 	}
 	if err := feed.Close(); err != nil {
-		log.Fatal(err)
+		log.Printf("the feed ended early: %v", err) // the viewer went away; the pool did not
 	}
 }
