@@ -103,10 +103,12 @@ const std::vector<ProgramFlag> &studyFlags()
              c.listenAddress = address;
          }},
         // The value is checked against the names before this runs.
-        {"format", "NAME", "with --follow or --listen: the feed's format", "auto",
+        {"format", "NAME",
+         "with --follow or --listen: the feed's format (auto, jsonl, seed-log, chrome)", "auto",
          [](CommandLine &c, const QString &name) {
              c.feedFormat = name == QLatin1String("jsonl") ? engine::FeedDecoder::Format::Jsonl
                  : name == QLatin1String("seed-log")       ? engine::FeedDecoder::Format::SeedLog
+                 : name == QLatin1String("chrome")         ? engine::FeedDecoder::Format::Chrome
                                                            : engine::FeedDecoder::Format::Auto;
          }},
         {"sweep", "KNOB=RANGE",
@@ -143,7 +145,7 @@ const std::vector<ProgramFlag> &programFlags()
 }
 
 const QString kRunForAllowed = QStringLiteral("an integer from 0 to %1").arg(kMaxRunForMs);
-const QString kFormatAllowed = QStringLiteral("one of auto, jsonl, seed-log");
+const QString kFormatAllowed = QStringLiteral("one of auto, jsonl, seed-log, chrome");
 constexpr double kMaxSweepStep = 1e7;
 const QString kSweepStepAllowed
     = QStringLiteral("a number above 0, at most %1").arg(kMaxSweepStep, 0, 'g', 10);
@@ -502,7 +504,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         }
         if (name == QLatin1String("format")
             && !QStringList {QStringLiteral("auto"), QStringLiteral("jsonl"),
-                             QStringLiteral("seed-log")}
+                             QStringLiteral("seed-log"), QStringLiteral("chrome")}
                     .contains(value))
             return fail(cli,
                         QStringLiteral("--format '%1' is not allowed; allowed: %2")

@@ -276,7 +276,9 @@ void printFeed(QTextStream &out, const FeedSource::Account &feed)
         out << " from " << feed.senders << (feed.senders == 1 ? " sender" : " senders");
     else
         out << " ("
-            << (feed.format == FeedDecoder::Format::Jsonl ? "JSON Lines" : "the reference log")
+            << (feed.format == FeedDecoder::Format::Jsonl        ? "JSON Lines"
+                    : feed.format == FeedDecoder::Format::Chrome ? "Chrome trace events"
+                                                                 : "the reference log")
             << ")";
     out << ", " << feed.problems << " problems";
     if (feed.otherLines > 0)
@@ -296,9 +298,10 @@ QJsonObject feedJson(const FeedSource::Account &feed)
     for (const FeedDecoder::Problem &p : feed.firstProblems)
         problems.append(QJsonObject {{QStringLiteral("line"), static_cast<qint64>(p.line)},
                                      {QStringLiteral("text"), p.text}});
-    const QString format = feed.senders > 0         ? QStringLiteral("per sender")
-        : feed.format == FeedDecoder::Format::Jsonl ? QStringLiteral("jsonl")
-                                                    : QStringLiteral("seed-log");
+    const QString format = feed.senders > 0          ? QStringLiteral("per sender")
+        : feed.format == FeedDecoder::Format::Jsonl  ? QStringLiteral("jsonl")
+        : feed.format == FeedDecoder::Format::Chrome ? QStringLiteral("chrome")
+                                                     : QStringLiteral("seed-log");
     return QJsonObject {{QStringLiteral("format"), format},
                         {QStringLiteral("senders"), feed.senders},
                         {QStringLiteral("senders_refused"), feed.sendersRefused},

@@ -101,14 +101,22 @@ void FeedDecoder::addLine(QByteArrayView line, std::int64_t arrivalNs)
         line.chop(1);
     if (line.trimmed().isEmpty())
         return;
-    if (m_format == Format::Auto)
-        m_format = line.trimmed().startsWith('{') ? Format::Jsonl : Format::SeedLog;
+    if (m_format == Format::Auto) {
+        const QByteArrayView first = line.trimmed();
+        // Chrome's trace events: a JSON array's first line, or an object with a phase.
+        m_format = first.startsWith('[') || (first.startsWith('{') && first.contains("\"ph\""))
+            ? Format::Chrome
+            : first.startsWith('{') ? Format::Jsonl
+                                    : Format::SeedLog;
+    }
     if (!m_started) {
         m_started = true;
         record(0, EventKind::RunStarted);
     }
     if (m_format == Format::Jsonl)
         addJsonLine(line, arrivalNs);
+    else if (m_format == Format::Chrome)
+        addChromeLine(line, arrivalNs);
     else
         addSeedLine(line, arrivalNs);
 }
@@ -354,10 +362,10 @@ void FeedDecoder::noteDropped(const QJsonValue &value)
     m_dropped = std::max(m_dropped, static_cast<std::int64_t>(count));
 }
 
-std::int64_t FeedDecoder::stampOf(const FlatJson &o, std::int64_t arrivalNs)
+std::int64_t FeedDecoder::stampOf(const FlatJson &o, std::int64_t arrivalNs, const char *key)
 {
     std::int64_t t = arrivalNs;
-    if (const QJsonValue tv = o.value("t"); tv.isDouble()) {
+    if (const QJsonValue tv = o.value(key); tv.isDouble()) {
         // Integers exactly (ns since 1970 need 61 bits); fractions of the unit too; within
         // ±4·10¹⁸ ns (126 years either way), so that differences cannot overflow.
         const double raw = tv.toDouble();
@@ -452,6 +460,87 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
         workerStopped(t, workerNumber);
     } else {
         problem(QStringLiteral("unknown event \"%1\"").arg(echoed(ev)));
+    }
+}
+
+// A Chrome trace event a line (the JSON array's brackets and commas around them allowed): a
+// thread is a worker and its outermost spans are its jobs — "B" to "E", or "X" with its "dur" —
+// named by args.job when the tracer gives one; args.error fails a job; an instant named "submit"
+// with args.job sends one. Times are in µs, as the format has them. Other events (metadata,
+// counters, spans inside a job) are skipped and counted as other lines.
+void FeedDecoder::addChromeLine(QByteArrayView line, std::int64_t arrivalNs)
+{
+    line = line.trimmed();
+    if (line.startsWith('['))
+        line = line.sliced(1).trimmed();
+    while (line.endsWith(',') || line.endsWith(']'))
+        line = line.chopped(1).trimmed();
+    if (line.isEmpty())
+        return;
+    FlatJson &o = m_line;
+    if (QString error; !o.parse(line, &error)) {
+        problem(QStringLiteral("not a JSON object: %1").arg(error));
+        return;
+    }
+    const QString ph = o.value("ph").toString();
+    const QJsonValue ts = o.value("ts");
+    if (ph.isEmpty() || !ts.isDouble()) {
+        ++m_otherLines;
+        return;
+    }
+    m_unitNs = 1000; // Chrome's times are µs
+    std::int64_t t = stampOf(o, arrivalNs, "ts");
+    const QString thread = o.value("pid").toVariant().toString() + QLatin1Char(':')
+        + o.value("tid").toVariant().toString();
+    const QJsonObject args = o.value("args").toObject();
+    const auto jobOf = [&] {
+        const Id named = idOf(args.value(QLatin1String("job")));
+        return named.present ? jobId(named.key, named.number)
+                             : jobId(QStringLiteral("%1#%2").arg(thread).arg(++m_chromeSpans), -1);
+    };
+    const auto finishJob = [&](std::int64_t at, std::int64_t job, std::uint16_t worker) {
+        const QString error = args.value(QLatin1String("error")).toString();
+        end(at, job, worker, error.isEmpty() ? JobStatus::Completed : JobStatus::Failed, error);
+    };
+    m_lastT = std::max(m_lastT, t); // a span is written when it ends: its start may be earlier
+    if ((ph == QLatin1String("i") || ph == QLatin1String("I"))
+        && o.value("name").toString() == QLatin1String("submit")
+        && args.contains(QLatin1String("job"))) {
+        submit(t, jobOf()); // the sending thread is not a worker
+        return;
+    }
+    if (ph != QLatin1String("B") && ph != QLatin1String("E") && ph != QLatin1String("X")) {
+        ++m_otherLines;
+        return;
+    }
+    const std::uint16_t worker = workerId(thread, -1);
+    std::vector<std::int64_t> &stack = m_chromeStacks[worker];
+    if (ph == QLatin1String("B")) {
+        stack.push_back(stack.empty() ? jobOf() : 0); // a span inside a job is part of it
+        if (stack.back() != 0)
+            start(t, stack.back(), worker, 0);
+    } else if (ph == QLatin1String("E")) {
+        if (stack.empty()) {
+            problem(QStringLiteral("an end (\"E\") without its begin on thread %1").arg(thread));
+            return;
+        }
+        const std::int64_t job = stack.back();
+        stack.pop_back();
+        if (job != 0)
+            finishJob(t, job, worker);
+    } else if (ph == QLatin1String("X") && stack.empty()) {
+        const double dur = o.value("dur").toDouble(-1);
+        if (!(dur >= 0 && dur < 1e15)) {
+            problem(QStringLiteral("a complete span (\"X\") without a \"dur\""));
+            return;
+        }
+        const std::int64_t job = jobOf();
+        start(t, job, worker, 0);
+        const std::int64_t until = t + std::llround(dur * 1000);
+        m_lastT = std::max(m_lastT, until);
+        finishJob(until, job, worker);
+    } else {
+        ++m_otherLines; // an X inside a job's B and E: part of that job
     }
 }
 

@@ -31,7 +31,7 @@ namespace engine {
 class FeedDecoder
 {
 public:
-    enum class Format : std::uint8_t { Auto, Jsonl, SeedLog };
+    enum class Format : std::uint8_t { Auto, Jsonl, SeedLog, Chrome };
     static constexpr int kKeptProblems = 10;
 
     struct Problem
@@ -96,8 +96,9 @@ private:
     void readHeader(const FlatJson &header);
     void noteDropped(const QJsonValue &value);
     // A line's time in ns from the first stamped time, or its arrival when it has none.
-    std::int64_t stampOf(const FlatJson &line, std::int64_t arrivalNs);
+    std::int64_t stampOf(const FlatJson &line, std::int64_t arrivalNs, const char *key = "t");
     void addSeedLine(QByteArrayView line, std::int64_t arrivalNs);
+    void addChromeLine(QByteArrayView line, std::int64_t arrivalNs);
     void problem(const QString &text);
     std::int64_t timeOf(std::int64_t t);
     std::int64_t jobId(const QString &key, std::int64_t number);
@@ -141,7 +142,11 @@ private:
     QHash<std::int64_t, std::pair<std::int64_t, QString>> m_nameOf; // number → id it came as
     QHash<QString, std::uint16_t> m_workerNames;
     QHash<std::uint16_t, bool> m_liveWorkers;
-    QHash<std::uint16_t, std::int64_t> m_runningOf; // the job each worker took last, while open
+    QHash<std::uint16_t, std::int64_t> m_runningOf;
+    QHash<std::uint16_t, std::vector<std::int64_t>>
+        m_chromeStacks; // open spans by thread; 0: inner
+    std::int64_t m_chromeSpans = 0; // spans numbered when the tracer names no job // the job each
+                                    // worker took last, while open
     FlatJson m_line; // the line being read (its fields' storage kept from line to line)
     std::vector<PoolEvent> m_events;
     std::vector<FailureMessage> m_failures;

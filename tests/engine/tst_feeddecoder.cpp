@@ -248,6 +248,26 @@ private Q_SLOTS:
         QVERIFY(flat.value("absent").isUndefined());
     }
 
+    // Chrome's trace events: a thread's outermost spans are its jobs, B to E or X with its
+    // duration; spans inside a job are part of it; args.error fails one; metadata is skipped.
+    void chromeTraceEventsAreJobsOnTheirThreads()
+    {
+        QFile file(QStringLiteral(POOLSCOPE_SOURCE_DIR "/tests/fuzz/seeds/fuzz_feed/trace.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        FeedDecoder decoder;
+        const Fed fed = feed(decoder, file.readAll());
+        QCOMPARE(decoder.format(), FeedDecoder::Format::Chrome);
+        QCOMPARE(decoder.problemCount(), 0);
+        QCOMPARE(decoder.otherLines(), 1); // the metadata
+        QCOMPARE(fed.stats.submitted(), 3);
+        QCOMPARE(fed.stats.count(JobStatus::Completed), 2);
+        QCOMPARE(fed.stats.count(JobStatus::Failed), 1);
+        QCOMPARE(decoder.workers(), 2); // threads 2 and 3; the submitting thread 9 works not
+        QCOMPARE(fed.stats.processing().max(), 30'000); // job b: 30 µs
+        QCOMPARE(fed.stats.processing().min(), 5'000);
+        QCOMPARE(fed.stats.wait().max(), 2'000); // job 1 sent at 10 µs, started at 12
+    }
+
     // What is wrong is counted with its line number and never stops the feed.
     void problemsAreCountedNotFatal()
     {

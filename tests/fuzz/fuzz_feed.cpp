@@ -43,5 +43,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     decode(engine::FeedDecoder::Format::Auto, bytes);
     decode(engine::FeedDecoder::Format::Jsonl, bytes);
     decode(engine::FeedDecoder::Format::SeedLog, bytes);
+    decode(engine::FeedDecoder::Format::Chrome, bytes);
     return 0;
 }
