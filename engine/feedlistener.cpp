@@ -202,6 +202,9 @@ void FeedListener::accept()
             ++m_refused;
             continue;
         }
+        // Room for a burst: a sender that writes fast fills fewer, larger reads.
+        const int room = 1 << 20;
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &room, sizeof room);
         m_senders.push_back(std::make_unique<Sender>(fd, m_format, ++m_sendersSeen));
     }
 }

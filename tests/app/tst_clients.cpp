@@ -187,6 +187,21 @@ class TestClients : public QObject
     }
 
 private Q_SLOTS:
+    // The Go package's own tests: every line JSON in time order, the end line, drops counted.
+    void theGoPackagesTests()
+    {
+        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("go")).isEmpty(),
+                 "go is not installed (scripts/test.sh installs golang-go)");
+        QProcess go;
+        go.setWorkingDirectory(clients("go"));
+        go.setProcessChannelMode(QProcess::MergedChannels);
+        go.start(QStringLiteral("go"),
+                 {QStringLiteral("test"), QStringLiteral("-count=1"), QStringLiteral("./...")});
+        QVERIFY(go.waitForFinished(120000));
+        QVERIFY2(go.exitStatus() == QProcess::NormalExit && go.exitCode() == 0,
+                 go.readAll().constData());
+    }
+
     // The reference program's own log, stamped as it arrives: go run … | poolscope --follow -.
     void theGoReferenceProgramsLog()
     {
