@@ -154,7 +154,8 @@ private:
     static void copyText(char *to, std::uint8_t &length, std::string_view s)
     {
         length = static_cast<std::uint8_t>(std::min(s.size(), kText - 1));
-        std::memcpy(to, s.data(), length);
+        if (length > 0) // an empty view may have no data at all
+            std::memcpy(to, s.data(), length);
     }
 
     void put(Kind kind, const Id &job, int worker = 0, std::int64_t durationNs = 0,

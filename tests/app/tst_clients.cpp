@@ -71,6 +71,7 @@ Feed pipeIntoPoolscope(const QString &program, const QStringList &arguments, con
     viewer.closeWriteChannel();
     if (sender.exitStatus() != QProcess::NormalExit || sender.exitCode() != 0) {
         feed.problem = program + QStringLiteral(" failed: ") + QString::fromUtf8(senderErr + rest);
+        viewer.waitForFinished(); // its input has closed: it ends
         return feed;
     }
     if (!viewer.waitForFinished(60000) || viewer.exitCode() != 0) {
@@ -126,6 +127,8 @@ Feed listenFor(const QString &program, QStringList arguments, const QString &fol
     if (!sender.waitForFinished(60000) || sender.exitCode() != 0) {
         feed.problem = program + QStringLiteral(" failed: ")
             + QString::fromUtf8(sender.readAllStandardError());
+        viewer.kill(); // it would wait for a sender that will not come
+        viewer.waitForFinished();
         return feed;
     }
     if (!viewer.waitForFinished(30000) || viewer.exitCode() != 0) {
