@@ -364,7 +364,9 @@ void FeedDecoder::noteDropped(const QJsonValue &value)
 
 std::int64_t FeedDecoder::stampOf(const FlatJson &o, std::int64_t arrivalNs, const char *key)
 {
-    std::int64_t t = arrivalNs;
+    // A line without a time is stamped on arrival, on the run's clock: once a stamped line has
+    // set time 0, that is the arrival less when time 0 arrived.
+    std::int64_t t = arrivalNs - m_zeroArrivalNs;
     if (const QJsonValue tv = o.value(key); tv.isDouble()) {
         // Integers exactly (ns since 1970 need 61 bits); fractions of the unit too; within
         // ±4·10¹⁸ ns (126 years either way), so that differences cannot overflow.
@@ -567,6 +569,15 @@ void FeedDecoder::addSeedLine(QByteArrayView line, std::int64_t arrivalNs)
     const auto worker = [&](const QRegularExpressionMatch &m, int i) {
         return workerId(m.captured(i), number(m, i));
     };
+    // A result names a job in flight; one for a job never sent (or done) is a problem, and is not
+    // given a number of its own.
+    const auto resultFor = [&](const QRegularExpressionMatch &m) -> std::int64_t {
+        if (knowsJob(m.captured(1), number(m, 1)))
+            return job(m, 1);
+        problem(QStringLiteral("a result for job %1, which was never sent or already has one")
+                    .arg(number(m, 1)));
+        return 0;
+    };
     // Each of the reference's lines and what it means; the first that matches.
     using Handler = std::function<void(const QRegularExpressionMatch &)>;
     const std::pair<const QRegularExpression *, Handler> lines[] = {
@@ -591,15 +602,18 @@ void FeedDecoder::addSeedLine(QByteArrayView line, std::int64_t arrivalNs)
          }},
         {&completed,
          [&](const auto &m) {
-             end(t, job(m, 1), worker(m, 2), JobStatus::Completed, {});
+             if (const std::int64_t j = resultFor(m))
+                 end(t, j, worker(m, 2), JobStatus::Completed, {});
          }},
         {&failed,
          [&](const auto &m) {
-             end(t, job(m, 1), worker(m, 2), JobStatus::Failed, m.captured(4));
+             if (const std::int64_t j = resultFor(m))
+                 end(t, j, worker(m, 2), JobStatus::Failed, m.captured(4));
          }},
         {&cancelled,
          [&](const auto &m) {
-             end(t, job(m, 1), 0, JobStatus::Cancelled, {});
+             if (const std::int64_t j = resultFor(m))
+                 end(t, j, 0, JobStatus::Cancelled, {});
          }},
     };
     for (const auto &[pattern, handle] : lines) {

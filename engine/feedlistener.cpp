@@ -168,7 +168,7 @@ int FeedListener::sendersOpen() const
         std::count_if(m_senders.begin(), m_senders.end(), [](const auto &s) { return s->open; }));
 }
 
-void FeedListener::poll(int timeoutMs, std::int64_t nowNs)
+void FeedListener::poll(int timeoutMs, const std::function<std::int64_t()> &now)
 {
     if (m_finished || m_listenFd < 0)
         return;
@@ -183,6 +183,7 @@ void FeedListener::poll(int timeoutMs, std::int64_t nowNs)
     }
     if (::poll(fds.data(), fds.size(), timeoutMs) <= 0)
         return;
+    const std::int64_t nowNs = now(); // when the lines came, not when the wait began
     if (fds[0].revents & POLLIN)
         accept();
     for (std::size_t i = 1; i < fds.size(); ++i) {

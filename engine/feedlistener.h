@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QString>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -42,9 +43,9 @@ public:
     // Where it listens, as a sender would dial it: "127.0.0.1:40123", "unix:/tmp/pool.sock".
     const QString &address() const { return m_address; }
 
-    // Waits up to timeoutMs for a sender, lines or a disconnect, and takes in what came; nowNs is
-    // the listener's clock (the run's).
-    void poll(int timeoutMs, std::int64_t nowNs);
+    // Waits up to timeoutMs for a sender, lines or a disconnect, and takes in what came, stamped
+    // by `now` (the run's clock) as the wait ends.
+    void poll(int timeoutMs, const std::function<std::int64_t()> &now);
     // Ends the run: every sender is finished as if it had disconnected, then the run ends.
     void finish(std::int64_t nowNs);
 

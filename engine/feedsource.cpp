@@ -128,7 +128,7 @@ void FeedSource::serve(std::unique_ptr<FeedListener> listener, bool endWhenSende
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
             continue;
         }
-        listener->poll(kPollMs, elapsedNs());
+        listener->poll(kPollMs, [this] { return elapsedNs(); });
         publishAll(false);
         if (endWhenSendersLeave && listener->sendersSeen() > 0 && listener->sendersOpen() == 0)
             break;

@@ -527,7 +527,8 @@ void MainWindow::frame()
 
 void MainWindow::onRunFinished()
 {
-    if (m_closing)
+    // Closing, or the end of a run that a newer one has replaced (its signal was queued).
+    if (m_closing || liveRunning())
         return;
     drain();
     if (m_fromFeed) { // what the feed showed of its pool, for the exports and the run file

@@ -17,12 +17,14 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -189,6 +191,12 @@ private:
 
     void write(const std::string &header)
     {
+        // A viewer that goes away must not take the program with it: SIGPIPE is blocked on this
+        // thread, so a write to a closed pipe or socket fails (EPIPE) instead of killing.
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
         writeAll(header);
         std::string out;
         std::vector<Event> batch;

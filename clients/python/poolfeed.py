@@ -160,7 +160,7 @@ class Emitter:
                     event = self._events.popleft()
                     if self._dropped != reported:
                         reported = event["dropped"] = self._dropped
-                    lines.append(json.dumps(event))
+                    lines.append(json.dumps(event, default=str))  # an id JSON has no type for: its text
                 if lines:
                     self._out.write(("\n".join(lines) + "\n").encode())
                     self._out.flush()
@@ -170,7 +170,7 @@ class Emitter:
             end = {"ev": "end", "dropped": self._dropped}
             self._out.write((json.dumps(end) + "\n").encode())
             self._out.flush()
-        except (OSError, ValueError) as error:
+        except Exception as error:  # noqa: BLE001 - whatever it is, the pool goes on
             # The viewer went away: the pool goes on, its events are no longer written.
             self._error = error
             self._events.clear()
