@@ -1,6 +1,7 @@
 #include "engine/feedlistener.h"
 
 #include "engine/echo.h"
+#include "engine/feedreader.h"
 
 #include <QFile>
 #include <algorithm>
@@ -39,7 +40,7 @@ struct FeedListener::Sender
     FeedDecoder decoder;
     int number; // 1, 2, … in the order they came
     bool open = true;
-    QByteArray partial;
+    LineSplitter lines;
     std::unordered_map<std::int64_t, std::int64_t> jobs; // its job number → the run's
     std::unordered_map<int, int> workers; // its worker number → the run's
 
@@ -222,27 +223,8 @@ void FeedListener::readFrom(Sender &sender, std::int64_t nowNs)
             close(sender, nowNs);
             return;
         }
-        const char *from = buffer;
-        const char *end = buffer + got;
-        while (const char *newline = static_cast<const char *>(
-                   std::memchr(from, '\n', static_cast<std::size_t>(end - from)))) {
-            if (sender.partial.isEmpty()) {
-                QByteArrayView line(from, newline - from);
-                if (line.endsWith('\r'))
-                    line.chop(1);
-                sender.decoder.addLine(line, nowNs);
-            } else {
-                sender.partial.append(from, newline - from);
-                if (sender.partial.endsWith('\r'))
-                    sender.partial.chop(1);
-                sender.decoder.addLine(sender.partial, nowNs);
-                sender.partial.clear();
-            }
-            from = newline + 1;
-        }
-        sender.partial.append(from, end - from);
-        if (sender.partial.size() > (1 << 20)) // no end of line in sight: a line (ill-formed)
-            sender.decoder.addLine(std::exchange(sender.partial, {}), nowNs);
+        sender.lines.split(buffer, static_cast<std::size_t>(got),
+                           [&](QByteArrayView line) { sender.decoder.addLine(line, nowNs); });
         if (got < static_cast<ssize_t>(sizeof buffer))
             break;
     }
@@ -253,8 +235,7 @@ void FeedListener::close(Sender &sender, std::int64_t nowNs)
 {
     if (!sender.open)
         return;
-    if (!sender.partial.isEmpty())
-        sender.decoder.addLine(std::exchange(sender.partial, {}), nowNs);
+    sender.lines.finish([&](QByteArrayView line) { sender.decoder.addLine(line, nowNs); });
     sender.open = false;
     ::close(sender.fd);
     // A disconnect is the sender's feed ending: its open jobs end Cancelled, its workers stop.

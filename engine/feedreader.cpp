@@ -57,25 +57,13 @@ FeedReader::Status FeedReader::read(std::vector<QByteArray> &lines, int timeoutM
             return Status::Idle;
         }
         m_ended = true; // the stream's end, or an error that ends it alike
-        if (!m_partial.isEmpty())
-            lines.push_back(std::exchange(m_partial, {}));
+        m_lines.finish([&lines](QByteArrayView line) { lines.emplace_back(line.toByteArray()); });
         return lines.empty() ? Status::Ended : Status::Lines;
     }
     m_bytes += got;
     const std::size_t before = lines.size();
-    const char *from = buffer;
-    const char *end = buffer + got;
-    while (const char *newline = static_cast<const char *>(std::memchr(from, '\n', end - from))) {
-        QByteArray line = std::exchange(m_partial, {});
-        line.append(from, newline - from);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        lines.push_back(std::move(line));
-        from = newline + 1;
-    }
-    m_partial.append(from, end - from);
-    if (m_partial.size() > kMaxLine) // no end of line in sight: what came is a line (ill-formed)
-        lines.push_back(std::exchange(m_partial, {}));
+    m_lines.split(buffer, static_cast<std::size_t>(got),
+                  [&lines](QByteArrayView line) { lines.emplace_back(line.toByteArray()); });
     return lines.size() > before ? Status::Lines : Status::Idle;
 }
 

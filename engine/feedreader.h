@@ -2,9 +2,56 @@
 
 #include <QByteArray>
 #include <QString>
+#include <cstring>
 #include <vector>
 
 namespace engine {
+
+// Cuts bytes into lines as they come, whatever the boundaries of the reads: each line without its
+// end ("\n" or "\r\n"), as a view while it lies whole in one read; a run longer than kMaxLine
+// without an end is cut there (an ill-formed line, not memory without bound).
+class LineSplitter
+{
+public:
+    static constexpr qsizetype kMaxLine = 1 << 20;
+
+    template<typename Take> void split(const char *bytes, std::size_t size, Take &&take)
+    {
+        const char *from = bytes;
+        const char *end = bytes + size;
+        while (const char *newline = static_cast<const char *>(
+                   std::memchr(from, '\n', static_cast<std::size_t>(end - from)))) {
+            if (m_partial.isEmpty()) {
+                take(withoutReturn(QByteArrayView(from, newline - from)));
+            } else {
+                m_partial.append(from, newline - from);
+                take(withoutReturn(QByteArrayView(m_partial)));
+                m_partial.clear();
+            }
+            from = newline + 1;
+        }
+        m_partial.append(from, end - from);
+        if (m_partial.size() > kMaxLine) {
+            take(QByteArrayView(m_partial));
+            m_partial.clear();
+        }
+    }
+    // The stream has ended: a last line without its end is still a line.
+    template<typename Take> void finish(Take &&take)
+    {
+        if (!m_partial.isEmpty())
+            take(QByteArrayView(m_partial));
+        m_partial.clear();
+    }
+
+private:
+    static QByteArrayView withoutReturn(QByteArrayView line)
+    {
+        return line.endsWith('\r') ? line.chopped(1) : line;
+    }
+
+    QByteArray m_partial; // the start of a line whose end has not come yet
+};
 
 // Reads a feed's lines from standard input ("-"), a pipe or a file. A stream ends at its end; a
 // regular file is followed as it grows (like tail -f): reaching its current end is only a pause,
@@ -14,7 +61,7 @@ class FeedReader
 {
 public:
     enum class Status { Lines, Idle, Ended };
-    static constexpr qsizetype kMaxLine = 1 << 20; // a longer run without an end of line is cut
+    static constexpr qsizetype kMaxLine = LineSplitter::kMaxLine;
 
     FeedReader() = default;
     FeedReader(const FeedReader &) = delete;
@@ -36,7 +83,7 @@ private:
     bool m_regular = false;
     bool m_ended = false;
     std::int64_t m_bytes = 0;
-    QByteArray m_partial; // the start of a line whose end has not come yet
+    LineSplitter m_lines;
 };
 
 } // namespace engine

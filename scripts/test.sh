@@ -26,7 +26,7 @@ for preset in "${presets[@]}"; do
     fi
 done
 if ((fuzz)); then
-    echo "== fuzz: the command-line parser and the run-file reader, 30 s each" >&2
+    echo "== fuzz: the command-line parser, the run-file reader and the feed decoder, 30 s each" >&2
     poolscope_install_fuzz_deps
     scripts/fuzz.sh 30
 fi

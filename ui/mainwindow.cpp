@@ -89,22 +89,14 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
     applyTheme();
     updateRunState();
 
-    // The engine signals at most once per batch; the frame timer does the draining.
-    connect(
-        m_pool, &WorkerPool::eventsAvailable, this,
-        [this] {
-            if (!m_frameTimer.isActive())
-                m_frameTimer.start();
-        },
-        Qt::QueuedConnection);
+    // A source (the pool, or a feed) signals at most once per batch; the frame timer drains.
+    const auto wake = [this] {
+        if (!m_frameTimer.isActive())
+            m_frameTimer.start();
+    };
+    connect(m_pool, &WorkerPool::eventsAvailable, this, wake, Qt::QueuedConnection);
     connect(m_pool, &WorkerPool::finished, this, &MainWindow::onRunFinished, Qt::QueuedConnection);
-    connect(
-        m_feed, &FeedSource::eventsAvailable, this,
-        [this] {
-            if (!m_frameTimer.isActive())
-                m_frameTimer.start();
-        },
-        Qt::QueuedConnection);
+    connect(m_feed, &FeedSource::eventsAvailable, this, wake, Qt::QueuedConnection);
     connect(m_feed, &FeedSource::finished, this, &MainWindow::onRunFinished, Qt::QueuedConnection);
     m_frameTimer.setInterval(kFrameMs);
     m_frameTimer.setTimerType(Qt::PreciseTimer);
