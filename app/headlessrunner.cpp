@@ -310,6 +310,8 @@ QJsonObject feedJson(const FeedSource::Account &feed)
                         {QStringLiteral("problems"), static_cast<qint64>(feed.problems)},
                         {QStringLiteral("dropped"), static_cast<qint64>(feed.dropped)},
                         {QStringLiteral("source"), feed.sourceName},
+                        {QStringLiteral("queue_capacity"),
+                         feed.queueCapacity >= 0 ? QJsonValue(feed.queueCapacity) : QJsonValue()},
                         {QStringLiteral("first_problems"), problems}};
 }
 
@@ -365,9 +367,12 @@ int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     PoolConfig config;
     config.workers = std::clamp(feed.workers, PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
     config.jobs = std::clamp(feed.submitted, PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
+    config.queueCapacity = feedQueueCapacity(feed);
     if (cli.summaryJson) {
         QJsonObject summary = summaryJson(printer.stats(), config, 0);
-        summary.remove(QStringLiteral("seed")); // a feed has none
+        // A feed has no seed, and no plan to predict from: theory_measured is its prediction.
+        summary.remove(QStringLiteral("seed"));
+        summary.remove(QStringLiteral("theory"));
         summary.insert(QStringLiteral("feed"), feedJson(feed));
         out << QJsonDocument(summary).toJson(QJsonDocument::Compact) << '\n';
     } else {

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -257,7 +258,7 @@ void FeedDecoder::submit(std::int64_t t, std::int64_t job)
     }
     m_open.insert(job, Job {.id = job, .queued = true});
     ++m_submitted;
-    ++m_depth;
+    m_depth = m_lineDepth >= 0 ? m_lineDepth : m_depth + 1;
     record(t, EventKind::JobSubmitted, job);
     record(t, EventKind::JobEnqueued, job, 0, static_cast<std::uint32_t>(m_depth));
 }
@@ -278,7 +279,7 @@ void FeedDecoder::start(std::int64_t t, std::int64_t job, std::uint16_t worker,
     j.startedAt = t;
     j.worker = worker;
     j.queued = false;
-    m_depth = std::max(0, m_depth - 1);
+    m_depth = m_lineDepth >= 0 ? m_lineDepth : std::max(0, m_depth - 1);
     record(t, EventKind::JobStarted, job, worker, static_cast<std::uint32_t>(m_depth),
            std::max<std::int64_t>(plannedNs, 0));
 }
@@ -305,7 +306,7 @@ void FeedDecoder::end(std::int64_t t, std::int64_t job, std::uint16_t worker, Jo
         m_runningOf.erase(running);
     const auto aux = static_cast<std::uint8_t>(status);
     if (j.startedAt < 0) { // cancelled on the queue
-        m_depth = std::max(0, m_depth - 1);
+        m_depth = m_lineDepth >= 0 ? m_lineDepth : std::max(0, m_depth - 1);
         record(t, EventKind::JobDiscarded, job, 0, static_cast<std::uint32_t>(m_depth));
         record(t, EventKind::ResultCollected, job, 0, 0, 0, aux);
         return;
@@ -333,6 +334,23 @@ void FeedDecoder::readHeader(const FlatJson &o)
         problem(QStringLiteral("unit '%1' is not ns, us or ms; ms is used").arg(echoed(unit)));
     m_process = o.value("process").toString().left(kMaxNameLength);
     m_host = o.value("host").toString().left(kMaxNameLength);
+    if (const int capacity = countField(o, "capacity"); capacity >= 0)
+        m_capacity = capacity;
+}
+
+int FeedDecoder::countField(const FlatJson &line, const char *key)
+{
+    const QJsonValue v = line.value(key);
+    if (v.isUndefined())
+        return -1;
+    const double n = v.toDouble(-1);
+    if (!(n >= 0 && n <= std::numeric_limits<int>::max()) || n != std::floor(n)) {
+        problem(QStringLiteral("\"%1\" is not a count from 0 to %2; it is left out")
+                    .arg(QLatin1String(key))
+                    .arg(std::numeric_limits<int>::max()));
+        return -1;
+    }
+    return static_cast<int>(n);
 }
 
 QString FeedDecoder::sourceName() const
@@ -404,6 +422,12 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
     }
     if (const QJsonValue dropped = o.value("dropped"); !dropped.isUndefined())
         noteDropped(dropped);
+    if (const int capacity = countField(o, "capacity"); capacity >= 0)
+        m_capacity = capacity;
+    // The program's own count of its queue, where it gives one, over Poolscope's count of the
+    // jobs sent and not taken (which misses what the program queued without saying).
+    m_lineDepth = countField(o, "depth");
+    const auto lineDone = qScopeGuard([this] { m_lineDepth = -1; });
     const QString ev = o.value("ev").toString();
     if (ev == QLatin1String("dropped"))
         return; // only the count

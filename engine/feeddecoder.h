@@ -72,6 +72,9 @@ public:
     // Events the sender dropped because it could not write them fast enough, as it last said
     // ("dropped" on any line of a JSON Lines feed).
     std::int64_t droppedEvents() const { return m_dropped; }
+    // The pool's queue capacity as the sender last said ("capacity" on its header or any line of
+    // a JSON Lines feed; 0: an unbuffered hand-off), or -1 when it has not said.
+    int queueCapacity() const { return m_capacity; }
     // What the sender calls itself in its header line ("process", "host"); empty when unsaid.
     const QString &process() const { return m_process; }
     const QString &host() const { return m_host; }
@@ -95,6 +98,9 @@ private:
     void addJsonLine(QByteArrayView line, std::int64_t arrivalNs);
     void readHeader(const FlatJson &header);
     void noteDropped(const QJsonValue &value);
+    // A line's "capacity" or "depth": a count from 0 to 2^31 - 1, or -1 (a problem when it is
+    // there and not such a count).
+    int countField(const FlatJson &line, const char *key);
     // A line's time in ns from the first stamped time, or its arrival when it has none.
     std::int64_t stampOf(const FlatJson &line, std::int64_t arrivalNs, const char *key = "t");
     void addSeedLine(QByteArrayView line, std::int64_t arrivalNs);
@@ -134,6 +140,8 @@ private:
     QString m_process;
     QString m_host;
     int m_depth = 0;
+    int m_lineDepth = -1; // the "depth" the line being read gives, if any: it sets m_depth
+    int m_capacity = -1;
     int m_maxWorker = 0;
     std::int64_t m_jobCount = 0; // job numbers given out
     QHash<std::int64_t, Job> m_open; // jobs without their result yet

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -43,13 +44,10 @@ struct FeedListener::Sender
     LineSplitter lines;
     std::unordered_map<std::int64_t, std::int64_t> jobs; // its job number → the run's
     std::unordered_map<int, int> workers; // its worker number → the run's
+    int laneGroup = -1; // its index in laneGroups, once it has a worker
+    std::vector<std::pair<int, int>> lanes; // (its worker number, the run's), in its order
+    std::int64_t depth = 0; // its queue's depth, as its last event left it
 
-    // For a lane's label: the process alone ("reference"), else the host, else "sender N".
-    QString shortName() const
-    {
-        const QString own = !decoder.process().isEmpty() ? decoder.process() : decoder.host();
-        return own.isEmpty() ? QStringLiteral("sender %1").arg(number) : echoed(own);
-    }
     QString name() const
     {
         const QString own = decoder.sourceName();
@@ -264,10 +262,37 @@ void FeedListener::merge(Sender &sender)
             auto [at, added] = sender.workers.try_emplace(e.worker, 0);
             if (added) {
                 at->second = std::min(++m_nextWorker, kMaxWorkerId);
-                m_laneNames[at->second]
-                    = QStringLiteral("%1 %2").arg(sender.shortName()).arg(e.worker);
+                // Under its sender's name, a lane is the worker as the sender numbers it.
+                m_laneNames[at->second] = QStringLiteral("Worker %1").arg(e.worker);
+                if (sender.laneGroup < 0) {
+                    sender.laneGroup = static_cast<int>(m_laneGroups.size());
+                    QString name = sender.name();
+                    // Two copies of one program on one host: told apart by when they came.
+                    if (std::any_of(m_laneGroups.begin(), m_laneGroups.end(),
+                                    [&](const LaneGroup &g) { return g.name == name; }))
+                        name += QStringLiteral(" (sender %1)").arg(sender.number);
+                    m_laneGroups.push_back({std::move(name), {}});
+                }
+                // The group's lanes in the sender's order of its workers.
+                const std::pair<int, int> lane {e.worker, at->second};
+                sender.lanes.insert(
+                    std::lower_bound(sender.lanes.begin(), sender.lanes.end(), lane), lane);
+                std::vector<int> &workers
+                    = m_laneGroups[static_cast<std::size_t>(sender.laneGroup)].workers;
+                workers.clear();
+                for (const auto &[own, run] : sender.lanes)
+                    workers.push_back(run);
             }
             e.worker = static_cast<std::uint16_t>(at->second);
+        }
+        if (e.kind == EventKind::JobEnqueued || e.kind == EventKind::JobStarted
+            || e.kind == EventKind::JobDiscarded) {
+            // The run's queue is every sender's queue: its depth is theirs added up.
+            const auto depth = static_cast<std::int64_t>(e.extra);
+            m_depth += depth - sender.depth;
+            sender.depth = depth;
+            e.extra = static_cast<std::uint32_t>(
+                std::clamp<std::int64_t>(m_depth, 0, std::numeric_limits<std::uint32_t>::max()));
         }
         m_lastT = std::max(m_lastT, e.t);
         m_submitted += e.kind == EventKind::JobSubmitted ? 1 : 0;
@@ -306,7 +331,7 @@ std::vector<FeedListener::SenderAccount> FeedListener::senders() const
     std::vector<SenderAccount> accounts;
     for (const auto &s : m_senders)
         accounts.push_back({s->name(), s->decoder.lines(), s->decoder.problemCount(),
-                            s->decoder.droppedEvents(), s->open});
+                            s->decoder.droppedEvents(), s->open, s->decoder.queueCapacity()});
     return accounts;
 }
 

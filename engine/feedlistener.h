@@ -13,12 +13,19 @@
 
 namespace engine {
 
+// The lanes of one sender, shown together under its name ("reference on build-3").
+struct LaneGroup
+{
+    QString name;
+    std::vector<int> workers; // the run's worker numbers, in the order they came
+};
+
 // Takes feeds from several programs at once over a socket, "HOST:PORT" (TCP; port 0 picks a free
 // one) or "unix:PATH", and merges them into one run: each sender has its own decoder, its jobs and
-// workers get numbers of the run's own (its workers' lanes named after it: "reference 2"), and
-// its times are put on the listener's clock. A sender that disconnects ends as a feed
-// ends: its open jobs end Cancelled and its workers stop, so every job of every sender has exactly
-// one result. POSIX sockets and poll(): one thread serves every sender.
+// workers get numbers of the run's own (its workers' lanes grouped under its name, each named as
+// the sender numbers it: "Worker 2"), and its times are put on the listener's clock. A sender that
+// disconnects ends as a feed ends: its open jobs end Cancelled and its workers stop, so every job
+// of every sender has exactly one result. POSIX sockets and poll(): one thread serves every sender.
 class FeedListener
 {
 public:
@@ -31,6 +38,7 @@ public:
         std::int64_t problems = 0;
         std::int64_t dropped = 0;
         bool open = true;
+        int queueCapacity = -1;
     };
 
     explicit FeedListener(FeedDecoder::Format format = FeedDecoder::Format::Auto);
@@ -53,6 +61,8 @@ public:
     std::vector<FailureMessage> takeFailures() { return std::exchange(m_failures, {}); }
     // A lane's name for each worker number given out.
     const std::unordered_map<int, QString> &laneNames() const { return m_laneNames; }
+    // The lanes by sender, in the order the senders' first workers came.
+    const std::vector<LaneGroup> &laneGroups() const { return m_laneGroups; }
 
     int sendersSeen() const { return m_sendersSeen; }
     int sendersOpen() const;
@@ -85,7 +95,9 @@ private:
     int m_nextWorker = 0;
     std::int64_t m_lastT = 0;
     std::int64_t m_submitted = 0;
+    std::int64_t m_depth = 0; // every sender's queue depth added up
     std::unordered_map<int, QString> m_laneNames;
+    std::vector<LaneGroup> m_laneGroups;
     std::vector<PoolEvent> m_events;
     std::vector<FailureMessage> m_failures;
 };

@@ -1,6 +1,10 @@
 #include "engine/feedsource.h"
 
+#include "engine/poolconfig.h"
+
+#include <algorithm>
 #include <chrono>
+#include <limits>
 
 namespace engine {
 
@@ -84,7 +88,15 @@ void FeedSource::serve(std::unique_ptr<FeedListener> listener, bool endWhenSende
     std::size_t names = 0;
     const auto account = [&] {
         Account a;
-        for (const FeedListener::SenderAccount &sender : listener->senders()) {
+        const std::vector<FeedListener::SenderAccount> senders = listener->senders();
+        // The senders' queues together, when each has said its own.
+        a.queueCapacity = senders.empty() ? -1 : 0;
+        for (const FeedListener::SenderAccount &sender : senders) {
+            a.queueCapacity = a.queueCapacity >= 0 && sender.queueCapacity >= 0
+                ? static_cast<int>(
+                    std::min<std::int64_t>(std::int64_t {a.queueCapacity} + sender.queueCapacity,
+                                           std::numeric_limits<int>::max()))
+                : -1;
             a.lines += sender.lines;
             a.problems += sender.problems;
             a.dropped += sender.dropped;
@@ -116,8 +128,9 @@ void FeedSource::serve(std::unique_ptr<FeedListener> listener, bool endWhenSende
         {
             const std::lock_guard lock(m_mutex);
             // Lane names only change when a lane is added: copied then, not every turn.
-            a.laneNames = listener->laneNames().size() != names ? listener->laneNames()
-                                                                : std::move(m_account.laneNames);
+            const bool added = listener->laneNames().size() != names;
+            a.laneNames = added ? listener->laneNames() : std::move(m_account.laneNames);
+            a.laneGroups = added ? listener->laneGroups() : std::move(m_account.laneGroups);
             m_account = std::move(a);
         }
         names = listener->laneNames().size();
@@ -184,6 +197,7 @@ void FeedSource::publish(FeedDecoder &decoder)
         m_account.otherLines = decoder.otherLines();
         m_account.problems = decoder.problemCount();
         m_account.dropped = decoder.droppedEvents();
+        m_account.queueCapacity = decoder.queueCapacity();
         if (m_account.firstProblems.size() != decoder.firstProblems().size())
             m_account.firstProblems = decoder.firstProblems();
         if (m_account.sourceName.isEmpty())
@@ -233,6 +247,12 @@ FeedSource::Account FeedSource::account() const
 {
     const std::lock_guard lock(m_mutex);
     return m_account;
+}
+
+int feedQueueCapacity(const FeedSource::Account &feed)
+{
+    return feed.queueCapacity >= 0 ? std::min(feed.queueCapacity, PoolConfig::kMaxCapacity)
+                                   : PoolConfig::kAutoCapacity;
 }
 
 } // namespace engine

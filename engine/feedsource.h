@@ -35,6 +35,7 @@ public:
         std::int64_t otherLines = 0;
         std::int64_t problems = 0;
         std::int64_t dropped = 0;
+        int queueCapacity = -1; // as the feed says; -1: unsaid (a listener's: the sum of all)
         std::vector<FeedDecoder::Problem> firstProblems;
         QString sourceName;
         int workers = 0;
@@ -45,6 +46,7 @@ public:
         int sendersOpen = 0;
         int sendersRefused = 0;
         std::unordered_map<int, QString> laneNames;
+        std::vector<LaneGroup> laneGroups; // by sender
     };
 
     explicit FeedSource(QObject *parent = nullptr);
@@ -98,5 +100,9 @@ private:
     Account m_account; // guarded
     bool m_signalled = false; // guarded: eventsAvailable sent, not yet taken
 };
+
+// The queue capacity a feed's run is recorded with: what the feed said (at most
+// PoolConfig::kMaxCapacity), else PoolConfig::kAutoCapacity (as many as jobs: no bound it showed).
+int feedQueueCapacity(const FeedSource::Account &feed);
 
 } // namespace engine

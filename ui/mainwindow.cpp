@@ -380,8 +380,7 @@ void MainWindow::startRun()
         m_previousRecordFile = std::move(m_recordFile);
     }
     setReplaying(false);
-    m_fromFeed = false;
-    m_controls->setObserving({});
+    leaveFeed();
     const PoolConfig config = m_controls->config();
     m_model->reset(config);
     m_recorded = RunRecording {};
@@ -431,6 +430,15 @@ void MainWindow::cancelRun()
     updateRunState();
 }
 
+// The window goes back to its own pool (or a recording): knobs apply again, lanes are workers.
+void MainWindow::leaveFeed()
+{
+    m_fromFeed = false;
+    m_controls->setObserving({});
+    m_timeline->setLaneNames({});
+    m_timeline->setLaneGroups({});
+}
+
 void MainWindow::resetRun()
 {
     if (!confirmDiscard())
@@ -440,8 +448,7 @@ void MainWindow::resetRun()
     m_pool->cancel();
     m_pool->waitForFinished();
     drain();
-    m_fromFeed = false;
-    m_controls->setObserving({});
+    leaveFeed();
     m_model->reset(m_controls->config());
     m_window->reset();
     m_log->clear();
@@ -486,11 +493,14 @@ void MainWindow::frame()
     const bool running = liveRunning() || (m_replaying && m_replayPlaying);
     if (running)
         m_model->setNow(m_replaying ? m_replayT : liveNow());
-    if (m_fromFeed && !m_feed->listeningAddress().isEmpty()) {
-        // A listener's lanes are named after their senders.
+    if (m_fromFeed) {
         FeedSource::Account account = m_feed->account();
-        if (account.laneNames.size() != m_timeline->laneNames().size())
+        m_model->setQueueCapacity(account.queueCapacity);
+        // A listener's lanes are named after their senders, and grouped by sender.
+        if (account.laneNames.size() != m_timeline->laneNames().size()) {
             m_timeline->setLaneNames(std::move(account.laneNames));
+            m_timeline->setLaneGroups(std::move(account.laneGroups));
+        }
     }
     m_window->setExtent(m_model->endT(), !running);
     if (m_window->followLive() && (running || m_dirty))
@@ -529,6 +539,7 @@ void MainWindow::onRunFinished()
             = std::clamp(feed.workers, PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
         m_recorded.config.jobs
             = std::clamp(feed.submitted, PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
+        m_recorded.config.queueCapacity = feedQueueCapacity(feed);
     }
     m_dirty = true;
     // The end of a run shows all of it, unless the person has zoomed or panned.
@@ -599,9 +610,12 @@ bool MainWindow::observe(const QString &failureTitle, const QString &why,
     setReplaying(false);
     // The feed's run is recorded as a live run is, so that File ▸ Save and the exports work on it.
     m_model->reset(PoolConfig {});
+    m_model->setObserved(true);
+    m_model->setQueueCapacity(-1); // until the feed says
     m_window->reset();
     m_log->clear();
     m_timeline->setLaneNames({});
+    m_timeline->setLaneGroups({});
     m_recorded = RunRecording {};
     m_recordingFull = false;
     m_runSaved = false;
@@ -1182,8 +1196,7 @@ bool MainWindow::openFile(const QString &path)
     m_pool->waitForFinished();
     m_pool->takeEvents();
     m_feed->takeEvents();
-    m_fromFeed = false;
-    m_controls->setObserving({});
+    leaveFeed();
     std::stable_sort(recording->events.begin(), recording->events.end(),
                      [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
     setReplaying(true);

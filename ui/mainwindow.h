@@ -139,6 +139,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void leaveFeed(); // back to the window's own pool: knobs apply, lanes are workers
     void buildUi();
     void buildActions();
     void buildCompareActions(QMenu *file);

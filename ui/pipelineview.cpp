@@ -296,9 +296,11 @@ PipelineView::Layout PipelineView::computeLayout(int workerCount, int lastWorker
 
     // Columns, left to right.
     l.capacity = m_model->queueCapacity();
-    l.queueMode = l.capacity <= 0 ? QueueMode::Gate
-        : l.capacity <= kMaxSlots ? QueueMode::Slots
-                                  : QueueMode::Compact;
+    // A capacity that is not known (a feed that does not say) is drawn as a long queue is, its
+    // bar against the deepest it has been.
+    l.queueMode = l.capacity == 0                   ? QueueMode::Gate
+        : l.capacity > 0 && l.capacity <= kMaxSlots ? QueueMode::Slots
+                                                    : QueueMode::Compact;
     const double w = l.band.width();
     const double producerW = std::round(std::clamp(w * 0.16, 96.0, 160.0));
     const double resultsW = std::round(std::clamp(w * 0.15, 90.0, 160.0));
@@ -715,6 +717,9 @@ void PipelineView::drawHeadings(QPainter &p, const Layout &l,
     heading(l.producerCol, tr("Producer"));
     if (l.queueMode == QueueMode::Gate)
         heading(l.queueCol, tr("Queue"));
+    else if (l.capacity < 0)
+        heading(l.queueCol,
+                tr("Queue  %1").arg(loc.toString(static_cast<qint64>(m_model->queued().size()))));
     else
         heading(l.queueCol,
                 tr("Queue  %1 / %2")
@@ -913,7 +918,7 @@ void PipelineView::drawQueue(QPainter &p, const Layout &l) const
         return;
     }
 
-    const bool full = depth >= l.capacity;
+    const bool full = l.capacity >= 0 && depth >= l.capacity;
     p.setPen(full ? m_paints.capacityPen : m_paints.boxPen);
     p.setBrush(Qt::NoBrush);
     p.drawRoundedRect(crisp(l.queueBox), 5, 5);
@@ -936,7 +941,8 @@ void PipelineView::drawQueue(QPainter &p, const Layout &l) const
     }
     // The backlog as a bar filling from the output end.
     const QRectF bar = crisp(l.bar);
-    const double fraction = l.capacity > 0 ? std::min(1.0, double(depth) / l.capacity) : 0.0;
+    const int scale = l.capacity >= 0 ? l.capacity : std::max(1, m_model->stats().maxQueueDepth());
+    const double fraction = scale > 0 ? std::min(1.0, double(depth) / scale) : 0.0;
     double filled = bar.width() * fraction;
     if (depth > 0)
         filled = std::max(filled, 2.0);
@@ -945,7 +951,9 @@ void PipelineView::drawQueue(QPainter &p, const Layout &l) const
     p.setBrush(Qt::NoBrush);
     p.drawRoundedRect(bar, 2, 2);
     const QLocale loc = locale();
-    const QString text = tr("%1 / %2").arg(loc.toString(depth), loc.toString(l.capacity));
+    const QString text = l.capacity >= 0
+        ? tr("%1 / %2").arg(loc.toString(depth), loc.toString(l.capacity))
+        : tr("%1 (most %2)").arg(loc.toString(depth), loc.toString(scale));
     p.setPen(m_theme.text);
     p.drawText(bar, Qt::AlignCenter, fm.elidedText(text, Qt::ElideRight, bar.width() - 4));
 }

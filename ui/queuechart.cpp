@@ -56,7 +56,12 @@ void QueueChart::mouseMoveEvent(QMouseEvent *event)
 
 double QueueChart::theoryQueueLength() const
 {
-    engine::QueueInputs in = engine::plannedInputs(m_model->config());
+    // A feed has no plan: its measured inputs, with the workers it has shown, once it has some.
+    engine::QueueInputs in = m_model->observed()
+        ? m_model->stats().measuredInputs(std::max(1, m_model->liveLanes()), -1)
+        : engine::plannedInputs(m_model->config());
+    if (m_model->observed() && m_model->stats().latency().count() == 0)
+        return -1.0;
     in.queueCapacity = -1; // the mean only: the share of time full is the Statistics tab's
     const engine::QueuePrediction p = engine::predict(in);
     return p.stable ? p.queueLenMean : -1.0;
@@ -156,11 +161,12 @@ void QueueChart::paintLegend(QPainter &p)
     if (const double lq = theoryQueueLength(); lq >= 0.0)
         legend(m_theme.depth, tr("theory %1").arg(QString::number(lq, 'f', lq < 10 ? 2 : 0)),
                Qt::DashDotLine);
+    // None for a feed that does not say what its capacity is (-1).
     if (capacity == 0)
         legend(m_theme.capacity, tr("unbuffered hand-off"), Qt::DashLine);
-    else if (m_capacityShown)
+    else if (capacity > 0 && m_capacityShown)
         legend(m_theme.capacity, tr("capacity %1").arg(capacity), Qt::DashLine);
-    else // far above what the queue held: drawn, it would flatten every line
+    else if (capacity > 0) // far above what the queue held: drawn, it would flatten every line
         legend(m_theme.capacity, tr("capacity %L1, off the scale").arg(capacity), Qt::DashLine);
     legend(m_theme.inFlight, tr("busy %1 (right scale)").arg(m_model->busyWorkers()));
     legend(m_theme.throughput,

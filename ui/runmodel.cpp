@@ -71,18 +71,25 @@ void RunModel::reset(const PoolConfig &config)
     m_logDropped = 0;
     m_spanCount = 0;
     m_summary = Summary {};
-    m_laneOf.fill(-1);
+    m_laneOf.clear();
+    m_queueCapacity = m_config.effectiveQueueCapacity();
+    m_observed = false;
     Q_EMIT modelReset();
     Q_EMIT changed();
 }
 
+int RunModel::liveLanes() const
+{
+    return static_cast<int>(
+        std::count_if(m_lanes.begin(), m_lanes.end(), [](const Lane &l) { return l.live(); }));
+}
+
 const Lane *RunModel::lane(int worker) const
 {
-    for (const Lane &l : m_lanes) {
-        if (l.worker == worker)
-            return &l;
-    }
-    return nullptr;
+    const auto slot = static_cast<std::size_t>(worker);
+    if (worker < 0 || slot >= m_laneOf.size() || m_laneOf[slot] < 0)
+        return nullptr;
+    return &m_lanes[static_cast<std::size_t>(m_laneOf[slot])];
 }
 
 int RunModel::liveLaneCount() const
@@ -93,8 +100,9 @@ int RunModel::liveLaneCount() const
 
 Lane &RunModel::laneFor(int worker)
 {
-    const auto slot
-        = static_cast<std::size_t>(std::clamp(worker, 0, engine::PoolConfig::kMaxWorkers));
+    const auto slot = static_cast<std::size_t>(std::max(worker, 0));
+    if (slot >= m_laneOf.size())
+        m_laneOf.resize(slot + 1, -1);
     if (const int index = m_laneOf[slot]; index >= 0)
         return m_lanes[static_cast<std::size_t>(index)];
     auto it = std::lower_bound(m_lanes.begin(), m_lanes.end(), worker,

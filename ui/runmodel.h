@@ -96,7 +96,22 @@ public:
     const Summary &summary() const { return m_summary; }
 
     const engine::PoolConfig &config() const { return m_config; }
-    int queueCapacity() const { return m_config.effectiveQueueCapacity(); }
+    // The queue's capacity: the configuration's, unless set; -1 when unknown (a feed that does
+    // not say).
+    int queueCapacity() const { return m_queueCapacity; }
+    void setQueueCapacity(int capacity)
+    {
+        if (capacity == m_queueCapacity)
+            return;
+        m_queueCapacity = capacity;
+        Q_EMIT changed();
+    }
+    // A run observed from a feed: it has no plan (its configuration is a placeholder), so the
+    // views predict from what was measured alone. Until the next reset.
+    bool observed() const { return m_observed; }
+    void setObserved(bool on) { m_observed = on; }
+    // The workers live now (a feed's pool size as far as it has shown it).
+    int liveLanes() const;
     bool started() const { return m_started; }
     bool finished() const { return m_finished; }
     std::int64_t latestT() const { return m_latestT; }
@@ -171,12 +186,6 @@ Q_SIGNALS:
 
 private:
     Lane &laneFor(int worker);
-    static std::array<int, engine::PoolConfig::kMaxWorkers + 1> filledWithMinusOne()
-    {
-        std::array<int, engine::PoolConfig::kMaxWorkers + 1> a {};
-        a.fill(-1);
-        return a;
-    }
     struct FoldSink;
     void closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, engine::JobStatus status);
     void closeProducerSpan(Span::Kind kind, std::int64_t t);
@@ -185,6 +194,8 @@ private:
     void summarizeOldest();
 
     engine::PoolConfig m_config;
+    int m_queueCapacity = m_config.effectiveQueueCapacity();
+    bool m_observed = false;
     engine::RunStats m_stats;
     bool m_started = false;
     bool m_finished = false;
@@ -193,8 +204,9 @@ private:
     std::int64_t m_now = 0;
 
     std::vector<Lane> m_lanes;
-    std::array<int, engine::PoolConfig::kMaxWorkers + 1> m_laneOf
-        = filledWithMinusOne(); // worker id → lane
+    // Worker id → lane (-1: none yet), as long as the highest id seen: a pool's ids are at most
+    // PoolConfig::kMaxWorkers, a feed's up to 65535.
+    std::vector<int> m_laneOf;
     History<Span> m_producerSpans;
     History<SendRun> m_sends;
     DepthSeries m_depth;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 
 namespace gui {
 
@@ -168,11 +169,17 @@ QString queueVerdict(const QueuePrediction &p, const QueueInputs &in)
 
 // The table of the theory beside the measurement: predicted, from the measured inputs, measured,
 // and the difference with whether the prediction lies within the measured mean's interval.
-QString theoryTable(const RunStats &s, const QueuePrediction &fromPlan,
+// fromPlan: none for a run observed from a feed (its column shows dashes).
+QString theoryTable(const RunStats &s, const std::optional<QueuePrediction> &predictedFromPlan,
                     const QueuePrediction &fromRun, const QueueInputs &measured, std::int64_t now,
                     double utilization)
 {
     const bool ran = s.latency().count() > 0;
+    const QueuePrediction fromPlan = predictedFromPlan.value_or(QueuePrediction {});
+    const bool hasPlan = predictedFromPlan.has_value();
+    const auto planned = [hasPlan](const QString &text) {
+        return hasPlan ? text : QStringLiteral("—");
+    };
     const auto measuredFigure = [ran](const QString &text) {
         return ran ? text : QStringLiteral("—");
     };
@@ -207,12 +214,12 @@ QString theoryTable(const RunStats &s, const QueuePrediction &fromPlan,
     const auto asFigure = [](double v) {
         return QString::number(v, 'f', 2);
     };
-    text += row(StatsPanel::tr("utilization ρ"), figure(fromPlan.utilization),
+    text += row(StatsPanel::tr("utilization ρ"), planned(figure(fromPlan.utilization)),
                 figure(fromRun.utilization), measuredFigure(figure(utilization)),
                 difference(utilization, fromRun.utilization, -1, asFigure));
     // A job waited when its wait was longer than a hand-off to an idle worker takes (SizingTarget).
     const double pWait = SizingTarget {SizingTarget::Metric::PWait, 1.0}.measured(s);
-    text += row(StatsPanel::tr("P(wait)"), figure(fromPlan.pWait), figure(fromRun.pWait),
+    text += row(StatsPanel::tr("P(wait)"), planned(figure(fromPlan.pWait)), figure(fromRun.pWait),
                 measuredFigure(figure(pWait)), difference(pWait, fromRun.pWait, -1, asFigure));
     // The steady state's mean with its 95 % interval where there is one, else the plain mean.
     const auto steady = [](const BatchMeans::Interval &i, const Histogram &h) {
@@ -224,11 +231,11 @@ QString theoryTable(const RunStats &s, const QueuePrediction &fromPlan,
     const BatchMeans::Interval wait = s.steadyWait(), latency = s.steadyLatency();
     const double waitMean = wait.valid ? wait.mean : s.wait().mean();
     const double latencyMean = latency.valid ? latency.mean : s.latency().mean();
-    text += row(StatsPanel::tr("mean wait Wq"), seconds(fromPlan.waitMeanS),
+    text += row(StatsPanel::tr("mean wait Wq"), planned(seconds(fromPlan.waitMeanS)),
                 seconds(fromRun.waitMeanS), measuredFigure(steady(wait, s.wait())),
                 difference(waitMean, fromRun.waitMeanS * 1e9, wait.valid ? wait.halfWidth : -1,
                            asDuration));
-    text += row(StatsPanel::tr("mean latency W"), seconds(fromPlan.latencyMeanS),
+    text += row(StatsPanel::tr("mean latency W"), planned(seconds(fromPlan.latencyMeanS)),
                 seconds(fromRun.latencyMeanS), measuredFigure(steady(latency, s.latency())),
                 difference(latencyMean, fromRun.latencyMeanS * 1e9,
                            latency.valid ? latency.halfWidth : -1, asDuration));
@@ -239,10 +246,10 @@ QString theoryTable(const RunStats &s, const QueuePrediction &fromPlan,
         = latency.valid && std::isfinite(lambda) ? lambda * latency.halfWidth / 1e9 : -1;
     const double meanQueue = s.meanQueueDepth();
     const double inSystem = s.littlesLaw(now).meanInSystem;
-    text += row(StatsPanel::tr("mean queue Lq"), figure(fromPlan.queueLenMean),
+    text += row(StatsPanel::tr("mean queue Lq"), planned(figure(fromPlan.queueLenMean)),
                 figure(fromRun.queueLenMean), measuredFigure(figure(meanQueue)),
                 difference(meanQueue, fromRun.queueLenMean, lqNoise, asFigure));
-    text += row(StatsPanel::tr("mean in system L"), figure(fromPlan.inSystemMean),
+    text += row(StatsPanel::tr("mean in system L"), planned(figure(fromPlan.inSystemMean)),
                 figure(fromRun.inSystemMean), measuredFigure(figure(inSystem)),
                 difference(inSystem, fromRun.inSystemMean, lNoise, asFigure));
     return text;
@@ -253,21 +260,34 @@ QString StatsPanel::theoryText() const
 {
     const RunStats &s = m_model->stats();
     const PoolConfig &config = m_model->config();
+    const bool observed = m_model->observed();
+    // A feed's pool: the workers it has shown, its queue as it says (-1: unsaid, unbounded).
     const QueueInputs planned = plannedInputs(config);
-    const QueueInputs measured = s.measuredInputs(config.workers, config.effectiveQueueCapacity());
+    const QueueInputs measured = observed
+        ? s.measuredInputs(std::max(1, m_model->liveLanes()), m_model->queueCapacity())
+        : s.measuredInputs(config.workers, config.effectiveQueueCapacity());
     const QueuePrediction fromPlan = predict(planned);
     const QueuePrediction fromRun = predict(measured);
     const std::int64_t now = m_model->endT();
     const bool ran = s.latency().count() > 0;
-    QString text
-        = tr("<b>Queueing theory</b> (%1 from the configuration, a steady state's means): "
-             "%2.<br>From the run's measured inputs: %3.")
-              .arg(fromPlan.model == QueueModel::ErlangC ? tr("Erlang C") : tr("Allen–Cunneen"),
-                   inputsLine(planned), ran ? inputsLine(measured) : tr("none yet"));
-    const QString verdict = queueVerdict(fromPlan, planned);
-    if (!verdict.isEmpty())
-        text += QStringLiteral("<br>") + verdict;
-    text += theoryTable(s, fromPlan, fromRun, measured, now, s.meanUtilization(now));
+    QString text;
+    if (observed) {
+        text = tr("<b>Queueing theory</b> (%1, a steady state's means). An observed pool has no "
+                  "plan: predicted from the run's measured inputs: %2.")
+                   .arg(fromRun.model == QueueModel::ErlangC ? tr("Erlang C") : tr("Allen–Cunneen"),
+                        ran ? inputsLine(measured) : tr("none yet"));
+    } else {
+        text
+            = tr("<b>Queueing theory</b> (%1 from the configuration, a steady state's means): "
+                 "%2.<br>From the run's measured inputs: %3.")
+                  .arg(fromPlan.model == QueueModel::ErlangC ? tr("Erlang C") : tr("Allen–Cunneen"),
+                       inputsLine(planned), ran ? inputsLine(measured) : tr("none yet"));
+        const QString verdict = queueVerdict(fromPlan, planned);
+        if (!verdict.isEmpty())
+            text += QStringLiteral("<br>") + verdict;
+    }
+    text += theoryTable(s, observed ? std::nullopt : std::optional(fromPlan), fromRun, measured,
+                        now, s.meanUtilization(now));
     text += QStringLiteral("</table><small>");
     if (const BatchMeans::Interval latency = s.steadyLatency(); latency.valid)
         text += tr("Measured means: of the steady state, with a 95 % interval (batch means; the "

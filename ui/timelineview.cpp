@@ -106,6 +106,24 @@ void TimelineView::setLaneNames(std::unordered_map<int, QString> names)
     update();
 }
 
+void TimelineView::setLaneGroups(std::vector<engine::LaneGroup> groups)
+{
+    m_laneGroups = std::move(groups);
+    updateLayout();
+    update();
+}
+
+const Lane *TimelineView::laneAt(int position) const
+{
+    const auto &lanes = m_model->lanes();
+    if (position < 0 || position >= laneCount())
+        return nullptr;
+    const int index = m_layout.lane(position);
+    return index >= 0 && static_cast<std::size_t>(index) < lanes.size()
+        ? &lanes[static_cast<std::size_t>(index)]
+        : nullptr;
+}
+
 void TimelineView::setTheme(const Theme &theme)
 {
     m_theme = theme;
@@ -142,10 +160,23 @@ int TimelineView::lanesBottom() const
 
 void TimelineView::updateLayout()
 {
+    // A listener's lanes, by sender: each group the lanes of its workers that have come.
+    std::vector<std::vector<int>> groups;
+    if (!m_laneGroups.empty()) {
+        const auto &lanes = m_model->lanes();
+        for (const engine::LaneGroup &group : m_laneGroups) {
+            std::vector<int> &indices = groups.emplace_back();
+            for (const int worker : group.workers) {
+                if (const Lane *lane = m_model->lane(worker))
+                    indices.push_back(static_cast<int>(lane - lanes.data()));
+            }
+        }
+    }
     m_layout.update({.lanes = laneCount(),
                      .height = lanesBottom() - lanesTop(),
                      .lineHeight = fontMetrics().height() - 2,
-                     .maxLaneHeight = kMaxLaneHeight});
+                     .maxLaneHeight = kMaxLaneHeight,
+                     .groups = std::move(groups)});
     const bool scrolls = m_layout.maxScroll() > 0;
     if (scrolls) {
         const QSignalBlocker blocker(m_scrollBar);
@@ -173,7 +204,7 @@ int TimelineView::rowAt(int y) const
     if (row < 0)
         return -1;
     const LaneLayout::Row &r = m_layout.rows()[static_cast<std::size_t>(row)];
-    return r.firstLane + r.lanes <= laneCount() ? row : -1;
+    return r.first + r.lanes <= laneCount() ? row : -1;
 }
 
 void TimelineView::revealLane(int index)
@@ -200,10 +231,12 @@ std::int64_t TimelineView::timeAtX(int x) const
 std::int64_t TimelineView::jobAt(QPoint pos) const
 {
     const int row = rowAt(pos.y());
-    if (row < 0 || pos.x() < kGutter || m_layout.rows()[static_cast<std::size_t>(row)].group)
+    if (row < 0 || pos.x() < kGutter || m_layout.rows()[static_cast<std::size_t>(row)].isGroup())
         return 0;
-    const Lane &lane = m_model->lanes()[static_cast<std::size_t>(
-        m_layout.rows()[static_cast<std::size_t>(row)].firstLane)];
+    const Lane *found = laneAt(m_layout.rows()[static_cast<std::size_t>(row)].first);
+    if (found == nullptr)
+        return 0;
+    const Lane &lane = *found;
     const std::int64_t t = timeAtX(pos.x());
     // A couple of pixels of slack so thin bars can be hit.
     const coords::Range r = m_window->range();
@@ -285,19 +318,29 @@ void TimelineView::paintLaneLabels(QPainter &p)
             p.fillRect(QRect(0, g.top, width(), g.height), m_theme.laneAlternate);
         if (g.height < metrics.height() - 4)
             continue;
-        const auto &lanes = m_model->lanes();
-        const Lane &lane = lanes[static_cast<std::size_t>(row.firstLane)];
+        const Lane *firstLane = laneAt(row.first);
+        const Lane *lastLane = laneAt(row.first + row.lanes - 1);
+        if (firstLane == nullptr || lastLane == nullptr)
+            continue;
+        const Lane &lane = *firstLane;
         const double y = g.top + (g.height - metrics.height()) / 2.0;
-        if (row.group) {
-            const int lastWorker
-                = lanes[static_cast<std::size_t>(row.firstLane + row.lanes - 1)].worker;
-            const bool open = m_layout.expanded(row.firstLane / LaneLayout::kGroupSize);
+        if (row.isGroup()) {
+            const int lastWorker = lastLane->worker;
+            const bool open = m_layout.expanded(row.group);
             p.setPen(m_theme.text);
             const QString mark = open ? QStringLiteral("▾") : QStringLiteral("▸");
-            QString text = QStringLiteral("%1 W%2–%3").arg(mark).arg(lane.worker).arg(lastWorker);
-            // Three-digit ids beside the scroll bar: without the W.
-            if (metrics.horizontalAdvance(text) > kGutter - textLeft - 2)
-                text = QStringLiteral("%1 %2–%3").arg(mark).arg(lane.worker).arg(lastWorker);
+            QString text;
+            if (m_layout.ownGroups() && static_cast<std::size_t>(row.group) < m_laneGroups.size()) {
+                text = metrics.elidedText(
+                    QStringLiteral("%1 %2").arg(
+                        mark, m_laneGroups[static_cast<std::size_t>(row.group)].name),
+                    Qt::ElideRight, kGutter - textLeft - 2);
+            } else {
+                text = QStringLiteral("%1 W%2–%3").arg(mark).arg(lane.worker).arg(lastWorker);
+                // Three-digit ids beside the scroll bar: without the W.
+                if (metrics.horizontalAdvance(text) > kGutter - textLeft - 2)
+                    text = QStringLiteral("%1 %2–%3").arg(mark).arg(lane.worker).arg(lastWorker);
+            }
             p.drawText(QRectF(textLeft, y, kGutter - textLeft, metrics.height()),
                        Qt::AlignLeft | Qt::AlignVCenter, text);
             continue;
@@ -323,13 +366,15 @@ void TimelineView::paintLanes(QPainter &p, const TimelineScene &scene, QVector<Q
     const auto [first, last] = m_layout.rowsInView();
     for (std::size_t i = first; i < last; ++i) {
         const LaneLayout::Row &row = m_layout.rows()[i];
-        if (row.group) {
+        if (row.isGroup()) {
             paintGroup(p, scene, row);
             continue;
         }
+        const Lane *shown = laneAt(row.first);
+        if (shown == nullptr)
+            continue;
         TimelineScene::LaneBars lane
-            = scene.laneBars(m_model->lanes()[static_cast<std::size_t>(row.firstLane)], band(row),
-                             m_selected, labelWidth, metrics.height() - 2);
+            = scene.laneBars(*shown, band(row), m_selected, labelWidth, metrics.height() - 2);
         for (const QRectF &box : lane.notLive)
             p.fillRect(box, m_theme.paused);
         hatched << lane.blocked;
@@ -364,8 +409,34 @@ void TimelineView::paintLanes(QPainter &p, const TimelineScene &scene, QVector<Q
 }
 
 // A group row: per pixel column, how many of its lanes were busy (bars count whole, a dense run
-// as much as it was busy), as one row of shades from the background to the completed colour.
+// as much as it was busy), as one row of shades from the background to the completed colour. A
+// sender's group is titled with its name across the plot; open, its lanes below say what the
+// shades would, so the title stands alone.
 void TimelineView::paintGroup(QPainter &p, const TimelineScene &scene, const LaneLayout::Row &row)
+{
+    const bool titled
+        = m_layout.ownGroups() && static_cast<std::size_t>(row.group) < m_laneGroups.size();
+    if (!titled || !m_layout.expanded(row.group))
+        paintHeat(p, scene, row);
+    if (!titled)
+        return;
+    const TimelineScene::Band g = band(row);
+    const QFontMetrics metrics = fontMetrics();
+    if (g.height < metrics.height() - 4)
+        return;
+    const QString title = metrics.elidedText(
+        tr("%1 · %2").arg(m_laneGroups[static_cast<std::size_t>(row.group)].name,
+                          row.lanes == 1 ? tr("1 worker") : tr("%1 workers").arg(row.lanes)),
+        Qt::ElideMiddle, std::max(0, width() - kGutter - 12));
+    const QRect box(kGutter + 2, g.top + (g.height - metrics.height()) / 2,
+                    metrics.horizontalAdvance(title) + 8, metrics.height());
+    if (!m_layout.expanded(row.group)) // over the shades: on a plate of the background
+        p.fillRect(box, m_theme.background);
+    p.setPen(m_theme.text);
+    p.drawText(box.adjusted(4, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, title);
+}
+
+void TimelineView::paintHeat(QPainter &p, const TimelineScene &scene, const LaneLayout::Row &row)
 {
     const TimelineScene::Band g = band(row);
     const int plotW = width() - kGutter;
@@ -381,9 +452,11 @@ void TimelineView::paintGroup(QPainter &p, const TimelineScene &scene, const Lan
         }
     };
     const TimelineScene::Band full {0, 30};
-    for (int k = row.firstLane; k < row.firstLane + row.lanes; ++k) {
-        const TimelineScene::LaneBars bars
-            = scene.laneBars(m_model->lanes()[static_cast<std::size_t>(k)], full, 0, 1e9, 1000);
+    for (int k = row.first; k < row.first + row.lanes; ++k) {
+        const Lane *lane = laneAt(k);
+        if (lane == nullptr)
+            continue;
+        const TimelineScene::LaneBars bars = scene.laneBars(*lane, full, 0, 1e9, 1000);
         for (const auto &batch : bars.bars) {
             for (const QRectF &box : batch)
                 add(box.adjusted(-1, 0, 0, 0), 1.0); // the gap before a bar is its job's too
@@ -480,7 +553,7 @@ int TimelineView::paintSummaryBusy(QPainter &p, const TimelineScene::SummaryShar
     const auto [first, last] = m_layout.rowsInView();
     for (std::size_t i = first; i < last; ++i) {
         const LaneLayout::Row &row = m_layout.rows()[i];
-        if (static_cast<std::size_t>(row.firstLane) + static_cast<std::size_t>(row.lanes)
+        if (static_cast<std::size_t>(row.first) + static_cast<std::size_t>(row.lanes)
             > summary.lanes.size())
             break;
         const TimelineScene::Band g = band(row);
@@ -492,9 +565,11 @@ int TimelineView::paintSummaryBusy(QPainter &p, const TimelineScene::SummaryShar
         for (int x = xFrom; x < xTo; ++x) {
             // A group row: its lanes' mean.
             double busy = 0.0;
-            for (int k = row.firstLane; k < row.firstLane + row.lanes; ++k)
-                busy += shares.fraction(summary.lanes[static_cast<std::size_t>(k)], x,
-                                        &SummaryColumn::busyNs);
+            for (int k = row.first; k < row.first + row.lanes; ++k) {
+                const auto index = static_cast<std::size_t>(m_layout.lane(k));
+                if (index < summary.lanes.size())
+                    busy += shares.fraction(summary.lanes[index], x, &SummaryColumn::busyNs);
+            }
             busy /= row.lanes;
             int top = laneBottom; // nothing
             if (busy > 0.0) {
@@ -579,9 +654,8 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         return;
     // A group row opens or closes where it is clicked.
     if (const int row = rowAt(event->position().toPoint().y());
-        row >= 0 && m_layout.rows()[static_cast<std::size_t>(row)].group) {
-        toggleGroup(m_layout.rows()[static_cast<std::size_t>(row)].firstLane
-                    / LaneLayout::kGroupSize);
+        row >= 0 && m_layout.rows()[static_cast<std::size_t>(row)].isGroup()) {
+        toggleGroup(m_layout.rows()[static_cast<std::size_t>(row)].group);
         return;
     }
     m_dragging = true;
@@ -641,18 +715,25 @@ bool TimelineView::event(QEvent *event)
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
         if (const int row = rowAt(help->pos().y());
-            row >= 0 && m_layout.rows()[static_cast<std::size_t>(row)].group) {
+            row >= 0 && m_layout.rows()[static_cast<std::size_t>(row)].isGroup()) {
             const LaneLayout::Row &r = m_layout.rows()[static_cast<std::size_t>(row)];
-            const auto &lanes = m_model->lanes();
-            QToolTip::showText(
-                help->globalPos(),
-                tr("Workers %1 to %2: the shade says how many of them were busy (the full colour: "
-                   "all). Click to %3 the group.")
-                    .arg(lanes[static_cast<std::size_t>(r.firstLane)].worker)
-                    .arg(lanes[static_cast<std::size_t>(r.firstLane + r.lanes - 1)].worker)
-                    .arg(m_layout.expanded(r.firstLane / LaneLayout::kGroupSize) ? tr("close")
-                                                                                 : tr("open")),
-                this);
+            const Lane *first = laneAt(r.first);
+            const Lane *last = laneAt(r.first + r.lanes - 1);
+            if (first == nullptr || last == nullptr)
+                return QWidget::event(event);
+            const QString action = m_layout.expanded(r.group) ? tr("close") : tr("open");
+            const QString text
+                = m_layout.ownGroups() && static_cast<std::size_t>(r.group) < m_laneGroups.size()
+                ? tr("%1: %2 workers; the shade says how many of them were busy (the full "
+                     "colour: all). Click to %3 the group.")
+                      .arg(m_laneGroups[static_cast<std::size_t>(r.group)].name,
+                           QString::number(r.lanes), action)
+                : tr("Workers %1 to %2: the shade says how many of them were busy (the full "
+                     "colour: all). Click to %3 the group.")
+                      .arg(first->worker)
+                      .arg(last->worker)
+                      .arg(action);
+            QToolTip::showText(help->globalPos(), text, this);
             return true;
         }
         const std::int64_t job = jobAt(help->pos());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/feedlistener.h"
 #include "ui/lanelayout.h"
 #include "ui/runmodel.h"
 #include "ui/theme.h"
@@ -21,7 +22,8 @@ namespace gui {
 // Wheel zooms around the cursor, dragging pans (leaving follow-live), hovering explains a job,
 // clicking selects it. Lanes that do not fit scroll (a scroll bar in the label gutter, Shift+wheel,
 // Page Up/Down) under the producer row and above the axis, which stay; many lanes come in groups
-// of eight, a heat row each, that a click expands (LaneLayout).
+// of eight, a heat row each, that a click expands (LaneLayout). A listener's lanes come in groups
+// by sender instead, each under the sender's name.
 class TimelineView : public QWidget
 {
     Q_OBJECT
@@ -39,10 +41,13 @@ public:
     TimelineView(const RunModel *model, TimeWindow *window, QWidget *parent = nullptr);
 
     void setTheme(const Theme &theme);
-    // Lanes named by their source (a listener's senders: "reference 2") instead of "Worker N";
-    // a name longer than the gutter is elided.
+    // Lanes named by their source (a listener's: the worker as its sender numbers it) instead
+    // of "Worker N"; a name longer than the gutter is elided.
     void setLaneNames(std::unordered_map<int, QString> names);
     const std::unordered_map<int, QString> &laneNames() const { return m_laneNames; }
+    // Lanes in groups of their own, each under its name (a listener's senders); empty: none.
+    void setLaneGroups(std::vector<engine::LaneGroup> groups);
+    const std::vector<engine::LaneGroup> &laneGroups() const { return m_laneGroups; }
     std::int64_t selectedJob() const { return m_selected; }
     void setSelectedJob(std::int64_t job);
     // The job under a point, or 0.
@@ -88,6 +93,7 @@ private:
     // The row under y, or -1 (the producer row is not one).
     int rowAt(int y) const;
     void paintGroup(QPainter &p, const TimelineScene &scene, const LaneLayout::Row &row);
+    void paintHeat(QPainter &p, const TimelineScene &scene, const LaneLayout::Row &row);
     void paintLaneLabels(QPainter &p);
     void paintLanes(QPainter &p, const TimelineScene &scene, QVector<QRectF> &hatched);
     void paintSummary(QPainter &p, const TimelineScene &scene, const QRect &plot);
@@ -102,6 +108,10 @@ private:
     QImage m_summaryImage; // the summarized busy bars, reused from frame to frame
     const QStaticText &laneLabel(int worker) const;
     std::unordered_map<int, QString> m_laneNames; // a lane's name instead of "Worker N"
+    std::vector<engine::LaneGroup> m_laneGroups;
+    // The lane at a position of the layout's display order, or nullptr when the model no longer
+    // has it (a new run's model was reset before the next paint lays the lanes out again).
+    const Lane *laneAt(int position) const;
     mutable std::unordered_map<int, QStaticText> m_laneLabels; // by worker id; 0: the producer
     mutable QFont m_labelFont;
     std::int64_t m_selected = 0;

@@ -625,6 +625,10 @@ private Q_SLOTS:
         QJsonObject feed = summary.value(QLatin1String("feed")).toObject();
         QCOMPARE(feed.value(QLatin1String("format")).toString(), QStringLiteral("seed-log"));
         QCOMPARE(feed.value(QLatin1String("problems")).toInt(), 0);
+        // Observed, not planned: no theory from a plan, and a capacity the log never says.
+        QVERIFY(!summary.contains(QLatin1String("theory")));
+        QVERIFY(summary.value(QLatin1String("theory_measured")).isObject());
+        QVERIFY(feed.value(QLatin1String("queue_capacity")).isNull());
 
         // On standard input: a stream ends at its end, whatever the jobs are doing.
         const QByteArray jsonl
@@ -649,6 +653,20 @@ private Q_SLOTS:
                  qPrintable(outcome.out));
         QVERIFY2(outcome.out.contains(QLatin1String("  line 4: not a JSON object")),
                  qPrintable(outcome.out));
+        // A feed that says its queue's capacity and depth: the summary has them.
+        outcome = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--follow"),
+                                QStringLiteral("-"), QStringLiteral("--summary-json")},
+                               60000,
+                               "{\"feed\": \"poolscope\", \"capacity\": 4}\n"
+                               "{\"t\": 0, \"ev\": \"submit\", \"job\": 1, \"depth\": 3}\n"
+                               "{\"t\": 2, \"ev\": \"start\", \"job\": 1, \"worker\": 1}\n"
+                               "{\"t\": 5, \"ev\": \"finish\", \"job\": 1}\n");
+        QCOMPARE(outcome.exitCode, 0);
+        summary = QJsonDocument::fromJson(outcome.out.toUtf8()).object();
+        QCOMPARE(
+            summary.value(QLatin1String("feed")).toObject().value(QLatin1String("queue_capacity")),
+            QJsonValue(4));
+        QCOMPARE(summary.value(QLatin1String("max_queue_depth")).toInt(), 3);
         outcome = runPoolscope({QStringLiteral("--headless"), QStringLiteral("--follow"),
                                 dir.filePath(QStringLiteral("missing.jsonl"))});
         QCOMPARE(outcome.exitCode, 2);

@@ -199,6 +199,41 @@ private Q_SLOTS:
         QCOMPARE(fed.stats.processing().min(), 300'000);
     }
 
+    // A program that counts its own queue says so: "depth" on a line is the depth after it,
+    // over Poolscope's count of jobs sent and not taken (the program queued job 100 before the
+    // feed began), and later lines count on from it. "capacity", on the header or any line, is
+    // the queue's size; the last said stands. A depth or capacity that is not a count is a
+    // problem and left out.
+    void aFeedsOwnDepthAndCapacityStand()
+    {
+        FeedDecoder decoder;
+        QCOMPARE(decoder.queueCapacity(), -1);
+        const Fed fed = feed(decoder,
+                             "{\"feed\": \"poolscope\", \"capacity\": 8}\n"
+                             "{\"t\": 0, \"ev\": \"submit\", \"job\": 1, \"depth\": 2}\n"
+                             "{\"t\": 1, \"ev\": \"submit\", \"job\": 2}\n"
+                             "{\"t\": 2, \"ev\": \"start\", \"job\": 1, \"worker\": 1, "
+                             "\"depth\": 1}\n"
+                             "{\"t\": 3, \"ev\": \"start\", \"job\": 2, \"worker\": 2}\n"
+                             "{\"t\": 4, \"ev\": \"submit\", \"job\": 3, \"depth\": -1}\n"
+                             "{\"t\": 5, \"ev\": \"finish\", \"job\": 1, \"capacity\": 16}\n"
+                             "{\"t\": 6, \"ev\": \"submit\", \"job\": 4, \"capacity\": 1.5}\n");
+        std::vector<std::uint32_t> depths; // after each enqueue and start, in order
+        for (const PoolEvent &e : fed.events) {
+            if (e.kind == EventKind::JobEnqueued || e.kind == EventKind::JobStarted)
+                depths.push_back(e.extra);
+        }
+        // 2 (said), 3 (counted on), 1 (said), 0, 1 (a bad depth: counted), 2.
+        QCOMPARE(depths, (std::vector<std::uint32_t> {2, 3, 1, 0, 1, 2}));
+        QCOMPARE(decoder.queueCapacity(), 16);
+        QCOMPARE(decoder.problemCount(), 2);
+        QVERIFY2(
+            decoder.firstProblems().at(0).text.contains(QLatin1String("\"depth\" is not a count")),
+            qPrintable(decoder.firstProblems().at(0).text));
+        QCOMPARE(decoder.firstProblems().at(1).line, 8);
+        QCOMPARE(fed.stats.maxQueueDepth(), 3);
+    }
+
     // The fast scanner of a feed's lines reads what QJsonDocument reads, the same values, and
     // leaves what it does not read to it.
     void flatJsonAgreesWithQJsonDocument_data()

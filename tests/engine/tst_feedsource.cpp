@@ -183,9 +183,78 @@ private Q_SLOTS:
         QCOMPARE(failures.front().message, std::string("boom"));
         const FeedSource::Account account = source.account();
         QCOMPARE(account.senders, 1);
-        QCOMPARE(account.laneNames.at(1), QStringLiteral("svc 7"));
+        QCOMPARE(account.laneNames.at(1), QStringLiteral("Worker 7"));
+        QCOMPARE(account.laneGroups.size(), 1u);
+        QCOMPARE(account.laneGroups[0].name, QStringLiteral("svc"));
+        QCOMPARE(account.laneGroups[0].workers, std::vector<int> {1});
         QCOMPARE(events.front().kind, EventKind::RunStarted);
         QCOMPARE(events.back().kind, EventKind::RunFinished);
+    }
+
+    // Two senders whose workers come interleaved (the first's worker 1, the second's 1, the
+    // first's 2): the run numbers them 1, 2, 3 as they come, and the lane groups put each
+    // sender's together under its name, so that the window shows each program's lanes apart.
+    void aListenersLanesAreGroupedBySender()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("pool.sock"));
+        FeedSource source;
+        QString error;
+        QVERIFY2(
+            source.listen(QStringLiteral("unix:") + path, FeedDecoder::Format::Auto, true, &error),
+            qPrintable(error));
+        const auto dial = [&] {
+            const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+            sockaddr_un where {};
+            where.sun_family = AF_UNIX;
+            std::strncpy(where.sun_path, QFile::encodeName(path).constData(),
+                         sizeof where.sun_path - 1);
+            return ::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where) == 0
+                ? fd
+                : -1;
+        };
+        const auto send = [](int fd, const QByteArray &lines) {
+            return ::write(fd, lines.constData(), static_cast<std::size_t>(lines.size()))
+                == lines.size();
+        };
+        const int a = dial();
+        const int b = dial();
+        QVERIFY(a >= 0 && b >= 0);
+        QVERIFY(send(a,
+                     "{\"feed\": \"poolscope\", \"process\": \"api\", \"host\": \"h1\"}\n"
+                     "{\"t\": 0, \"ev\": \"worker_start\", \"worker\": 1}\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().workers, 1, 5000);
+        QVERIFY(send(b, "{\"t\": 0, \"ev\": \"worker_start\", \"worker\": 1}\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().workers, 2, 5000);
+        QVERIFY(send(a, "{\"t\": 1, \"ev\": \"worker_start\", \"worker\": 2}\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().workers, 3, 5000);
+        // The run's queue is both senders' queues: their depths and capacities add up, once
+        // each has said its capacity.
+        QCOMPARE(source.account().queueCapacity, -1);
+        QVERIFY(send(a, "{\"t\": 2, \"ev\": \"submit\", \"job\": 1, \"capacity\": 8}\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().submitted, 1, 5000);
+        QCOMPARE(source.account().queueCapacity, -1); // the second has not said
+        QVERIFY(send(b, "{\"t\": 2, \"ev\": \"submit\", \"job\": 1, \"capacity\": 4}\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().submitted, 2, 5000);
+        QVERIFY(send(a, "{\"t\": 3, \"ev\": \"submit\", \"job\": 2}\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().submitted, 3, 5000);
+        QCOMPARE(source.account().queueCapacity, 12);
+        ::close(a);
+        ::close(b);
+        QTRY_VERIFY_WITH_TIMEOUT(!source.isRunning(), 5000);
+        const FeedSource::Account account = source.account();
+        QCOMPARE(account.laneGroups.size(), 2u);
+        QCOMPARE(account.laneGroups[0].name, QStringLiteral("api on h1"));
+        QCOMPARE(account.laneGroups[0].workers, (std::vector<int> {1, 3}));
+        QCOMPARE(account.laneGroups[1].name, QStringLiteral("sender 2"));
+        QCOMPARE(account.laneGroups[1].workers, std::vector<int> {2});
+        QCOMPARE(account.laneNames.at(3), QStringLiteral("Worker 2"));
+        std::vector<std::uint32_t> depths;
+        for (const PoolEvent &e : source.takeEvents()) {
+            if (e.kind == EventKind::JobEnqueued)
+                depths.push_back(e.extra);
+        }
+        QCOMPARE(depths, (std::vector<std::uint32_t> {1, 2, 3}));
     }
 };
 

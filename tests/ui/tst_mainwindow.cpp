@@ -4,6 +4,7 @@
 #include "ui/mainwindow.h"
 #include "ui/numberstrip.h"
 #include "ui/runmodel.h"
+#include "ui/statspanel.h"
 #include "ui/sweepwindow.h"
 #include "ui/timelineview.h"
 #include "ui/timewindow.h"
@@ -428,8 +429,16 @@ private Q_SLOTS:
         auto *workers = window.controlPanel()->findChild<QSpinBox *>(QStringLiteral("workersSpin"));
         QVERIFY(workers && !workers->isEnabled()); // observed, not controlled
         QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->submittedCount(), 2, 10000);
-        file.write("{\"t\": 40, \"ev\": \"finish\", \"job\": 1, \"worker\": 1}\n");
+        // Observed: no plan to predict from, and no queue capacity until the feed says one.
+        QVERIFY(window.runModel()->observed());
+        QCOMPARE(window.runModel()->queueCapacity(), -1);
+        auto *stats = window.findChild<StatsPanel *>();
+        QVERIFY(stats);
+        QVERIFY2(stats->theoryText().contains(QLatin1String("no plan")),
+                 qPrintable(stats->theoryText()));
+        file.write("{\"t\": 40, \"ev\": \"finish\", \"job\": 1, \"worker\": 1, \"capacity\": 8}\n");
         QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->stats().results(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->queueCapacity(), 8, 10000);
         QVERIFY(window.isFollowing()); // a file's end is a pause, not the feed's end
         window.stopRun();
         QTRY_VERIFY_WITH_TIMEOUT(!window.isFollowing() && window.runModel()->finished(), 10000);
@@ -437,6 +446,10 @@ private Q_SLOTS:
         QCOMPARE(window.runModel()->stats().count(engine::JobStatus::Cancelled), 1);
         window.resetRun();
         QVERIFY(workers->isEnabled()); // the knobs are Poolscope's own pool's again
+        QVERIFY(!window.runModel()->observed());
+        QCOMPARE(window.runModel()->queueCapacity(),
+                 window.controlPanel()->config().effectiveQueueCapacity());
+        QVERIFY(!stats->theoryText().contains(QLatin1String("no plan")));
     }
 
     void aFeedThatCannotBeReadSaysSo()

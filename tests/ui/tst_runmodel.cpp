@@ -128,6 +128,31 @@ private Q_SLOTS:
         QCOMPARE(model.stats().count(JobStatus::Failed), 1);
     }
 
+    // A feed numbers its workers as it likes (up to 65535), far past a pool's 256: each id still
+    // gets a lane of its own, in id order, found by its id.
+    void workerIdsPastThePoolsLimitStillGetTheirOwnLanes()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s;
+        s.at(0).event(EventKind::RunStarted);
+        for (const int w : {1000, 3, 65535, 300})
+            s.event(EventKind::WorkerStarted, 0, w);
+        s.at(1).submit(1, 1).start(1, 1000, 0).submit(2, 1).start(2, 65535, 0);
+        s.at(5).finish(1, 1000).collect(1, 1000).finish(2, 65535).collect(2, 65535);
+        model.ingest(s.events());
+        std::vector<int> workers;
+        for (const Lane &lane : model.lanes())
+            workers.push_back(lane.worker);
+        QCOMPARE(workers, (std::vector<int> {3, 300, 1000, 65535}));
+        for (const int w : workers)
+            QCOMPARE(model.lane(w)->worker, w);
+        QCOMPARE(model.lane(1000)->spans.size(), std::size_t(1));
+        QCOMPARE(model.lane(65535)->spans[0].job, 2);
+        QVERIFY(model.lane(4) == nullptr);
+        QVERIFY(model.lane(70000) == nullptr);
+    }
+
     void theQueueHoldsWhatWasEnqueuedAndNotStarted()
     {
         RunModel model;
