@@ -47,6 +47,9 @@ public:
     void addLine(QByteArrayView line, std::int64_t arrivalNs);
     // The feed has ended at `atNs`: open jobs end Cancelled, live workers retire, the run ends.
     void finish(std::int64_t atNs);
+    // A problem of the feed's source rather than of a line (a followed file cut short), counted
+    // and shown with the others at the line count so far.
+    void sourceProblem(const QString &text) { problem(text); }
     bool finished() const { return m_finished; }
     // The feed says it is over: a JSON Lines {"ev": "end"} line, or (either format) every worker
     // it saw has stopped and every job has its result, as when the reference program's pool has

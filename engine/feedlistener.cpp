@@ -311,8 +311,13 @@ void FeedListener::finish(std::int64_t nowNs)
 {
     if (m_finished)
         return;
-    for (const auto &sender : m_senders)
+    // What the senders had sent before the end is theirs too: read what waits (a few reads
+    // each, without waiting), then close.
+    for (const auto &sender : m_senders) {
+        if (sender->open)
+            readFrom(*sender, nowNs);
         close(*sender, nowNs);
+    }
     m_finished = true;
     const std::int64_t t = std::max(nowNs, m_lastT);
     PoolEvent done;

@@ -54,7 +54,8 @@ public:
     // Waits up to timeoutMs for a sender, lines or a disconnect, and takes in what came, stamped
     // by `now` (the run's clock) as the wait ends.
     void poll(int timeoutMs, const std::function<std::int64_t()> &now);
-    // Ends the run: every sender is finished as if it had disconnected, then the run ends.
+    // Ends the run: what each sender had sent is taken in (what waits, without waiting), then
+    // every sender is finished as if it had disconnected, and the run ends.
     void finish(std::int64_t nowNs);
 
     std::vector<PoolEvent> takeEvents() { return std::exchange(m_events, {}); }

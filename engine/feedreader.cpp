@@ -22,7 +22,9 @@ bool FeedReader::open(const QString &path, QString *error)
     if (path == QLatin1String("-")) {
         m_fd = STDIN_FILENO;
     } else {
-        m_fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+        // Non-blocking: a named pipe's open would otherwise wait for a writer, holding up the
+        // window that opens it. Reads poll first and take EAGAIN as nothing yet.
+        m_fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (m_fd < 0) {
             *error = QStringLiteral("cannot read %1: %2").arg(path, qt_error_string(errno));
             return false;
@@ -33,7 +35,9 @@ bool FeedReader::open(const QString &path, QString *error)
     struct stat info
     {
     };
-    m_regular = m_ownsFd && ::fstat(m_fd, &info) == 0 && S_ISREG(info.st_mode);
+    const bool known = m_ownsFd && ::fstat(m_fd, &info) == 0;
+    m_regular = known && S_ISREG(info.st_mode);
+    m_fifo = known && S_ISFIFO(info.st_mode);
     return true;
 }
 
@@ -53,6 +57,22 @@ FeedReader::Status FeedReader::read(std::vector<QByteArray> &lines, int timeoutM
         return Status::Idle;
     if (got <= 0) {
         if (m_regular && got == 0) { // the file's current end: wait for it to grow
+            struct stat info
+            {
+            };
+            if (::fstat(m_fd, &info) == 0 && info.st_size < m_offset) {
+                // Cut short under the reader: what it holds now is new, from its start.
+                ++m_truncations;
+                m_offset = 0;
+                ::lseek(m_fd, 0, SEEK_SET);
+                m_lines.finish(
+                    [&lines](QByteArrayView line) { lines.emplace_back(line.toByteArray()); });
+                return lines.empty() ? Status::Idle : Status::Lines;
+            }
+            ::usleep(static_cast<useconds_t>(timeoutMs) * 1000);
+            return Status::Idle;
+        }
+        if (m_fifo && got == 0 && m_bytes == 0) { // no writer yet (or one that wrote nothing)
             ::usleep(static_cast<useconds_t>(timeoutMs) * 1000);
             return Status::Idle;
         }
@@ -61,6 +81,7 @@ FeedReader::Status FeedReader::read(std::vector<QByteArray> &lines, int timeoutM
         return lines.empty() ? Status::Ended : Status::Lines;
     }
     m_bytes += got;
+    m_offset += got;
     const std::size_t before = lines.size();
     m_lines.split(buffer, static_cast<std::size_t>(got),
                   [&lines](QByteArrayView line) { lines.emplace_back(line.toByteArray()); });

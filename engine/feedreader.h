@@ -55,8 +55,10 @@ private:
 
 // Reads a feed's lines from standard input ("-"), a pipe or a file. A stream ends at its end; a
 // regular file is followed as it grows (like tail -f): reaching its current end is only a pause,
-// and the feed's own end line, or the person, ends it. POSIX: waits with poll(), so a reader can
-// be asked to stop within its timeout.
+// and the feed's own end line, or the person, ends it; a file cut shorter than what was read (a
+// log rotated by copy and truncate) is read again from its start. A named pipe opens at once and
+// waits for its writer; it ends when a writer has come and gone. POSIX: waits with poll(), so a
+// reader can be asked to stop within its timeout.
 class FeedReader
 {
 public:
@@ -76,12 +78,17 @@ public:
     // A regular file, followed as it grows; false for a stream.
     bool growing() const { return m_regular; }
     std::int64_t bytesRead() const { return m_bytes; }
+    // How many times a followed file was found cut short and read again from its start.
+    int truncations() const { return m_truncations; }
 
 private:
     int m_fd = -1;
     bool m_ownsFd = false;
     bool m_regular = false;
+    bool m_fifo = false;
     bool m_ended = false;
+    int m_truncations = 0;
+    std::int64_t m_offset = 0; // where the next read of a followed file starts
     std::int64_t m_bytes = 0;
     LineSplitter m_lines;
 };

@@ -168,6 +168,7 @@ void FeedSource::read(std::unique_ptr<FeedReader> reader, FeedDecoder::Format fo
 {
     FeedDecoder decoder(format);
     std::vector<QByteArray> lines;
+    int truncations = 0;
     while (!m_stopRequested.load()) {
         if (backlog() > kBacklog) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -177,6 +178,11 @@ void FeedSource::read(std::unique_ptr<FeedReader> reader, FeedDecoder::Format fo
         for (const QByteArray &line : lines)
             decoder.addLine(line, elapsedNs());
         lines.clear();
+        if (reader->truncations() != truncations) {
+            truncations = reader->truncations();
+            decoder.sourceProblem(QStringLiteral("the file was cut short under the reader (a "
+                                                 "rotated log?); read again from its start"));
+        }
         publish(decoder);
         if (status == FeedReader::Status::Ended || (reader->growing() && decoder.ended()))
             break;

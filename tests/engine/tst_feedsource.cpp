@@ -2,13 +2,16 @@
 // the live source the window uses ending at the feed's end line or at a stop, its accounting
 // whole either way.
 
+#include "engine/feedlistener.h"
 #include "engine/feedreader.h"
 #include "engine/feedsource.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -54,6 +57,60 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 2u);
         QCOMPARE(lines.at(0), QByteArray("Worker 1 processing job 1 (will take 5ms)"));
         QCOMPARE(lines.at(1), QByteArray("Result: Job 1 completed by worker 1 in 5ms"));
+    }
+
+    // A followed log rotated by copy and truncate: what the file holds after the cut is read
+    // from its start, and the cut is a problem the source names.
+    void aFileCutShortIsReadAgainFromItsStart()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("rotated.log"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        file.write("Sending job 1 to pool\nSending job 2 to pool\n");
+        FeedSource source;
+        QString error;
+        QVERIFY(source.start(path, FeedDecoder::Format::Auto, &error));
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().submitted, 2, 5000);
+        QVERIFY(file.resize(0));
+        QVERIFY(file.seek(0));
+        file.write("Sending job 3 to pool\n");
+        QTRY_COMPARE_WITH_TIMEOUT(source.account().submitted, 3, 5000);
+        QCOMPARE(source.account().problems, 1);
+        QVERIFY2(source.account().firstProblems.at(0).text.contains(QLatin1String("cut short")),
+                 qPrintable(source.account().firstProblems.at(0).text));
+        source.stop();
+    }
+
+    // A named pipe opens at once, with no writer yet (the window that opens it does not wait);
+    // the feed is what the writer sends, and it ends when the writer closes.
+    void aNamedPipeOpensBeforeItsWriterComes()
+    {
+        QTemporaryDir dir;
+        const QByteArray path = QFile::encodeName(dir.filePath(QStringLiteral("feed.fifo")));
+        QCOMPARE(::mkfifo(path.constData(), 0600), 0);
+        FeedSource source;
+        QString error;
+        QVERIFY2(source.start(QFile::decodeName(path), FeedDecoder::Format::Auto, &error),
+                 qPrintable(error)); // returns: before the fix, open() blocked here
+        QTest::qWait(100); // no writer yet: not an end
+        QVERIFY(source.isRunning());
+        const int fd = ::open(path.constData(), O_WRONLY);
+        QVERIFY(fd >= 0);
+        const QByteArray lines = "Sending job 1 to pool\nWorker 1 processing job 1 (will take "
+                                 "5ms)\nResult: Job 1 completed by worker 1 in 5ms\n";
+        QCOMPARE(::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())),
+                 lines.size());
+        ::close(fd);
+        QTRY_VERIFY_WITH_TIMEOUT(!source.isRunning(), 5000);
+        QCOMPARE(source.account().lines, 3);
+        const std::vector<PoolEvent> events = source.takeEvents();
+        QCOMPARE(std::count_if(events.begin(), events.end(),
+                               [](const PoolEvent &e) {
+                                   return e.kind == EventKind::ResultCollected
+                                       && e.status() == JobStatus::Completed;
+                               }),
+                 1);
     }
 
     void aLineWithoutAnEndIsCutNotHeldForever()
@@ -188,6 +245,45 @@ private Q_SLOTS:
         QCOMPARE(account.laneGroups[0].name, QStringLiteral("svc"));
         QCOMPARE(account.laneGroups[0].workers, std::vector<int> {1});
         QCOMPARE(events.front().kind, EventKind::RunStarted);
+        QCOMPARE(events.back().kind, EventKind::RunFinished);
+    }
+
+    // A Stop takes in what a sender had already sent: its lines waiting in the socket are read
+    // as the run ends, so a job it had finished is not cut off as Cancelled. (The listener
+    // itself, turn by turn: no thread can read the line before the end does.)
+    void aListenersEndKeepsWhatWasSent()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("pool.sock"));
+        FeedListener listener;
+        QString error;
+        QVERIFY2(listener.listen(QStringLiteral("unix:") + path, &error), qPrintable(error));
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un where {};
+        where.sun_family = AF_UNIX;
+        std::strncpy(where.sun_path, QFile::encodeName(path).constData(),
+                     sizeof where.sun_path - 1);
+        QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where), 0);
+        QByteArray lines = "{\"t\": 0, \"ev\": \"start\", \"job\": 1, \"worker\": 1}\n";
+        QCOMPARE(::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())),
+                 lines.size());
+        const auto clock = [] {
+            return std::int64_t {1'000'000};
+        };
+        for (int turn = 0; turn < 100 && listener.jobsSubmitted() == 0; ++turn)
+            listener.poll(50, clock); // accepts the sender, then reads its line
+        QCOMPARE(listener.jobsSubmitted(), 1);
+        lines = "{\"t\": 5, \"ev\": \"finish\", \"job\": 1}\n";
+        QCOMPARE(::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())),
+                 lines.size());
+        listener.finish(2'000'000); // no turn in between: the end itself reads the line
+        ::close(fd);
+        const std::vector<PoolEvent> events = listener.takeEvents();
+        const auto result = std::find_if(events.begin(), events.end(), [](const PoolEvent &e) {
+            return e.kind == EventKind::ResultCollected;
+        });
+        QVERIFY(result != events.end());
+        QCOMPARE(result->status(), JobStatus::Completed);
         QCOMPARE(events.back().kind, EventKind::RunFinished);
     }
 
