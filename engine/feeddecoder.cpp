@@ -560,9 +560,17 @@ void FeedDecoder::addChromeLine(QByteArrayView line, std::int64_t arrivalNs)
             problem(QStringLiteral("a complete span (\"X\") without a \"dur\""));
             return;
         }
+        const std::int64_t until = t + std::llround(dur * 1000);
+        // A span is written when it ends, so spans inside a job come before it and were taken
+        // as jobs: one that encloses the thread's last job is theirs, counted as another line.
+        if (const auto last = m_lastComplete.constFind(worker);
+            last != m_lastComplete.constEnd() && t <= last->first && until >= last->second) {
+            ++m_otherLines;
+            return;
+        }
+        m_lastComplete.insert(worker, {t, until});
         const std::int64_t job = jobOf();
         start(t, job, worker, 0);
-        const std::int64_t until = t + std::llround(dur * 1000);
         m_lastT = std::max(m_lastT, until);
         finishJob(until, job, worker);
     } else {

@@ -153,11 +153,11 @@ private:
     QHash<std::int64_t, std::pair<std::int64_t, QString>> m_nameOf; // number → id it came as
     QHash<QString, std::uint16_t> m_workerNames;
     QHash<std::uint16_t, bool> m_liveWorkers;
-    QHash<std::uint16_t, std::int64_t> m_runningOf;
-    QHash<std::uint16_t, std::vector<std::int64_t>>
-        m_chromeStacks; // open spans by thread; 0: inner
-    std::int64_t m_chromeSpans = 0; // spans numbered when the tracer names no job // the job each
-                                    // worker took last, while open
+    QHash<std::uint16_t, std::int64_t> m_runningOf; // the job each worker took last, while open
+    // Chrome: open "B" spans by thread (0: one inside a job), and each thread's last "X" job.
+    QHash<std::uint16_t, std::vector<std::int64_t>> m_chromeStacks;
+    QHash<std::uint16_t, std::pair<std::int64_t, std::int64_t>> m_lastComplete; // start, end
+    std::int64_t m_chromeSpans = 0; // spans numbered when the tracer names no job
     FlatJson m_line; // the line being read (its fields' storage kept from line to line)
     std::vector<PoolEvent> m_events;
     std::vector<FailureMessage> m_failures;

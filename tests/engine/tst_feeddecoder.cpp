@@ -303,6 +303,36 @@ private Q_SLOTS:
         QCOMPARE(fed.stats.wait().max(), 2'000); // job 1 sent at 10 µs, started at 12
     }
 
+    // Complete spans ("X") are written when they end, so a job's inner spans come first: they
+    // are its thread's jobs, and the job's own span, enclosing them, is counted as another line
+    // rather than drawn over them. A later span beside them is a job again.
+    void enclosingCompleteSpansDoNotOverlapTheirInnerOnes()
+    {
+        FeedDecoder decoder;
+        const Fed fed = feed(
+            decoder,
+            "{\"ph\": \"X\", \"name\": \"parse\", \"pid\": 1, \"tid\": 2, \"ts\": 100, \"dur\": "
+            "5}\n"
+            "{\"ph\": \"X\", \"name\": \"work\", \"pid\": 1, \"tid\": 2, \"ts\": 106, \"dur\": 4}\n"
+            "{\"ph\": \"X\", \"name\": \"job\", \"pid\": 1, \"tid\": 2, \"ts\": 100, \"dur\": 10}\n"
+            "{\"ph\": \"X\", \"name\": \"job\", \"pid\": 1, \"tid\": 2, \"ts\": 120, \"dur\": "
+            "3}\n");
+        QCOMPARE(decoder.format(), FeedDecoder::Format::Chrome);
+        QCOMPARE(decoder.problemCount(), 0);
+        QCOMPARE(decoder.otherLines(), 1);
+        QCOMPARE(fed.stats.count(JobStatus::Completed), 3);
+        // One worker, its jobs one after another: no start before the last one's finish.
+        std::int64_t lastFinish = -1;
+        for (const PoolEvent &e : fed.events) {
+            if (e.kind == EventKind::JobStarted) {
+                QVERIFY(e.t >= lastFinish);
+            } else if (e.kind == EventKind::JobFinished) {
+                lastFinish = e.t;
+            }
+        }
+        QCOMPARE(lastFinish, 23'000); // 123 µs, from the first span's 100
+    }
+
     // What is wrong is counted with its line number and never stops the feed.
     void problemsAreCountedNotFatal()
     {
