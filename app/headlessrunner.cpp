@@ -341,12 +341,13 @@ int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
         printer.keepEverything();
+    std::vector<PoolEvent> events; // handed back at each take, its memory reused
     const auto hand = [&](bool final) {
         // A feed's events come in time order (the decoder keeps its clock from going back): all
         // up to its latest time may be printed, with no window held back for late ones.
         const std::int64_t lastT = source.account().lastT; // read before the take
-        printer.take(source.takeEvents(), source.takeFailureMessages(),
-                     lastT + EventOrder::kWindowNs, final);
+        events = source.takeEvents(std::move(events));
+        printer.take(events, source.takeFailureMessages(), lastT + EventOrder::kWindowNs, final);
     };
     QTimer drain;
     int signalSeen = 0;

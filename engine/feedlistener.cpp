@@ -245,7 +245,7 @@ void FeedListener::merge(Sender &sender)
 {
     const std::int64_t offset = sender.decoder.zeroArrivalNs();
     std::vector<std::int64_t> done; // jobs whose results came: forgotten after their failures
-    for (PoolEvent e : sender.decoder.takeEvents()) {
+    for (PoolEvent e : sender.decoder.pendingEvents()) {
         // One run, one producer: the run's start and end are the listener's.
         if (e.kind == EventKind::RunStarted || e.kind == EventKind::RunFinished
             || e.kind == EventKind::ProducerDone)
@@ -298,6 +298,7 @@ void FeedListener::merge(Sender &sender)
         m_submitted += e.kind == EventKind::JobSubmitted ? 1 : 0;
         m_events.push_back(e);
     }
+    sender.decoder.clearEvents();
     for (FailureMessage failure : sender.decoder.takeFailures()) {
         if (const auto at = sender.jobs.find(failure.job); at != sender.jobs.end())
             failure.job = at->second;

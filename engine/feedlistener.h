@@ -59,6 +59,9 @@ public:
     void finish(std::int64_t nowNs);
 
     std::vector<PoolEvent> takeEvents() { return std::exchange(m_events, {}); }
+    // As FeedDecoder's: read, then cleared, the buffer kept.
+    const std::vector<PoolEvent> &pendingEvents() const { return m_events; }
+    void clearEvents() { m_events.clear(); }
     std::vector<FailureMessage> takeFailures() { return std::exchange(m_failures, {}); }
     // A lane's name for each worker number given out.
     const std::unordered_map<int, QString> &laneNames() const { return m_laneNames; }

@@ -119,7 +119,8 @@ void FeedSource::serve(std::unique_ptr<FeedListener> listener, bool endWhenSende
         // The account every 20 ms (and at the end); the events every turn.
         if (const std::int64_t now = elapsedNs();
             !final && accountedAt >= 0 && now - accountedAt < 20'000'000) {
-            hand(listener->takeEvents(), listener->takeFailures());
+            hand(listener->pendingEvents(), listener->takeFailures());
+            listener->clearEvents();
             return;
         } else {
             accountedAt = now;
@@ -134,7 +135,8 @@ void FeedSource::serve(std::unique_ptr<FeedListener> listener, bool endWhenSende
             m_account = std::move(a);
         }
         names = listener->laneNames().size();
-        hand(listener->takeEvents(), listener->takeFailures());
+        hand(listener->pendingEvents(), listener->takeFailures());
+        listener->clearEvents();
     };
     while (!m_stopRequested.load()) {
         if (backlog() > kBacklog) {
@@ -212,10 +214,11 @@ void FeedSource::publish(FeedDecoder &decoder)
         m_account.submitted = decoder.jobsSubmitted();
         m_account.lastT = decoder.lastT();
     }
-    hand(decoder.takeEvents(), decoder.takeFailures());
+    hand(decoder.pendingEvents(), decoder.takeFailures());
+    decoder.clearEvents();
 }
 
-void FeedSource::hand(std::vector<PoolEvent> events, std::vector<FailureMessage> failures)
+void FeedSource::hand(std::span<const PoolEvent> events, std::vector<FailureMessage> failures)
 {
     bool signal = false;
     {
@@ -236,11 +239,13 @@ std::size_t FeedSource::backlog() const
     return m_events.size();
 }
 
-std::vector<PoolEvent> FeedSource::takeEvents()
+std::vector<PoolEvent> FeedSource::takeEvents(std::vector<PoolEvent> spare)
 {
+    spare.clear();
     const std::lock_guard lock(m_mutex);
     m_signalled = false;
-    return std::exchange(m_events, {});
+    std::swap(spare, m_events);
+    return spare;
 }
 
 std::vector<FailureMessage> FeedSource::takeFailureMessages()

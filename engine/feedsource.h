@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -70,7 +71,10 @@ public:
     std::int64_t nowNs() const { return elapsedNs() - m_zeroArrivalNs.load(); }
     const QString &path() const { return m_path; }
 
-    std::vector<PoolEvent> takeEvents();
+    // The events so far. A reader that keeps taking hands back the vector it took last time
+    // (`spare`, emptied here) to be filled next: its memory is reused rather than faulted in
+    // afresh.
+    std::vector<PoolEvent> takeEvents(std::vector<PoolEvent> spare = {});
     std::vector<FailureMessage> takeFailureMessages();
     Account account() const;
 
@@ -82,7 +86,7 @@ private:
     void begin(const QString &path);
     void read(std::unique_ptr<FeedReader> reader, FeedDecoder::Format format);
     void serve(std::unique_ptr<FeedListener> listener, bool endWhenSendersLeave);
-    void hand(std::vector<PoolEvent> events, std::vector<FailureMessage> failures);
+    void hand(std::span<const PoolEvent> events, std::vector<FailureMessage> failures);
     // Hands what the decoder has to the window; signals when the window has taken the last.
     void publish(FeedDecoder &decoder);
     std::size_t backlog() const;

@@ -462,7 +462,11 @@ void MainWindow::drain()
 {
     if (m_replaying)
         return;
-    const auto events = m_fromFeed ? m_feed->takeEvents() : m_pool->takeEvents();
+    if (m_fromFeed) // the last batch's vector goes back to be filled again
+        m_feedEvents = m_feed->takeEvents(std::move(m_feedEvents));
+    const std::vector<PoolEvent> poolEvents
+        = m_fromFeed ? std::vector<PoolEvent> {} : m_pool->takeEvents();
+    const std::vector<PoolEvent> &events = m_fromFeed ? m_feedEvents : poolEvents;
     const auto failures
         = m_fromFeed ? m_feed->takeFailureMessages() : m_pool->takeFailureMessages();
     if (events.empty() && failures.empty())

@@ -181,6 +181,7 @@ private:
     engine::WorkerPool *m_pool = nullptr;
     engine::FeedSource *m_feed = nullptr;
     bool m_fromFeed = false; // the run shown came from m_feed, not m_pool
+    std::vector<engine::PoolEvent> m_feedEvents; // the feed's last batch, its memory reused
     RunModel *m_model = nullptr;
     TimeWindow *m_window = nullptr;
     ControlPanel *m_controls = nullptr;
