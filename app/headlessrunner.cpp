@@ -226,18 +226,21 @@ void printJson(QTextStream &out, const RunStats &s, const PoolConfig &config, st
 // Writes the exports the command line asked for; false (with a line on `out`) when one fails.
 bool writeExports(const CommandLine &cli, const RunRecording &recording, QTextStream &err)
 {
-    const std::pair<QString, QByteArray (*)(const RunRecording &)> exports[]
-        = {{cli.tracePath, &writeChromeTrace},
-           {cli.csvPath, &writeResultsCsv},
-           {cli.recordPath, &writeRunFile}};
+    using Writer = bool (*)(const RunRecording &, QIODevice &, QString *);
+    const std::pair<QString, Writer> exports[] = {{cli.tracePath, &writeChromeTrace},
+                                                  {cli.csvPath, &writeResultsCsv},
+                                                  {cli.recordPath, &writeRunFile}};
     bool ok = true;
     for (const auto &[path, write] : exports) {
         if (path.isEmpty())
             continue;
+        // Streamed into a temporary file that takes the name once whole: a failed write leaves
+        // no half file behind.
         QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || file.write(write(recording)) < 0
-            || !file.commit()) {
-            err << "poolscope: cannot write " << path << ": " << file.errorString() << '\n';
+        QString error;
+        if (!file.open(QIODevice::WriteOnly) || !write(recording, file, &error) || !file.commit()) {
+            err << "poolscope: cannot write " << path << ": "
+                << (error.isEmpty() ? file.errorString() : error) << '\n';
             ok = false;
         }
     }

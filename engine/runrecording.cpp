@@ -4,14 +4,19 @@
 #include "engine/knob.h"
 #include "engine/referencelog.h"
 
+#include <QBuffer>
 #include <QHash>
+#include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QtEndian>
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <map>
+#include <string>
+#include <string_view>
 
 namespace engine {
 
@@ -180,16 +185,6 @@ std::span<const PoolEvent> inTimeOrder(const std::vector<PoolEvent> &events,
     return *storage;
 }
 
-double us(std::int64_t ns)
-{
-    return static_cast<double>(ns) / 1e3;
-}
-
-QString msText(std::int64_t ns)
-{
-    return ns < 0 ? QString() : QString::number(static_cast<double>(ns) / 1e6, 'f', 3);
-}
-
 } // namespace
 
 QByteArray encodeEvents(std::span<const PoolEvent> events)
@@ -207,7 +202,131 @@ bool decodeEvents(const QByteArray &bytes, std::vector<PoolEvent> *events, QStri
                         events, error);
 }
 
+namespace {
+
+// Text for a device, through a buffer of a few MB: an export holds no more than that whatever the
+// run's size, and numbers are formatted without allocating.
+class BufferedText
+{
+public:
+    static constexpr std::size_t kBuffer = 4u << 20;
+
+    explicit BufferedText(QIODevice &device)
+        : m_device(device)
+    {
+        m_buffer.reserve(kBuffer + std::size_t {64} * 1024);
+    }
+    void raw(std::string_view text) { m_buffer.append(text); }
+    void raw(char c) { m_buffer.push_back(c); }
+    void integer(std::int64_t v)
+    {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+        m_buffer.append(digits, end);
+    }
+    // A fixed number of decimals, correctly rounded (as printf's %.Nf).
+    void fixed(double v, int decimals)
+    {
+        char digits[64];
+        const auto end
+            = std::to_chars(digits, digits + sizeof digits, v, std::chars_format::fixed, decimals)
+                  .ptr;
+        m_buffer.append(digits, end);
+    }
+    // ns as µs, exactly: 1,234,500 ns is 1234.5.
+    void micros(std::int64_t ns)
+    {
+        if (ns < 0) {
+            raw('-');
+            ns = ns == std::numeric_limits<std::int64_t>::min()
+                ? std::numeric_limits<std::int64_t>::max()
+                : -ns;
+        }
+        integer(ns / 1000);
+        if (const auto part = static_cast<int>(ns % 1000); part != 0) {
+            char decimals[4]
+                = {'.', static_cast<char>('0' + part / 100),
+                   static_cast<char>('0' + part / 10 % 10), static_cast<char>('0' + part % 10)};
+            std::size_t n = 4;
+            while (decimals[n - 1] == '0')
+                --n;
+            m_buffer.append(decimals, n);
+        }
+    }
+    // A JSON string, quoted and escaped.
+    void string(std::string_view text)
+    {
+        raw('"');
+        for (const char c : text) {
+            if (c == '"' || c == '\\') {
+                raw('\\');
+                raw(c);
+            } else if (static_cast<unsigned char>(c) < 0x20) {
+                static constexpr char kHex[] = "0123456789abcdef";
+                raw("\\u00");
+                raw(kHex[(c >> 4) & 0xf]);
+                raw(kHex[c & 0xf]);
+            } else {
+                raw(c);
+            }
+        }
+        raw('"');
+    }
+    void string(const QString &text)
+    {
+        const QByteArray utf8 = text.toUtf8();
+        string(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    }
+    void string(const char *text) { string(std::string_view(text)); }
+    // Called between items: hands the buffer on once it is full.
+    void spill()
+    {
+        if (m_buffer.size() >= kBuffer)
+            flush();
+    }
+    bool finish(QString *error)
+    {
+        flush();
+        if (!m_ok && error)
+            *error = m_device.errorString();
+        return m_ok;
+    }
+
+private:
+    void flush()
+    {
+        if (m_ok && !m_buffer.empty()
+            && m_device.write(m_buffer.data(), static_cast<qint64>(m_buffer.size()))
+                != static_cast<qint64>(m_buffer.size()))
+            m_ok = false;
+        m_buffer.clear();
+    }
+
+    QIODevice &m_device;
+    std::string m_buffer;
+    bool m_ok = true;
+};
+
+// Streams a writer meant for a device into bytes (the tests' and the fuzzer's round trips).
+template<typename Write> QByteArray toBytes(const RunRecording &recording, Write &&write)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    write(recording, buffer, nullptr);
+    return bytes;
+}
+
+} // namespace
+
 QByteArray writeRunFile(const RunRecording &recording)
+{
+    return toBytes(recording, [](const RunRecording &r, QIODevice &out, QString *error) {
+        return writeRunFile(r, out, error);
+    });
+}
+
+bool writeRunFile(const RunRecording &recording, QIODevice &device, QString *error)
 {
     QByteArray out;
     out.append(runfile::kMagic, sizeof runfile::kMagic);
@@ -221,13 +340,25 @@ QByteArray writeRunFile(const RunRecording &recording)
     put32(out, static_cast<std::uint32_t>(header.size()));
     out.append(header);
     put64(out, recording.events.size());
-    out.append(encodeEventsImpl(recording.events));
+    bool ok = device.write(out) == out.size();
+    // The events a slice at a time: a few MB held, whatever the run's size.
+    constexpr std::size_t kSlice = std::size_t {128} * 1024;
+    const std::span<const PoolEvent> all(recording.events);
+    for (std::size_t at = 0; ok && at < all.size(); at += kSlice) {
+        const QByteArray slice
+            = encodeEventsImpl(all.subspan(at, std::min(kSlice, all.size() - at)));
+        ok = device.write(slice) == slice.size();
+    }
     const QByteArray trailer = QJsonDocument(QJsonObject {{QStringLiteral("failures"),
                                                            failuresJson(recording.failures)}})
                                    .toJson(QJsonDocument::Compact);
+    out.clear();
     put32(out, static_cast<std::uint32_t>(trailer.size()));
     out.append(trailer);
-    return out;
+    ok = ok && device.write(out) == out.size();
+    if (!ok && error)
+        *error = device.errorString();
+    return ok;
 }
 
 namespace {
@@ -305,66 +436,121 @@ std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
     return recording;
 }
 
-// Long: one pass over the events, a few lines per kind of trace event.
-// NOLINTNEXTLINE(readability-function-size)
 QByteArray writeChromeTrace(const RunRecording &recording)
 {
-    constexpr int pid = 1;
+    return toBytes(recording, [](const RunRecording &r, QIODevice &out, QString *error) {
+        return writeChromeTrace(r, out, error);
+    });
+}
+
+// Long: one pass over the events, a few lines per kind of trace event.
+// NOLINTNEXTLINE(readability-function-size)
+bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString *error)
+{
     constexpr int producerTid = 1000;
-    QJsonArray trace;
-    auto meta = [&](const char *name, int tid, const QString &value) {
-        trace.append(
-            QJsonObject {{QStringLiteral("ph"), QStringLiteral("M")},
-                         {QStringLiteral("pid"), pid},
-                         {QStringLiteral("tid"), tid},
-                         {QStringLiteral("name"), QLatin1String(name)},
-                         {QStringLiteral("args"), QJsonObject {{QStringLiteral("name"), value}}}});
+    BufferedText out(device);
+    bool first = true;
+    // An event's opening: its phase, the process and thread, its time.
+    const auto begin = [&](char ph, int tid, std::int64_t ts) {
+        out.raw(first ? "\n{\"ph\":\"" : ",\n{\"ph\":\"");
+        first = false;
+        out.raw(ph);
+        out.raw(R"(","pid":1)");
+        if (tid >= 0) {
+            out.raw(",\"tid\":");
+            out.integer(tid);
+        }
+        if (ts >= 0) {
+            out.raw(",\"ts\":");
+            out.micros(ts);
+        }
     };
+    const auto end = [&] {
+        out.raw('}');
+        out.spill();
+    };
+    const auto meta = [&](const char *name, int tid, const QString &value) {
+        begin('M', tid, -1);
+        out.raw(",\"name\":");
+        out.string(name);
+        out.raw(R"(,"args":{"name":)");
+        out.string(value);
+        out.raw('}');
+        end();
+    };
+    out.raw("{\"traceEvents\":[");
     meta("process_name", 0, QStringLiteral("Poolscope run"));
     meta("thread_name", producerTid, QStringLiteral("Producer"));
-    trace.append(
-        QJsonObject {{QStringLiteral("ph"), QStringLiteral("M")},
-                     {QStringLiteral("pid"), pid},
-                     {QStringLiteral("tid"), producerTid},
-                     {QStringLiteral("name"), QStringLiteral("thread_sort_index")},
-                     {QStringLiteral("args"), QJsonObject {{QStringLiteral("sort_index"), -1}}}});
-    QHash<int, bool> namedWorkers;
-    auto complete = [&](int tid, std::int64_t start, std::int64_t end, const QString &name,
-                        const QJsonObject &args) {
-        trace.append(
-            QJsonObject {{QStringLiteral("ph"), QStringLiteral("X")},
-                         {QStringLiteral("pid"), pid},
-                         {QStringLiteral("tid"), tid},
-                         {QStringLiteral("ts"), us(start)},
-                         {QStringLiteral("dur"), us(std::max<std::int64_t>(0, end - start))},
-                         {QStringLiteral("name"), name},
-                         {QStringLiteral("args"), args}});
+    begin('M', producerTid, -1);
+    out.raw(R"(,"name":"thread_sort_index","args":{"sort_index":-1})");
+    end();
+    // A complete event: a bar from start to end, its name and a job in its args.
+    const auto bar = [&](int tid, std::int64_t start, std::int64_t finish, std::string_view name,
+                         std::int64_t number, std::int64_t job) {
+        begin('X', tid, start);
+        out.raw(",\"dur\":");
+        out.micros(std::max<std::int64_t>(0, finish - start));
+        out.raw(R"(,"name":")");
+        out.raw(name);
+        if (number >= 0) {
+            out.raw(' ');
+            out.integer(number);
+        }
+        out.raw(R"(","args":{"job":)");
+        out.integer(job);
     };
     // A job's bar once its times are all in; the stretches a row was blocked once they end.
     struct Sink
     {
-        decltype(complete) &bar;
+        BufferedText &out;
+        decltype(bar) &openBar;
+        decltype(end) &close;
         void jobDone(const JobTimes &j)
         {
             if (j.started < 0 || j.finished < 0)
                 return;
-            bar(j.worker, j.started, j.finished, QStringLiteral("Job %1").arg(j.job),
-                QJsonObject {{QStringLiteral("job"), static_cast<qint64>(j.job)},
-                             {QStringLiteral("wait_ms"), static_cast<double>(j.wait()) / 1e6},
-                             {QStringLiteral("status"), QLatin1String(nameOf(j.status))}});
+            openBar(j.worker, j.started, j.finished, "Job", j.job, j.job);
+            out.raw(",\"wait_ms\":");
+            out.fixed(static_cast<double>(j.wait()) / 1e6, 6);
+            out.raw(",\"status\":");
+            out.string(nameOf(j.status));
+            out.raw('}');
+            close();
         }
         void spanClosed(const WorkerSpan &span)
         {
-            if (span.kind == SpanKind::Blocked)
-                bar(span.worker, span.start, span.end, QStringLiteral("Blocked (results full)"),
-                    QJsonObject {{QStringLiteral("job"), static_cast<qint64>(span.job)}});
-            else if (span.kind == SpanKind::ProducerBlocked)
-                bar(producerTid, span.start, span.end, QStringLiteral("Blocked (queue full)"),
-                    QJsonObject {{QStringLiteral("job"), static_cast<qint64>(span.job)}});
+            if (span.kind != SpanKind::Blocked && span.kind != SpanKind::ProducerBlocked)
+                return;
+            const bool producer = span.kind == SpanKind::ProducerBlocked;
+            openBar(producer ? producerTid : span.worker, span.start, span.end,
+                    producer ? "Blocked (queue full)" : "Blocked (results full)", -1, span.job);
+            out.raw('}');
+            close();
         }
-    } sink {complete};
+    } sink {out, bar, end};
+    const auto counter = [&](std::int64_t t, const char *name, const char *key, std::int64_t v) {
+        begin('C', -1, t);
+        out.raw(",\"name\":");
+        out.string(name);
+        out.raw(",\"args\":{");
+        out.string(key);
+        out.raw(':');
+        out.integer(v);
+        out.raw('}');
+        end();
+    };
+    const auto flow = [&](char ph, int tid, const PoolEvent &e) {
+        begin(ph, tid, e.t);
+        if (ph == 'f')
+            out.raw(R"(,"bp":"e")");
+        out.raw(",\"id\":");
+        out.integer(e.job);
+        out.raw(R"(,"cat":"queue","name":"queued")");
+        end();
+    };
     EventFold fold;
     std::vector<PoolEvent> sorted;
+    QHash<int, bool> namedWorkers;
     int busy = 0;
     for (const PoolEvent &e : inTimeOrder(recording.events, &sorted)) {
         fold.apply(e, sink);
@@ -376,89 +562,69 @@ QByteArray writeChromeTrace(const RunRecording &recording)
             }
             break;
         case EventKind::JobSubmitted:
-            trace.append(
-                QJsonObject {{QStringLiteral("ph"), QStringLiteral("i")},
-                             {QStringLiteral("s"), QStringLiteral("t")},
-                             {QStringLiteral("pid"), pid},
-                             {QStringLiteral("tid"), producerTid},
-                             {QStringLiteral("ts"), us(e.t)},
-                             {QStringLiteral("name"), QStringLiteral("Send job %1").arg(e.job)}});
+            begin('i', producerTid, e.t);
+            out.raw(R"(,"s":"t","name":"Send job )");
+            out.integer(e.job);
+            out.raw('"');
+            end();
             break;
         case EventKind::JobEnqueued:
         case EventKind::JobStarted:
         case EventKind::JobDiscarded:
             if (e.kind == EventKind::JobEnqueued) {
-                trace.append(QJsonObject {{QStringLiteral("ph"), QStringLiteral("s")},
-                                          {QStringLiteral("id"), static_cast<qint64>(e.job)},
-                                          {QStringLiteral("pid"), pid},
-                                          {QStringLiteral("tid"), producerTid},
-                                          {QStringLiteral("ts"), us(e.t)},
-                                          {QStringLiteral("cat"), QStringLiteral("queue")},
-                                          {QStringLiteral("name"), QStringLiteral("queued")}});
+                flow('s', producerTid, e);
             } else if (e.kind == EventKind::JobStarted) {
                 ++busy;
-                trace.append(QJsonObject {{QStringLiteral("ph"), QStringLiteral("f")},
-                                          {QStringLiteral("bp"), QStringLiteral("e")},
-                                          {QStringLiteral("id"), static_cast<qint64>(e.job)},
-                                          {QStringLiteral("pid"), pid},
-                                          {QStringLiteral("tid"), e.worker},
-                                          {QStringLiteral("ts"), us(e.t)},
-                                          {QStringLiteral("cat"), QStringLiteral("queue")},
-                                          {QStringLiteral("name"), QStringLiteral("queued")}});
+                flow('f', e.worker, e);
             }
-            trace.append(
-                QJsonObject {{QStringLiteral("ph"), QStringLiteral("C")},
-                             {QStringLiteral("pid"), pid},
-                             {QStringLiteral("ts"), us(e.t)},
-                             {QStringLiteral("name"), QStringLiteral("Queue depth")},
-                             {QStringLiteral("args"),
-                              QJsonObject {{QStringLiteral("depth"), static_cast<int>(e.extra)}}}});
+            counter(e.t, "Queue depth", "depth", e.extra);
             if (e.kind == EventKind::JobStarted)
-                trace.append(QJsonObject {
-                    {QStringLiteral("ph"), QStringLiteral("C")},
-                    {QStringLiteral("pid"), pid},
-                    {QStringLiteral("ts"), us(e.t)},
-                    {QStringLiteral("name"), QStringLiteral("Jobs in flight")},
-                    {QStringLiteral("args"), QJsonObject {{QStringLiteral("jobs"), busy}}}});
+                counter(e.t, "Jobs in flight", "jobs", busy);
             break;
         case EventKind::JobFinished:
             --busy;
-            trace.append(QJsonObject {{QStringLiteral("ph"), QStringLiteral("C")},
-                                      {QStringLiteral("pid"), pid},
-                                      {QStringLiteral("ts"), us(e.t)},
-                                      {QStringLiteral("name"), QStringLiteral("Jobs in flight")},
-                                      {QStringLiteral("args"),
-                                       QJsonObject {{QStringLiteral("jobs"), std::max(0, busy)}}}});
+            counter(e.t, "Jobs in flight", "jobs", std::max(0, busy));
             break;
         case EventKind::ConfigChanged:
         case EventKind::StopRequested:
         case EventKind::CancelRequested:
-            trace.append(QJsonObject {{QStringLiteral("ph"), QStringLiteral("i")},
-                                      {QStringLiteral("s"), QStringLiteral("g")},
-                                      {QStringLiteral("pid"), pid},
-                                      {QStringLiteral("tid"), producerTid},
-                                      {QStringLiteral("ts"), us(e.t)},
-                                      {QStringLiteral("name"), referenceLine(e)}});
+            begin('i', producerTid, e.t);
+            out.raw(R"(,"s":"g","name":)");
+            out.string(referenceLine(e));
+            end();
             break;
         default:
             break;
         }
     }
     fold.finish(sink);
-    const QJsonObject other {
-        {QStringLiteral("poolscope_version"), QStringLiteral(POOLSCOPE_VERSION)},
-        {QStringLiteral("config"), configToJson(recording.config)},
-        {QStringLiteral("seed"), QString::number(recording.seed)},
-        {QStringLiteral("poolscope_run"),
-         QJsonObject {{QStringLiteral("format"), static_cast<int>(runfile::kVersion)},
-                      {QStringLiteral("events_base64"),
-                       QString::fromLatin1(encodeEventsImpl(recording.events).toBase64())},
-                      {QStringLiteral("failures"), failuresJson(recording.failures)}}},
-    };
-    return QJsonDocument(QJsonObject {{QStringLiteral("traceEvents"), trace},
-                                      {QStringLiteral("displayTimeUnit"), QStringLiteral("ms")},
-                                      {QStringLiteral("otherData"), other}})
-        .toJson(QJsonDocument::Compact);
+    // otherData: the run itself, its events in the run file's layout as base64, a slice at a
+    // time (a multiple of 3 bytes, so that the slices' base64 joins into the whole's).
+    out.raw("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"poolscope_version\":");
+    out.string(POOLSCOPE_VERSION);
+    out.raw(",\"config\":");
+    out.raw(
+        QJsonDocument(configToJson(recording.config)).toJson(QJsonDocument::Compact).toStdString());
+    out.raw(",\"seed\":");
+    out.string(QString::number(recording.seed));
+    out.raw(R"(,"poolscope_run":{"format":)");
+    out.integer(runfile::kVersion);
+    out.raw(",\"failures\":");
+    out.raw(QJsonDocument(failuresJson(recording.failures))
+                .toJson(QJsonDocument::Compact)
+                .toStdString());
+    out.raw(R"(,"events_base64":")");
+    constexpr std::size_t kSlice
+        = std::size_t {3} * 8192; // events: 32 bytes each, so a multiple of 3 bytes
+    const std::span<const PoolEvent> all(recording.events);
+    for (std::size_t at = 0; at < all.size(); at += kSlice) {
+        const QByteArray base64
+            = encodeEventsImpl(all.subspan(at, std::min(kSlice, all.size() - at))).toBase64();
+        out.raw(std::string_view(base64.constData(), static_cast<std::size_t>(base64.size())));
+        out.spill();
+    }
+    out.raw("\"}}}");
+    return out.finish(error);
 }
 
 std::optional<RunRecording> readChromeTrace(const QByteArray &bytes, QString *error)
@@ -506,36 +672,53 @@ std::optional<RunRecording> readChromeTrace(const QByteArray &bytes, QString *er
 
 QByteArray writeResultsCsv(const RunRecording &recording)
 {
+    return toBytes(recording, [](const RunRecording &r, QIODevice &out, QString *error) {
+        return writeResultsCsv(r, out, error);
+    });
+}
+
+bool writeResultsCsv(const RunRecording &recording, QIODevice &device, QString *error)
+{
     // Rows as the jobs' records complete, which in time order is when their results are collected.
     struct Sink
     {
-        QByteArray &out;
+        BufferedText &out;
+        void ms(std::int64_t ns) // empty for a time the job never reached
+        {
+            out.raw(',');
+            if (ns >= 0)
+                out.fixed(static_cast<double>(ns) / 1e6, 3);
+        }
         void jobDone(const JobTimes &j)
         {
-            const QStringList row = {QString::number(j.job),
-                                     j.worker > 0 ? QString::number(j.worker) : QString(),
-                                     QLatin1String(nameOf(j.status)),
-                                     msText(j.submitted),
-                                     msText(j.enqueued),
-                                     msText(j.started),
-                                     msText(j.finished),
-                                     msText(j.collected),
-                                     msText(j.wait()),
-                                     msText(j.processing()),
-                                     msText(j.latency())};
-            out.append(row.join(QLatin1Char(',')).toUtf8());
-            out.append('\n');
+            out.integer(j.job);
+            out.raw(',');
+            if (j.worker > 0)
+                out.integer(j.worker);
+            out.raw(',');
+            out.raw(nameOf(j.status));
+            ms(j.submitted);
+            ms(j.enqueued);
+            ms(j.started);
+            ms(j.finished);
+            ms(j.collected);
+            ms(j.wait());
+            ms(j.processing());
+            ms(j.latency());
+            out.raw('\n');
+            out.spill();
         }
     };
-    QByteArray out(kCsvHeader);
-    out.append('\n');
+    BufferedText out(device);
+    out.raw(kCsvHeader);
+    out.raw('\n');
     Sink sink {out};
     EventFold fold;
     std::vector<PoolEvent> sorted;
     for (const PoolEvent &e : inTimeOrder(recording.events, &sorted))
         fold.apply(e, sink);
     fold.finish(sink);
-    return out;
+    return out.finish(error);
 }
 
 std::optional<RunRecording> readRecording(const QByteArray &bytes, QString *error)

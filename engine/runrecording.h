@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+class QIODevice;
+
 namespace engine {
 
 // A finished (or interrupted) run, as a file keeps it: the config, the seed, every event and the
@@ -44,7 +46,10 @@ inline constexpr std::uint32_t kMaxJsonBytes = 64u * 1024 * 1024;
 QByteArray encodeEvents(std::span<const PoolEvent> events);
 bool decodeEvents(const QByteArray &bytes, std::vector<PoolEvent> *events, QString *error);
 
+// Each writer streams to a device (a few MB held, whatever the run's size; false with *error,
+// if given, the device's error, when a write fails), or returns the bytes.
 QByteArray writeRunFile(const RunRecording &recording);
+bool writeRunFile(const RunRecording &recording, QIODevice &out, QString *error);
 // The recording, or std::nullopt with *error saying what is wrong with the bytes.
 std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error);
 
@@ -54,10 +59,12 @@ std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
 // run's config, seed and version in otherData. otherData also carries the exact event stream, so
 // Poolscope can replay its own export.
 QByteArray writeChromeTrace(const RunRecording &recording);
+bool writeChromeTrace(const RunRecording &recording, QIODevice &out, QString *error);
 std::optional<RunRecording> readChromeTrace(const QByteArray &bytes, QString *error);
 
 // One row per job that has a result, in completion order, with a header.
 QByteArray writeResultsCsv(const RunRecording &recording);
+bool writeResultsCsv(const RunRecording &recording, QIODevice &out, QString *error);
 inline constexpr const char *kCsvHeader
     = "job,worker,status,submitted_ms,enqueued_ms,started_ms,finished_ms,collected_ms,wait_ms,"
       "processing_ms,latency_ms";

@@ -1234,7 +1234,6 @@ RunRecording MainWindow::currentRecording() const
 
 bool MainWindow::exportTo(const QString &path, const QString &format)
 {
-    QByteArray bytes;
     if (format == QLatin1String("timeline-png") || format == QLatin1String("window-png")) {
         const QPixmap picture = format == QLatin1String("window-png") ? grab() : m_timeline->grab();
         if (!picture.save(path, "PNG")) {
@@ -1248,15 +1247,17 @@ bool MainWindow::exportTo(const QString &path, const QString &format)
         showError(tr("Nothing to export"), tr("Run the pool or open a run first."));
         return false;
     }
-    if (format == QLatin1String("trace"))
-        bytes = writeChromeTrace(recording);
-    else if (format == QLatin1String("csv"))
-        bytes = writeResultsCsv(recording);
-    else
-        bytes = writeRunFile(recording);
+    // Streamed into a temporary file that takes the name once whole.
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
-        showError(tr("Cannot export"), tr("%1: %2").arg(path, file.errorString()));
+    QString error;
+    const bool written = file.open(QIODevice::WriteOnly)
+        && (format == QLatin1String("trace")     ? writeChromeTrace(recording, file, &error)
+                : format == QLatin1String("csv") ? writeResultsCsv(recording, file, &error)
+                                                 : writeRunFile(recording, file, &error))
+        && file.commit();
+    if (!written) {
+        showError(tr("Cannot export"),
+                  tr("%1: %2").arg(path, error.isEmpty() ? file.errorString() : error));
         return false;
     }
     if (format == QLatin1String("run") && !m_replaying)

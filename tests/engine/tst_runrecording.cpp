@@ -1,7 +1,10 @@
 #include "engine/runrecording.h"
+#include "eventscript.h"
 #include "poolharness.h"
 #include "testprinting.h"
 
+#include <QBuffer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,6 +14,7 @@
 #include <set>
 
 using namespace engine;
+using testsupport::Script;
 
 namespace {
 
@@ -140,6 +144,63 @@ private Q_SLOTS:
             }
             if (e.kind == EventKind::ResultCollected)
                 QCOMPARE(QString::fromLatin1(rows.at(e.job)[2]), QLatin1String(nameOf(e.status())));
+        }
+    }
+
+    // The writers stream: a run whose exports outgrow their few-MB buffer comes out whole
+    // (the trace parses, and its embedded events, written a slice at a time, read back exactly),
+    // and the same bytes as the in-memory writers give.
+    void largeExportsStreamWhole()
+    {
+        RunRecording big;
+        big.config.jobs = 25'000;
+        big.seed = 9;
+        Script s;
+        s.at(0).event(EventKind::RunStarted).event(EventKind::WorkerStarted, 0, 1);
+        for (std::int64_t job = 1; job <= big.config.jobs; ++job) {
+            const std::int64_t t = job * 1000;
+            s.at(0, t)
+                .submit(job, 1)
+                .start(job, 1, 0)
+                .at(0, t + 900)
+                .finish(job, 1)
+                .collect(job, 1);
+        }
+        s.at(0, big.config.jobs * 1000 + 1000).event(EventKind::RunFinished);
+        big.events = s.events();
+        QVERIFY(big.events.size() > 5 * 24'576); // more than a few of the trace's slices
+        QBuffer trace;
+        QVERIFY(trace.open(QIODevice::WriteOnly));
+        QString error;
+        QVERIFY(writeChromeTrace(big, trace, &error));
+        QVERIFY(trace.data().size() > (4 << 20)); // more than the writer's buffer
+        QCOMPARE(trace.data(), writeChromeTrace(big));
+        QCOMPARE(trace.data().count("{\"ph\":\"X\""), big.config.jobs); // a bar per job
+        const auto back = readChromeTrace(trace.data(), &error); // parses the whole
+        QVERIFY2(back, qPrintable(error));
+        QCOMPARE(back->events, big.events);
+
+        QBuffer run;
+        QVERIFY(run.open(QIODevice::WriteOnly));
+        QVERIFY(writeRunFile(big, run, &error));
+        QCOMPARE(readRunFile(run.data(), &error)->events, big.events);
+        QBuffer csv;
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        QVERIFY(writeResultsCsv(big, csv, &error));
+        QCOMPARE(csv.data().count('\n'), big.config.jobs + 1);
+    }
+
+    // A device that fails part way (a full disk) fails the write, with the device's reason.
+    void aWriteThatFailsSaysWhy()
+    {
+        QFile full(QStringLiteral("/dev/full"));
+        QVERIFY(full.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        using Writer = bool (*)(const RunRecording &, QIODevice &, QString *);
+        const Writer writers[] = {&writeChromeTrace, &writeResultsCsv, &writeRunFile};
+        for (const Writer write : writers) {
+            QString error;
+            QVERIFY(!write(m_run, full, &error));
+            QVERIFY2(!error.isEmpty(), "no reason given");
         }
     }
 
