@@ -494,6 +494,17 @@ void FeedDecoder::addJsonLine(QByteArrayView line, std::int64_t arrivalNs)
 // named by args.job when the tracer gives one; args.error fails a job; an instant named "submit"
 // with args.job sends one. Times are in µs, as the format has them. Other events (metadata,
 // counters, spans inside a job) are skipped and counted as other lines.
+// A complete span is written when it ends, so spans inside a job come before it and were taken
+// as jobs: one that encloses its thread's last job is theirs. Else it is the thread's last.
+bool FeedDecoder::enclosesLastSpan(std::uint16_t worker, std::int64_t from, std::int64_t to)
+{
+    if (const auto last = m_lastComplete.constFind(worker);
+        last != m_lastComplete.constEnd() && from <= last->first && to >= last->second)
+        return true;
+    m_lastComplete.insert(worker, {from, to});
+    return false;
+}
+
 void FeedDecoder::addChromeLine(QByteArrayView line, std::int64_t arrivalNs)
 {
     line = line.trimmed();
@@ -561,14 +572,10 @@ void FeedDecoder::addChromeLine(QByteArrayView line, std::int64_t arrivalNs)
             return;
         }
         const std::int64_t until = t + std::llround(dur * 1000);
-        // A span is written when it ends, so spans inside a job come before it and were taken
-        // as jobs: one that encloses the thread's last job is theirs, counted as another line.
-        if (const auto last = m_lastComplete.constFind(worker);
-            last != m_lastComplete.constEnd() && t <= last->first && until >= last->second) {
+        if (enclosesLastSpan(worker, t, until)) {
             ++m_otherLines;
             return;
         }
-        m_lastComplete.insert(worker, {t, until});
         const std::int64_t job = jobOf();
         start(t, job, worker, 0);
         m_lastT = std::max(m_lastT, until);

@@ -113,6 +113,7 @@ private:
     std::int64_t stampOf(const FlatJson &line, std::int64_t arrivalNs, const char *key = "t");
     void addSeedLine(QByteArrayView line, std::int64_t arrivalNs);
     void addChromeLine(QByteArrayView line, std::int64_t arrivalNs);
+    bool enclosesLastSpan(std::uint16_t worker, std::int64_t from, std::int64_t to);
     void problem(const QString &text);
     std::int64_t timeOf(std::int64_t t);
     std::int64_t jobId(const QString &key, std::int64_t number);
