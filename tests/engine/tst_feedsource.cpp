@@ -28,6 +28,25 @@ std::vector<QByteArray> readLines(FeedReader &reader, std::size_t count)
     return lines;
 }
 
+// A sender's end of a unix socket listener at `path`: the connected descriptor, or -1.
+int dialUnix(const QString &path)
+{
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un where {};
+    where.sun_family = AF_UNIX;
+    std::strncpy(where.sun_path, QFile::encodeName(path).constData(), sizeof where.sun_path - 1);
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where) == 0)
+        return fd;
+    ::close(fd);
+    return -1;
+}
+
+// Writes all of `lines` to a sender's socket.
+bool sendAll(int fd, const QByteArray &lines)
+{
+    return ::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())) == lines.size();
+}
+
 } // namespace
 
 class TestFeedSource : public QObject
@@ -99,8 +118,7 @@ private Q_SLOTS:
         QVERIFY(fd >= 0);
         const QByteArray lines = "Sending job 1 to pool\nWorker 1 processing job 1 (will take "
                                  "5ms)\nResult: Job 1 completed by worker 1 in 5ms\n";
-        QCOMPARE(::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())),
-                 lines.size());
+        QVERIFY(sendAll(fd, lines));
         ::close(fd);
         QTRY_VERIFY_WITH_TIMEOUT(!source.isRunning(), 5000);
         QCOMPARE(source.account().lines, 3);
@@ -212,19 +230,14 @@ private Q_SLOTS:
             source.listen(QStringLiteral("unix:") + path, FeedDecoder::Format::Auto, true, &error),
             qPrintable(error));
         QCOMPARE(source.listeningAddress(), QStringLiteral("unix:") + path);
-        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-        sockaddr_un where {};
-        where.sun_family = AF_UNIX;
-        std::strncpy(where.sun_path, QFile::encodeName(path).constData(),
-                     sizeof where.sun_path - 1);
-        QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where), 0);
+        const int fd = dialUnix(path);
+        QVERIFY(fd >= 0);
         const QByteArray lines
             = "{\"feed\": \"poolscope\", \"process\": \"svc\"}\n"
               "{\"t\": 0, \"ev\": \"submit\", \"job\": \"a\"}\n"
               "{\"t\": 1, \"ev\": \"start\", \"job\": \"a\", \"worker\": 7}\n"
               "{\"t\": 5, \"ev\": \"fail\", \"job\": \"a\", \"worker\": 7, \"error\": \"boom\"}\n";
-        QCOMPARE(::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())),
-                 lines.size());
+        QVERIFY(sendAll(fd, lines));
         ::close(fd);
         QTRY_VERIFY_WITH_TIMEOUT(!source.isRunning(), 5000);
         const std::vector<PoolEvent> events = source.takeEvents();
@@ -258,15 +271,10 @@ private Q_SLOTS:
         FeedListener listener;
         QString error;
         QVERIFY2(listener.listen(QStringLiteral("unix:") + path, &error), qPrintable(error));
-        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-        sockaddr_un where {};
-        where.sun_family = AF_UNIX;
-        std::strncpy(where.sun_path, QFile::encodeName(path).constData(),
-                     sizeof where.sun_path - 1);
-        QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where), 0);
+        const int fd = dialUnix(path);
+        QVERIFY(fd >= 0);
         QByteArray lines = "{\"t\": 0, \"ev\": \"start\", \"job\": 1, \"worker\": 1}\n";
-        QCOMPARE(::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())),
-                 lines.size());
+        QVERIFY(sendAll(fd, lines));
         const auto clock = [] {
             return std::int64_t {1'000'000};
         };
@@ -274,8 +282,7 @@ private Q_SLOTS:
             listener.poll(50, clock); // accepts the sender, then reads its line
         QCOMPARE(listener.jobsSubmitted(), 1);
         lines = "{\"t\": 5, \"ev\": \"finish\", \"job\": 1}\n";
-        QCOMPARE(::write(fd, lines.constData(), static_cast<std::size_t>(lines.size())),
-                 lines.size());
+        QVERIFY(sendAll(fd, lines));
         listener.finish(2'000'000); // no turn in between: the end itself reads the line
         ::close(fd);
         const std::vector<PoolEvent> events = listener.takeEvents();
@@ -299,40 +306,26 @@ private Q_SLOTS:
         QVERIFY2(
             source.listen(QStringLiteral("unix:") + path, FeedDecoder::Format::Auto, true, &error),
             qPrintable(error));
-        const auto dial = [&] {
-            const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-            sockaddr_un where {};
-            where.sun_family = AF_UNIX;
-            std::strncpy(where.sun_path, QFile::encodeName(path).constData(),
-                         sizeof where.sun_path - 1);
-            return ::connect(fd, reinterpret_cast<const sockaddr *>(&where), sizeof where) == 0
-                ? fd
-                : -1;
-        };
-        const auto send = [](int fd, const QByteArray &lines) {
-            return ::write(fd, lines.constData(), static_cast<std::size_t>(lines.size()))
-                == lines.size();
-        };
-        const int a = dial();
-        const int b = dial();
+        const int a = dialUnix(path);
+        const int b = dialUnix(path);
         QVERIFY(a >= 0 && b >= 0);
-        QVERIFY(send(a,
-                     "{\"feed\": \"poolscope\", \"process\": \"api\", \"host\": \"h1\"}\n"
-                     "{\"t\": 0, \"ev\": \"worker_start\", \"worker\": 1}\n"));
+        QVERIFY(sendAll(a,
+                        "{\"feed\": \"poolscope\", \"process\": \"api\", \"host\": \"h1\"}\n"
+                        "{\"t\": 0, \"ev\": \"worker_start\", \"worker\": 1}\n"));
         QTRY_COMPARE_WITH_TIMEOUT(source.account().workers, 1, 5000);
-        QVERIFY(send(b, "{\"t\": 0, \"ev\": \"worker_start\", \"worker\": 1}\n"));
+        QVERIFY(sendAll(b, "{\"t\": 0, \"ev\": \"worker_start\", \"worker\": 1}\n"));
         QTRY_COMPARE_WITH_TIMEOUT(source.account().workers, 2, 5000);
-        QVERIFY(send(a, "{\"t\": 1, \"ev\": \"worker_start\", \"worker\": 2}\n"));
+        QVERIFY(sendAll(a, "{\"t\": 1, \"ev\": \"worker_start\", \"worker\": 2}\n"));
         QTRY_COMPARE_WITH_TIMEOUT(source.account().workers, 3, 5000);
         // The run's queue is both senders' queues: their depths and capacities add up, once
         // each has said its capacity.
         QCOMPARE(source.account().queueCapacity, -1);
-        QVERIFY(send(a, "{\"t\": 2, \"ev\": \"submit\", \"job\": 1, \"capacity\": 8}\n"));
+        QVERIFY(sendAll(a, "{\"t\": 2, \"ev\": \"submit\", \"job\": 1, \"capacity\": 8}\n"));
         QTRY_COMPARE_WITH_TIMEOUT(source.account().submitted, 1, 5000);
         QCOMPARE(source.account().queueCapacity, -1); // the second has not said
-        QVERIFY(send(b, "{\"t\": 2, \"ev\": \"submit\", \"job\": 1, \"capacity\": 4}\n"));
+        QVERIFY(sendAll(b, "{\"t\": 2, \"ev\": \"submit\", \"job\": 1, \"capacity\": 4}\n"));
         QTRY_COMPARE_WITH_TIMEOUT(source.account().submitted, 2, 5000);
-        QVERIFY(send(a, "{\"t\": 3, \"ev\": \"submit\", \"job\": 2}\n"));
+        QVERIFY(sendAll(a, "{\"t\": 3, \"ev\": \"submit\", \"job\": 2}\n"));
         QTRY_COMPARE_WITH_TIMEOUT(source.account().submitted, 3, 5000);
         QCOMPARE(source.account().queueCapacity, 12);
         ::close(a);
