@@ -294,7 +294,7 @@ private Q_SLOTS:
     {
         engine::PoolConfig config;
         config.workers = 4;
-        config.jobs = 400;
+        config.jobs = 4000; // 20 s of sends: still running when the sampling below ends
         config.intervalMs = 5;
         config.minMs = 10;
         config.maxMs = 40;
@@ -323,6 +323,7 @@ private Q_SLOTS:
             ++sampled;
         }
         QVERIFY(sampled > 10);
+        QVERIFY(window.pool()->isRunning()); // a finished run's whole is not a pan
         QVERIFY(status->text().contains(QLatin1String("following live")));
         QTest::keyClick(&window, Qt::Key_W);
         QVERIFY2(status->text().contains(QLatin1String("panned")), qPrintable(status->text()));
