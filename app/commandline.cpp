@@ -58,6 +58,13 @@ const std::vector<ProgramFlag> &runFlags()
          [](CommandLine &c, const QString &path) {
              c.tracePath = path;
          }},
+        {"perfetto", "FILE",
+         "headless: write a Perfetto protobuf trace (ui.perfetto.dev; a tenth of --trace's size) "
+         "after the run",
+         "none",
+         [](CommandLine &c, const QString &path) {
+             c.perfettoPath = path;
+         }},
         {"csv", "FILE", "headless: write the results as CSV after the run", "none",
          [](CommandLine &c, const QString &path) {
              c.csvPath = path;
@@ -343,8 +350,9 @@ QString crossCheckSweep(const CommandLine &cli, const QCommandLineParser &parser
     if (!cli.openPath.isEmpty())
         return QStringLiteral("%1 runs the configuration the flags give; it opens no file")
             .arg(flag);
-    if (!(cli.tracePath.isEmpty() && cli.csvPath.isEmpty() && cli.recordPath.isEmpty()))
-        return QStringLiteral("--trace, --csv and --record write one run; %1 makes several")
+    if (cli.writesExports())
+        return QStringLiteral("--trace, --perfetto, --csv and --record write one run; %1 makes "
+                              "several")
             .arg(flag);
     if (cli.config.continuous && cli.config.durationS <= 0)
         return QStringLiteral("every run of %1 must end: give --jobs, or --continuous with "
@@ -360,10 +368,9 @@ QString crossCheck(const CommandLine &cli, const QCommandLineParser &parser)
         return QStringLiteral("--duration-s applies only with --continuous");
     if (parser.isSet(QStringLiteral("jobs")) && cli.config.continuous)
         return QStringLiteral("--jobs and --continuous exclude each other; give one");
-    if (!cli.headless
-        && !(cli.tracePath.isEmpty() && cli.csvPath.isEmpty() && cli.recordPath.isEmpty()))
-        return QStringLiteral("--trace, --csv and --record apply only with --headless (the "
-                              "window has File > Export)");
+    if (!cli.headless && cli.writesExports())
+        return QStringLiteral("--trace, --perfetto, --csv and --record apply only with "
+                              "--headless (the window has File > Export)");
     if (!cli.openPath.isEmpty() && cli.configGiven)
         return QStringLiteral(
             "a file to open takes no run flags: its run has its own configuration");
@@ -396,10 +403,9 @@ QString takeFiles(CommandLine &cli, const QStringList &files)
         if (cli.configGiven)
             return QStringLiteral("--compare takes no run flags: each file has its own "
                                   "configuration");
-        if (!cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty() || !cli.tracePath.isEmpty()
-            || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
+        if (!cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty() || cli.writesExports())
             return QStringLiteral("--compare shows a comparison; it takes no --sweep, "
-                                  "--size-for, --trace, --csv or --record");
+                                  "--size-for, --trace, --perfetto, --csv or --record");
         cli.comparePaths = files;
     } else if (files.size() > 1) {
         return QStringLiteral("unexpected argument '%1': one file at a time (already opening "

@@ -30,9 +30,16 @@ struct CommandLine
     QString screenshotPath; // window: grab it runForMs after the start, save, exit
     QString openPath; // a run file or Poolscope Chrome trace to replay
     QString tracePath; // headless: write a Chrome trace here after the run
+    QString perfettoPath; // headless: write a Perfetto protobuf trace here
     QString csvPath; // headless: write the results as CSV here
     QString recordPath; // headless: write the run file here
     int runForMs = 2000;
+    // Whether a headless run writes any file after it (--trace, --perfetto, --csv, --record).
+    bool writesExports() const
+    {
+        return !(tracePath.isEmpty() && perfettoPath.isEmpty() && csvPath.isEmpty()
+                 && recordPath.isEmpty());
+    }
     // Headless: run the configuration once per point of a sweep and print a row per point.
     QString sweepText; // --sweep as given
     double sweepStep = 0; // --sweep-step; 0: not given

@@ -7,6 +7,7 @@
 #include "engine/eventorder.h"
 #include "engine/feeddecoder.h"
 #include "engine/feedsource.h"
+#include "engine/perfettotrace.h"
 #include "engine/referencelog.h"
 #include "engine/runrecording.h"
 #include "engine/runstats.h"
@@ -226,8 +227,9 @@ void printJson(QTextStream &out, const RunStats &s, const PoolConfig &config, st
 // Writes the exports the command line asked for; false (with a line on `out`) when one fails.
 bool writeExports(const CommandLine &cli, const RunRecording &recording, QTextStream &err)
 {
-    using Writer = bool (*)(const RunRecording &, QIODevice &, QString *);
+    using Writer = bool (*)(const RunRecording &, QIODevice &, QString *, const Progress &);
     const std::pair<QString, Writer> exports[] = {{cli.tracePath, &writeChromeTrace},
+                                                  {cli.perfettoPath, &writePerfettoTrace},
                                                   {cli.csvPath, &writeResultsCsv},
                                                   {cli.recordPath, &writeRunFile}};
     bool ok = true;
@@ -238,7 +240,8 @@ bool writeExports(const CommandLine &cli, const RunRecording &recording, QTextSt
         // no half file behind.
         QSaveFile file(path);
         QString error;
-        if (!file.open(QIODevice::WriteOnly) || !write(recording, file, &error) || !file.commit()) {
+        if (!file.open(QIODevice::WriteOnly) || !write(recording, file, &error, {})
+            || !file.commit()) {
             err << "poolscope: cannot write " << path << ": "
                 << (error.isEmpty() ? file.errorString() : error) << '\n';
             ok = false;
@@ -256,7 +259,7 @@ int replayHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err)
         return 2;
     }
     QString error;
-    const auto recording = readRecording(file.readAll(), &error);
+    const auto recording = readRecording(file, &error);
     if (!recording) {
         err << "poolscope: " << cli.openPath << ": " << error << '\n';
         return 2;
@@ -342,7 +345,7 @@ int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
         err.flush();
     }
     Printer printer(out, !cli.quiet && !cli.summaryJson);
-    if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
+    if (cli.writesExports())
         printer.keepEverything();
     std::vector<PoolEvent> events; // handed back at each take, its memory reused
     const auto hand = [&](bool final) {
@@ -405,7 +408,7 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
         return runSizing(cli, *cli.sizeFor, out, err, interruptSignal);
     WorkerPool pool;
     Printer printer(out, !cli.quiet && !cli.summaryJson);
-    if (!cli.tracePath.isEmpty() || !cli.csvPath.isEmpty() || !cli.recordPath.isEmpty())
+    if (cli.writesExports())
         printer.keepEverything();
     QEventLoop loop;
     // Connected before the start, so a run that ends at once still ends the loop.

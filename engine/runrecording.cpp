@@ -2,7 +2,9 @@
 
 #include "engine/eventfold.h"
 #include "engine/knob.h"
+#include "engine/outputbuffer.h"
 #include "engine/referencelog.h"
+#include "engine/runfileformat.h"
 
 #include <QBuffer>
 #include <QHash>
@@ -20,87 +22,28 @@
 
 namespace engine {
 
-namespace {
+namespace runfile {
 
-constexpr std::size_t kEventBytes = 32;
-
-void put32(QByteArray &out, std::uint32_t v)
+void encodeEvent(const PoolEvent &e, char out[kEventBytes])
 {
-    char b[4];
-    qToLittleEndian(v, b);
-    out.append(b, 4);
+    qToLittleEndian<std::uint64_t>(static_cast<std::uint64_t>(e.t), out);
+    qToLittleEndian<std::uint64_t>(static_cast<std::uint64_t>(e.job), out + 8);
+    qToLittleEndian<std::uint64_t>(static_cast<std::uint64_t>(e.value), out + 16);
+    qToLittleEndian<std::uint32_t>(e.extra, out + 24);
+    qToLittleEndian<std::uint16_t>(e.worker, out + 28);
+    out[30] = static_cast<char>(e.kind);
+    out[31] = static_cast<char>(e.aux);
 }
 
-void put64(QByteArray &out, std::uint64_t v)
+bool appendEvents(const char *data, std::uint64_t count, std::uint64_t firstIndex,
+                  std::vector<PoolEvent> *events, QString *error)
 {
-    char b[8];
-    qToLittleEndian(v, b);
-    out.append(b, 8);
-}
-
-// A bounds-checked reader over the file's bytes.
-class Cursor
-{
-public:
-    explicit Cursor(const QByteArray &bytes)
-        : m_bytes(bytes)
-    { }
-    std::size_t left() const { return static_cast<std::size_t>(m_bytes.size()) - m_at; }
-    bool take(std::size_t n, const char **out)
-    {
-        if (left() < n)
-            return false;
-        *out = m_bytes.constData() + m_at;
-        m_at += n;
-        return true;
-    }
-    bool u32(std::uint32_t *v)
-    {
-        const char *p = nullptr;
-        if (!take(4, &p))
-            return false;
-        *v = qFromLittleEndian<std::uint32_t>(p);
-        return true;
-    }
-    bool u64(std::uint64_t *v)
-    {
-        const char *p = nullptr;
-        if (!take(8, &p))
-            return false;
-        *v = qFromLittleEndian<std::uint64_t>(p);
-        return true;
-    }
-
-private:
-    const QByteArray &m_bytes;
-    std::size_t m_at = 0;
-};
-
-QByteArray encodeEventsImpl(std::span<const PoolEvent> events)
-{
-    QByteArray out;
-    out.reserve(static_cast<qsizetype>(events.size()) * qsizetype {kEventBytes});
-    for (const PoolEvent &e : events) {
-        put64(out, static_cast<std::uint64_t>(e.t));
-        put64(out, static_cast<std::uint64_t>(e.job));
-        put64(out, static_cast<std::uint64_t>(e.value));
-        put32(out, e.extra);
-        char tail[4];
-        qToLittleEndian<std::uint16_t>(e.worker, tail);
-        tail[2] = static_cast<char>(e.kind);
-        tail[3] = static_cast<char>(e.aux);
-        out.append(tail, 4);
-    }
-    return out;
-}
-
-bool decodeEvents(const char *data, std::uint64_t count, std::vector<PoolEvent> *events,
-                  QString *error)
-{
-    events->resize(static_cast<std::size_t>(count));
-    for (std::uint64_t i = 0; i < count; ++i) {
-        const char *p = data + i * kEventBytes;
-        PoolEvent &e = (*events)[static_cast<std::size_t>(i)];
+    const std::size_t first = events->size();
+    events->resize(first + static_cast<std::size_t>(count));
+    for (std::uint64_t n = 0; n < count; ++n) {
+        const char *p = data + n * kEventBytes;
+        PoolEvent &e = (*events)[first + static_cast<std::size_t>(n)];
+        const std::uint64_t i = firstIndex + n;
         e.t = static_cast<std::int64_t>(qFromLittleEndian<std::uint64_t>(p));
         e.job = static_cast<std::int64_t>(qFromLittleEndian<std::uint64_t>(p + 8));
         e.value = static_cast<std::int64_t>(qFromLittleEndian<std::uint64_t>(p + 16));
@@ -170,8 +113,6 @@ std::vector<FailureMessage> failuresFromJson(const QJsonArray &array)
     return failures;
 }
 
-// The events in time order: the recording's own when they are (as a recording made through an
-// EventOrder is, but for events later than its window), else a sorted copy in `storage`.
 std::span<const PoolEvent> inTimeOrder(const std::vector<PoolEvent> &events,
                                        std::vector<PoolEvent> *storage)
 {
@@ -183,6 +124,23 @@ std::span<const PoolEvent> inTimeOrder(const std::vector<PoolEvent> &events,
     *storage = events;
     sortByTime(*storage);
     return *storage;
+}
+
+} // namespace runfile
+
+namespace {
+
+using runfile::kEventBytes;
+
+QByteArray encodeEventsImpl(std::span<const PoolEvent> events)
+{
+    QByteArray out(static_cast<qsizetype>(events.size() * kEventBytes), Qt::Uninitialized);
+    char *at = out.data();
+    for (const PoolEvent &e : events) {
+        runfile::encodeEvent(e, at);
+        at += kEventBytes;
+    }
+    return out;
 }
 
 } // namespace
@@ -198,114 +156,13 @@ bool decodeEvents(const QByteArray &bytes, std::vector<PoolEvent> *events, QStri
         *error = QStringLiteral("the events are not whole (%1 bytes)").arg(bytes.size());
         return false;
     }
-    return decodeEvents(bytes.constData(), static_cast<std::uint64_t>(bytes.size()) / kEventBytes,
-                        events, error);
+    events->clear();
+    return runfile::appendEvents(bytes.constData(),
+                                 static_cast<std::uint64_t>(bytes.size()) / kEventBytes, 0, events,
+                                 error);
 }
 
 namespace {
-
-// Text for a device, through a buffer of a few MB: an export holds no more than that whatever the
-// run's size, and numbers are formatted without allocating.
-class BufferedText
-{
-public:
-    static constexpr std::size_t kBuffer = 4u << 20;
-
-    explicit BufferedText(QIODevice &device)
-        : m_device(device)
-    {
-        m_buffer.reserve(kBuffer + std::size_t {64} * 1024);
-    }
-    void raw(std::string_view text) { m_buffer.append(text); }
-    void raw(char c) { m_buffer.push_back(c); }
-    void integer(std::int64_t v)
-    {
-        char digits[24];
-        const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-        m_buffer.append(digits, end);
-    }
-    // A fixed number of decimals, correctly rounded (as printf's %.Nf).
-    void fixed(double v, int decimals)
-    {
-        char digits[64];
-        const auto end
-            = std::to_chars(digits, digits + sizeof digits, v, std::chars_format::fixed, decimals)
-                  .ptr;
-        m_buffer.append(digits, end);
-    }
-    // ns as µs, exactly: 1,234,500 ns is 1234.5.
-    void micros(std::int64_t ns)
-    {
-        if (ns < 0) {
-            raw('-');
-            ns = ns == std::numeric_limits<std::int64_t>::min()
-                ? std::numeric_limits<std::int64_t>::max()
-                : -ns;
-        }
-        integer(ns / 1000);
-        if (const auto part = static_cast<int>(ns % 1000); part != 0) {
-            char decimals[4]
-                = {'.', static_cast<char>('0' + part / 100),
-                   static_cast<char>('0' + part / 10 % 10), static_cast<char>('0' + part % 10)};
-            std::size_t n = 4;
-            while (decimals[n - 1] == '0')
-                --n;
-            m_buffer.append(decimals, n);
-        }
-    }
-    // A JSON string, quoted and escaped.
-    void string(std::string_view text)
-    {
-        raw('"');
-        for (const char c : text) {
-            if (c == '"' || c == '\\') {
-                raw('\\');
-                raw(c);
-            } else if (static_cast<unsigned char>(c) < 0x20) {
-                static constexpr char kHex[] = "0123456789abcdef";
-                raw("\\u00");
-                raw(kHex[(c >> 4) & 0xf]);
-                raw(kHex[c & 0xf]);
-            } else {
-                raw(c);
-            }
-        }
-        raw('"');
-    }
-    void string(const QString &text)
-    {
-        const QByteArray utf8 = text.toUtf8();
-        string(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
-    }
-    void string(const char *text) { string(std::string_view(text)); }
-    // Called between items: hands the buffer on once it is full.
-    void spill()
-    {
-        if (m_buffer.size() >= kBuffer)
-            flush();
-    }
-    bool finish(QString *error)
-    {
-        flush();
-        if (!m_ok && error)
-            *error = m_device.errorString();
-        return m_ok;
-    }
-
-private:
-    void flush()
-    {
-        if (m_ok && !m_buffer.empty()
-            && m_device.write(m_buffer.data(), static_cast<qint64>(m_buffer.size()))
-                != static_cast<qint64>(m_buffer.size()))
-            m_ok = false;
-        m_buffer.clear();
-    }
-
-    QIODevice &m_device;
-    std::string m_buffer;
-    bool m_ok = true;
-};
 
 // Streams a writer meant for a device into bytes (the tests' and the fuzzer's round trips).
 template<typename Write> QByteArray toBytes(const RunRecording &recording, Write &&write)
@@ -326,114 +183,36 @@ QByteArray writeRunFile(const RunRecording &recording)
     });
 }
 
-bool writeRunFile(const RunRecording &recording, QIODevice &device, QString *error)
+bool writeRunFile(const RunRecording &recording, QIODevice &device, QString *error,
+                  const Progress &progress)
 {
-    QByteArray out;
-    out.append(runfile::kMagic, sizeof runfile::kMagic);
-    put32(out, runfile::kVersion);
-    const QByteArray header
-        = QJsonDocument(
-              QJsonObject {{QStringLiteral("poolscope"), QStringLiteral(POOLSCOPE_VERSION)},
-                           {QStringLiteral("config"), configToJson(recording.config)},
-                           {QStringLiteral("seed"), QString::number(recording.seed)}})
-              .toJson(QJsonDocument::Compact);
-    put32(out, static_cast<std::uint32_t>(header.size()));
-    out.append(header);
-    put64(out, recording.events.size());
-    bool ok = device.write(out) == out.size();
-    // The events a slice at a time: a few MB held, whatever the run's size.
-    constexpr std::size_t kSlice = std::size_t {128} * 1024;
-    const std::span<const PoolEvent> all(recording.events);
-    for (std::size_t at = 0; ok && at < all.size(); at += kSlice) {
-        const QByteArray slice
-            = encodeEventsImpl(all.subspan(at, std::min(kSlice, all.size() - at)));
-        ok = device.write(slice) == slice.size();
+    const std::span<const PoolEvent> events(recording.events);
+    OutputBuffer out(device, progress, events.size());
+    const auto put = [&out](auto v) {
+        char bytes[sizeof v];
+        qToLittleEndian(v, bytes);
+        out.raw(std::string_view(bytes, sizeof v));
+    };
+    const auto json = [&out, &put](const QJsonObject &object) {
+        const QByteArray text = QJsonDocument(object).toJson(QJsonDocument::Compact);
+        put(static_cast<std::uint32_t>(text.size()));
+        out.raw(std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
+    };
+    out.raw(std::string_view(runfile::kMagic, sizeof runfile::kMagic));
+    put(runfile::kVersion);
+    json(QJsonObject {{QStringLiteral("poolscope"), QStringLiteral(POOLSCOPE_VERSION)},
+                      {QStringLiteral("config"), configToJson(recording.config)},
+                      {QStringLiteral("seed"), QString::number(recording.seed)}});
+    put(static_cast<std::uint64_t>(events.size()));
+    for (std::size_t i = 0; i < events.size() && out.ok(); ++i) {
+        char bytes[kEventBytes];
+        runfile::encodeEvent(events[i], bytes);
+        out.raw(std::string_view(bytes, kEventBytes));
+        out.at(i + 1);
+        out.spill();
     }
-    const QByteArray trailer = QJsonDocument(QJsonObject {{QStringLiteral("failures"),
-                                                           failuresJson(recording.failures)}})
-                                   .toJson(QJsonDocument::Compact);
-    out.clear();
-    put32(out, static_cast<std::uint32_t>(trailer.size()));
-    out.append(trailer);
-    ok = ok && device.write(out) == out.size();
-    if (!ok && error)
-        *error = device.errorString();
-    return ok;
-}
-
-namespace {
-
-// A length-prefixed JSON object of the run file (its u32 size, then the object); `truncated`
-// is the error when its bytes are not all there.
-std::optional<QJsonObject> readJsonBlock(Cursor &in, const QString &what, const QString &truncated,
-                                         QString *error)
-{
-    std::uint32_t size = 0;
-    const char *json = nullptr;
-    if (!in.u32(&size) || size > runfile::kMaxJsonBytes || !in.take(size, &json)) {
-        *error = truncated;
-        return std::nullopt;
-    }
-    return parseObject(QByteArray(json, size), what, error);
-}
-
-} // namespace
-
-std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
-{
-    Cursor in(bytes);
-    const char *magic = nullptr;
-    if (!in.take(sizeof runfile::kMagic, &magic)
-        || std::memcmp(magic, runfile::kMagic, sizeof runfile::kMagic) != 0) {
-        *error = QStringLiteral(
-            "not a Poolscope run file (it does not start with the run file signature)");
-        return std::nullopt;
-    }
-    std::uint32_t version = 0;
-    if (!in.u32(&version)) {
-        *error = QStringLiteral("the file is truncated: it ends inside its header");
-        return std::nullopt;
-    }
-    if (version != runfile::kVersion) {
-        *error = QStringLiteral(
-                     "run file version %1 is not supported (this Poolscope reads version %2)")
-                     .arg(version)
-                     .arg(runfile::kVersion);
-        return std::nullopt;
-    }
-    const auto headerJson = readJsonBlock(
-        in, QStringLiteral("run file header"),
-        QStringLiteral("the file is truncated or corrupt: its header does not fit in it"), error);
-    if (!headerJson)
-        return std::nullopt;
-    RunRecording recording;
-    const auto config
-        = configFromJson(headerJson->value(QStringLiteral("config")).toObject(), error);
-    if (!config)
-        return std::nullopt;
-    recording.config = *config;
-    recording.seed = headerJson->value(QStringLiteral("seed")).toString().toULongLong();
-    std::uint64_t count = 0;
-    const char *events = nullptr;
-    if (!in.u64(&count) || count > in.left() / kEventBytes
-        || !in.take(count * kEventBytes, &events)) {
-        *error
-            = QStringLiteral("the file is truncated: it holds fewer events than its header says");
-        return std::nullopt;
-    }
-    if (!decodeEvents(events, count, &recording.events, error))
-        return std::nullopt;
-    const auto trailerJson = readJsonBlock(
-        in, QStringLiteral("run file trailer"),
-        QStringLiteral("the file is truncated: it ends before its failure messages"), error);
-    if (!trailerJson)
-        return std::nullopt;
-    recording.failures = failuresFromJson(trailerJson->value(QStringLiteral("failures")).toArray());
-    if (in.left() != 0) {
-        *error = QStringLiteral("the file has %1 unexpected bytes after its end").arg(in.left());
-        return std::nullopt;
-    }
-    return recording;
+    json(QJsonObject {{QStringLiteral("failures"), runfile::failuresJson(recording.failures)}});
+    return out.finish(error);
 }
 
 QByteArray writeChromeTrace(const RunRecording &recording)
@@ -445,10 +224,13 @@ QByteArray writeChromeTrace(const RunRecording &recording)
 
 // Long: one pass over the events, a few lines per kind of trace event.
 // NOLINTNEXTLINE(readability-function-size)
-bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString *error)
+bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString *error,
+                      const Progress &progress)
 {
     constexpr int producerTid = 1000;
-    BufferedText out(device);
+    // Progress in events: each is read twice, once for the trace and once for the run's copy.
+    const std::uint64_t eventCount = recording.events.size();
+    OutputBuffer out(device, progress, 2 * eventCount);
     bool first = true;
     // An event's opening: its phase, the process and thread, its time.
     const auto begin = [&](char ph, int tid, std::int64_t ts) {
@@ -502,7 +284,7 @@ bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString 
     // A job's bar once its times are all in; the stretches a row was blocked once they end.
     struct Sink
     {
-        BufferedText &out;
+        OutputBuffer &out;
         decltype(bar) &openBar;
         decltype(end) &close;
         void jobDone(const JobTimes &j)
@@ -552,7 +334,11 @@ bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString 
     std::vector<PoolEvent> sorted;
     QHash<int, bool> namedWorkers;
     int busy = 0;
-    for (const PoolEvent &e : inTimeOrder(recording.events, &sorted)) {
+    std::uint64_t done = 0;
+    for (const PoolEvent &e : runfile::inTimeOrder(recording.events, &sorted)) {
+        if (!out.ok())
+            break;
+        out.at(++done);
         fold.apply(e, sink);
         switch (e.kind) {
         case EventKind::WorkerStarted:
@@ -610,64 +396,23 @@ bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString 
     out.raw(R"(,"poolscope_run":{"format":)");
     out.integer(runfile::kVersion);
     out.raw(",\"failures\":");
-    out.raw(QJsonDocument(failuresJson(recording.failures))
+    out.raw(QJsonDocument(runfile::failuresJson(recording.failures))
                 .toJson(QJsonDocument::Compact)
                 .toStdString());
     out.raw(R"(,"events_base64":")");
     constexpr std::size_t kSlice
         = std::size_t {3} * 8192; // events: 32 bytes each, so a multiple of 3 bytes
     const std::span<const PoolEvent> all(recording.events);
-    for (std::size_t at = 0; at < all.size(); at += kSlice) {
+    for (std::size_t at = 0; at < all.size() && out.ok(); at += kSlice) {
+        out.at(eventCount + at);
         const QByteArray base64
             = encodeEventsImpl(all.subspan(at, std::min(kSlice, all.size() - at))).toBase64();
         out.raw(std::string_view(base64.constData(), static_cast<std::size_t>(base64.size())));
         out.spill();
     }
     out.raw("\"}}}");
+    out.at(2 * eventCount);
     return out.finish(error);
-}
-
-std::optional<RunRecording> readChromeTrace(const QByteArray &bytes, QString *error)
-{
-    const auto root = parseObject(bytes, QStringLiteral("trace"), error);
-    if (!root)
-        return std::nullopt;
-    const QJsonObject other = root->value(QStringLiteral("otherData")).toObject();
-    const QJsonObject run = other.value(QStringLiteral("poolscope_run")).toObject();
-    if (!root->contains(QStringLiteral("traceEvents")) || run.isEmpty()) {
-        *error = QStringLiteral(
-            "this trace was not written by Poolscope (it has no Poolscope run in otherData)");
-        return std::nullopt;
-    }
-    if (run.value(QStringLiteral("format")).toInt() != static_cast<int>(runfile::kVersion)) {
-        *error
-            = QStringLiteral(
-                  "the trace's Poolscope run format %1 is not supported (this Poolscope reads %2)")
-                  .arg(run.value(QStringLiteral("format")).toInt())
-                  .arg(runfile::kVersion);
-        return std::nullopt;
-    }
-    RunRecording recording;
-    const auto config = configFromJson(other.value(QStringLiteral("config")).toObject(), error);
-    if (!config)
-        return std::nullopt;
-    recording.config = *config;
-    recording.seed = other.value(QStringLiteral("seed")).toString().toULongLong();
-    const auto decoded = QByteArray::fromBase64Encoding(
-        run.value(QStringLiteral("events_base64")).toString().toLatin1(),
-        QByteArray::AbortOnBase64DecodingErrors);
-    const QByteArray &events = decoded.decoded;
-    if (decoded.decodingStatus != QByteArray::Base64DecodingStatus::Ok
-        || events.size() % static_cast<qsizetype>(kEventBytes) != 0) {
-        *error = QStringLiteral("the trace's Poolscope run is corrupt (its events are not valid "
-                                "base64 of whole events)");
-        return std::nullopt;
-    }
-    if (!decodeEvents(events.constData(), static_cast<std::uint64_t>(events.size()) / kEventBytes,
-                      &recording.events, error))
-        return std::nullopt;
-    recording.failures = failuresFromJson(run.value(QStringLiteral("failures")).toArray());
-    return recording;
 }
 
 QByteArray writeResultsCsv(const RunRecording &recording)
@@ -677,12 +422,13 @@ QByteArray writeResultsCsv(const RunRecording &recording)
     });
 }
 
-bool writeResultsCsv(const RunRecording &recording, QIODevice &device, QString *error)
+bool writeResultsCsv(const RunRecording &recording, QIODevice &device, QString *error,
+                     const Progress &progress)
 {
     // Rows as the jobs' records complete, which in time order is when their results are collected.
     struct Sink
     {
-        BufferedText &out;
+        OutputBuffer &out;
         void ms(std::int64_t ns) // empty for a time the job never reached
         {
             out.raw(',');
@@ -709,31 +455,22 @@ bool writeResultsCsv(const RunRecording &recording, QIODevice &device, QString *
             out.spill();
         }
     };
-    BufferedText out(device);
+    OutputBuffer out(device, progress, recording.events.size());
     out.raw(kCsvHeader);
     out.raw('\n');
     Sink sink {out};
     EventFold fold;
     std::vector<PoolEvent> sorted;
-    for (const PoolEvent &e : inTimeOrder(recording.events, &sorted))
+    std::uint64_t done = 0;
+    for (const PoolEvent &e : runfile::inTimeOrder(recording.events, &sorted)) {
+        if (!out.ok())
+            break;
+        out.at(++done);
         fold.apply(e, sink);
-    fold.finish(sink);
+    }
+    if (out.ok())
+        fold.finish(sink);
     return out.finish(error);
-}
-
-std::optional<RunRecording> readRecording(const QByteArray &bytes, QString *error)
-{
-    if (bytes.startsWith(QByteArray(runfile::kMagic, 5)))
-        return readRunFile(bytes, error);
-    const QByteArray start = bytes.left(64).trimmed();
-    if (start.startsWith('{'))
-        return readChromeTrace(bytes, error);
-    if (bytes.isEmpty())
-        *error = QStringLiteral("the file is empty");
-    else
-        *error = QStringLiteral("not a Poolscope run file or Chrome trace (it starts with neither "
-                                "the run file signature nor '{')");
-    return std::nullopt;
 }
 
 } // namespace engine

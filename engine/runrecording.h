@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -42,6 +43,11 @@ inline constexpr std::uint32_t kVersion = 1;
 inline constexpr std::uint32_t kMaxJsonBytes = 64u * 1024 * 1024;
 } // namespace runfile
 
+// Hears how far a long read or write is, every few MB: the work done and the whole, in the
+// reader's or writer's own units. Returning false cancels it: the reader or writer stops and fails
+// with the error "cancelled". Called on the reading or writing thread.
+using Progress = std::function<bool(std::uint64_t done, std::uint64_t total)>;
+
 // Events in the run file's 32-byte little-endian layout, and back (checked as readRunFile does).
 QByteArray encodeEvents(std::span<const PoolEvent> events);
 bool decodeEvents(const QByteArray &bytes, std::vector<PoolEvent> *events, QString *error);
@@ -49,9 +55,13 @@ bool decodeEvents(const QByteArray &bytes, std::vector<PoolEvent> *events, QStri
 // Each writer streams to a device (a few MB held, whatever the run's size; false with *error,
 // if given, the device's error, when a write fails), or returns the bytes.
 QByteArray writeRunFile(const RunRecording &recording);
-bool writeRunFile(const RunRecording &recording, QIODevice &out, QString *error);
-// The recording, or std::nullopt with *error saying what is wrong with the bytes.
+bool writeRunFile(const RunRecording &recording, QIODevice &out, QString *error,
+                  const Progress &progress = {});
+// The recording, or std::nullopt with *error saying what is wrong with the bytes. Readers stream
+// from their device too: beside the recording they make, they hold a few MB.
 std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error);
+std::optional<RunRecording> readRunFile(QIODevice &in, QString *error,
+                                        const Progress &progress = {});
 
 // Chrome Trace Event JSON (opens in Perfetto and chrome://tracing): a thread per worker with a
 // complete event per job, the producer's sends and blocked stretches, queue depth and jobs in
@@ -59,17 +69,24 @@ std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
 // run's config, seed and version in otherData. otherData also carries the exact event stream, so
 // Poolscope can replay its own export.
 QByteArray writeChromeTrace(const RunRecording &recording);
-bool writeChromeTrace(const RunRecording &recording, QIODevice &out, QString *error);
+bool writeChromeTrace(const RunRecording &recording, QIODevice &out, QString *error,
+                      const Progress &progress = {});
+// Reads the run back from otherData; the trace events themselves are skipped, not parsed.
 std::optional<RunRecording> readChromeTrace(const QByteArray &bytes, QString *error);
+std::optional<RunRecording> readChromeTrace(QIODevice &in, QString *error,
+                                            const Progress &progress = {});
 
 // One row per job that has a result, in completion order, with a header.
 QByteArray writeResultsCsv(const RunRecording &recording);
-bool writeResultsCsv(const RunRecording &recording, QIODevice &out, QString *error);
+bool writeResultsCsv(const RunRecording &recording, QIODevice &out, QString *error,
+                     const Progress &progress = {});
 inline constexpr const char *kCsvHeader
     = "job,worker,status,submitted_ms,enqueued_ms,started_ms,finished_ms,collected_ms,wait_ms,"
       "processing_ms,latency_ms";
 
 // Whichever format the bytes are in (run file or Chrome trace); *error names the problem.
 std::optional<RunRecording> readRecording(const QByteArray &bytes, QString *error);
+std::optional<RunRecording> readRecording(QIODevice &in, QString *error,
+                                          const Progress &progress = {});
 
 } // namespace engine

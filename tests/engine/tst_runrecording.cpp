@@ -1,3 +1,4 @@
+#include "engine/perfettotrace.h"
 #include "engine/runrecording.h"
 #include "eventscript.h"
 #include "poolharness.h"
@@ -11,6 +12,7 @@
 #include <QTest>
 #include <QtEndian>
 #include <map>
+#include <optional>
 #include <set>
 
 using namespace engine;
@@ -43,6 +45,92 @@ RunRecording recordRun()
     recording.seed = pool.seed();
     recording.failures = pool.takeFailureMessages();
     return recording;
+}
+
+// A run of `jobs` jobs one after another on one worker, scripted (its exports outgrow the
+// writers' buffers without a long run).
+RunRecording scriptedRun(std::int64_t jobs)
+{
+    RunRecording run;
+    run.config.jobs = jobs;
+    run.seed = 9;
+    Script s;
+    s.at(0).event(EventKind::RunStarted).event(EventKind::WorkerStarted, 0, 1);
+    for (std::int64_t job = 1; job <= jobs; ++job) {
+        const std::int64_t t = job * 1000;
+        s.at(0, t).submit(job, 1).start(job, 1, 0).at(0, t + 900).finish(job, 1).collect(job, 1);
+    }
+    s.at(0, jobs * 1000 + 1000).event(EventKind::RunFinished);
+    run.events = s.events();
+    return run;
+}
+
+using Writer = bool (*)(const RunRecording &, QIODevice &, QString *, const Progress &);
+const Writer kWriters[] = {&writeChromeTrace, &writePerfettoTrace, &writeResultsCsv, &writeRunFile};
+
+// The protobuf wire format read back, as far as a check needs: a message's fields in order.
+struct ProtoField
+{
+    std::uint32_t number = 0;
+    std::uint64_t value = 0; // varint and fixed64
+    QByteArray bytes; // length-delimited
+};
+
+bool readVarint(const QByteArray &in, qsizetype &at, std::uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift < 64 && at < in.size(); shift += 7) {
+        const auto byte = static_cast<std::uint8_t>(in[at++]);
+        *v |= std::uint64_t {byte & 0x7fu} << shift;
+        if ((byte & 0x80) == 0)
+            return true;
+    }
+    return false;
+}
+
+// The fields of one message, or std::nullopt when its bytes are not a well-formed message.
+std::optional<std::vector<ProtoField>> protoFields(const QByteArray &in)
+{
+    std::vector<ProtoField> fields;
+    for (qsizetype at = 0; at < in.size();) {
+        std::uint64_t tag = 0;
+        if (!readVarint(in, at, &tag))
+            return std::nullopt;
+        ProtoField f;
+        f.number = static_cast<std::uint32_t>(tag >> 3);
+        switch (tag & 7) {
+        case 0:
+            if (!readVarint(in, at, &f.value))
+                return std::nullopt;
+            break;
+        case 1:
+            if (in.size() - at < 8)
+                return std::nullopt;
+            f.value = qFromLittleEndian<std::uint64_t>(in.constData() + at);
+            at += 8;
+            break;
+        case 2: {
+            std::uint64_t size = 0;
+            if (!readVarint(in, at, &size) || size > std::uint64_t(in.size() - at))
+                return std::nullopt;
+            f.bytes = in.mid(at, qsizetype(size));
+            at += qsizetype(size);
+            break;
+        }
+        default:
+            return std::nullopt;
+        }
+        fields.push_back(f);
+    }
+    return fields;
+}
+
+const ProtoField *protoField(const std::vector<ProtoField> &fields, std::uint32_t number)
+{
+    for (const ProtoField &f : fields)
+        if (f.number == number)
+            return &f;
+    return nullptr;
 }
 
 void replaceAt(QByteArray &bytes, qsizetype at, std::uint32_t value)
@@ -152,22 +240,7 @@ private Q_SLOTS:
     // and the same bytes as the in-memory writers give.
     void largeExportsStreamWhole()
     {
-        RunRecording big;
-        big.config.jobs = 25'000;
-        big.seed = 9;
-        Script s;
-        s.at(0).event(EventKind::RunStarted).event(EventKind::WorkerStarted, 0, 1);
-        for (std::int64_t job = 1; job <= big.config.jobs; ++job) {
-            const std::int64_t t = job * 1000;
-            s.at(0, t)
-                .submit(job, 1)
-                .start(job, 1, 0)
-                .at(0, t + 900)
-                .finish(job, 1)
-                .collect(job, 1);
-        }
-        s.at(0, big.config.jobs * 1000 + 1000).event(EventKind::RunFinished);
-        big.events = s.events();
+        const RunRecording big = scriptedRun(25'000);
         QVERIFY(big.events.size() > 5 * 24'576); // more than a few of the trace's slices
         QBuffer trace;
         QVERIFY(trace.open(QIODevice::WriteOnly));
@@ -190,17 +263,156 @@ private Q_SLOTS:
         QCOMPARE(csv.data().count('\n'), big.config.jobs + 1);
     }
 
+    // The Perfetto trace, read back by its field numbers (perfetto.protos.TracePacket and
+    // TrackEvent): a well-formed message per packet; the first clears the sequence's state and
+    // sets its clock (timestamps as deltas), names and defaults, and every event is marked as
+    // needing that state; every track is described before its first event; a slice per job on
+    // its worker's track, begun when the job started and ended when it finished, a failure's
+    // status annotated; a flow per job from its send to its slice; the queue depth as the engine
+    // counted it, on the sends and starts or as counter events.
+    void thePerfettoTraceHoldsEveryJobAsASlice()
+    {
+        const QByteArray trace = writePerfettoTrace(m_run);
+        const auto packets = protoFields(trace);
+        QVERIFY(packets);
+        std::set<std::uint64_t> tracks, flows;
+        std::map<std::uint64_t, QByteArray> names; // interned event names
+        std::map<std::int64_t, std::int64_t> begun; // job → begin time
+        std::multiset<std::int64_t> ended; // end times on worker tracks
+        std::multiset<std::int64_t> depths;
+        std::int64_t t = 0;
+        int failedJobs = 0;
+        bool first = true;
+        for (const ProtoField &packetField : *packets) {
+            QCOMPARE(packetField.number, 1u); // Trace.packet
+            const auto packet = protoFields(packetField.bytes);
+            QVERIFY(packet);
+            QCOMPARE(protoField(*packet, 10)->value, 1u); // trusted_packet_sequence_id
+            if (first) {
+                first = false;
+                QCOMPARE(protoField(*packet, 13)->value, 1u); // SEQ_INCREMENTAL_STATE_CLEARED
+                QVERIFY(protoField(*packet, 6)); // clock_snapshot
+                const auto interned = protoFields(protoField(*packet, 12)->bytes);
+                QVERIFY(interned);
+                for (const ProtoField &list : *interned) {
+                    const auto entry = *protoFields(list.bytes);
+                    if (list.number == 2) // event_names
+                        names[protoField(entry, 1)->value] = protoField(entry, 2)->bytes;
+                }
+                QCOMPARE(names[1], QByteArray("Send job"));
+                continue;
+            }
+            if (const ProtoField *track = protoField(*packet, 60)) { // track_descriptor
+                tracks.insert(protoField(*protoFields(track->bytes), 1)->value);
+                continue;
+            }
+            const ProtoField *eventField = protoField(*packet, 11);
+            QVERIFY(eventField);
+            QCOMPARE(protoField(*packet, 13)->value, 2u); // SEQ_NEEDS_INCREMENTAL_STATE
+            t += std::int64_t(protoField(*packet, 8)->value); // a delta on the sequence's clock
+            const auto parsedEvent = protoFields(eventField->bytes);
+            QVERIFY(parsedEvent);
+            const std::vector<ProtoField> &event = *parsedEvent;
+            const ProtoField *trackField = protoField(event, 11);
+            const std::uint64_t track = trackField ? trackField->value : 2; // default: producer
+            QVERIFY2(tracks.count(track), "an event on a track not described before it");
+            if (const ProtoField *iid = protoField(event, 10))
+                QVERIFY(names.count(iid->value));
+            const std::uint64_t type = protoField(event, 9)->value;
+            if (const ProtoField *flow = protoField(event, 47))
+                flows.insert(flow->value);
+            std::vector<std::int64_t> extra; // extra counter values: in flight, depth
+            for (const ProtoField &f : event)
+                if (f.number == 12)
+                    extra.push_back(std::int64_t(f.value));
+            if (type == 4 && track == 3) // the queue depth's counter
+                depths.insert(std::int64_t(protoField(event, 30)->value));
+            else if (extra.size() == 2)
+                depths.insert(extra[1]);
+            if (track < 17)
+                continue;
+            if (const ProtoField *name = protoField(event, 23); type == 1 && name) {
+                const std::int64_t job = name->bytes.mid(4).toLongLong();
+                QCOMPARE(name->bytes, "Job " + QByteArray::number(job));
+                begun[job] = t;
+                QCOMPARE(protoField(event, 48)->value, std::uint64_t(job)); // terminating flow
+                QVERIFY2(flows.count(std::uint64_t(job)), "a job's flow ends where none began");
+            } else if (type == 2) {
+                ended.insert(t);
+                for (const ProtoField &f : event)
+                    if (f.number == 4) // debug_annotations: a failure's status
+                        failedJobs += protoField(*protoFields(f.bytes), 6)->bytes == "failed";
+            }
+        }
+        std::multiset<std::int64_t> engineDepths;
+        int failed = 0;
+        std::size_t started = 0;
+        for (const PoolEvent &e : m_run.events) {
+            if (e.kind == EventKind::JobStarted) {
+                ++started;
+                QCOMPARE(begun.at(e.job), e.t);
+            }
+            if (e.kind == EventKind::JobFinished) {
+                QVERIFY(ended.count(e.t));
+                failed += e.status() == JobStatus::Failed;
+            }
+            if (e.kind == EventKind::JobEnqueued || e.kind == EventKind::JobDiscarded
+                || e.kind == EventKind::JobStarted)
+                engineDepths.insert(e.extra);
+        }
+        QCOMPARE(begun.size(), started);
+        QVERIFY(failed > 0);
+        QCOMPARE(failedJobs, failed);
+        QCOMPARE(depths, engineDepths);
+        // Compact: a fraction of the Chrome trace of the same run (a tenth for long runs).
+        const QByteArray chrome = writeChromeTrace(m_run);
+        QVERIFY2(trace.size() * 6 < chrome.size(),
+                 qPrintable(QStringLiteral("%1 vs %2 bytes").arg(trace.size()).arg(chrome.size())));
+    }
+
     // A device that fails part way (a full disk) fails the write, with the device's reason.
     void aWriteThatFailsSaysWhy()
     {
         QFile full(QStringLiteral("/dev/full"));
         QVERIFY(full.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
-        using Writer = bool (*)(const RunRecording &, QIODevice &, QString *);
-        const Writer writers[] = {&writeChromeTrace, &writeResultsCsv, &writeRunFile};
-        for (const Writer write : writers) {
+        for (const Writer write : kWriters) {
             QString error;
-            QVERIFY(!write(m_run, full, &error));
+            QVERIFY(!write(m_run, full, &error, {}));
             QVERIFY2(!error.isEmpty(), "no reason given");
+        }
+    }
+
+    // Every writer tells its progress as it hands on its buffer, in order, up to the whole; a
+    // progress that says stop ends the write there, with the error "cancelled" and less written.
+    void writersReportProgressAndStopWhenCancelled()
+    {
+        const RunRecording big = scriptedRun(100'000); // every export several buffers long
+        for (const Writer write : kWriters) {
+            QBuffer whole;
+            QVERIFY(whole.open(QIODevice::WriteOnly));
+            std::vector<std::pair<std::uint64_t, std::uint64_t>> heard;
+            QString error;
+            QVERIFY(write(big, whole, &error, [&](std::uint64_t done, std::uint64_t total) {
+                heard.emplace_back(done, total);
+                return true;
+            }));
+            QVERIFY2(heard.size() >= 2, "a write of several buffers reports more than once");
+            for (std::size_t i = 1; i < heard.size(); ++i) {
+                QVERIFY(heard[i].first >= heard[i - 1].first);
+                QCOMPARE(heard[i].second, heard[0].second);
+            }
+            QCOMPARE(heard.back().first, heard.back().second);
+
+            QBuffer stopped;
+            QVERIFY(stopped.open(QIODevice::WriteOnly));
+            int calls = 0;
+            QVERIFY(!write(big, stopped, &error, [&](std::uint64_t, std::uint64_t) {
+                ++calls;
+                return false;
+            }));
+            QCOMPARE(error, QStringLiteral("cancelled"));
+            QCOMPARE(calls, 1);
+            QVERIFY(stopped.data().size() < whole.data().size());
         }
     }
 

@@ -1,6 +1,7 @@
 // libFuzzer target: the readers of run files and Chrome traces. Whatever the bytes, a reader gives
 // a recording or a one-line reason; a recording it accepts writes back and reads again the same.
 
+#include "engine/perfettotrace.h"
 #include "engine/runrecording.h"
 
 #include <QByteArray>
@@ -20,6 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         return 0;
     }
     if (!recording->config.isValid())
+        std::abort();
+    // Whatever a reader accepted, every writer takes: the Perfetto trace too, a message per packet.
+    if (engine::writePerfettoTrace(*recording).isEmpty())
         std::abort();
     QString again;
     const auto back = engine::readRunFile(engine::writeRunFile(*recording), &again);
