@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <string_view>
 
 namespace engine {
 
@@ -67,6 +68,15 @@ public:
         *v = qFromLittleEndian<T>(bytes);
         return true;
     }
+    // The bytes read ahead and not yet taken (read from the device when there are none); empty at
+    // the device's end. skip() takes n of them.
+    std::string_view ahead()
+    {
+        if (m_at == m_buffer.size() && !refill())
+            return {};
+        return {m_buffer.constData() + m_at, static_cast<std::size_t>(m_buffer.size() - m_at)};
+    }
+    void skip(std::size_t n) { m_at += static_cast<qsizetype>(n); }
     // The bytes left, where the device knows its size (a file); -1 for a stream.
     qint64 left() const
     {
@@ -206,6 +216,8 @@ public:
     // limit).
     bool value(QByteArray *capture = nullptr)
     {
+        if (!capture)
+            return skipValue();
         std::vector<char> open; // the containers the value is inside of, '{' or '['
         for (;;) {
             const int c = skipSpace();
@@ -257,20 +269,31 @@ public:
             return false;
         QByteArray slice;
         for (;;) {
-            int c = m_in.get();
-            if (c == '\\' && m_in.peek() == '/')
-                c = m_in.get();
-            else if (c == '\\' || c < 0 || c == '"') {
-                if (c != '"')
-                    return fail(QStringLiteral("a string is cut short or holds an escape")), false;
-                return chunk(slice, true);
+            const std::string_view bytes = m_in.ahead();
+            if (bytes.empty())
+                return fail(QStringLiteral("a string is cut short")), false;
+            std::size_t n = 0;
+            while (n < bytes.size() && bytes[n] != '"' && bytes[n] != '\\')
+                ++n;
+            slice.append(bytes.data(), static_cast<qsizetype>(n));
+            m_in.skip(n);
+            if (n < bytes.size()) {
+                const char stop = bytes[n];
+                m_in.get();
+                if (stop == '"')
+                    return chunk(slice, true);
+                if (m_in.get() != '/')
+                    return fail(QStringLiteral("a string holds an escape")), false;
+                slice.append('/');
             }
-            slice.append(static_cast<char>(c));
             if (slice.size() >= kChunk) {
-                if (!chunk(slice, false))
+                const qsizetype whole = slice.size() / 4 * 4; // whole base64 groups
+                if (!chunk(slice.first(whole), false))
                     return false;
-                slice.clear();
+                slice.remove(0, whole);
                 reportProgress();
+                if (failed())
+                    return false;
             }
         }
     }
@@ -304,6 +327,54 @@ private:
         m_in.get();
         return true;
     }
+    // A value skipped at the speed of a scan: strings and brackets are followed, not checked
+    // further (what is skipped is not read).
+    bool skipValue()
+    {
+        const int first = skipSpace();
+        if (first != '{' && first != '[' && first != '"')
+            return scalar(nullptr);
+        std::size_t depth = 0;
+        bool inString = false, escaped = false;
+        for (;;) {
+            const std::string_view bytes = m_in.ahead();
+            if (bytes.empty())
+                return fail(QStringLiteral("the document ends inside a value")), false;
+            for (std::size_t i = 0; i < bytes.size(); ++i) {
+                const char c = bytes[i];
+                if (inString) {
+                    if (escaped) {
+                        escaped = false;
+                    } else if (c == '\\') {
+                        escaped = true;
+                    } else if (c == '"') {
+                        inString = false;
+                        if (depth == 0) {
+                            m_in.skip(i + 1);
+                            return true;
+                        }
+                    } else if (static_cast<unsigned char>(c) < 0x20) {
+                        return fail(QStringLiteral("a string holds a control character")), false;
+                    }
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == '{' || c == '[') {
+                    if (++depth > kMaxDepth)
+                        return fail(QStringLiteral("values are nested too deeply")), false;
+                } else if (c == '}' || c == ']') {
+                    if (--depth == 0) {
+                        m_in.skip(i + 1);
+                        return true;
+                    }
+                }
+            }
+            m_in.skip(bytes.size());
+            reportProgress();
+            if (failed())
+                return false;
+        }
+    }
+
     // A member's key and its ':', inside an object being skipped or kept.
     bool memberKey(QByteArray *capture)
     {

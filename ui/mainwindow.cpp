@@ -2,10 +2,12 @@
 
 #include "engine/durationformat.h"
 #include "engine/feedsource.h"
+#include "engine/perfettotrace.h"
 #include "engine/workerpool.h"
 #include "ui/comparewindow.h"
 #include "ui/configsettings.h"
 #include "ui/controlpanel.h"
+#include "ui/longtask.h"
 #include "ui/numberstrip.h"
 #include "ui/pipelineview.h"
 #include "ui/queuechart.h"
@@ -893,15 +895,11 @@ CompareWindow *MainWindow::compareWithPrevious()
 
 CompareWindow *MainWindow::compareWithFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        showError(tr("Cannot compare"), tr("%1: %2").arg(path, file.errorString()));
-        return nullptr;
-    }
     QString error;
-    const auto saved = readRecording(file.readAll(), &error);
+    const auto saved = readRun(path, &error);
     if (!saved) {
-        showError(tr("Cannot compare"), tr("%1: %2").arg(QFileInfo(path).fileName(), error));
+        if (!error.isEmpty())
+            showError(tr("Cannot compare"), tr("%1: %2").arg(QFileInfo(path).fileName(), error));
         return nullptr;
     }
     if (!m_model->started()) {
@@ -920,16 +918,12 @@ CompareWindow *MainWindow::compareFiles(const QString &pathA, const QString &pat
     RunRecording runs[2];
     const QString paths[2] = {pathA, pathB};
     for (int i = 0; i < 2; ++i) {
-        QFile file(paths[i]);
         QString error;
-        std::optional<RunRecording> run;
-        if (file.open(QIODevice::ReadOnly))
-            run = readRecording(file.readAll(), &error);
-        else
-            error = file.errorString();
+        std::optional<RunRecording> run = readRun(paths[i], &error);
         if (!run) {
-            showError(tr("Cannot compare"),
-                      tr("%1: %2").arg(QFileInfo(paths[i]).fileName(), error));
+            if (!error.isEmpty())
+                showError(tr("Cannot compare"),
+                          tr("%1: %2").arg(QFileInfo(paths[i]).fileName(), error));
             return nullptr;
         }
         runs[i] = std::move(*run);
@@ -978,8 +972,10 @@ void MainWindow::buildMenus()
         QString label, format, filter, name;
     };
     const Kind kinds[] = {
-        {tr("Chrome &trace (Perfetto)…"), QStringLiteral("trace"), tr("Chrome trace (*.json)"),
-         QStringLiteral("run.trace.json")},
+        {tr("Chrome &trace (JSON; Perfetto, chrome://tracing)…"), QStringLiteral("trace"),
+         tr("Chrome trace (*.json)"), QStringLiteral("run.trace.json")},
+        {tr("&Perfetto trace (protobuf, a tenth of the size)…"), QStringLiteral("perfetto"),
+         tr("Perfetto trace (*.pftrace)"), QStringLiteral("run.pftrace")},
         {tr("Results as &CSV…"), QStringLiteral("csv"), tr("CSV (*.csv)"),
          QStringLiteral("results.csv")},
         {tr("Time&line as PNG…"), QStringLiteral("timeline-png"), tr("PNG image (*.png)"),
@@ -1182,15 +1178,12 @@ void MainWindow::replayTo(std::int64_t t)
 
 bool MainWindow::openFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        showError(tr("Cannot open the run"), tr("%1: %2").arg(path, file.errorString()));
-        return false;
-    }
     QString error;
-    auto recording = readRecording(file.readAll(), &error);
+    auto recording = readRun(path, &error);
     if (!recording) {
-        showError(tr("Cannot open the run"), tr("%1: %2").arg(QFileInfo(path).fileName(), error));
+        if (!error.isEmpty())
+            showError(tr("Cannot open the run"),
+                      tr("%1: %2").arg(QFileInfo(path).fileName(), error));
         return false;
     }
     if (!confirmDiscard())
@@ -1232,6 +1225,29 @@ RunRecording MainWindow::currentRecording() const
     return recording;
 }
 
+std::optional<RunRecording> MainWindow::readRun(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = file.errorString();
+        return std::nullopt;
+    }
+    std::optional<RunRecording> recording;
+    const LongTaskOutcome outcome
+        = runLongTask(this, tr("Reading %1…").arg(QFileInfo(path).fileName()),
+                      m_options.progressAfterMs, [&](const Progress &progress, QString *taskError) {
+                          recording = readRecording(file, taskError, progress);
+                          return recording.has_value();
+                      });
+    if (outcome.kind == LongTaskOutcome::Cancelled) {
+        m_status->setText(tr("Reading %1 cancelled").arg(QFileInfo(path).fileName()));
+        error->clear();
+        return std::nullopt;
+    }
+    *error = outcome.error;
+    return recording;
+}
+
 bool MainWindow::exportTo(const QString &path, const QString &format)
 {
     if (format == QLatin1String("timeline-png") || format == QLatin1String("window-png")) {
@@ -1247,17 +1263,35 @@ bool MainWindow::exportTo(const QString &path, const QString &format)
         showError(tr("Nothing to export"), tr("Run the pool or open a run first."));
         return false;
     }
-    // Streamed into a temporary file that takes the name once whole.
+    using Writer = bool (*)(const RunRecording &, QIODevice &, QString *, const Progress &);
+    Writer write = &writeRunFile;
+    if (format == QLatin1String("trace"))
+        write = &writeChromeTrace;
+    else if (format == QLatin1String("perfetto"))
+        write = &writePerfettoTrace;
+    else if (format == QLatin1String("csv"))
+        write = &writeResultsCsv;
+    // Streamed into a temporary file that takes the name once whole and not cancelled. The file
+    // is written on the task's thread and committed here, after that thread is joined.
     QSaveFile file(path);
-    QString error;
-    const bool written = file.open(QIODevice::WriteOnly)
-        && (format == QLatin1String("trace")     ? writeChromeTrace(recording, file, &error)
-                : format == QLatin1String("csv") ? writeResultsCsv(recording, file, &error)
-                                                 : writeRunFile(recording, file, &error))
-        && file.commit();
-    if (!written) {
-        showError(tr("Cannot export"),
-                  tr("%1: %2").arg(path, error.isEmpty() ? file.errorString() : error));
+    if (!file.open(QIODevice::WriteOnly)) {
+        showError(tr("Cannot export"), tr("%1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    const LongTaskOutcome outcome
+        = runLongTask(this, tr("Writing %1…").arg(QFileInfo(path).fileName()),
+                      m_options.progressAfterMs, [&](const Progress &progress, QString *error) {
+                          return write(recording, file, error, progress);
+                      });
+    if (outcome.kind == LongTaskOutcome::Cancelled) {
+        file.cancelWriting();
+        m_status->setText(tr("Export cancelled: %1 was not written").arg(path));
+        return false;
+    }
+    if (outcome.kind == LongTaskOutcome::Failed || !file.commit()) {
+        showError(
+            tr("Cannot export"),
+            tr("%1: %2").arg(path, outcome.error.isEmpty() ? file.errorString() : outcome.error));
         return false;
     }
     if (format == QLatin1String("run") && !m_replaying)

@@ -74,6 +74,8 @@ public:
         // Asks before a live run that was not saved is thrown away (by Start, Reset or opening a
         // file); the dialog's "do not ask again" turns it off in the settings.
         bool confirmDiscard = true;
+        // A save, export or open that takes longer than this shows its progress, with Cancel.
+        int progressAfterMs = 500;
     };
 
     explicit MainWindow(const engine::PoolConfig &config, Options options,
@@ -129,8 +131,9 @@ public Q_SLOTS:
     // Opens a run file or Poolscope Chrome trace and replays it; false (after telling the user
     // what is wrong, in a dialog) when it cannot be read.
     bool openFile(const QString &path);
-    bool exportTo(const QString &path,
-                  const QString &format); // "trace", "csv", "run", "timeline-png", "window-png"
+    // format: "trace", "perfetto", "csv", "run", "timeline-png", "window-png". False when it
+    // failed (said in a dialog) or was cancelled (said in the status bar): then no file is left.
+    bool exportTo(const QString &path, const QString &format);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -176,6 +179,9 @@ private:
     // True when the live run may go: nothing unsaved, or the user saved or discarded it.
     bool confirmDiscard();
     engine::RunRecording currentRecording() const;
+    // A run file or trace read with its progress shown (and Cancel) when it takes long;
+    // std::nullopt with *error saying why, or empty when the user cancelled.
+    std::optional<engine::RunRecording> readRun(const QString &path, QString *error);
 
     Options m_options;
     engine::WorkerPool *m_pool = nullptr;

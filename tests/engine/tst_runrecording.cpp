@@ -48,21 +48,12 @@ RunRecording recordRun()
     return recording;
 }
 
-// A run of `jobs` jobs one after another on one worker, scripted (its exports outgrow the
-// writers' buffers without a long run).
 RunRecording scriptedRun(std::int64_t jobs)
 {
     RunRecording run;
     run.config.jobs = jobs;
     run.seed = 9;
-    Script s;
-    s.at(0).event(EventKind::RunStarted).event(EventKind::WorkerStarted, 0, 1);
-    for (std::int64_t job = 1; job <= jobs; ++job) {
-        const std::int64_t t = job * 1000;
-        s.at(0, t).submit(job, 1).start(job, 1, 0).at(0, t + 900).finish(job, 1).collect(job, 1);
-    }
-    s.at(0, jobs * 1000 + 1000).event(EventKind::RunFinished);
-    run.events = s.events();
+    run.events = testsupport::sequentialRun(jobs);
     return run;
 }
 

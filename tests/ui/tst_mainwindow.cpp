@@ -1,4 +1,6 @@
+#include "engine/runrecording.h"
 #include "engine/workerpool.h"
+#include "eventscript.h"
 #include "poolharness.h"
 #include "ui/controlpanel.h"
 #include "ui/mainwindow.h"
@@ -18,6 +20,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QSettings>
@@ -140,6 +143,63 @@ private Q_SLOTS:
         window.cancelRun();
     }
 
+    // A save, export or open that takes long shows its progress with a Cancel (here at once: the
+    // threshold is 0 ms instead of 500). Cancel leaves no file, not even a temporary one, and
+    // opens nothing; without it the export is whole. The Cancel below is handled before the
+    // export can end, whatever the machine's speed: it is already waiting when the window starts
+    // to wait for the writer.
+    void longSavesShowTheirProgressAndCancelLeavesNothing()
+    {
+        QTemporaryDir dir;
+        engine::RunRecording big;
+        big.config.jobs = 200'000;
+        big.events = testsupport::sequentialRun(big.config.jobs);
+        const QString source = dir.filePath(QStringLiteral("big.psrun"));
+        QFile sourceFile(source);
+        QVERIFY(sourceFile.open(QIODevice::WriteOnly));
+        QVERIFY(engine::writeRunFile(big, sourceFile, nullptr));
+        sourceFile.close();
+
+        MainWindow::Options options = testOptions();
+        options.progressAfterMs = 0;
+        MainWindow window(engine::PoolConfig {}, options);
+        window.show();
+        QVERIFY(window.openFile(source));
+        // Presses the progress dialog's Cancel as soon as the window waits; says what it saw.
+        const auto cancelSoon = [&window](QString *label) {
+            QTimer::singleShot(0, &window, [&window, label] {
+                auto *progress = window.findChild<QProgressDialog *>();
+                auto *cancel = progress ? progress->findChild<QPushButton *>() : nullptr;
+                if (progress && progress->isVisible() && cancel) {
+                    *label = progress->labelText();
+                    cancel->click();
+                }
+            });
+        };
+        const QString trace = dir.filePath(QStringLiteral("big.trace.json"));
+        QString label;
+        cancelSoon(&label);
+        QVERIFY(!window.exportTo(trace, QStringLiteral("trace")));
+        QCOMPARE(label, QStringLiteral("Writing big.trace.json…"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+                 QStringList {QStringLiteral("big.psrun")});
+        auto *status = window.statusBar()->findChild<QLabel *>();
+        QVERIFY2(status->text().contains(QLatin1String("cancelled")), qPrintable(status->text()));
+
+        QVERIFY(window.exportTo(trace, QStringLiteral("trace")));
+        QFile written(trace);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QString error;
+        const auto back = engine::readRecording(written, &error);
+        QVERIFY2(back, qPrintable(error));
+        QCOMPARE(back->events.size(), big.events.size());
+
+        cancelSoon(&label);
+        QVERIFY(!window.openFile(trace));
+        QCOMPARE(label, QStringLiteral("Reading big.trace.json…"));
+        QCOMPARE(QFileInfo(window.windowFilePath()).fileName(), QStringLiteral("big.psrun"));
+    }
+
     void aRunExportsAndReplaysTheSame()
     {
         engine::PoolConfig config;
@@ -155,8 +215,13 @@ private Q_SLOTS:
         const QString trace = dir.filePath(QStringLiteral("run.trace.json"));
         const QString csv = dir.filePath(QStringLiteral("results.csv"));
         const QString png = dir.filePath(QStringLiteral("timeline.png"));
+        const QString perfetto = dir.filePath(QStringLiteral("run.pftrace"));
         QVERIFY(window.exportTo(run, QStringLiteral("run")));
         QVERIFY(window.exportTo(trace, QStringLiteral("trace")));
+        QVERIFY(window.exportTo(perfetto, QStringLiteral("perfetto")));
+        QFile perfettoFile(perfetto);
+        QVERIFY(perfettoFile.open(QIODevice::ReadOnly));
+        QVERIFY(perfettoFile.read(1) == QByteArray(1, '\x0a')); // a Trace's first packet
         QVERIFY(window.exportTo(csv, QStringLiteral("csv")));
         QVERIFY(window.exportTo(png, QStringLiteral("timeline-png")));
         QVERIFY(!QImage(png).isNull());
