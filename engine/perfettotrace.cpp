@@ -414,13 +414,13 @@ bool writePerfettoTrace(const RunRecording &recording, QIODevice &device, QStrin
     PacketWriter packets(out);
     beginSequence(packets);
     TraceWriter trace(packets);
-    std::vector<PoolEvent> sorted;
     std::uint64_t done = 0;
-    for (const PoolEvent &e : runfile::inTimeOrder(recording.events, &sorted)) {
+    runfile::TimeOrder order(recording.events);
+    while (const PoolEvent *e = order.next()) {
         if (!out.ok())
             break;
         out.at(++done);
-        trace.take(e);
+        trace.take(*e);
     }
     trace.finish();
     out.at(recording.events.size());

@@ -30,9 +30,26 @@ std::optional<QJsonObject> parseObject(const QByteArray &json, const QString &wh
 QJsonArray failuresJson(const std::vector<FailureMessage> &failures);
 std::vector<FailureMessage> failuresFromJson(const QJsonArray &array);
 
-// The events in time order: the recording's own when they are (as a recording made through an
-// EventOrder is, but for events later than its window), else a sorted copy in `storage`.
-std::span<const PoolEvent> inTimeOrder(const std::vector<PoolEvent> &events,
-                                       std::vector<PoolEvent> *storage);
+// A recording's events in time order, read without copying them: a recording is a few runs
+// already in time order (one per thread's chunk of the event log), merged as they are read, in
+// memory for the runs only. Stable: events of one instant keep the recording's order.
+class TimeOrder
+{
+public:
+    explicit TimeOrder(std::span<const PoolEvent> events);
+    // The next event, or nullptr after the last.
+    const PoolEvent *next();
+
+private:
+    struct Run
+    {
+        std::size_t at = 0, end = 0;
+    };
+    bool later(std::uint32_t a, std::uint32_t b) const;
+
+    std::span<const PoolEvent> m_events;
+    std::vector<Run> m_runs;
+    std::vector<std::uint32_t> m_heap; // runs not yet read out, the one due first on top
+};
 
 } // namespace engine::runfile

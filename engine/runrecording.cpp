@@ -38,11 +38,9 @@ void encodeEvent(const PoolEvent &e, char out[kEventBytes])
 bool appendEvents(const char *data, std::uint64_t count, std::uint64_t firstIndex,
                   std::vector<PoolEvent> *events, QString *error)
 {
-    const std::size_t first = events->size();
-    events->resize(first + static_cast<std::size_t>(count));
     for (std::uint64_t n = 0; n < count; ++n) {
         const char *p = data + n * kEventBytes;
-        PoolEvent &e = (*events)[first + static_cast<std::size_t>(n)];
+        PoolEvent &e = events->emplace_back();
         const std::uint64_t i = firstIndex + n;
         e.t = static_cast<std::int64_t>(qFromLittleEndian<std::uint64_t>(p));
         e.job = static_cast<std::int64_t>(qFromLittleEndian<std::uint64_t>(p + 8));
@@ -113,17 +111,44 @@ std::vector<FailureMessage> failuresFromJson(const QJsonArray &array)
     return failures;
 }
 
-std::span<const PoolEvent> inTimeOrder(const std::vector<PoolEvent> &events,
-                                       std::vector<PoolEvent> *storage)
+TimeOrder::TimeOrder(std::span<const PoolEvent> events)
+    : m_events(events)
 {
-    const auto earlier = [](const PoolEvent &a, const PoolEvent &b) {
-        return a.t < b.t;
+    for (std::size_t i = 0; i < events.size();) {
+        std::size_t end = i + 1;
+        while (end < events.size() && events[end - 1].t <= events[end].t)
+            ++end;
+        m_runs.push_back({i, end});
+        i = end;
+    }
+    for (std::uint32_t r = 0; r < m_runs.size(); ++r)
+        m_heap.push_back(r);
+    std::make_heap(m_heap.begin(), m_heap.end(),
+                   [this](std::uint32_t a, std::uint32_t b) { return later(a, b); });
+}
+
+bool TimeOrder::later(std::uint32_t a, std::uint32_t b) const
+{
+    const std::int64_t ta = m_events[m_runs[a].at].t, tb = m_events[m_runs[b].at].t;
+    return ta > tb || (ta == tb && a > b);
+}
+
+const PoolEvent *TimeOrder::next()
+{
+    if (m_heap.empty())
+        return nullptr;
+    const auto cmp = [this](std::uint32_t a, std::uint32_t b) {
+        return later(a, b);
     };
-    if (std::is_sorted(events.begin(), events.end(), earlier))
-        return events;
-    *storage = events;
-    sortByTime(*storage);
-    return *storage;
+    if (m_heap.size() > 1)
+        std::pop_heap(m_heap.begin(), m_heap.end(), cmp);
+    Run &run = m_runs[m_heap.back()];
+    const PoolEvent *e = &m_events[run.at++];
+    if (run.at == run.end)
+        m_heap.pop_back();
+    else if (m_heap.size() > 1)
+        std::push_heap(m_heap.begin(), m_heap.end(), cmp);
+    return e;
 }
 
 } // namespace runfile
@@ -331,13 +356,14 @@ bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString 
         end();
     };
     EventFold fold;
-    std::vector<PoolEvent> sorted;
     QHash<int, bool> namedWorkers;
     int busy = 0;
     std::uint64_t done = 0;
-    for (const PoolEvent &e : runfile::inTimeOrder(recording.events, &sorted)) {
+    runfile::TimeOrder order(recording.events);
+    while (const PoolEvent *next = order.next()) {
         if (!out.ok())
             break;
+        const PoolEvent &e = *next;
         out.at(++done);
         fold.apply(e, sink);
         switch (e.kind) {
@@ -460,13 +486,13 @@ bool writeResultsCsv(const RunRecording &recording, QIODevice &device, QString *
     out.raw('\n');
     Sink sink {out};
     EventFold fold;
-    std::vector<PoolEvent> sorted;
     std::uint64_t done = 0;
-    for (const PoolEvent &e : runfile::inTimeOrder(recording.events, &sorted)) {
+    runfile::TimeOrder order(recording.events);
+    while (const PoolEvent *e = order.next()) {
         if (!out.ok())
             break;
         out.at(++done);
-        fold.apply(e, sink);
+        fold.apply(*e, sink);
     }
     if (out.ok())
         fold.finish(sink);

@@ -4,6 +4,8 @@
 #include "baselines.h"
 #include "clients/cpp/poolfeed.h"
 #include "engine/feedsource.h"
+#include "engine/perfettotrace.h"
+#include "engine/runrecording.h"
 #include "engine/workerpool.h"
 #include "poolharness.h"
 #include "ui/mainwindow.h"
@@ -14,12 +16,15 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPainter>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QSaveFile>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <algorithm>
@@ -174,6 +179,77 @@ FrameTimes paintTimes(gui::TimelineView &timeline, gui::QueueChart &chart, int f
         ms.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
     }
     return {percentile(ms, 0.5), percentile(ms, 0.99), percentile(timelineMs, 0.5)};
+}
+
+// The process's resident set now and at its peak since the last reset, in MB (Linux: VmRSS and
+// VmHWM; writing 5 to clear_refs resets the peak to the current size).
+std::pair<double, double> residentMb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    double now = 0, peak = 0;
+    if (status.open(QIODevice::ReadOnly))
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                now = line.mid(6).trimmed().split(' ').first().toDouble() / 1024;
+            else if (line.startsWith("VmHWM:"))
+                peak = line.mid(6).trimmed().split(' ').first().toDouble() / 1024;
+        }
+    return {now, peak};
+}
+
+void resetPeakResident()
+{
+    QFile clear(QStringLiteral("/proc/self/clear_refs"));
+    if (clear.open(QIODevice::WriteOnly))
+        clear.write("5");
+}
+
+struct ExportFigures
+{
+    double mbPerS = 0; // the file's size over the time to write it
+    double peakRssMb = 0; // the most the process grew while writing, beyond where it started
+    double readMbPerS = 0, readPeakRssMb = 0; // reading it back, beyond the recording it makes
+};
+
+// Writes a recording to a file as the window and --trace/--record do (through QSaveFile), then
+// reads it back.
+ExportFigures exportFigures(const RunRecording &recording,
+                            bool (*write)(const RunRecording &, QIODevice &, QString *,
+                                          const Progress &),
+                            bool readBack)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("export"));
+    ExportFigures f;
+    resetPeakResident();
+    const double before = residentMb().first;
+    QElapsedTimer timer;
+    timer.start();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !write(recording, file, nullptr, {}) || !file.commit())
+        return f;
+    const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+    f.peakRssMb = residentMb().second - before;
+    const double mb = static_cast<double>(QFileInfo(path).size()) / (1024.0 * 1024.0);
+    f.mbPerS = mb / seconds;
+    if (readBack) {
+        resetPeakResident();
+        const double start = residentMb().first;
+        timer.restart();
+        QFile in(path);
+        QString error;
+        std::optional<RunRecording> back;
+        if (in.open(QIODevice::ReadOnly))
+            back = readRecording(in, &error);
+        const double readSeconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+        if (back) {
+            const double events = static_cast<double>(back->events.capacity() * sizeof(PoolEvent))
+                / (1024.0 * 1024.0);
+            f.readPeakRssMb = residentMb().second - start - events;
+            f.readMbPerS = mb / readSeconds;
+        }
+    }
+    return f;
 }
 
 std::int64_t heapBytes()
@@ -352,6 +428,51 @@ int main(int argc, char **argv)
         measure("feed_events_per_s", [&] { return feedEventsPerSecond(bytes, lines); });
     }
     measure("emitter_event_ns", [&] { return emitterEventNs(o.jobs); });
+    if (wanted("export")) {
+        // A run of o.jobs jobs as the engine recorded it, each format written and read back.
+        RunRecording run;
+        run.config = flatOut(o.jobs, 1024);
+        engineJobsPerSecond(run.config, true, &run.events);
+        using Writer = bool (*)(const RunRecording &, QIODevice &, QString *, const Progress &);
+        struct Format
+        {
+            const char *name;
+            Writer write;
+            bool readable; // Poolscope reads it back
+        };
+        const Format formats[] = {{"chrome", &writeChromeTrace, true},
+                                  {"perfetto", &writePerfettoTrace, false},
+                                  {"csv", &writeResultsCsv, false},
+                                  {"run", &writeRunFile, true}};
+        double peak = 0;
+        for (const auto &[name, write, readable] : formats) {
+            std::vector<ExportFigures> reps;
+            for (int r = 0; r < o.reps; ++r)
+                reps.push_back(exportFigures(run, write, readable));
+            const auto mid = [&](double ExportFigures::*figure) {
+                std::vector<double> values;
+                for (const ExportFigures &f : reps)
+                    values.push_back(f.*figure);
+                return median(values);
+            };
+            const auto key = [&](const char *what) {
+                return QStringLiteral("export_%1_%2").arg(QLatin1String(name), QLatin1String(what));
+            };
+            out.insert(key("mb_per_s"), mid(&ExportFigures::mbPerS));
+            out.insert(key("peak_rss_mb"), mid(&ExportFigures::peakRssMb));
+            peak = std::max(peak, mid(&ExportFigures::peakRssMb));
+            if (readable) {
+                out.insert(key("read_mb_per_s"), mid(&ExportFigures::readMbPerS));
+                out.insert(key("read_peak_rss_mb"), mid(&ExportFigures::readPeakRssMb));
+            }
+            err << "export " << name << " " << mid(&ExportFigures::mbPerS) << " MB/s, peak +"
+                << mid(&ExportFigures::peakRssMb) << " MB\n";
+        }
+        // The headline figures: the JSON trace (the largest and slowest), the worst peak.
+        out.insert(QStringLiteral("export_mb_per_s"),
+                   out.value(QStringLiteral("export_chrome_mb_per_s")).toDouble());
+        out.insert(QStringLiteral("export_peak_rss_mb"), peak);
+    }
     measure("qthreadpool_jobs_per_s", [&] { return bench::qthreadPoolJobsPerSecond(o.jobs, 2); });
     measure("naive_pool_jobs_per_s", [&] { return bench::naivePoolJobsPerSecond(o.jobs, 2, 64); });
     measure("ring_only_jobs_per_s",
