@@ -6,8 +6,9 @@ set -euo pipefail
 
 poolscope_packages=(g++ cmake ninja-build qt6-base-dev qt6-qpa-plugins libgl-dev)
 # What the tests add: the real toolchains of the emitters in clients/ (Go runs the reference
-# program itself; Python runs its emitter's example).
-poolscope_test_packages=(golang-go python3)
+# program itself; Python runs its emitter's example), and /usr/bin/time for the benchmark script
+# that runs Poolscope beside the Go reference program (tests/bench/vs-go.sh).
+poolscope_test_packages=(golang-go python3 time)
 
 poolscope_install_deps() {
     local missing=() pkg

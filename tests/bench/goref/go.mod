@@ -1,0 +1,3 @@
+module poolscope/goref
+
+go 1.19
