@@ -30,7 +30,7 @@ std::optional<LoadedRun> load(const QString &path, QTextStream &err)
         return std::nullopt;
     }
     QString error;
-    auto recording = readRecording(file.readAll(), &error);
+    auto recording = readRecording(file, &error);
     if (!recording) {
         err << "poolscope: " << path << ": " << error << '\n';
         return std::nullopt;
