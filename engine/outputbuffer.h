@@ -20,13 +20,14 @@ class OutputBuffer
 {
 public:
     static constexpr std::size_t kBuffer = 4u << 20;
+    static constexpr std::size_t kFirst = 64u << 10;
 
     OutputBuffer(QIODevice &device, const Progress &progress, std::uint64_t total)
         : m_device(device)
         , m_progress(progress)
         , m_total(total)
     {
-        m_buffer.reserve(kBuffer + std::size_t {64} * 1024);
+        m_buffer.reserve(kFirst); // grows to kBuffer only for an export that needs it
     }
     void raw(std::string_view bytes) { m_buffer.append(bytes); }
     void raw(char c) { m_buffer.push_back(c); }

@@ -99,8 +99,12 @@ public:
 private:
     bool refill()
     {
-        m_buffer.resize(kSlice);
-        const qint64 got = m_device.read(m_buffer.data(), kSlice);
+        // A slice, or what is left of a file when that is less.
+        const qint64 want = m_device.isSequential()
+            ? kSlice
+            : std::clamp<qint64>(m_device.size() - m_device.pos(), 1, kSlice);
+        m_buffer.resize(want);
+        const qint64 got = m_device.read(m_buffer.data(), want);
         m_buffer.resize(std::max<qint64>(0, got));
         m_at = 0;
         return got > 0;
@@ -152,7 +156,8 @@ bool readEvents(InputBuffer &in, std::uint64_t count, std::vector<PoolEvent> *ev
     constexpr std::uint64_t kSliceEvents = std::uint64_t {128} * 1024;
     events->reserve(
         static_cast<std::size_t>(in.left() >= 0 ? count : std::min(count, kSliceEvents)));
-    std::vector<char> slice(kSliceEvents * kEventBytes);
+    QByteArray slice(static_cast<qsizetype>(std::min(kSliceEvents, count) * kEventBytes),
+                     Qt::Uninitialized);
     for (std::uint64_t done = 0; done < count;) {
         const std::uint64_t n = std::min(kSliceEvents, count - done);
         if (!in.read(slice.data(), n * kEventBytes)) {
