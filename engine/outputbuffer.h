@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/runfileformat.h"
 #include "engine/runrecording.h"
 
 #include <QIODevice>
@@ -80,5 +81,20 @@ private:
     bool m_ok = true;
     bool m_cancelled = false;
 };
+
+// Hands the events to step() in time order (merged in place: runfile::TimeOrder), each counted as
+// the writer's progress, until the buffer's device fails or the export is cancelled.
+template<typename Step>
+void forEachInTimeOrder(std::span<const PoolEvent> events, OutputBuffer &out, Step &&step)
+{
+    runfile::TimeOrder order(events);
+    std::uint64_t done = 0;
+    while (const PoolEvent *e = order.next()) {
+        if (!out.ok())
+            return;
+        out.at(++done);
+        step(*e);
+    }
+}
 
 } // namespace engine

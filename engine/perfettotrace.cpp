@@ -414,14 +414,7 @@ bool writePerfettoTrace(const RunRecording &recording, QIODevice &device, QStrin
     PacketWriter packets(out);
     beginSequence(packets);
     TraceWriter trace(packets);
-    std::uint64_t done = 0;
-    runfile::TimeOrder order(recording.events);
-    while (const PoolEvent *e = order.next()) {
-        if (!out.ok())
-            break;
-        out.at(++done);
-        trace.take(*e);
-    }
+    forEachInTimeOrder(recording.events, out, [&](const PoolEvent &e) { trace.take(e); });
     trace.finish();
     out.at(recording.events.size());
     return out.finish(error);

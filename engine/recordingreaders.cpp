@@ -115,6 +115,16 @@ private:
     qsizetype m_at = 0;
 };
 
+// A reader meant for a device, over bytes in memory (shared, not copied: the buffer only reads).
+template<typename Read>
+std::optional<RunRecording> fromBytes(const QByteArray &bytes, QString *error, Read &&read)
+{
+    QByteArray shared = bytes;
+    QBuffer buffer(&shared);
+    buffer.open(QIODevice::ReadOnly);
+    return read(buffer, error);
+}
+
 bool cancelled(const Progress &progress, std::uint64_t done, std::uint64_t total, QString *error)
 {
     if (!progress || progress(done, total))
@@ -512,10 +522,7 @@ std::optional<RunRecording> readRunFile(QIODevice &device, QString *error, const
 
 std::optional<RunRecording> readRunFile(const QByteArray &bytes, QString *error)
 {
-    QByteArray copy = bytes; // shared, not copied: QBuffer only reads it
-    QBuffer buffer(&copy);
-    buffer.open(QIODevice::ReadOnly);
-    return readRunFile(buffer, error);
+    return fromBytes(bytes, error, [](QIODevice &in, QString *e) { return readRunFile(in, e); });
 }
 
 namespace {
@@ -666,10 +673,8 @@ std::optional<RunRecording> readChromeTrace(QIODevice &device, QString *error,
 
 std::optional<RunRecording> readChromeTrace(const QByteArray &bytes, QString *error)
 {
-    QByteArray copy = bytes;
-    QBuffer buffer(&copy);
-    buffer.open(QIODevice::ReadOnly);
-    return readChromeTrace(buffer, error);
+    return fromBytes(bytes, error,
+                     [](QIODevice &in, QString *e) { return readChromeTrace(in, e); });
 }
 
 std::optional<RunRecording> readRecording(QIODevice &device, QString *error,
@@ -690,10 +695,7 @@ std::optional<RunRecording> readRecording(QIODevice &device, QString *error,
 
 std::optional<RunRecording> readRecording(const QByteArray &bytes, QString *error)
 {
-    QByteArray copy = bytes;
-    QBuffer buffer(&copy);
-    buffer.open(QIODevice::ReadOnly);
-    return readRecording(buffer, error);
+    return fromBytes(bytes, error, [](QIODevice &in, QString *e) { return readRecording(in, e); });
 }
 
 } // namespace engine

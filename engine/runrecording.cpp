@@ -358,13 +358,7 @@ bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString 
     EventFold fold;
     QHash<int, bool> namedWorkers;
     int busy = 0;
-    std::uint64_t done = 0;
-    runfile::TimeOrder order(recording.events);
-    while (const PoolEvent *next = order.next()) {
-        if (!out.ok())
-            break;
-        const PoolEvent &e = *next;
-        out.at(++done);
+    forEachInTimeOrder(recording.events, out, [&](const PoolEvent &e) {
         fold.apply(e, sink);
         switch (e.kind) {
         case EventKind::WorkerStarted:
@@ -408,7 +402,7 @@ bool writeChromeTrace(const RunRecording &recording, QIODevice &device, QString 
         default:
             break;
         }
-    }
+    });
     fold.finish(sink);
     // otherData: the run itself, its events in the run file's layout as base64, a slice at a
     // time (a multiple of 3 bytes, so that the slices' base64 joins into the whole's).
@@ -486,14 +480,7 @@ bool writeResultsCsv(const RunRecording &recording, QIODevice &device, QString *
     out.raw('\n');
     Sink sink {out};
     EventFold fold;
-    std::uint64_t done = 0;
-    runfile::TimeOrder order(recording.events);
-    while (const PoolEvent *e = order.next()) {
-        if (!out.ok())
-            break;
-        out.at(++done);
-        fold.apply(*e, sink);
-    }
+    forEachInTimeOrder(recording.events, out, [&](const PoolEvent &e) { fold.apply(e, sink); });
     if (out.ok())
         fold.finish(sink);
     return out.finish(error);
