@@ -34,6 +34,9 @@ using namespace engine;
 
 namespace {
 
+// Events a headless run lets wait for its fold (32 bytes each) before its threads wait.
+constexpr std::int64_t kHeadlessBacklogEvents = 256 * 1024;
+
 double ms(double ns)
 {
     return ns / 1e6;
@@ -64,20 +67,44 @@ public:
         , m_printLines(printLines)
     { }
 
+    // Folds what the pool recorded since the last take as it comes, a chunk at a time, without a
+    // copy: a run of any length holds only its fold (and what keepEverything() asks for).
     void take(WorkerPool &pool, bool final)
     {
         // Read before the take: whatever happened before this moment minus the window is in.
         const std::int64_t now = pool.elapsedNs();
-        take(pool.takeEvents(), pool.takeFailureMessages(), now, final);
+        // Failures first: a failed job's message is in before its result can be.
+        addFailures(pool.takeFailureMessages());
+        pool.consumeEvents([&](std::span<const PoolEvent> events) { fold(events, now, false); });
+        // With or without new events, what is older than the window is printed now.
+        fold({}, now, final);
+        m_out.flush();
     }
 
     void take(std::span<const PoolEvent> events, std::vector<FailureMessage> failures,
               std::int64_t now, bool final)
     {
+        addFailures(std::move(failures));
+        fold(events, now, final);
+        m_out.flush();
+    }
+
+    const RunStats &stats() const { return m_stats; }
+    // Keeps every event and failure message for the exports.
+    void keepEverything() { m_keep = true; }
+    RunRecording &kept() { return m_kept; }
+
+private:
+    void addFailures(std::vector<FailureMessage> failures)
+    {
         for (const FailureMessage &failure : failures)
             m_failures.insert(failure.job, QString::fromStdString(failure.message));
         if (m_keep)
             m_kept.failures.insert(m_kept.failures.end(), failures.begin(), failures.end());
+    }
+
+    void fold(std::span<const PoolEvent> events, std::int64_t now, bool final)
+    {
         // Lines are printed in time order, as far as the EventOrder's window allows; the
         // statistics take events in any order, and the exports put them in order themselves.
         std::span<const PoolEvent> released = events;
@@ -100,15 +127,8 @@ public:
                 m_out << line << '\n';
         }
         m_order.trim();
-        m_out.flush();
     }
 
-    const RunStats &stats() const { return m_stats; }
-    // Keeps every event and failure message for the exports.
-    void keepEverything() { m_keep = true; }
-    RunRecording &kept() { return m_kept; }
-
-private:
     bool m_keep = false;
     RunRecording m_kept;
     QTextStream &m_out;
@@ -406,13 +426,19 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
         return runSweep(cli, *cli.sweep, out, err, interruptSignal);
     if (cli.sizeFor)
         return runSizing(cli, *cli.sizeFor, out, err, interruptSignal);
-    WorkerPool pool;
+    // The run is folded as it goes: its threads wait when a backlog of events builds up faster
+    // than this thread folds it, so memory stays bounded however many jobs it runs.
+    WorkerPool pool(WorkerPool::Options {.eventBacklogLimit = kHeadlessBacklogEvents});
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     if (cli.writesExports())
         printer.keepEverything();
     QEventLoop loop;
     // Connected before the start, so a run that ends at once still ends the loop.
     QObject::connect(&pool, &WorkerPool::finished, &loop, &QEventLoop::quit, Qt::QueuedConnection);
+    // Each batch is folded as soon as it is published; the timer below catches the stale ones.
+    QObject::connect(
+        &pool, &WorkerPool::eventsAvailable, &loop, [&] { printer.take(pool, false); },
+        Qt::QueuedConnection);
     QString error;
     if (!pool.start(cli.config, &error)) {
         err << "poolscope: " << error << '\n';
@@ -434,7 +460,10 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     if (pool.isRunning())
         loop.exec();
     drain.stop();
-    pool.waitForFinished();
+    // A thread may still be publishing its last events, and waiting for room: fold until all
+    // are joined.
+    while (!pool.waitForFinished(5))
+        printer.take(pool, false);
     if (interruptSignal && signalSeen == 0)
         signalSeen = interruptSignal->load();
     printer.take(pool, true);

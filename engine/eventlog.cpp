@@ -31,6 +31,7 @@ EventLog::Chunk *EventLog::acquireChunk()
             return chunk;
         }
     }
+    m_allocated.fetch_add(1, std::memory_order_relaxed);
     return new Chunk;
 }
 
@@ -77,29 +78,45 @@ void EventLog::releaseBacklog()
     m_backlogRoom.notify_all();
 }
 
-std::vector<PoolEvent> EventLog::takeAll()
+EventLog::Chunk *EventLog::takeInOrder()
 {
+    // The stack is newest first; reversed in place, it is in publication order.
     Chunk *chunk = m_published.exchange(nullptr, std::memory_order_acquire);
-    // The stack is newest first; reverse it to publication order.
-    std::vector<Chunk *> chunks;
-    std::size_t total = 0;
-    for (; chunk; chunk = chunk->next) {
-        chunks.push_back(chunk);
-        total += chunk->size;
+    Chunk *ordered = nullptr;
+    while (chunk) {
+        Chunk *next = chunk->next;
+        chunk->next = ordered;
+        ordered = chunk;
+        chunk = next;
     }
-    std::vector<PoolEvent> events;
-    events.reserve(total);
-    std::reverse(chunks.begin(), chunks.end());
-    for (Chunk *published : chunks) {
-        events.insert(events.end(), published->events(), published->events() + published->size);
-        recycle(published);
-    }
-    m_pending.fetch_sub(static_cast<std::int64_t>(total), std::memory_order_relaxed);
+    return ordered;
+}
+
+void EventLog::taken(std::int64_t events)
+{
+    m_pending.fetch_sub(events, std::memory_order_relaxed);
     if (m_backlogLimit > 0) {
         // Under the mutex, so a writer between its check and its wait cannot miss this.
         std::lock_guard lock(m_backlogMutex);
         m_backlogRoom.notify_all();
     }
+}
+
+std::vector<PoolEvent> EventLog::takeAll()
+{
+    Chunk *first = takeInOrder();
+    std::size_t total = 0;
+    for (const Chunk *chunk = first; chunk; chunk = chunk->next)
+        total += chunk->size;
+    std::vector<PoolEvent> events;
+    events.reserve(total);
+    for (Chunk *chunk = first; chunk;) {
+        Chunk *next = chunk->next;
+        events.insert(events.end(), chunk->events(), chunk->events() + chunk->size);
+        recycle(chunk);
+        chunk = next;
+    }
+    taken(static_cast<std::int64_t>(total));
     return events;
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <new>
+#include <span>
 #include <type_traits>
 #include <vector>
 
@@ -67,9 +68,29 @@ public:
     // Lets every waiting writer go and stops bounding (a cancel, or the run's end).
     void releaseBacklog();
     std::int64_t pending() const { return m_pending.load(std::memory_order_relaxed); }
+    // Chunks allocated so far (not taken from the spares): what the log's memory has grown to.
+    std::int64_t chunksAllocated() const { return m_allocated.load(std::memory_order_relaxed); }
 
     // Everything published so far, in publication order (per-thread order is preserved).
     std::vector<PoolEvent> takeAll();
+    // The same without a copy: hands everything published so far to `visit`, a chunk's events at
+    // a time in publication order, and recycles each chunk once visited, so a consumer that folds
+    // as the run goes holds no events and the writers reuse the same few chunks. Returns how many
+    // events were visited.
+    template<typename Visit> std::int64_t consume(Visit &&visit)
+    {
+        std::int64_t total = 0;
+        for (Chunk *chunk = takeInOrder(); chunk;) {
+            Chunk *next = chunk->next;
+            const auto size = static_cast<std::int64_t>(chunk->size);
+            visit(std::span<const PoolEvent>(chunk->events(), chunk->size));
+            recycle(chunk);
+            taken(size);
+            total += size;
+            chunk = next;
+        }
+        return total;
+    }
     bool hasPending() const { return m_published.load(std::memory_order_acquire) != nullptr; }
 
     // Appends from threads without a Writer of their own (the control thread); takes a mutex,
@@ -119,11 +140,17 @@ public:
 
 private:
     void publish(Chunk *chunk, bool mayWait = true);
+    // Takes the published stack and turns it into a list in publication order.
+    Chunk *takeInOrder();
+    // Counts `events` as taken and lets writers waiting on the backlog see it.
+    void taken(std::int64_t events);
     // Chunks are reused: a writer takes one from the spares (or a new one), the consumer gives it
     // back once copied out. Keeps a flat-out run from touching fresh memory all the time.
     Chunk *acquireChunk();
     void recycle(Chunk *chunk);
-    static constexpr int kMaxSpareChunks = 32;
+    // Enough for a backlog of a quarter of a million events (a headless run's bound) to be
+    // recycled rather than freed and allocated again.
+    static constexpr int kMaxSpareChunks = 64;
 
     const bool m_enabled;
     const Clock::time_point m_start = Clock::now();
@@ -135,6 +162,7 @@ private:
     int m_spareCount = 0;
     std::int64_t m_backlogLimit = 0;
     std::atomic<std::int64_t> m_pending {0};
+    std::atomic<std::int64_t> m_allocated {0};
     std::mutex m_backlogMutex;
     std::condition_variable m_backlogRoom;
     bool m_backlogReleased = false;

@@ -342,6 +342,10 @@ public:
     }
 
     std::vector<PoolEvent> takeEvents() { return m_log.takeAll(); }
+    template<typename Visit> std::int64_t consumeEvents(Visit &&visit)
+    {
+        return m_log.consume(std::forward<Visit>(visit));
+    }
 
     std::vector<FailureMessage> takeFailureMessages()
     {

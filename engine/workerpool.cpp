@@ -166,6 +166,11 @@ std::vector<PoolEvent> WorkerPool::takeEvents()
     return m_run ? m_run->takeEvents() : std::vector<PoolEvent> {};
 }
 
+std::int64_t WorkerPool::consumeEvents(const EventVisitor &visit)
+{
+    return m_run ? m_run->consumeEvents(visit) : 0;
+}
+
 std::vector<FailureMessage> WorkerPool::takeFailureMessages()
 {
     return m_run ? m_run->takeFailureMessages() : std::vector<FailureMessage> {};

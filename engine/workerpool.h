@@ -7,7 +7,9 @@
 #include <QObject>
 #include <QString>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -78,6 +80,11 @@ public:
     // Everything recorded since the last call, in publication order (each thread's own events in
     // order; across threads, ordered within a few milliseconds). One consumer only.
     std::vector<PoolEvent> takeEvents();
+    // The same without a copy: hands what was recorded since the last take to `visit`, a few
+    // thousand events at a time in the same order, each batch valid only during its call (see
+    // EventLog::consume). Returns how many events were visited.
+    using EventVisitor = std::function<void(std::span<const PoolEvent>)>;
+    std::int64_t consumeEvents(const EventVisitor &visit);
     std::vector<FailureMessage> takeFailureMessages();
 
 Q_SIGNALS:

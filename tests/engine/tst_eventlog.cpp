@@ -4,6 +4,7 @@
 #include <QTest>
 #include <algorithm>
 #include <atomic>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -61,6 +62,59 @@ private Q_SLOTS:
         QVERIFY(log.hasPending());
         QCOMPARE(log.takeAll().size(), std::size_t(1));
         QVERIFY(!log.hasPending());
+    }
+
+    // A consumer that folds as the run goes: every event once, each thread's in order, with no
+    // copy; with a backlog bound the writers wait for it and reuse the chunks it hands back, so
+    // the log's memory stays the bound's whatever the number of events.
+    void consumingFoldsInPlaceAndRecyclesChunksUnderABacklogBound()
+    {
+        EventLog log;
+        constexpr std::int64_t limit = 16 * EventLog::kChunkEvents;
+        log.setBacklogLimit(limit);
+        constexpr int threads = 3, perThread = 400000; // 75 times the bound, all told
+        std::atomic<int> running {threads};
+        std::vector<std::thread> writers;
+        for (int w = 1; w <= threads; ++w) {
+            writers.emplace_back([&log, &running, w] {
+                {
+                    EventLog::Writer writer(&log);
+                    for (int i = 1; i <= perThread; ++i)
+                        writer.append({.job = i,
+                                       .worker = static_cast<std::uint16_t>(w),
+                                       .kind = EventKind::JobStarted});
+                }
+                --running;
+            });
+        }
+        std::vector<std::int64_t> lastJob(threads + 1, 0);
+        std::int64_t seen = 0, visited = 0;
+        bool inOrder = true;
+        const auto visit = [&](std::span<const PoolEvent> events) {
+            QVERIFY(!events.empty());
+            QVERIFY(events.size() <= EventLog::kChunkEvents);
+            for (const PoolEvent &e : events) {
+                inOrder = inOrder && e.job == lastJob[e.worker] + 1;
+                lastJob[e.worker] = e.job;
+            }
+            seen += static_cast<std::int64_t>(events.size());
+        };
+        while (running.load() > 0 || log.hasPending())
+            visited += log.consume(visit);
+        for (auto &t : writers)
+            t.join();
+        visited += log.consume(visit);
+        QVERIFY(inOrder);
+        QCOMPARE(seen, std::int64_t(threads) * perThread);
+        QCOMPARE(visited, seen);
+        QCOMPARE(log.pending(), std::int64_t(0));
+        QVERIFY(!log.hasPending());
+        // What may be allocated at once: the bound's chunks (up to three times as many when a
+        // stalled writer publishes part-filled ones), one more per writer past it and one each
+        // writer holds; ~300 chunks of events went through.
+        constexpr std::int64_t boundChunks = limit / std::int64_t(EventLog::kChunkEvents);
+        QVERIFY2(log.chunksAllocated() <= 3 * boundChunks + 2 * threads,
+                 qPrintable(QString::number(log.chunksAllocated())));
     }
 
     void aWriterHoldsNothingBackAfterFlush()
