@@ -2,7 +2,9 @@
 # Poolscope's headless run against the reference program in Go (tests/bench/goref), side by side:
 # the same no-op jobs on 2 workers with queues of 100,000, the two programs alternating, ROUNDS
 # rounds. Prints each run (jobs/s from the first send to the last result, the whole process's wall
-# time, its peak resident memory) and the ratio of the medians of jobs/s.
+# time, its peak resident memory, and for Poolscope the time the process spends around its run:
+# start-up before the first job and everything after the last result) and the ratio of the
+# medians of jobs/s.
 #   tests/bench/vs-go.sh                     1,000,000 jobs, 3 rounds, build/app/poolscope
 #   JOBS=100000 ROUNDS=5 POOLSCOPE=path tests/bench/vs-go.sh
 # Exits non-zero when go or the poolscope binary is missing, or a run fails.
@@ -22,37 +24,44 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd tests/bench/goref && go build -o "$work/goref" .)
 
-# One run under /usr/bin/time: prints "jobs/s process-seconds peak-MB".
+# One run under /usr/bin/time (for its peak memory), timed to the nanosecond around it: prints
+# "jobs/s process-seconds peak-MB around-run-%".
 measure() {
-    local kind=$1
+    local kind=$1 start end
     shift
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/out"
-    python3 - "$kind" "$work/out" "$work/time" "$jobs" << 'PY'
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/time" "$@" > "$work/out"
+    end=$(date +%s%N)
+    python3 - "$kind" "$work/out" "$work/time" "$jobs" "$((end - start))" << 'PY'
 import json, sys
 kind, out, timing, jobs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+seconds = int(sys.argv[5]) / 1e9
 run = json.load(open(out))
 if kind == "go":
     rate = run["jobs_per_s"]
     assert run["results"] == jobs, "the Go program lost results"
+    around = "-"
 else:
     done = run["completed"] + run["failed"] + run["cancelled"]
     assert run["submitted"] == jobs and done == jobs, "Poolscope's accounting does not close"
     rate = jobs / (run["wall_ms"] / 1e3)
-seconds, kb = open(timing).read().split()
-print(f"{rate:.0f} {float(seconds):.2f} {int(kb) / 1024:.0f}")
+    around = f"{(seconds - run['wall_ms'] / 1e3) / (run['wall_ms'] / 1e3) * 100:.0f}"
+kb = open(timing).read().split()[-1]
+print(f"{rate:.0f} {seconds:.3f} {int(kb) / 1024:.0f} {around}")
 PY
 }
 
-printf '%-6s %-10s %14s %12s %10s\n' round program "jobs/s" "process s" "peak MB"
+row='%-6s %-10s %14s %12s %10s %16s\n'
+printf "$row" round program "jobs/s" "process s" "peak MB" "around run %"
 go_rates=() ps_rates=()
 for ((r = 1; r <= rounds; ++r)); do
-    read -r rate secs mb < <(measure go "$work/goref" -jobs "$jobs" -workers 2 -queue 100000 -results 100000)
-    printf '%-6s %-10s %14s %12s %10s\n' "$r" go "$rate" "$secs" "$mb"
+    read -r rate secs mb around < <(measure go "$work/goref" -jobs "$jobs" -workers 2 -queue 100000 -results 100000)
+    printf "$row" "$r" go "$rate" "$secs" "$mb" "$around"
     go_rates+=("$rate")
-    read -r rate secs mb < <(measure poolscope "$poolscope" --headless --quiet --summary-json \
+    read -r rate secs mb around < <(measure poolscope "$poolscope" --headless --quiet --summary-json \
         --jobs "$jobs" --workers 2 --interval-ms 0 --distribution fixed --mean-ms 0 \
         --queue-capacity 100000 --results-capacity 100000)
-    printf '%-6s %-10s %14s %12s %10s\n' "$r" poolscope "$rate" "$secs" "$mb"
+    printf "$row" "$r" poolscope "$rate" "$secs" "$mb" "$around"
     ps_rates+=("$rate")
 done
 python3 - "${go_rates[*]}" "${ps_rates[*]}" << 'PY'
