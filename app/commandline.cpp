@@ -132,6 +132,13 @@ const std::vector<ProgramFlag> &studyFlags()
          [](CommandLine &c, const QString &text) {
              c.sizeForText = text;
          }},
+        {"engine", "URL",
+         "run the jobs through a Redis Stream, done by poolscope-worker processes on any host: "
+         "redis://[[USER]:PASSWORD@]HOST[:PORT]/NAME (with --headless)",
+         "local threads",
+         [](CommandLine &c, const QString &url) {
+             c.engineUrl = url;
+         }},
         // The value is checked as a number before this runs.
         {"sweep-step", "N", "with a --sweep range: the step between its values", "1",
          [](CommandLine &c, const QString &step) {
@@ -258,6 +265,8 @@ QString allowedFor(const QString &name)
             return kFormatAllowed;
         if (name == QLatin1String("follow"))
             return QStringLiteral("a file path, or - for standard input");
+        if (name == QLatin1String("engine"))
+            return QStringLiteral("redis://[[USER]:PASSWORD@]HOST[:PORT]/NAME");
         if (name == QLatin1String("size-for"))
             return QStringLiteral("FIGURE<=LIMIT with FIGURE one of ")
                 + engine::SizingTarget::metricsText();
@@ -361,6 +370,22 @@ QString crossCheckSweep(const CommandLine &cli, const QCommandLineParser &parser
     return {};
 }
 
+// The rules between a distributed run and the other flags.
+QString crossCheckEngine(const CommandLine &cli)
+{
+    if (cli.engineUrl.isEmpty())
+        return {};
+    if (!cli.headless)
+        return QStringLiteral("--engine runs headless for now: add --headless");
+    if (!cli.followPath.isEmpty() || !cli.listenAddress.isEmpty() || !cli.openPath.isEmpty()
+        || !cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty())
+        return QStringLiteral("--engine runs one configuration; it takes no FILE, --follow, "
+                              "--listen, --sweep or --size-for");
+    if (cli.config.continuous)
+        return QStringLiteral("--engine runs a number of jobs (--jobs), not --continuous");
+    return {};
+}
+
 // The rules between flags, once each flag's own value is known to be allowed.
 QString crossCheck(const CommandLine &cli, const QCommandLineParser &parser)
 {
@@ -383,6 +408,8 @@ QString crossCheck(const CommandLine &cli, const QCommandLineParser &parser)
     if (const QStringList problems = cli.config.validate(); !problems.isEmpty())
         return QStringLiteral("--") + problems.first();
     if (QString problem = crossCheckFeed(cli, parser); !problem.isEmpty())
+        return problem;
+    if (QString problem = crossCheckEngine(cli); !problem.isEmpty())
         return problem;
     return crossCheckSweep(cli, parser);
 }
@@ -515,6 +542,12 @@ CommandLine parseCommandLine(const QStringList &arguments)
             return fail(cli,
                         QStringLiteral("--format '%1' is not allowed; allowed: %2")
                             .arg(engine::echoed(value), kFormatAllowed));
+        if (name == QLatin1String("engine")) {
+            QString why;
+            cli.engineTarget = engine::redis::parseUrl(value, &why);
+            if (!cli.engineTarget)
+                return fail(cli, QStringLiteral("--engine ") + why);
+        }
         if (name == QLatin1String("sweep-step")) {
             double step = 0;
             if (QString problem = checkNumber(QStringLiteral("--sweep-step"), value, false, 0,

@@ -2,6 +2,7 @@
 
 #include "engine/feeddecoder.h"
 #include "engine/poolconfig.h"
+#include "engine/redisclient.h"
 #include "engine/sizing.h"
 #include "engine/sweepspec.h"
 
@@ -53,6 +54,10 @@ struct CommandLine
     QString followPath;
     QString listenAddress; // --listen: HOST:PORT or unix:PATH
     engine::FeedDecoder::Format feedFormat = engine::FeedDecoder::Format::Auto;
+    // --engine redis://HOST:PORT/NAME: the jobs go through a Redis Stream to poolscope-worker
+    // processes (headless for now).
+    QString engineUrl;
+    std::optional<engine::redis::Target> engineTarget;
 };
 
 // Parses the arguments after the program name. Never exits; the caller prints and picks the status.

@@ -8,6 +8,7 @@
 #include "engine/feeddecoder.h"
 #include "engine/feedsource.h"
 #include "engine/perfettotrace.h"
+#include "engine/redispool.h"
 #include "engine/referencelog.h"
 #include "engine/runrecording.h"
 #include "engine/runstats.h"
@@ -26,6 +27,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <functional>
 #include <optional>
 
 namespace app {
@@ -69,7 +71,7 @@ public:
 
     // Folds what the pool recorded since the last take as it comes, a chunk at a time, without a
     // copy: a run of any length holds only its fold (and what keepEverything() asks for).
-    void take(WorkerPool &pool, bool final)
+    template<typename Pool> void take(Pool &pool, bool final)
     {
         // Read before the take: whatever happened before this moment minus the window is in.
         const std::int64_t now = pool.elapsedNs();
@@ -413,34 +415,31 @@ int followHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     return signalSeen != 0 ? interruptedStatus(signalSeen) : 0;
 }
 
-int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
-                const std::atomic<int> *interruptSignal)
+// Runs a pool (local threads or Redis) to its end, folding and printing as it goes, then the
+// summary (with what `extra` adds: a line and a member of the JSON) and the exports. Ctrl+C
+// cancels: every job sent still ends with a result, and the summary says it was interrupted.
+struct SummaryExtra
 {
-    if (!cli.followPath.isEmpty() || !cli.listenAddress.isEmpty())
-        return followHeadless(cli, out, err, interruptSignal);
-    if (!cli.comparePaths.isEmpty())
-        return runCompare(cli, out, err);
-    if (!cli.openPath.isEmpty())
-        return replayHeadless(cli, out, err);
-    if (cli.sweep)
-        return runSweep(cli, *cli.sweep, out, err, interruptSignal);
-    if (cli.sizeFor)
-        return runSizing(cli, *cli.sizeFor, out, err, interruptSignal);
-    // The run is folded as it goes: its threads wait when a backlog of events builds up faster
-    // than this thread folds it, so memory stays bounded however many jobs it runs.
-    WorkerPool pool(WorkerPool::Options {.eventBacklogLimit = kHeadlessBacklogEvents});
+    std::function<void(QTextStream &)> text;
+    std::function<void(QJsonObject &)> json;
+};
+
+template<typename Pool, typename Start>
+int drive(Pool &pool, Start start, const CommandLine &cli, QTextStream &out, QTextStream &err,
+          const std::atomic<int> *interruptSignal, const SummaryExtra &extra)
+{
     Printer printer(out, !cli.quiet && !cli.summaryJson);
     if (cli.writesExports())
         printer.keepEverything();
     QEventLoop loop;
     // Connected before the start, so a run that ends at once still ends the loop.
-    QObject::connect(&pool, &WorkerPool::finished, &loop, &QEventLoop::quit, Qt::QueuedConnection);
+    QObject::connect(&pool, &Pool::finished, &loop, &QEventLoop::quit, Qt::QueuedConnection);
     // Each batch is folded as soon as it is published; the timer below catches the stale ones.
     QObject::connect(
-        &pool, &WorkerPool::eventsAvailable, &loop, [&] { printer.take(pool, false); },
+        &pool, &Pool::eventsAvailable, &loop, [&] { printer.take(pool, false); },
         Qt::QueuedConnection);
     QString error;
-    if (!pool.start(cli.config, &error)) {
+    if (!start(&error)) {
         err << "poolscope: " << error << '\n';
         return 2;
     }
@@ -468,10 +467,16 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
         signalSeen = interruptSignal->load();
     printer.take(pool, true);
 
-    if (cli.summaryJson)
-        printJson(out, printer.stats(), cli.config, pool.seed());
-    else
+    if (cli.summaryJson) {
+        QJsonObject summary = summaryJson(printer.stats(), cli.config, pool.seed());
+        if (extra.json)
+            extra.json(summary);
+        out << QJsonDocument(summary).toJson(QJsonDocument::Compact) << '\n';
+    } else {
         printSummary(out, printer.stats(), cli.config, pool.seed(), signalSeen != 0, !cli.quiet);
+        if (extra.text)
+            extra.text(out);
+    }
     out.flush();
     printer.kept().config = cli.config;
     printer.kept().seed = pool.seed();
@@ -482,6 +487,60 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
     if (signalSeen == SIGTERM)
         return 143;
     return 0;
+}
+
+// A distributed run: the producer and collector here, the workers wherever poolscope-worker runs.
+int runRedisHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
+                     const std::atomic<int> *interruptSignal)
+{
+    redis::RedisPool pool;
+    SummaryExtra extra;
+    extra.text = [&](QTextStream &o) {
+        const redis::RedisPool::Account a = pool.account();
+        o << "Redis " << cli.engineTarget->display() << ": " << a.consumers
+          << (a.consumers == 1 ? " worker" : " workers") << " on " << a.hosts
+          << (a.hosts == 1 ? " host" : " hosts") << ", " << a.retried << " jobs retried, "
+          << a.duplicates << " duplicate results dropped, " << a.reconnects << " reconnects\n";
+    };
+    extra.json = [&](QJsonObject &summary) {
+        const redis::RedisPool::Account a = pool.account();
+        summary.insert(
+            QStringLiteral("redis"),
+            QJsonObject {
+                {QStringLiteral("url"), cli.engineTarget->display()},
+                {QStringLiteral("workers"), a.consumers},
+                {QStringLiteral("hosts"), a.hosts},
+                {QStringLiteral("retried"), static_cast<qint64>(a.retried)},
+                {QStringLiteral("duplicates"), static_cast<qint64>(a.duplicates)},
+                {QStringLiteral("reconnects"), static_cast<qint64>(a.reconnects)},
+                {QStringLiteral("max_pending"), static_cast<qint64>(a.maxPending)},
+                {QStringLiteral("consumers"), QJsonArray::fromStringList(a.consumerNames)}});
+    };
+    return drive(
+        pool, [&](QString *error) { return pool.start(*cli.engineTarget, cli.config, error); }, cli,
+        out, err, interruptSignal, extra);
+}
+
+int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
+                const std::atomic<int> *interruptSignal)
+{
+    if (!cli.followPath.isEmpty() || !cli.listenAddress.isEmpty())
+        return followHeadless(cli, out, err, interruptSignal);
+    if (!cli.comparePaths.isEmpty())
+        return runCompare(cli, out, err);
+    if (!cli.openPath.isEmpty())
+        return replayHeadless(cli, out, err);
+    if (cli.sweep)
+        return runSweep(cli, *cli.sweep, out, err, interruptSignal);
+    if (cli.sizeFor)
+        return runSizing(cli, *cli.sizeFor, out, err, interruptSignal);
+    if (cli.engineTarget)
+        return runRedisHeadless(cli, out, err, interruptSignal);
+    // The run is folded as it goes: its threads wait when a backlog of events builds up faster
+    // than this thread folds it, so memory stays bounded however many jobs it runs.
+    WorkerPool pool(WorkerPool::Options {.eventBacklogLimit = kHeadlessBacklogEvents});
+    return drive(pool, [&](QString *error) { return pool.start(cli.config, error); }, cli, out, err,
+                 interruptSignal, {});
 }
 
 } // namespace app

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what Poolscope needs to build and run on Debian/Ubuntu, and only what is missing:
 # a C++20 compiler, CMake, Ninja and Qt 6 (Core, Concurrent, Gui, Widgets, Test and the platform
-# plugins). Uses sudo when not root. Sourced by run.sh and test.sh.
+# plugins), and hiredis (the C client of Redis) for the distributed engine. Uses sudo when not root.
+# Sourced by run.sh and test.sh.
 set -euo pipefail
 
-poolscope_packages=(g++ cmake ninja-build qt6-base-dev qt6-qpa-plugins libgl-dev)
+poolscope_packages=(g++ cmake ninja-build qt6-base-dev qt6-qpa-plugins libgl-dev libhiredis-dev)
 # What the tests add: the real toolchains of the emitters in clients/ (Go runs the reference
 # program itself; Python runs its emitter's example), and /usr/bin/time for the benchmark script
-# that runs Poolscope beside the Go reference program (tests/bench/vs-go.sh).
-poolscope_test_packages=(golang-go python3 time)
+# that runs Poolscope beside the Go reference program (tests/bench/vs-go.sh); redis-server, which the
+# distributed engine's tests start on ports of their own (the package's own service is not used).
+poolscope_test_packages=(golang-go python3 time redis-server)
 
 poolscope_install_deps() {
     local missing=() pkg

@@ -1,0 +1,466 @@
+#include "engine/redispool.h"
+
+#include "engine/jobplan.h"
+
+#include <QRandomGenerator>
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace engine::redis {
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kSendBatch = 256; // jobs due at once go in one pipeline
+constexpr const char *kReadCount = "1024";
+
+// Connects, waiting with backoff (up to 2 s between tries) until it does or `cancel` is set;
+// counts a reconnect when `before` (it had been connected).
+bool connectWithBackoff(Connection &c, const Target &target, CancelToken &cancel,
+                        const std::function<void(bool)> &connected)
+{
+    std::chrono::milliseconds backoff = 50ms;
+    while (!cancel.isCancelled()) {
+        std::string error;
+        if (c.connect(target, 1s, &error)) {
+            connected(true);
+            return true;
+        }
+        connected(false);
+        cancel.waitUntil(Clock::now() + backoff);
+        backoff = std::min<std::chrono::milliseconds>(backoff * 2, 2s);
+    }
+    return false;
+}
+
+std::int64_t toInt(const std::string &text)
+{
+    std::int64_t v = 0;
+    for (const char ch : text) {
+        if (ch < '0' || ch > '9')
+            return -1;
+        v = v * 10 + (ch - '0');
+        if (v > (std::int64_t(1) << 52))
+            return -1;
+    }
+    return text.empty() ? -1 : v;
+}
+
+} // namespace
+
+RedisPool::RedisPool(QObject *parent)
+    : QObject(parent)
+{ }
+
+RedisPool::~RedisPool()
+{
+    cancel();
+    join();
+}
+
+bool RedisPool::start(const Target &target, const PoolConfig &config, QString *error)
+{
+    const auto refuse = [&](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (m_running.load())
+        return refuse(QStringLiteral("a run is still going"));
+    join();
+    if (const QStringList problems = config.validate(); !problems.isEmpty())
+        return refuse(problems.join(QLatin1Char(' ')));
+    if (config.continuous)
+        return refuse(
+            QStringLiteral("a distributed run has a number of jobs (--jobs), not --continuous"));
+    Connection c;
+    std::string why;
+    if (!c.connect(target, 2s, &why))
+        return refuse(QStringLiteral("cannot reach %1: %2")
+                          .arg(target.display(), QString::fromStdString(why)));
+    const std::string jobs = target.jobsKey().toStdString();
+    // A fresh pair of streams and the group from the start of the jobs stream.
+    const auto cleared = c.command({"DEL", jobs, target.resultsKey().toStdString()}, &why);
+    const auto group = c.command({"XGROUP", "CREATE", jobs, Target::kGroup, "0", "MKSTREAM"}, &why);
+    if (!cleared || cleared->isError() || !group
+        || (group->isError() && group->errorCode() != "BUSYGROUP"))
+        return refuse(QStringLiteral("%1 refused to set up the pool's streams: %2")
+                          .arg(target.display(),
+                               QString::fromStdString(cleared && cleared->isError() ? cleared->text
+                                                          : group && group->isError() ? group->text
+                                                                                      : why)));
+    m_target = target;
+    m_config = config;
+    m_seed = config.seed != 0 ? config.seed : freshSeed();
+    m_runId = std::to_string(QRandomGenerator::global()->generate64());
+    m_log = std::make_unique<EventLog>(true);
+    m_log->setBatchCallback([this] { Q_EMIT eventsAvailable(); });
+    m_cancelOwner = std::make_unique<CancelToken>();
+    m_cancel = m_cancelOwner.get();
+    m_account = {};
+    m_failures.clear();
+    m_producerDone = false;
+    m_announced = 0;
+    m_sent = 0;
+    m_started = 0;
+    m_running = true;
+    m_log->appendControl(
+        {.value = static_cast<std::int64_t>(m_seed), .kind = EventKind::RunStarted});
+    m_collector = std::thread([this] { collect(); });
+    m_producer = std::thread([this] { produce(); });
+    return true;
+}
+
+void RedisPool::cancel()
+{
+    if (!m_cancel || m_cancel->isCancelled() || !m_running.load())
+        return;
+    m_log->appendControl({.kind = EventKind::CancelRequested});
+    m_cancel->cancel();
+    m_room.notify_all();
+}
+
+void RedisPool::join()
+{
+    if (m_producer.joinable())
+        m_producer.join();
+    if (m_collector.joinable())
+        m_collector.join();
+}
+
+bool RedisPool::waitForFinished(int timeoutMs)
+{
+    {
+        std::unique_lock lock(m_mutex);
+        if (!m_ended.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                              [this] { return !m_running.load(); }))
+            return false;
+    }
+    join();
+    return true;
+}
+
+void RedisPool::waitForFinished()
+{
+    while (!waitForFinished(1000)) { }
+}
+
+RedisPool::Account RedisPool::account() const
+{
+    std::lock_guard lock(const_cast<std::mutex &>(m_mutex));
+    return m_account;
+}
+
+std::vector<FailureMessage> RedisPool::takeFailureMessages()
+{
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_failures, {});
+}
+
+// Sends jobs 1..N at the plan's arrivals; blocks while the stream holds `capacity` jobs no
+// worker has started.
+void RedisPool::produce()
+{
+    EventLog::Writer log(m_log.get());
+    Connection c;
+    const std::string jobs = m_target.jobsKey().toStdString();
+    const std::string workload = m_config.workload == Workload::Cpu ? "cpu" : "wait";
+    const std::int64_t capacity = std::max(1, m_config.effectiveQueueCapacity());
+    const auto noteConnection = [this](bool ok) {
+        std::lock_guard lock(m_mutex);
+        if (ok && !m_account.connected)
+            ++m_account.reconnects;
+        m_account.connected = ok;
+    };
+    JobPlan plan(m_config, m_seed);
+    const Clock::time_point begin = Clock::now();
+    double arrivalMs = 0; // plan time of the next arrival
+    std::vector<PlannedJob> batch;
+    std::int64_t next = 1;
+    bool blocked = false;
+    while (next <= m_config.jobs && !m_cancel->isCancelled()) {
+        // The next job at its arrival.
+        PlannedJob job = plan.next();
+        arrivalMs += job.unitGap * m_config.intervalMs;
+        m_cancel->waitUntil(begin
+                            + std::chrono::nanoseconds(
+                                static_cast<std::int64_t>(arrivalMs * 1e6 / m_config.speed)));
+        log.append({.job = job.id, .kind = EventKind::JobSubmitted});
+        m_announced = job.id;
+        // Room in the queue: the jobs sent and not started stay within its capacity.
+        if (m_sent.load() - m_started.load() >= capacity) {
+            if (!blocked)
+                log.append({.job = job.id, .kind = EventKind::ProducerBlocked});
+            blocked = true;
+            std::unique_lock lock(m_mutex);
+            m_room.wait(lock, [&] {
+                return m_cancel->isCancelled() || m_sent.load() - m_started.load() < capacity;
+            });
+        }
+        if (m_cancel->isCancelled())
+            break;
+        if (blocked)
+            log.append({.job = job.id, .kind = EventKind::ProducerUnblocked});
+        blocked = false;
+        batch.assign(1, job);
+        // Whatever else is due now and fits goes in the same pipeline.
+        while (next + static_cast<std::int64_t>(batch.size()) <= m_config.jobs
+               && static_cast<int>(batch.size()) < kSendBatch
+               && m_sent.load() + static_cast<std::int64_t>(batch.size()) - m_started.load()
+                   < capacity) {
+            const double gap = m_config.intervalMs;
+            if (gap > 0 && m_config.arrival != ArrivalPattern::Burst)
+                break;
+            PlannedJob more = plan.next();
+            arrivalMs += more.unitGap * gap;
+            batch.push_back(more);
+            log.append({.job = more.id, .kind = EventKind::JobSubmitted});
+            m_announced = more.id;
+        }
+        for (;;) { // until the batch is in the stream, or the run is cancelled
+            if (!c.isConnected() && !connectWithBackoff(c, m_target, *m_cancel, noteConnection))
+                break;
+            for (const PlannedJob &j : batch) {
+                const auto ns = static_cast<std::int64_t>(
+                    std::llround(static_cast<double>(j.processingNs) / m_config.speed));
+                c.append({"XADD", jobs, "*", "run", m_runId, "job", std::to_string(j.id), "ns",
+                          std::to_string(ns), "fail", j.fails ? "1" : "0", "workload", workload});
+            }
+            bool ok = true;
+            for (std::size_t i = 0; i < batch.size() && ok; ++i)
+                ok = c.read(nullptr).has_value();
+            if (ok)
+                break;
+            noteConnection(false); // resent whole: a job added twice is done twice, kept once
+        }
+        if (m_cancel->isCancelled())
+            break;
+        for (const PlannedJob &j : batch) {
+            const std::int64_t depth = ++m_sent - m_started.load();
+            log.append({.job = j.id,
+                        .extra = static_cast<std::uint32_t>(std::max<std::int64_t>(depth, 0)),
+                        .kind = EventKind::JobEnqueued});
+        }
+        next += static_cast<std::int64_t>(batch.size());
+    }
+    log.append({.kind = EventKind::ProducerDone});
+    log.flush();
+    m_producerDone = true;
+}
+
+namespace {
+
+// What the collector knows of each job of the run.
+struct JobState
+{
+    static constexpr std::uint8_t kStarted = 1, kDone = 2, kRetried = 4;
+    std::uint8_t flags = 0;
+};
+
+struct Attempt
+{
+    std::uint16_t lane = 0;
+    std::int64_t startedAt = 0;
+};
+
+} // namespace
+
+// Reads the workers' reports in the order Redis got them and records them as events; ends the
+// run when every job sent has its result (or, cancelled, ends the rest as cancelled).
+void RedisPool::collect()
+{
+    EventLog::Writer log(m_log.get());
+    Connection c;
+    const std::string results = m_target.resultsKey().toStdString();
+    const auto noteConnection = [this](bool ok) {
+        std::lock_guard lock(m_mutex);
+        if (ok && !m_account.connected)
+            ++m_account.reconnects;
+        m_account.connected = ok;
+    };
+    std::vector<JobState> jobs(static_cast<std::size_t>(m_config.jobs) + 1);
+    std::unordered_map<std::int64_t, Attempt> running; // job → the attempt that holds it
+    std::unordered_map<std::string, std::uint16_t> lanes;
+    std::vector<std::string> hosts;
+    std::int64_t collected = 0;
+    std::string lastId = "0-0";
+
+    const auto laneOf = [&](const std::string &consumer, const std::string &host) {
+        auto [it, added]
+            = lanes.try_emplace(consumer, static_cast<std::uint16_t>(lanes.size() + 1));
+        if (added) {
+            log.append({.worker = it->second, .kind = EventKind::WorkerStarted});
+            std::lock_guard lock(m_mutex);
+            m_account.consumerNames.append(QString::fromStdString(consumer));
+            m_account.consumerHosts.append(QString::fromStdString(host));
+            if (std::find(hosts.begin(), hosts.end(), host) == hosts.end())
+                hosts.push_back(host);
+            m_account.consumers = static_cast<int>(lanes.size());
+            m_account.hosts = static_cast<int>(hosts.size());
+        }
+        return it->second;
+    };
+    // An attempt ends without a result of its own: its worker went quiet and another took the
+    // job, or the run was cancelled.
+    const auto abandon = [&](std::int64_t job, JobStatus status) {
+        const auto it = running.find(job);
+        if (it == running.end())
+            return;
+        const std::int64_t t = log.now();
+        log.appendStamped({.t = t,
+                           .job = job,
+                           .value = t - it->second.startedAt,
+                           .worker = it->second.lane,
+                           .kind = EventKind::JobFinished,
+                           .aux = static_cast<std::uint8_t>(status)});
+        running.erase(it);
+    };
+    // A job is retried when a consumer claimed it after another went quiet: the claimer says
+    // so, and a second start on another lane shows it even when the report of the claim is late.
+    const auto markRetried = [&](JobState &state) {
+        if (state.flags & JobState::kRetried)
+            return;
+        state.flags |= JobState::kRetried;
+        std::lock_guard lock(m_mutex);
+        ++m_account.retried;
+    };
+    const auto start = [&](std::int64_t job, std::uint16_t lane, std::int64_t planned,
+                           std::int64_t t, bool claimed) {
+        JobState &state = jobs[static_cast<std::size_t>(job)];
+        if (claimed)
+            markRetried(state);
+        if (const auto it = running.find(job); it != running.end()) {
+            if (it->second.lane == lane)
+                return;
+            abandon(job, JobStatus::Cancelled);
+            markRetried(state);
+        }
+        if (!(state.flags & JobState::kStarted)) {
+            state.flags |= JobState::kStarted;
+            ++m_started;
+            m_room.notify_all();
+        }
+        running[job] = {lane, t};
+        const std::int64_t depth = std::max<std::int64_t>(m_sent.load() - m_started.load(), 0);
+        log.appendStamped({.t = t,
+                           .job = job,
+                           .value = planned,
+                           .extra = static_cast<std::uint32_t>(depth),
+                           .worker = lane,
+                           .kind = EventKind::JobStarted});
+        std::lock_guard lock(m_mutex);
+        m_account.maxPending = std::max<std::int64_t>(m_account.maxPending,
+                                                      static_cast<std::int64_t>(running.size()));
+    };
+    const auto finish = [&](std::int64_t job, std::uint16_t lane, JobStatus status,
+                            std::int64_t tookNs, const std::string &message, bool claimed) {
+        JobState &state = jobs[static_cast<std::size_t>(job)];
+        if (state.flags & JobState::kDone) {
+            std::lock_guard lock(m_mutex);
+            ++m_account.duplicates;
+            return;
+        }
+        const std::int64_t now = log.now();
+        if (const auto it = running.find(job); it == running.end() || it->second.lane != lane) {
+            abandon(job, JobStatus::Cancelled); // another attempt held it: this one won
+            start(job, lane, tookNs, std::max<std::int64_t>(now - tookNs, 0), claimed);
+        }
+        running.erase(job);
+        state.flags |= JobState::kDone;
+        ++collected;
+        if (status == JobStatus::Failed) {
+            std::lock_guard lock(m_mutex);
+            m_failures.push_back({job, message.empty() ? std::string("failed") : message});
+        }
+        const auto aux = static_cast<std::uint8_t>(status);
+        log.appendStamped({.t = now,
+                           .job = job,
+                           .value = tookNs,
+                           .worker = lane,
+                           .kind = EventKind::JobFinished,
+                           .aux = aux});
+        log.appendStamped(
+            {.t = now, .job = job, .worker = lane, .kind = EventKind::ResultDelivered});
+        log.appendStamped({.t = now,
+                           .job = job,
+                           .value = tookNs,
+                           .extra = (state.flags & JobState::kRetried) ? kRetried : 0U,
+                           .worker = lane,
+                           .kind = EventKind::ResultCollected,
+                           .aux = aux});
+    };
+
+    while (!m_cancel->isCancelled()) {
+        if (m_producerDone.load() && collected == m_sent.load())
+            break;
+        if (!c.isConnected() && !connectWithBackoff(c, m_target, *m_cancel, noteConnection))
+            break;
+        std::string error;
+        const auto read = c.command(
+            {"XREAD", "COUNT", kReadCount, "BLOCK", "100", "STREAMS", results, lastId}, &error);
+        if (!read) {
+            noteConnection(false);
+            continue;
+        }
+        for (const StreamEntry &e : entriesOfRead(*read)) {
+            lastId = e.id;
+            if (e.field("run") != m_runId)
+                continue;
+            const std::int64_t job = toInt(e.field("job"));
+            if (job < 1 || job > m_sent.load())
+                continue;
+            const std::uint16_t lane = laneOf(e.field("worker"), e.field("host"));
+            const std::string kind = e.field("kind");
+            const bool claimed = e.field("retried") == "1";
+            if (kind == "start") {
+                if (!(jobs[static_cast<std::size_t>(job)].flags & JobState::kDone))
+                    start(job, lane, std::max<std::int64_t>(toInt(e.field("planned")), 0),
+                          log.now(), claimed);
+            } else if (kind == "finish") {
+                finish(job, lane,
+                       e.field("status") == "failed" ? JobStatus::Failed : JobStatus::Completed,
+                       std::max<std::int64_t>(toInt(e.field("ns")), 0), e.field("error"), claimed);
+            }
+        }
+    }
+    if (m_cancel->isCancelled()) {
+        // Every job submitted ends: the running ones where they run, the queued ones off the
+        // queue, the ones still being sent as never queued. The producer stops first.
+        while (!m_producerDone.load())
+            std::this_thread::sleep_for(1ms);
+        const std::int64_t announced = m_announced.load(), sent = m_sent.load();
+        for (std::int64_t job = 1; job <= announced; ++job) {
+            JobState &state = jobs[static_cast<std::size_t>(job)];
+            if (state.flags & JobState::kDone)
+                continue;
+            const auto it = running.find(job);
+            const std::uint16_t lane = it != running.end() ? it->second.lane : 0;
+            abandon(job, JobStatus::Cancelled);
+            if (lane == 0 && job <= sent)
+                log.append({.job = job, .kind = EventKind::JobDiscarded});
+            log.append({.job = job,
+                        .extra = job > sent ? kNeverQueued : 0U,
+                        .worker = lane,
+                        .kind = EventKind::ResultCollected,
+                        .aux = static_cast<std::uint8_t>(JobStatus::Cancelled)});
+        }
+        // Nothing left for the workers to do.
+        if (c.isConnected())
+            c.command({"DEL", m_target.jobsKey().toStdString()}, nullptr);
+    }
+    for (const auto &[name, lane] : lanes)
+        log.append({.worker = lane, .kind = EventKind::WorkerRetired});
+    log.append({.kind = EventKind::RunFinished});
+    log.flush();
+    {
+        std::lock_guard lock(m_mutex);
+        m_running = false;
+    }
+    m_ended.notify_all();
+    Q_EMIT finished();
+}
+
+} // namespace engine::redis
