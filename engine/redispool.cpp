@@ -150,7 +150,7 @@ void RedisPool::waitForFinished()
 
 RedisPool::Account RedisPool::account() const
 {
-    std::lock_guard lock(const_cast<std::mutex &>(m_mutex));
+    std::lock_guard lock(m_mutex);
     return m_account;
 }
 

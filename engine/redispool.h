@@ -93,7 +93,7 @@ private:
     std::atomic<std::int64_t> m_announced {0}; // jobs 1..this were submitted (their event is out)
     std::atomic<std::int64_t> m_sent {0}; // jobs 1..this are in the stream
     std::atomic<std::int64_t> m_started {0}; // jobs some worker started (once each)
-    std::mutex m_mutex; // the room condition, the account, the failures, the end
+    mutable std::mutex m_mutex; // the room condition, the account, the failures, the end
     std::condition_variable m_room;
     std::condition_variable m_ended;
     Account m_account;

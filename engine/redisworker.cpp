@@ -161,31 +161,35 @@ void WorkerProcess::serve(int index)
             }
             const bool failed = !failure.empty() || fails;
             const std::int64_t tookNs = steadyNs() - startedAt;
-            // Reported, then acknowledged: a worker that dies between the two leaves a job that
-            // is claimed again and reported twice; the collector keeps the first result.
-            c.command({"XADD",
-                       results,
-                       "*",
-                       "run",
-                       run,
-                       "kind",
-                       "finish",
-                       "job",
-                       id,
-                       "worker",
-                       consumer,
-                       "host",
-                       host,
-                       "status",
-                       failed ? "failed" : "completed",
-                       "ns",
-                       std::to_string(tookNs),
-                       "error",
-                       failure,
-                       "retried",
-                       retriedText},
-                      &error);
-            c.command({"XACK", jobs, Target::kGroup, job.id}, &error);
+            // Reported and acknowledged in one transaction, sent in one round trip: a worker
+            // that dies leaves either both done or neither (the job then pending, to be claimed
+            // again). A connection that drops before EXEC leaves the job pending too.
+            const std::vector<std::string> report {"XADD",
+                                                   results,
+                                                   "*",
+                                                   "run",
+                                                   run,
+                                                   "kind",
+                                                   "finish",
+                                                   "job",
+                                                   id,
+                                                   "worker",
+                                                   consumer,
+                                                   "host",
+                                                   host,
+                                                   "status",
+                                                   failed ? "failed" : "completed",
+                                                   "ns",
+                                                   std::to_string(tookNs),
+                                                   "error",
+                                                   failure,
+                                                   "retried",
+                                                   retriedText};
+            c.append({"MULTI"});
+            c.append(report);
+            c.append({"XACK", jobs, Target::kGroup, job.id});
+            c.append({"EXEC"});
+            for (int reply = 0; reply < 4 && c.read(&error); ++reply) { }
             m_done.fetch_add(1, std::memory_order_relaxed);
         }
     }
