@@ -139,6 +139,13 @@ const std::vector<ProgramFlag> &studyFlags()
          [](CommandLine &c, const QString &url) {
              c.engineUrl = url;
          }},
+        {"watch", "URL",
+         "watch an existing Redis work queue, read-only: a consumer per lane, the jobs its "
+         "group has not delivered as the queue (with --headless, until Ctrl+C)",
+         "none",
+         [](CommandLine &c, const QString &url) {
+             c.watchUrl = url;
+         }},
         // The value is checked as a number before this runs.
         {"sweep-step", "N", "with a --sweep range: the step between its values", "1",
          [](CommandLine &c, const QString &step) {
@@ -267,6 +274,8 @@ QString allowedFor(const QString &name)
             return QStringLiteral("a file path, or - for standard input");
         if (name == QLatin1String("engine"))
             return QStringLiteral("redis://[[USER]:PASSWORD@]HOST[:PORT]/NAME");
+        if (name == QLatin1String("watch"))
+            return QStringLiteral("redis://[[USER]:PASSWORD@]HOST[:PORT]/STREAM[/GROUP]");
         if (name == QLatin1String("size-for"))
             return QStringLiteral("FIGURE<=LIMIT with FIGURE one of ")
                 + engine::SizingTarget::metricsText();
@@ -373,6 +382,17 @@ QString crossCheckSweep(const CommandLine &cli, const QCommandLineParser &parser
 // The rules between a distributed run and the other flags.
 QString crossCheckEngine(const CommandLine &cli)
 {
+    if (!cli.watchUrl.isEmpty()) {
+        if (!cli.headless)
+            return QStringLiteral("--watch runs headless for now: add --headless");
+        if (cli.configGiven || !cli.engineUrl.isEmpty())
+            return QStringLiteral("a watch takes no run flags and no --engine: it observes");
+        if (!cli.followPath.isEmpty() || !cli.listenAddress.isEmpty() || !cli.openPath.isEmpty()
+            || !cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty()
+            || !cli.comparePaths.isEmpty())
+            return QStringLiteral("--watch observes one queue; it takes no FILE, --compare, "
+                                  "--follow, --listen, --sweep or --size-for");
+    }
     if (cli.engineUrl.isEmpty())
         return {};
     if (!cli.headless)
@@ -547,6 +567,12 @@ CommandLine parseCommandLine(const QStringList &arguments)
             cli.engineTarget = engine::redis::parseUrl(value, &why);
             if (!cli.engineTarget)
                 return fail(cli, QStringLiteral("--engine ") + why);
+        }
+        if (name == QLatin1String("watch")) {
+            QString why;
+            cli.watchTarget = engine::redis::parseWatchUrl(value, &why);
+            if (!cli.watchTarget)
+                return fail(cli, QStringLiteral("--watch ") + why);
         }
         if (name == QLatin1String("sweep-step")) {
             double step = 0;

@@ -3,6 +3,7 @@
 #include "engine/feeddecoder.h"
 #include "engine/poolconfig.h"
 #include "engine/redisclient.h"
+#include "engine/rediswatch.h"
 #include "engine/sizing.h"
 #include "engine/sweepspec.h"
 
@@ -58,6 +59,9 @@ struct CommandLine
     // processes (headless for now).
     QString engineUrl;
     std::optional<engine::redis::Target> engineTarget;
+    // --watch redis://HOST:PORT/STREAM[/GROUP]: an existing Redis work queue, read-only.
+    QString watchUrl;
+    std::optional<engine::redis::WatchTarget> watchTarget;
 };
 
 // Parses the arguments after the program name. Never exits; the caller prints and picks the status.

@@ -9,6 +9,7 @@
 #include "engine/feedsource.h"
 #include "engine/perfettotrace.h"
 #include "engine/redispool.h"
+#include "engine/rediswatch.h"
 #include "engine/referencelog.h"
 #include "engine/runrecording.h"
 #include "engine/runstats.h"
@@ -422,6 +423,9 @@ struct SummaryExtra
 {
     std::function<void(QTextStream &)> text;
     std::function<void(QJsonObject &)> json;
+    // The configuration the summary speaks of, once the run is over; none: the command line's.
+    std::function<PoolConfig(const RunStats &)> config;
+    bool observed = false; // a run watched, not run: no seed, no plan to predict from
 };
 
 template<typename Pool, typename Start>
@@ -467,18 +471,25 @@ int drive(Pool &pool, Start start, const CommandLine &cli, QTextStream &out, QTe
         signalSeen = interruptSignal->load();
     printer.take(pool, true);
 
+    const PoolConfig config = extra.config ? extra.config(printer.stats()) : cli.config;
     if (cli.summaryJson) {
-        QJsonObject summary = summaryJson(printer.stats(), cli.config, pool.seed());
+        QJsonObject summary = summaryJson(printer.stats(), config, pool.seed());
+        if (extra.observed) {
+            summary.remove(QStringLiteral("seed"));
+            summary.remove(QStringLiteral("theory"));
+        }
         if (extra.json)
             extra.json(summary);
         out << QJsonDocument(summary).toJson(QJsonDocument::Compact) << '\n';
     } else {
-        printSummary(out, printer.stats(), cli.config, pool.seed(), signalSeen != 0, !cli.quiet);
+        printSummary(out, printer.stats(), config,
+                     extra.observed ? std::nullopt : std::optional<std::uint64_t>(pool.seed()),
+                     signalSeen != 0, !cli.quiet);
         if (extra.text)
             extra.text(out);
     }
     out.flush();
-    printer.kept().config = cli.config;
+    printer.kept().config = config;
     printer.kept().seed = pool.seed();
     if (!writeExports(cli, printer.kept(), err))
         return 1;
@@ -521,6 +532,63 @@ int runRedisHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
         out, err, interruptSignal, extra);
 }
 
+// Watches a Redis work queue until Ctrl+C (or until its stream or group goes), then the summary.
+int watchHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
+                  const std::atomic<int> *interruptSignal)
+{
+    redis::RedisWatch watch;
+    SummaryExtra extra;
+    extra.observed = true;
+    extra.config = [&](const RunStats &stats) {
+        PoolConfig config;
+        config.workers = std::clamp(static_cast<int>(watch.account().consumers.size()),
+                                    PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
+        config.jobs = std::clamp(stats.submitted(), PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
+        config.queueCapacity = PoolConfig::kMaxCapacity; // a stream has no bound of its own
+        return config;
+    };
+    extra.text = [&](QTextStream &o) {
+        const redis::RedisWatch::Account a = watch.account();
+        o << "Watched " << cli.watchTarget->server.display() << ", group " << a.group << ": "
+          << a.consumers.size() << (a.consumers.size() == 1 ? " consumer" : " consumers") << ", "
+          << a.looks << " looks, " << a.claimed << " claimed from another consumer, "
+          << a.reconnects << " reconnects";
+        if (a.lag >= 0)
+            o << ", lag " << a.lag;
+        if (!a.ended.isEmpty())
+            o << "; ended: " << a.ended;
+        o << '\n';
+        for (const auto &c : a.consumers)
+            o << "  " << c.name << ": " << c.pending << " pending, idle " << c.idleMs << " ms\n";
+        if (!a.otherGroups.isEmpty())
+            o << "Other groups of the stream: " << a.otherGroups.join(u", ") << '\n';
+    };
+    extra.json = [&](QJsonObject &summary) {
+        const redis::RedisWatch::Account a = watch.account();
+        QJsonArray consumers;
+        for (const auto &c : a.consumers)
+            consumers.append(
+                QJsonObject {{QStringLiteral("name"), c.name},
+                             {QStringLiteral("pending"), static_cast<qint64>(c.pending)},
+                             {QStringLiteral("idle_ms"), static_cast<qint64>(c.idleMs)}});
+        summary.insert(
+            QStringLiteral("watch"),
+            QJsonObject {
+                {QStringLiteral("url"), cli.watchTarget->server.display()},
+                {QStringLiteral("group"), a.group},
+                {QStringLiteral("looks"), static_cast<qint64>(a.looks)},
+                {QStringLiteral("claimed"), static_cast<qint64>(a.claimed)},
+                {QStringLiteral("reconnects"), static_cast<qint64>(a.reconnects)},
+                {QStringLiteral("lag"), static_cast<qint64>(a.lag)},
+                {QStringLiteral("ended"), a.ended},
+                {QStringLiteral("consumers"), consumers},
+                {QStringLiteral("other_groups"), QJsonArray::fromStringList(a.otherGroups)}});
+    };
+    return drive(
+        watch, [&](QString *error) { return watch.start(*cli.watchTarget, error); }, cli, out, err,
+        interruptSignal, extra);
+}
+
 int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
                 const std::atomic<int> *interruptSignal)
 {
@@ -536,6 +604,8 @@ int runHeadless(const CommandLine &cli, QTextStream &out, QTextStream &err,
         return runSizing(cli, *cli.sizeFor, out, err, interruptSignal);
     if (cli.engineTarget)
         return runRedisHeadless(cli, out, err, interruptSignal);
+    if (cli.watchTarget)
+        return watchHeadless(cli, out, err, interruptSignal);
     // The run is folded as it goes: its threads wait when a backlog of events builds up faster
     // than this thread folds it, so memory stays bounded however many jobs it runs.
     WorkerPool pool(WorkerPool::Options {.eventBacklogLimit = kHeadlessBacklogEvents});

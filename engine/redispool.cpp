@@ -185,9 +185,12 @@ void RedisPool::produce()
         // The next job at its arrival.
         PlannedJob job = plan.next();
         arrivalMs += job.unitGap * m_config.intervalMs;
-        m_cancel->waitUntil(begin
-                            + std::chrono::nanoseconds(
-                                static_cast<std::int64_t>(arrivalMs * 1e6 / m_config.speed)));
+        const auto arrival = begin
+            + std::chrono::nanoseconds(static_cast<std::int64_t>(arrivalMs * 1e6 / m_config.speed));
+        if (arrival > Clock::now()) {
+            log.flush(); // nothing waits in this thread's chunk while it sleeps
+            m_cancel->waitUntil(arrival);
+        }
         log.append({.job = job.id, .kind = EventKind::JobSubmitted});
         m_announced = job.id;
         // Room in the queue: the jobs sent and not started stay within its capacity.
@@ -195,6 +198,7 @@ void RedisPool::produce()
             if (!blocked)
                 log.append({.job = job.id, .kind = EventKind::ProducerBlocked});
             blocked = true;
+            log.flush();
             std::unique_lock lock(m_mutex);
             m_room.wait(lock, [&] {
                 return m_cancel->isCancelled() || m_sent.load() - m_started.load() < capacity;

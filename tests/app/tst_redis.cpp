@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <csignal>
 #include <memory>
 #include <vector>
@@ -134,6 +135,51 @@ qint64 resultsInStream(const RedisServer &server, const QString &name)
         return -1;
     const auto reply = c.command({"XLEN", t.resultsKey().toStdString()}, &why);
     return reply && reply->type == redis::Reply::Type::Integer ? reply->integer : -1;
+}
+
+// redis-cli against the test's server: its output, or a null array when it failed.
+QByteArray redisCli(const RedisServer &server, const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral("redis-cli"),
+            QStringList {QStringLiteral("-p"), QString::number(server.port())} + args);
+    if (!p.waitForFinished(10000) || p.exitCode() != 0)
+        return {};
+    return p.readAllStandardOutput();
+}
+
+// The entry ids in redis-cli's printing of an XREADGROUP reply (the stream's name, then each
+// entry's id and fields, a line each).
+QList<QByteArray> entryIds(const QByteArray &printed)
+{
+    QList<QByteArray> ids;
+    for (const QByteArray &line : printed.split('\n')) {
+        const QList<QByteArray> parts = line.trimmed().split('-');
+        bool ms = false, seq = false;
+        if (parts.size() == 2) {
+            parts[0].toULongLong(&ms);
+            parts[1].toULongLong(&seq);
+        }
+        if (ms && seq)
+            ids.append(line.trimmed());
+    }
+    return ids;
+}
+
+// Reads a process's standard output until it holds every marker (or 20 s have gone).
+bool readUntil(QProcess &p, QByteArray &out, const std::vector<QByteArray> &markers)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const auto all = [&] {
+        return std::all_of(markers.begin(), markers.end(),
+                           [&](const QByteArray &m) { return out.contains(m); });
+    };
+    while (!all() && timer.elapsed() < 20000) {
+        p.waitForReadyRead(100);
+        out += p.readAllStandardOutput();
+    }
+    return all();
 }
 
 } // namespace
@@ -285,6 +331,103 @@ private Q_SLOTS:
         const QString problem = accountingProblem(record, submitted);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QVERIFY(stopWorker(*w) >= 0);
+    }
+
+    // A queue that is none of Poolscope's, filled and consumed with redis-cli, watched read-only.
+    void aWatchShowsAStreamFilledByRedisCli()
+    {
+        RedisServer server;
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        QCOMPARE(
+            redisCli(server,
+                     {QStringLiteral("XGROUP"), QStringLiteral("CREATE"), QStringLiteral("tasks"),
+                      QStringLiteral("grp"), QStringLiteral("0"), QStringLiteral("MKSTREAM")})
+                .trimmed(),
+            QByteArray("OK"));
+        QTemporaryDir dir;
+        const QString record = dir.filePath(QStringLiteral("watch.psrun"));
+        QProcess watch;
+        watch.start(QStringLiteral(POOLSCOPE_BINARY),
+                    {QStringLiteral("--headless"), QStringLiteral("--watch"),
+                     QStringLiteral("redis://127.0.0.1:%1/tasks/grp").arg(server.port()),
+                     QStringLiteral("--record"), record});
+        QVERIFY(watch.waitForStarted());
+        for (int i = 1; i <= 20; ++i)
+            QVERIFY(!redisCli(server,
+                              {QStringLiteral("XADD"), QStringLiteral("tasks"), QStringLiteral("*"),
+                               QStringLiteral("n"), QString::number(i)})
+                         .isEmpty());
+        const auto readGroup = [&](const QString &consumer) {
+            return redisCli(server,
+                            {QStringLiteral("XREADGROUP"), QStringLiteral("GROUP"),
+                             QStringLiteral("grp"), consumer, QStringLiteral("COUNT"),
+                             QStringLiteral("5"), QStringLiteral("STREAMS"),
+                             QStringLiteral("tasks"), QStringLiteral(">")});
+        };
+        // alice takes five and acknowledges them; bob takes five and holds them.
+        const QByteArray alice = readGroup(QStringLiteral("alice"));
+        QByteArray out;
+        QVERIFY2(readUntil(watch, out, {"Sending job 20", "processing job 5"}), out.constData());
+        QCOMPARE(entryIds(alice).size(), 5);
+        for (const QByteArray &id : entryIds(alice))
+            QCOMPARE(redisCli(server,
+                              {QStringLiteral("XACK"), QStringLiteral("tasks"),
+                               QStringLiteral("grp"), QString::fromLatin1(id)})
+                         .trimmed(),
+                     QByteArray("1"));
+        const QByteArray bob = readGroup(QStringLiteral("bob"));
+        QVERIFY2(readUntil(watch, out, {"Result: Job 5 completed", "processing job 10"}),
+                 out.constData());
+        // carol claims one of bob's: his attempt ends, hers begins.
+        QCOMPARE(entryIds(bob).size(), 5);
+        const QByteArray first = entryIds(bob).constFirst();
+        QVERIFY(
+            !redisCli(server,
+                      {QStringLiteral("XCLAIM"), QStringLiteral("tasks"), QStringLiteral("grp"),
+                       QStringLiteral("carol"), QStringLiteral("0"), QString::fromLatin1(first)})
+                 .isEmpty());
+        QVERIFY2(readUntil(watch, out, {"Worker 3 processing job 6"}), out.constData());
+        ::kill(static_cast<pid_t>(watch.processId()), SIGINT);
+        QVERIFY(watch.waitForFinished(20000));
+        out += watch.readAllStandardOutput();
+        QCOMPARE(watch.exitCode(), 130);
+        QVERIFY2(out.contains("Summary (interrupted): 20 results of 20 jobs sent — 5 completed, "
+                              "0 failed, 15 cancelled"),
+                 out.constData());
+        QVERIFY2(out.contains("group grp: 3 consumers"), out.constData());
+        QVERIFY2(out.contains("1 claimed from another consumer"), out.constData());
+        QVERIFY2(out.contains("  alice: 0 pending") && out.contains("  bob: 4 pending")
+                     && out.contains("  carol: 1 pending"),
+                 out.constData());
+        const QString problem = accountingProblem(record, 20);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        // Read-only: the group holds what it held.
+        QCOMPARE(redisCli(server, {QStringLiteral("XLEN"), QStringLiteral("tasks")}).trimmed(),
+                 QByteArray("20"));
+    }
+
+    void aWatchOfNoSuchStreamOrGroupSaysWhatThereIs()
+    {
+        RedisServer server;
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        redisCli(server,
+                 {QStringLiteral("XGROUP"), QStringLiteral("CREATE"), QStringLiteral("tasks"),
+                  QStringLiteral("grp"), QStringLiteral("0"), QStringLiteral("MKSTREAM")});
+        for (const auto &[path, says] :
+             {std::pair {QStringLiteral("nothing"), QByteArray("has no stream 'nothing'")},
+              std::pair {QStringLiteral("tasks/other"),
+                         QByteArray("has no group 'other' (it has: grp)")}}) {
+            QProcess p;
+            p.start(QStringLiteral(POOLSCOPE_BINARY),
+                    {QStringLiteral("--headless"), QStringLiteral("--watch"),
+                     QStringLiteral("redis://127.0.0.1:%1/%2").arg(server.port()).arg(path)});
+            QVERIFY(p.waitForFinished(20000));
+            QCOMPARE(p.exitCode(), 2);
+            const QByteArray said = p.readAllStandardError();
+            QVERIFY2(said.contains(says), said.constData());
+        }
     }
 
     void aWorkerThatCannotReachRedisSaysSoAndExits1()
