@@ -1,8 +1,10 @@
 #include "engine/redispool.h"
 
 #include "engine/jobplan.h"
+#include "engine/remotejobs.h"
 
 #include <QRandomGenerator>
+#include <QSet>
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -160,21 +162,39 @@ std::vector<FailureMessage> RedisPool::takeFailureMessages()
     return std::exchange(m_failures, {});
 }
 
+// Adds a batch of jobs to the stream in one pipeline; a connection that drops takes the whole
+// batch again once it is back (a job added twice is done twice and kept once). Returns when the
+// batch is in, or the run is cancelled.
+void RedisPool::sendBatch(Connection &c, const std::vector<PlannedJob> &batch)
+{
+    const std::string jobs = m_target.jobsKey().toStdString();
+    const std::string workload = m_config.workload == Workload::Cpu ? "cpu" : "wait";
+    while (!m_cancel->isCancelled()) {
+        if (!c.isConnected()
+            && !connectWithBackoff(c, m_target, *m_cancel, [this](bool ok) { noteConnection(ok); }))
+            return;
+        for (const PlannedJob &j : batch) {
+            const auto ns = static_cast<std::int64_t>(
+                std::llround(static_cast<double>(j.processingNs) / m_config.speed));
+            c.append({"XADD", jobs, "*", "run", m_runId, "job", std::to_string(j.id), "ns",
+                      std::to_string(ns), "fail", j.fails ? "1" : "0", "workload", workload});
+        }
+        bool ok = true;
+        for (std::size_t i = 0; i < batch.size() && ok; ++i)
+            ok = c.read(nullptr).has_value();
+        if (ok)
+            return;
+        noteConnection(false);
+    }
+}
+
 // Sends jobs 1..N at the plan's arrivals; blocks while the stream holds `capacity` jobs no
 // worker has started.
 void RedisPool::produce()
 {
     EventLog::Writer log(m_log.get());
     Connection c;
-    const std::string jobs = m_target.jobsKey().toStdString();
-    const std::string workload = m_config.workload == Workload::Cpu ? "cpu" : "wait";
     const std::int64_t capacity = std::max(1, m_config.effectiveQueueCapacity());
-    const auto noteConnection = [this](bool ok) {
-        std::lock_guard lock(m_mutex);
-        if (ok && !m_account.connected)
-            ++m_account.reconnects;
-        m_account.connected = ok;
-    };
     JobPlan plan(m_config, m_seed);
     const Clock::time_point begin = Clock::now();
     double arrivalMs = 0; // plan time of the next arrival
@@ -224,22 +244,7 @@ void RedisPool::produce()
             log.append({.job = more.id, .kind = EventKind::JobSubmitted});
             m_announced = more.id;
         }
-        for (;;) { // until the batch is in the stream, or the run is cancelled
-            if (!c.isConnected() && !connectWithBackoff(c, m_target, *m_cancel, noteConnection))
-                break;
-            for (const PlannedJob &j : batch) {
-                const auto ns = static_cast<std::int64_t>(
-                    std::llround(static_cast<double>(j.processingNs) / m_config.speed));
-                c.append({"XADD", jobs, "*", "run", m_runId, "job", std::to_string(j.id), "ns",
-                          std::to_string(ns), "fail", j.fails ? "1" : "0", "workload", workload});
-            }
-            bool ok = true;
-            for (std::size_t i = 0; i < batch.size() && ok; ++i)
-                ok = c.read(nullptr).has_value();
-            if (ok)
-                break;
-            noteConnection(false); // resent whole: a job added twice is done twice, kept once
-        }
+        sendBatch(c, batch);
         if (m_cancel->isCancelled())
             break;
         for (const PlannedJob &j : batch) {
@@ -255,154 +260,120 @@ void RedisPool::produce()
     m_producerDone = true;
 }
 
-namespace {
-
-// What the collector knows of each job of the run.
-struct JobState
+// A job is retried when a consumer claimed it after another went quiet: the claimer says so, and
+// a second start on another lane shows it even when the report of the claim comes late.
+void RedisPool::markRetried(JobState &state)
 {
-    static constexpr std::uint8_t kStarted = 1, kDone = 2, kRetried = 4;
-    std::uint8_t flags = 0;
-};
+    if (state.flags & JobState::kRetried)
+        return;
+    state.flags |= JobState::kRetried;
+    std::lock_guard lock(m_mutex);
+    ++m_account.retried;
+}
 
-struct Attempt
+std::uint16_t RedisPool::laneOf(RemoteJobs &remote, const std::string &consumer,
+                                const std::string &host)
 {
-    std::uint16_t lane = 0;
-    std::int64_t startedAt = 0;
-};
+    bool added = false;
+    const std::uint16_t lane = remote.lane(consumer, &added);
+    if (added) {
+        std::lock_guard lock(m_mutex);
+        m_account.consumerNames.append(QString::fromStdString(consumer));
+        m_account.consumerHosts.append(QString::fromStdString(host));
+        m_account.consumers = remote.lanes();
+        m_account.hosts = static_cast<int>(
+            QSet<QString>(m_account.consumerHosts.begin(), m_account.consumerHosts.end()).size());
+    }
+    return lane;
+}
 
-} // namespace
+void RedisPool::startJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::int64_t job,
+                         std::uint16_t lane, std::int64_t planned, std::int64_t t, bool claimed)
+{
+    JobState &state = jobs[static_cast<std::size_t>(job)];
+    if (claimed)
+        markRetried(state);
+    if (const std::uint16_t holder = remote.holder(job); holder != 0) {
+        if (holder == lane)
+            return;
+        remote.abandon(job, JobStatus::Cancelled);
+        markRetried(state);
+    }
+    if (!(state.flags & JobState::kStarted)) {
+        state.flags |= JobState::kStarted;
+        ++m_started;
+        m_room.notify_all();
+    }
+    remote.started(job, lane, t, planned, m_sent.load() - m_started.load());
+    std::lock_guard lock(m_mutex);
+    m_account.maxPending = std::max<std::int64_t>(m_account.maxPending,
+                                                  static_cast<std::int64_t>(remote.attempts()));
+}
+
+// The first result of a job is its result; any later one is a duplicate, counted and dropped.
+void RedisPool::finishJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::int64_t job,
+                          std::uint16_t lane, const StreamEntry &report, bool claimed)
+{
+    JobState &state = jobs[static_cast<std::size_t>(job)];
+    if (state.flags & JobState::kDone) {
+        std::lock_guard lock(m_mutex);
+        ++m_account.duplicates;
+        return;
+    }
+    const std::int64_t tookNs = std::max<std::int64_t>(toInt(report.field("ns")), 0);
+    if (remote.holder(job) != lane) { // another attempt held it (or its start is not in): this won
+        remote.abandon(job, JobStatus::Cancelled);
+        startJob(remote, jobs, job, lane, tookNs, std::max<std::int64_t>(m_log->now() - tookNs, 0),
+                 claimed);
+    }
+    state.flags |= JobState::kDone;
+    ++m_collected;
+    const bool failed = report.field("status") == "failed";
+    if (failed) {
+        const std::string message = report.field("error");
+        std::lock_guard lock(m_mutex);
+        m_failures.push_back({job, message.empty() ? std::string("failed") : message});
+    }
+    remote.finished(job, lane, failed ? JobStatus::Failed : JobStatus::Completed, tookNs,
+                    (state.flags & JobState::kRetried) ? kRetried : 0U);
+}
+
+// Cancelled: every job submitted ends, the running ones where they run, the queued ones off the
+// queue, the ones still being sent as never queued; the jobs left in the stream are deleted.
+void RedisPool::cancelRemaining(RemoteJobs &remote, std::vector<JobState> &jobs, Connection &c)
+{
+    while (!m_producerDone.load()) // the producer stops first
+        std::this_thread::sleep_for(1ms);
+    const std::int64_t announced = m_announced.load(), sent = m_sent.load();
+    for (std::int64_t job = 1; job <= announced; ++job) {
+        if (jobs[static_cast<std::size_t>(job)].flags & JobState::kDone)
+            continue;
+        if (!remote.endHeld(job, JobStatus::Cancelled))
+            remote.endedUnstarted(job, job > sent);
+    }
+    if (c.isConnected())
+        c.command({"DEL", m_target.jobsKey().toStdString()}, nullptr);
+}
 
 // Reads the workers' reports in the order Redis got them and records them as events; ends the
 // run when every job sent has its result (or, cancelled, ends the rest as cancelled).
 void RedisPool::collect()
 {
     EventLog::Writer log(m_log.get());
+    RemoteJobs remote(log);
     Connection c;
     const std::string results = m_target.resultsKey().toStdString();
-    const auto noteConnection = [this](bool ok) {
-        std::lock_guard lock(m_mutex);
-        if (ok && !m_account.connected)
-            ++m_account.reconnects;
-        m_account.connected = ok;
-    };
     std::vector<JobState> jobs(static_cast<std::size_t>(m_config.jobs) + 1);
-    std::unordered_map<std::int64_t, Attempt> running; // job → the attempt that holds it
-    std::unordered_map<std::string, std::uint16_t> lanes;
-    std::vector<std::string> hosts;
-    std::int64_t collected = 0;
     std::string lastId = "0-0";
-
-    const auto laneOf = [&](const std::string &consumer, const std::string &host) {
-        auto [it, added]
-            = lanes.try_emplace(consumer, static_cast<std::uint16_t>(lanes.size() + 1));
-        if (added) {
-            log.append({.worker = it->second, .kind = EventKind::WorkerStarted});
-            std::lock_guard lock(m_mutex);
-            m_account.consumerNames.append(QString::fromStdString(consumer));
-            m_account.consumerHosts.append(QString::fromStdString(host));
-            if (std::find(hosts.begin(), hosts.end(), host) == hosts.end())
-                hosts.push_back(host);
-            m_account.consumers = static_cast<int>(lanes.size());
-            m_account.hosts = static_cast<int>(hosts.size());
-        }
-        return it->second;
-    };
-    // An attempt ends without a result of its own: its worker went quiet and another took the
-    // job, or the run was cancelled.
-    const auto abandon = [&](std::int64_t job, JobStatus status) {
-        const auto it = running.find(job);
-        if (it == running.end())
-            return;
-        const std::int64_t t = log.now();
-        log.appendStamped({.t = t,
-                           .job = job,
-                           .value = t - it->second.startedAt,
-                           .worker = it->second.lane,
-                           .kind = EventKind::JobFinished,
-                           .aux = static_cast<std::uint8_t>(status)});
-        running.erase(it);
-    };
-    // A job is retried when a consumer claimed it after another went quiet: the claimer says
-    // so, and a second start on another lane shows it even when the report of the claim is late.
-    const auto markRetried = [&](JobState &state) {
-        if (state.flags & JobState::kRetried)
-            return;
-        state.flags |= JobState::kRetried;
-        std::lock_guard lock(m_mutex);
-        ++m_account.retried;
-    };
-    const auto start = [&](std::int64_t job, std::uint16_t lane, std::int64_t planned,
-                           std::int64_t t, bool claimed) {
-        JobState &state = jobs[static_cast<std::size_t>(job)];
-        if (claimed)
-            markRetried(state);
-        if (const auto it = running.find(job); it != running.end()) {
-            if (it->second.lane == lane)
-                return;
-            abandon(job, JobStatus::Cancelled);
-            markRetried(state);
-        }
-        if (!(state.flags & JobState::kStarted)) {
-            state.flags |= JobState::kStarted;
-            ++m_started;
-            m_room.notify_all();
-        }
-        running[job] = {lane, t};
-        const std::int64_t depth = std::max<std::int64_t>(m_sent.load() - m_started.load(), 0);
-        log.appendStamped({.t = t,
-                           .job = job,
-                           .value = planned,
-                           .extra = static_cast<std::uint32_t>(depth),
-                           .worker = lane,
-                           .kind = EventKind::JobStarted});
-        std::lock_guard lock(m_mutex);
-        m_account.maxPending = std::max<std::int64_t>(m_account.maxPending,
-                                                      static_cast<std::int64_t>(running.size()));
-    };
-    const auto finish = [&](std::int64_t job, std::uint16_t lane, JobStatus status,
-                            std::int64_t tookNs, const std::string &message, bool claimed) {
-        JobState &state = jobs[static_cast<std::size_t>(job)];
-        if (state.flags & JobState::kDone) {
-            std::lock_guard lock(m_mutex);
-            ++m_account.duplicates;
-            return;
-        }
-        const std::int64_t now = log.now();
-        if (const auto it = running.find(job); it == running.end() || it->second.lane != lane) {
-            abandon(job, JobStatus::Cancelled); // another attempt held it: this one won
-            start(job, lane, tookNs, std::max<std::int64_t>(now - tookNs, 0), claimed);
-        }
-        running.erase(job);
-        state.flags |= JobState::kDone;
-        ++collected;
-        if (status == JobStatus::Failed) {
-            std::lock_guard lock(m_mutex);
-            m_failures.push_back({job, message.empty() ? std::string("failed") : message});
-        }
-        const auto aux = static_cast<std::uint8_t>(status);
-        log.appendStamped({.t = now,
-                           .job = job,
-                           .value = tookNs,
-                           .worker = lane,
-                           .kind = EventKind::JobFinished,
-                           .aux = aux});
-        log.appendStamped(
-            {.t = now, .job = job, .worker = lane, .kind = EventKind::ResultDelivered});
-        log.appendStamped({.t = now,
-                           .job = job,
-                           .value = tookNs,
-                           .extra = (state.flags & JobState::kRetried) ? kRetried : 0U,
-                           .worker = lane,
-                           .kind = EventKind::ResultCollected,
-                           .aux = aux});
-    };
-
+    m_collected = 0;
     while (!m_cancel->isCancelled()) {
-        if (m_producerDone.load() && collected == m_sent.load())
+        if (m_producerDone.load() && m_collected == m_sent.load())
             break;
-        if (!c.isConnected() && !connectWithBackoff(c, m_target, *m_cancel, noteConnection))
+        if (!c.isConnected()
+            && !connectWithBackoff(c, m_target, *m_cancel, [this](bool ok) { noteConnection(ok); }))
             break;
         std::string error;
+        log.flush(); // nothing waits in this thread's chunk while the read blocks
         const auto read = c.command(
             {"XREAD", "COUNT", kReadCount, "BLOCK", "100", "STREAMS", results, lastId}, &error);
         if (!read) {
@@ -411,52 +382,22 @@ void RedisPool::collect()
         }
         for (const StreamEntry &e : entriesOfRead(*read)) {
             lastId = e.id;
-            if (e.field("run") != m_runId)
-                continue;
             const std::int64_t job = toInt(e.field("job"));
-            if (job < 1 || job > m_sent.load())
-                continue;
-            const std::uint16_t lane = laneOf(e.field("worker"), e.field("host"));
-            const std::string kind = e.field("kind");
+            if (e.field("run") != m_runId || job < 1 || job > m_sent.load())
+                continue; // an earlier run's, or not a job of this one
+            const std::uint16_t lane = laneOf(remote, e.field("worker"), e.field("host"));
             const bool claimed = e.field("retried") == "1";
-            if (kind == "start") {
-                if (!(jobs[static_cast<std::size_t>(job)].flags & JobState::kDone))
-                    start(job, lane, std::max<std::int64_t>(toInt(e.field("planned")), 0),
-                          log.now(), claimed);
-            } else if (kind == "finish") {
-                finish(job, lane,
-                       e.field("status") == "failed" ? JobStatus::Failed : JobStatus::Completed,
-                       std::max<std::int64_t>(toInt(e.field("ns")), 0), e.field("error"), claimed);
-            }
+            if (e.field("kind") == "finish")
+                finishJob(remote, jobs, job, lane, e, claimed);
+            else if (e.field("kind") == "start"
+                     && !(jobs[static_cast<std::size_t>(job)].flags & JobState::kDone))
+                startJob(remote, jobs, job, lane,
+                         std::max<std::int64_t>(toInt(e.field("planned")), 0), log.now(), claimed);
         }
     }
-    if (m_cancel->isCancelled()) {
-        // Every job submitted ends: the running ones where they run, the queued ones off the
-        // queue, the ones still being sent as never queued. The producer stops first.
-        while (!m_producerDone.load())
-            std::this_thread::sleep_for(1ms);
-        const std::int64_t announced = m_announced.load(), sent = m_sent.load();
-        for (std::int64_t job = 1; job <= announced; ++job) {
-            JobState &state = jobs[static_cast<std::size_t>(job)];
-            if (state.flags & JobState::kDone)
-                continue;
-            const auto it = running.find(job);
-            const std::uint16_t lane = it != running.end() ? it->second.lane : 0;
-            abandon(job, JobStatus::Cancelled);
-            if (lane == 0 && job <= sent)
-                log.append({.job = job, .kind = EventKind::JobDiscarded});
-            log.append({.job = job,
-                        .extra = job > sent ? kNeverQueued : 0U,
-                        .worker = lane,
-                        .kind = EventKind::ResultCollected,
-                        .aux = static_cast<std::uint8_t>(JobStatus::Cancelled)});
-        }
-        // Nothing left for the workers to do.
-        if (c.isConnected())
-            c.command({"DEL", m_target.jobsKey().toStdString()}, nullptr);
-    }
-    for (const auto &[name, lane] : lanes)
-        log.append({.worker = lane, .kind = EventKind::WorkerRetired});
+    if (m_cancel->isCancelled())
+        cancelRemaining(remote, jobs, c);
+    remote.retireAll();
     log.append({.kind = EventKind::RunFinished});
     log.flush();
     {
@@ -465,6 +406,14 @@ void RedisPool::collect()
     }
     m_ended.notify_all();
     Q_EMIT finished();
+}
+
+void RedisPool::noteConnection(bool ok)
+{
+    std::lock_guard lock(m_mutex);
+    if (ok && !m_account.connected)
+        ++m_account.reconnects;
+    m_account.connected = ok;
 }
 
 } // namespace engine::redis

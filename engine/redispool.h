@@ -2,6 +2,7 @@
 
 #include "engine/canceltoken.h"
 #include "engine/eventlog.h"
+#include "engine/jobplan.h"
 #include "engine/poolconfig.h"
 #include "engine/poolstate.h"
 #include "engine/redisclient.h"
@@ -16,6 +17,10 @@
 #include <span>
 #include <thread>
 #include <vector>
+
+namespace engine {
+class RemoteJobs;
+}
 
 namespace engine::redis {
 
@@ -77,9 +82,25 @@ Q_SIGNALS:
     void finished();
 
 private:
+    // What the collector knows of each job of the run.
+    struct JobState
+    {
+        static constexpr std::uint8_t kStarted = 1, kDone = 2, kRetried = 4;
+        std::uint8_t flags = 0;
+    };
+
     void produce();
+    void sendBatch(Connection &c, const std::vector<PlannedJob> &batch);
     void collect();
     void join();
+    void noteConnection(bool ok);
+    void markRetried(JobState &state);
+    std::uint16_t laneOf(RemoteJobs &remote, const std::string &consumer, const std::string &host);
+    void startJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::int64_t job,
+                  std::uint16_t lane, std::int64_t planned, std::int64_t t, bool claimed);
+    void finishJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::int64_t job,
+                   std::uint16_t lane, const StreamEntry &report, bool claimed);
+    void cancelRemaining(RemoteJobs &remote, std::vector<JobState> &jobs, Connection &c);
 
     Target m_target;
     PoolConfig m_config;
@@ -93,6 +114,7 @@ private:
     std::atomic<std::int64_t> m_announced {0}; // jobs 1..this were submitted (their event is out)
     std::atomic<std::int64_t> m_sent {0}; // jobs 1..this are in the stream
     std::atomic<std::int64_t> m_started {0}; // jobs some worker started (once each)
+    std::int64_t m_collected = 0; // the collector's own
     mutable std::mutex m_mutex; // the room condition, the account, the failures, the end
     std::condition_variable m_room;
     std::condition_variable m_ended;

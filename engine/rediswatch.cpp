@@ -1,6 +1,7 @@
 #include "engine/rediswatch.h"
 
 #include "engine/echo.h"
+#include "engine/remotejobs.h"
 
 #include <QUrl>
 #include <algorithm>
@@ -10,8 +11,6 @@
 #include <unordered_set>
 
 namespace engine::redis {
-
-namespace {
 
 using namespace std::chrono_literals;
 
@@ -32,6 +31,8 @@ struct EntryId
         return id;
     }
 };
+
+namespace {
 
 // The value of a field in a flat [key, value, key, value…] reply, or nullptr.
 const Reply *fieldOf(const Reply &flat, std::string_view name)
@@ -176,204 +177,166 @@ RedisWatch::Account RedisWatch::account() const
     return m_account;
 }
 
-void RedisWatch::look()
+// What the watch has seen so far: the entries taken for jobs and not yet done, by id.
+struct RedisWatch::Seen
 {
-    EventLog::Writer log(m_log.get());
-    Connection c;
-    const std::string stream = m_target.server.name.toStdString();
-    const std::string group = m_target.group.toStdString();
-    std::map<EntryId, std::int64_t> known; // entries seen and not yet done → their job
-    std::unordered_map<std::int64_t, std::pair<std::uint16_t, std::int64_t>> running; // lane, t
-    std::unordered_map<std::string, std::uint16_t> lanes;
-    std::int64_t nextJob = 1, sent = 0, started = 0;
+    std::map<EntryId, std::int64_t> known; // entry → its job
+    std::int64_t nextJob = 1;
+    std::int64_t sent = 0;
+    std::int64_t started = 0;
     std::string lastSeen; // XRANGE goes on after it (exclusive)
     bool first = true;
 
-    const auto laneOf = [&](const std::string &consumer) {
-        auto [it, added]
-            = lanes.try_emplace(consumer, static_cast<std::uint16_t>(lanes.size() + 1));
-        if (added)
-            log.append({.worker = it->second, .kind = EventKind::WorkerStarted});
-        return it->second;
-    };
-    const auto send = [&](const EntryId &id) {
+    std::int64_t send(RemoteJobs &remote, const EntryId &id)
+    {
         const std::int64_t job = nextJob++;
         known.emplace(id, job);
         ++sent;
-        const std::int64_t t = log.now();
-        log.appendStamped({.t = t, .job = job, .kind = EventKind::JobSubmitted});
-        log.appendStamped(
-            {.t = t,
-             .job = job,
-             .extra = static_cast<std::uint32_t>(std::max<std::int64_t>(sent - started, 0)),
-             .kind = EventKind::JobEnqueued});
+        remote.sent(job, sent - started);
         return job;
-    };
-    const auto startOn = [&](std::int64_t job, std::uint16_t lane) {
+    }
+    void start(RemoteJobs &remote, std::int64_t job, std::uint16_t lane, std::int64_t t)
+    {
         ++started;
-        const std::int64_t t = log.now();
-        running[job] = {lane, t};
-        log.appendStamped(
-            {.t = t,
-             .job = job,
-             .extra = static_cast<std::uint32_t>(std::max<std::int64_t>(sent - started, 0)),
-             .worker = lane,
-             .kind = EventKind::JobStarted});
-    };
-    const auto end = [&](std::int64_t job, JobStatus status) {
-        const auto it = running.find(job);
-        const std::int64_t t = log.now();
-        const auto aux = static_cast<std::uint8_t>(status);
-        if (it == running.end()) { // never taken: off the queue
-            log.appendStamped({.t = t, .job = job, .kind = EventKind::JobDiscarded});
-            log.appendStamped({.t = t, .job = job, .kind = EventKind::ResultCollected, .aux = aux});
-            return;
-        }
-        const auto [lane, since] = it->second;
-        running.erase(it);
-        log.appendStamped({.t = t,
-                           .job = job,
-                           .value = t - since,
-                           .worker = lane,
-                           .kind = EventKind::JobFinished,
-                           .aux = aux});
-        log.appendStamped({.t = t, .job = job, .worker = lane, .kind = EventKind::ResultDelivered});
-        log.appendStamped({.t = t,
-                           .job = job,
-                           .value = t - since,
-                           .worker = lane,
-                           .kind = EventKind::ResultCollected,
-                           .aux = aux});
-    };
-    const auto gone = [&](const QString &why) {
-        std::lock_guard lock(m_mutex);
-        m_account.ended = why;
-    };
+        remote.started(job, lane, t, 0, sent - started);
+    }
+};
 
+// One look: false when the watch must end (the stream or the group is gone), with the reason in
+// the account; a look cut short by the connection is true and is taken again.
+bool RedisWatch::lookOnce(Connection &c, RemoteJobs &remote, Seen &seen)
+{
+    const std::string stream = m_target.server.name.toStdString();
+    const std::string group = m_target.group.toStdString();
+    std::string why;
+    // The group: where it has delivered up to, how many it holds.
+    const auto groups = c.command({"XINFO", "GROUPS", stream}, &why);
+    if (!groups)
+        return true;
+    const Reply *info = nullptr;
+    static const std::vector<Reply> none;
+    for (const Reply &g : groups->isError() ? none : groups->elements) {
+        if (textOf(g, "name") == group)
+            info = &g;
+    }
+    if (!info) {
+        std::lock_guard lock(m_mutex);
+        m_account.ended = groups->isError() ? QStringLiteral("the stream is gone")
+                                            : QStringLiteral("the group is gone");
+        return false;
+    }
+    const EntryId delivered = EntryId::parse(textOf(*info, "last-delivered-id"));
+    if (seen.first) // what was delivered before the watch began is no job of it
+        seen.lastSeen = textOf(*info, "last-delivered-id");
+    // New entries: jobs sent.
+    const auto range
+        = c.command({"XRANGE", stream, "(" + seen.lastSeen, "+", "COUNT", "10000"}, &why);
+    const auto pending
+        = range ? c.command({"XPENDING", stream, group, "-", "+", "10000"}, &why) : std::nullopt;
+    if (!range || !pending || pending->isError())
+        return true;
+    for (const StreamEntry &e : entriesOf(*range)) {
+        seen.lastSeen = e.id;
+        seen.send(remote, EntryId::parse(e.id));
+    }
+    // What the consumers hold: jobs started on their lanes (moved, when claimed by another).
+    std::unordered_set<std::int64_t> held;
+    EntryId lastListed;
+    for (const Reply &p : pending->elements) {
+        if (p.elements.size() < 2)
+            continue;
+        const EntryId id = EntryId::parse(p.elements[0].text);
+        lastListed = std::max(lastListed, id);
+        const auto found = seen.known.find(id);
+        const std::int64_t job = found != seen.known.end() ? found->second : seen.send(remote, id);
+        held.insert(job);
+        const std::uint16_t lane = remote.lane(p.elements[1].text);
+        const std::uint16_t holder = remote.holder(job);
+        if (holder == lane)
+            continue;
+        if (holder != 0) { // the first consumer's attempt ends without a result
+            remote.abandon(job, JobStatus::Cancelled);
+            --seen.started;
+            std::lock_guard lock(m_mutex);
+            ++m_account.claimed;
+        }
+        seen.start(remote, job, lane, m_log->now());
+    }
+    // Held before, not now: acknowledged. Delivered but never seen held: acknowledged between
+    // two looks. Past the listed entries (more pending than one look lists), not known yet.
+    const bool partial
+        = integerOf(*info, "pending", 0) > static_cast<std::int64_t>(pending->elements.size());
+    for (auto it = seen.known.begin(); it != seen.known.end() && it->first <= delivered;) {
+        const std::int64_t job = it->second;
+        if (partial && it->first > lastListed)
+            break;
+        if (held.contains(job)) {
+            ++it;
+            continue;
+        }
+        if (remote.holder(job) == 0)
+            seen.start(remote, job, remote.lane("between looks"), m_log->now());
+        remote.endHeld(job, JobStatus::Completed);
+        it = seen.known.erase(it);
+    }
+    seen.first = false;
+    noteConsumers(c, *info);
+    return true;
+}
+
+// The group's own account of its consumers: what each holds, how long since it was seen.
+void RedisWatch::noteConsumers(Connection &c, const Reply &groupInfo)
+{
+    std::string why;
+    const auto consumers = c.command(
+        {"XINFO", "CONSUMERS", m_target.server.name.toStdString(), m_target.group.toStdString()},
+        &why);
+    std::lock_guard lock(m_mutex);
+    ++m_account.looks;
+    m_account.lag = integerOf(groupInfo, "lag", -1);
+    if (!consumers || consumers->isError())
+        return;
+    m_account.consumers.clear();
+    for (const Reply &r : consumers->elements)
+        m_account.consumers.push_back({QString::fromStdString(textOf(r, "name")),
+                                       integerOf(r, "pending", 0), integerOf(r, "idle", 0)});
+}
+
+void RedisWatch::look()
+{
+    EventLog::Writer log(m_log.get());
+    RemoteJobs remote(log);
+    Seen seen;
+    Connection c;
     std::chrono::milliseconds backoff = 50ms;
     while (!m_cancel->isCancelled()) {
         if (!c.isConnected()) {
             std::string why;
-            if (!c.connect(m_target.server, 1s, &why)) {
-                {
-                    std::lock_guard lock(m_mutex);
-                    m_account.connected = false;
-                }
+            const bool ok = c.connect(m_target.server, 1s, &why);
+            {
+                std::lock_guard lock(m_mutex);
+                if (ok && !m_account.connected)
+                    ++m_account.reconnects;
+                m_account.connected = ok;
+            }
+            if (!ok) {
                 m_cancel->waitUntil(std::chrono::steady_clock::now() + backoff);
                 backoff = std::min<std::chrono::milliseconds>(backoff * 2, 2s);
                 continue;
             }
             backoff = 50ms;
-            std::lock_guard lock(m_mutex);
-            if (!m_account.connected)
-                ++m_account.reconnects;
-            m_account.connected = true;
         }
-        std::string why;
-        // The group: where it has delivered up to, how many it holds.
-        const auto groups = c.command({"XINFO", "GROUPS", stream}, &why);
-        if (!groups)
-            continue;
-        if (groups->isError()) {
-            gone(QStringLiteral("the stream is gone"));
+        if (!lookOnce(c, remote, seen))
             break;
-        }
-        const Reply *info = nullptr;
-        for (const Reply &g : groups->elements) {
-            if (textOf(g, "name") == group)
-                info = &g;
-        }
-        if (!info) {
-            gone(QStringLiteral("the group is gone"));
-            break;
-        }
-        const EntryId delivered = EntryId::parse(textOf(*info, "last-delivered-id"));
-        const std::int64_t pendingTotal = integerOf(*info, "pending", 0);
-        if (first) // what was delivered before the watch began is not a job of it
-            lastSeen = textOf(*info, "last-delivered-id");
-        // New entries: jobs sent.
-        const auto range
-            = c.command({"XRANGE", stream, "(" + lastSeen, "+", "COUNT", "10000"}, &why);
-        if (!range)
-            continue;
-        for (const StreamEntry &e : entriesOf(*range)) {
-            lastSeen = e.id;
-            send(EntryId::parse(e.id));
-        }
-        // What the consumers hold: jobs started.
-        const auto pending = c.command({"XPENDING", stream, group, "-", "+", "10000"}, &why);
-        if (!pending || pending->isError())
-            continue;
-        std::unordered_set<std::int64_t> held;
-        EntryId lastListed;
-        for (const Reply &p : pending->elements) {
-            if (p.elements.size() < 2)
-                continue;
-            const EntryId id = EntryId::parse(p.elements[0].text);
-            lastListed = std::max(lastListed, id);
-            auto found = known.find(id);
-            const std::int64_t job = found != known.end() ? found->second : send(id);
-            held.insert(job);
-            const std::uint16_t lane = laneOf(p.elements[1].text);
-            const auto it = running.find(job);
-            if (it == running.end()) {
-                startOn(job, lane);
-            } else if (it->second.first != lane) { // claimed by another consumer
-                // The first consumer's attempt ends without a result; the job goes on.
-                const auto [was, since] = it->second;
-                const std::int64_t t = log.now();
-                log.appendStamped({.t = t,
-                                   .job = job,
-                                   .value = t - since,
-                                   .worker = was,
-                                   .kind = EventKind::JobFinished,
-                                   .aux = static_cast<std::uint8_t>(JobStatus::Cancelled)});
-                running.erase(it);
-                --started;
-                startOn(job, lane);
-                std::lock_guard lock(m_mutex);
-                ++m_account.claimed;
-            }
-        }
-        // Held before, not now: acknowledged. Delivered but never seen held: acknowledged
-        // between two looks. Past the listed entries (more pending than one look lists), unknown.
-        const bool partial = pendingTotal > static_cast<std::int64_t>(pending->elements.size());
-        for (auto it = known.begin(); it != known.end() && it->first <= delivered;) {
-            if (partial && it->first > lastListed)
-                break;
-            const std::int64_t job = it->second;
-            if (held.contains(job)) {
-                ++it;
-                continue;
-            }
-            if (!running.contains(job))
-                startOn(job, laneOf("between looks"));
-            end(job, JobStatus::Completed);
-            it = known.erase(it);
-        }
-        first = false;
-        // The consumers' own account: what each holds, how long since it was seen.
-        const auto consumers = c.command({"XINFO", "CONSUMERS", stream, group}, &why);
-        {
-            std::lock_guard lock(m_mutex);
-            ++m_account.looks;
-            m_account.lag = integerOf(*info, "lag", -1);
-            if (consumers && !consumers->isError()) {
-                m_account.consumers.clear();
-                for (const Reply &r : consumers->elements)
-                    m_account.consumers.push_back({QString::fromStdString(textOf(r, "name")),
-                                                   integerOf(r, "pending", 0),
-                                                   integerOf(r, "idle", 0)});
-            }
-        }
         log.flush(); // what this look found is published before the wait, not after it
         m_cancel->waitUntil(std::chrono::steady_clock::now() + std::chrono::milliseconds(kLookMs));
     }
     // The end: every job seen and not done ends Cancelled, where it is.
-    for (const auto &[id, job] : known)
-        end(job, JobStatus::Cancelled);
-    for (const auto &[name, lane] : lanes)
-        log.append({.worker = lane, .kind = EventKind::WorkerRetired});
+    for (const auto &[id, job] : seen.known) {
+        if (!remote.endHeld(job, JobStatus::Cancelled))
+            remote.endedUnstarted(job, false);
+    }
+    remote.retireAll();
     log.append({.kind = EventKind::RunFinished});
     log.flush();
     {

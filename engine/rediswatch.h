@@ -17,6 +17,10 @@
 #include <thread>
 #include <vector>
 
+namespace engine {
+class RemoteJobs;
+}
+
 namespace engine::redis {
 
 // What --watch looks at: redis://[[USER]:PASSWORD@]HOST[:PORT]/STREAM[/GROUP], any stream (its
@@ -88,7 +92,10 @@ Q_SIGNALS:
     void finished();
 
 private:
+    struct Seen;
     void look();
+    bool lookOnce(Connection &c, RemoteJobs &remote, Seen &seen);
+    void noteConsumers(Connection &c, const Reply &groupInfo);
 
     WatchTarget m_target;
     std::unique_ptr<EventLog> m_log;
