@@ -464,6 +464,21 @@ QString takeFiles(CommandLine &cli, const QStringList &files)
     return {};
 }
 
+// Parses --engine's and --watch's redis:// URLs; the problem in one line, or empty.
+QString parseRedisUrl(CommandLine &cli, const QString &name, const QString &value)
+{
+    QString why;
+    if (name == QLatin1String("engine")) {
+        cli.engineTarget = engine::redis::parseUrl(value, &why);
+        return cli.engineTarget ? QString() : QStringLiteral("--engine ") + why;
+    }
+    if (name == QLatin1String("watch")) {
+        cli.watchTarget = engine::redis::parseWatchUrl(value, &why);
+        return cli.watchTarget ? QString() : QStringLiteral("--watch ") + why;
+    }
+    return {};
+}
+
 // Parses --sweep and --size-for, once the configuration they start from is known.
 QString parseStudies(CommandLine &cli)
 {
@@ -562,18 +577,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
             return fail(cli,
                         QStringLiteral("--format '%1' is not allowed; allowed: %2")
                             .arg(engine::echoed(value), kFormatAllowed));
-        if (name == QLatin1String("engine")) {
-            QString why;
-            cli.engineTarget = engine::redis::parseUrl(value, &why);
-            if (!cli.engineTarget)
-                return fail(cli, QStringLiteral("--engine ") + why);
-        }
-        if (name == QLatin1String("watch")) {
-            QString why;
-            cli.watchTarget = engine::redis::parseWatchUrl(value, &why);
-            if (!cli.watchTarget)
-                return fail(cli, QStringLiteral("--watch ") + why);
-        }
+        if (QString problem = parseRedisUrl(cli, name, value); !problem.isEmpty())
+            return fail(cli, problem);
         if (name == QLatin1String("sweep-step")) {
             double step = 0;
             if (QString problem = checkNumber(QStringLiteral("--sweep-step"), value, false, 0,

@@ -38,7 +38,7 @@ using namespace engine;
 namespace {
 
 // Events a headless run lets wait for its fold (32 bytes each) before its threads wait.
-constexpr std::int64_t kHeadlessBacklogEvents = 256 * 1024;
+constexpr std::int64_t kHeadlessBacklogEvents = std::int64_t {256} * 1024;
 
 double ms(double ns)
 {

@@ -52,13 +52,17 @@ QString Target::display() const
         .arg(name);
 }
 
-std::optional<Target> parseUrl(const QString &text, QString *error)
+QString urlProblem(const QString &url, const QString &why, const QString &pathForm)
+{
+    return QStringLiteral("%1: %2 (allowed: redis://[[USER]:PASSWORD@]HOST[:PORT]%3)")
+        .arg(echoed(url), why, pathForm);
+}
+
+std::optional<Target> parseServer(const QString &text, const QString &pathForm, QString *error)
 {
     const auto refuse = [&](const QString &why) {
         if (error)
-            *error = QStringLiteral("%1: %2 (allowed: redis://[[USER]:PASSWORD@]HOST[:PORT]/NAME, "
-                                    "NAME of letters, digits, '-', '_' and '.')")
-                         .arg(echoed(text), why);
+            *error = urlProblem(text, why, pathForm);
         return std::nullopt;
     };
     const QUrl url(text, QUrl::StrictMode);
@@ -75,16 +79,31 @@ std::optional<Target> parseUrl(const QString &text, QString *error)
     t.password = url.password();
     if (!t.user.isEmpty() && t.password.isEmpty())
         return refuse(QStringLiteral("a user needs a password"));
-    t.name = url.path().mid(1);
-    if (t.name.isEmpty())
+    t.name = url.path(QUrl::FullyEncoded); // the caller's to read
+    return t;
+}
+
+std::optional<Target> parseUrl(const QString &text, QString *error)
+{
+    const QString form = QStringLiteral("/NAME, NAME of letters, digits, '-', '_' and '.'");
+    std::optional<Target> t = parseServer(text, form, error);
+    const auto refuse = [&](const QString &why) {
+        if (error)
+            *error = urlProblem(text, why, form);
+        return std::nullopt;
+    };
+    if (!t)
+        return t;
+    t->name = t->name.mid(1);
+    if (t->name.isEmpty())
         return refuse(QStringLiteral("no pool NAME after the host"));
-    for (const QChar c : t.name) {
+    for (const QChar c : t->name) {
         if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('-')
             && c != QLatin1Char('_') && c != QLatin1Char('.'))
             return refuse(QStringLiteral("the NAME '%1' has a character that is not allowed")
-                              .arg(echoed(t.name)));
+                              .arg(echoed(t->name)));
     }
-    if (t.name.size() > 100)
+    if (t->name.size() > 100)
         return refuse(QStringLiteral("the NAME is longer than 100 characters"));
     return t;
 }

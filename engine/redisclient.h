@@ -29,8 +29,13 @@ struct Target
     QString display() const;
 };
 
-// Parses a redis:// URL; nullopt with *error naming what is wrong and what is allowed.
+// Parses a pool's redis:// URL; nullopt with *error naming what is wrong and what is allowed.
 std::optional<Target> parseUrl(const QString &url, QString *error);
+// The server part of a redis:// URL (host, port, user, password), its path left percent-encoded
+// in `name` for the caller; `pathForm` says in a refusal what the path may be.
+std::optional<Target> parseServer(const QString &url, const QString &pathForm, QString *error);
+// A refusal of a redis:// URL: the URL, what is wrong, what is allowed.
+QString urlProblem(const QString &url, const QString &why, const QString &pathForm);
 
 // A reply, copied out of hiredis into a value that may cross threads.
 struct Reply

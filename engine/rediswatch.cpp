@@ -61,27 +61,17 @@ std::int64_t integerOf(const Reply &flat, std::string_view name, std::int64_t ot
 
 std::optional<WatchTarget> parseWatchUrl(const QString &text, QString *error)
 {
+    const QString form = QStringLiteral("/STREAM[/GROUP], a '/' inside a name written %2F");
+    const std::optional<Target> server = parseServer(text, form, error);
+    if (!server)
+        return std::nullopt;
     const auto refuse = [&](const QString &why) {
         if (error)
-            *error = QStringLiteral("%1: %2 (allowed: redis://[[USER]:PASSWORD@]HOST[:PORT]/STREAM"
-                                    "[/GROUP], a '/' inside a name written %2F)")
-                         .arg(echoed(text), why);
+            *error = urlProblem(text, why, form);
         return std::nullopt;
     };
-    const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || url.scheme() != QLatin1String("redis"))
-        return refuse(QStringLiteral("not a redis:// URL"));
-    WatchTarget t;
-    t.server.host = url.host();
-    if (t.server.host.isEmpty())
-        return refuse(QStringLiteral("no host"));
-    t.server.port = url.port(6379);
-    if (t.server.port < 1 || t.server.port > 65535)
-        return refuse(QStringLiteral("the port is out of 1..65535"));
-    t.server.user = url.userName();
-    t.server.password = url.password();
-    const QStringList parts = url.path(QUrl::FullyEncoded).split(QLatin1Char('/'));
-    // "", STREAM[, GROUP]
+    WatchTarget t {*server, {}};
+    const QStringList parts = server->name.split(QLatin1Char('/')); // "", STREAM[, GROUP]
     if (parts.size() < 2 || parts.at(1).isEmpty())
         return refuse(QStringLiteral("no STREAM after the host"));
     if (parts.size() > 3 || (parts.size() == 3 && parts.at(2).isEmpty()))

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace engine::redis {
 
@@ -44,7 +45,11 @@ public:
     static QString defaultName();
 
 private:
+    struct Consumer;
     void serve(int index);
+    bool connect(Consumer &me);
+    std::vector<StreamEntry> take(Consumer &me, bool *retried);
+    void work(Consumer &me, const StreamEntry &job, bool retried);
 
     WorkerOptions m_options;
     Log m_log;

@@ -474,6 +474,20 @@ private Q_SLOTS:
             << QStringList {QStringLiteral("--headless"), QStringLiteral("--continuous"),
                             QStringLiteral("--engine"), QStringLiteral("redis://h/x")}
             << QStringLiteral("--continuous");
+        QTest::newRow("watch stream")
+            << false
+            << QStringList {QStringLiteral("--headless"), QStringLiteral("--watch"),
+                            QStringLiteral("redis://h:1")}
+            << QStringLiteral("no STREAM after the host (allowed: "
+                              "redis://[[USER]:PASSWORD@]HOST[:PORT]"
+                              "/STREAM[/GROUP], a '/' inside a name "
+                              "written %2F)");
+        QTest::newRow("watch runs")
+            << false
+            << QStringList {QStringLiteral("--headless"), QStringLiteral("--watch"),
+                            QStringLiteral("redis://h/s"), QStringLiteral("--workers"),
+                            QStringLiteral("2")}
+            << QStringLiteral("a watch takes no run flags");
         QTest::newRow("worker url")
             << true << QStringList {QStringLiteral("--redis"), QStringLiteral("redis://h/a b")}
             << QStringLiteral("allowed");
