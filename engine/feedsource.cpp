@@ -25,7 +25,7 @@ constexpr std::size_t kBacklog = 100'000;
 } // namespace
 
 FeedSource::FeedSource(QObject *parent)
-    : QObject(parent)
+    : LiveSource(parent)
 { }
 
 FeedSource::~FeedSource()
@@ -239,13 +239,16 @@ std::size_t FeedSource::backlog() const
     return m_events.size();
 }
 
-std::vector<PoolEvent> FeedSource::takeEvents(std::vector<PoolEvent> spare)
+void FeedSource::appendEvents(std::vector<PoolEvent> &events)
 {
-    spare.clear();
     const std::lock_guard lock(m_mutex);
     m_signalled = false;
-    std::swap(spare, m_events);
-    return spare;
+    if (events.empty()) { // the usual take: the vectors trade places
+        std::swap(events, m_events);
+        return;
+    }
+    events.insert(events.end(), m_events.begin(), m_events.end());
+    m_events.clear();
 }
 
 std::vector<FailureMessage> FeedSource::takeFailureMessages()
@@ -260,10 +263,19 @@ FeedSource::Account FeedSource::account() const
     return m_account;
 }
 
+LiveSource::Shape FeedSource::shape() const
+{
+    const std::lock_guard lock(m_mutex);
+    return {.queueCapacity = m_account.queueCapacity,
+            .workers = m_account.workers,
+            .submitted = m_account.submitted,
+            .laneNames = m_account.laneNames,
+            .laneGroups = m_account.laneGroups};
+}
+
 int feedQueueCapacity(const FeedSource::Account &feed)
 {
-    return feed.queueCapacity >= 0 ? std::min(feed.queueCapacity, PoolConfig::kMaxCapacity)
-                                   : PoolConfig::kAutoCapacity;
+    return recordedQueueCapacity(feed.queueCapacity);
 }
 
 } // namespace engine

@@ -3,6 +3,7 @@
 #include "engine/feeddecoder.h"
 #include "engine/feedlistener.h"
 #include "engine/feedreader.h"
+#include "engine/livesource.h"
 #include "engine/poolevent.h"
 
 #include <QObject>
@@ -23,7 +24,7 @@ namespace engine {
 // a pool's. Only values cross: events, failure messages and the decoder's account, copied under a
 // mutex. The feed ends at its stream's end, at its end line (a file followed as it grows), or at
 // stop(); then every open job ends Cancelled, so the accounting holds, and finished() is emitted.
-class FeedSource : public QObject
+class FeedSource : public LiveSource
 {
     Q_OBJECT
 
@@ -63,24 +64,21 @@ public:
     // Where it listens, as a sender dials it (a port 0 resolved); empty when not listening.
     QString listeningAddress() const;
     // Ends the feed now (the person's Stop): what came is kept, open jobs end Cancelled.
-    void stop();
-    bool isRunning() const { return m_running.load(std::memory_order_acquire); }
+    void stop() override;
+    bool isRunning() const override { return m_running.load(std::memory_order_acquire); }
     // ns since start(), on the arrival clock.
     std::int64_t elapsedNs() const;
     // Now on the feed's run clock: the live edge of the timeline.
-    std::int64_t nowNs() const { return elapsedNs() - m_zeroArrivalNs.load(); }
+    std::int64_t nowNs() const override { return elapsedNs() - m_zeroArrivalNs.load(); }
     const QString &path() const { return m_path; }
 
-    // The events so far. A reader that keeps taking hands back the vector it took last time
-    // (`spare`, emptied here) to be filled next: its memory is reused rather than faulted in
-    // afresh.
-    std::vector<PoolEvent> takeEvents(std::vector<PoolEvent> spare = {});
-    std::vector<FailureMessage> takeFailureMessages();
+    std::vector<FailureMessage> takeFailureMessages() override;
     Account account() const;
+    // The account's lanes, their senders and the queue the feed said it had.
+    Shape shape() const override;
 
-Q_SIGNALS:
-    void eventsAvailable(); // at most once until the events are taken
-    void finished();
+protected:
+    void appendEvents(std::vector<PoolEvent> &events) override;
 
 private:
     void begin(const QString &path);

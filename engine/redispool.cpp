@@ -54,7 +54,7 @@ std::int64_t toInt(const std::string &text)
 } // namespace
 
 RedisPool::RedisPool(QObject *parent)
-    : QObject(parent)
+    : RemoteSource(parent)
 { }
 
 RedisPool::~RedisPool()
@@ -98,19 +98,19 @@ bool RedisPool::start(const Target &target, const PoolConfig &config, QString *e
     m_config = config;
     m_seed = config.seed != 0 ? config.seed : freshSeed();
     m_runId = std::to_string(QRandomGenerator::global()->generate64());
-    m_log = std::make_unique<EventLog>(true);
-    m_log->setBatchCallback([this] { Q_EMIT eventsAvailable(); });
     m_cancelOwner = std::make_unique<CancelToken>();
     m_cancel = m_cancelOwner.get();
-    m_account = {};
-    m_failures.clear();
+    m_stopped = std::make_unique<CancelToken>();
+    {
+        std::lock_guard lock(m_mutex);
+        m_account = {};
+        m_failures.clear();
+    }
     m_producerDone = false;
     m_announced = 0;
     m_sent = 0;
     m_started = 0;
-    m_running = true;
-    m_log->appendControl(
-        {.value = static_cast<std::int64_t>(m_seed), .kind = EventKind::RunStarted});
+    beginRun(m_seed);
     m_collector = std::thread([this] { collect(); });
     m_producer = std::thread([this] { produce(); });
     return true;
@@ -122,7 +122,16 @@ void RedisPool::cancel()
         return;
     m_log->appendControl({.kind = EventKind::CancelRequested});
     m_cancel->cancel();
+    m_stopped->cancel();
     m_room.notify_all();
+}
+
+void RedisPool::stop()
+{
+    if (!m_stopped || m_stopped->isCancelled() || !m_running.load())
+        return;
+    m_log->appendControl({.kind = EventKind::StopRequested});
+    m_stopped->cancel();
 }
 
 void RedisPool::join()
@@ -133,27 +142,27 @@ void RedisPool::join()
         m_collector.join();
 }
 
-bool RedisPool::waitForFinished(int timeoutMs)
-{
-    {
-        std::unique_lock lock(m_mutex);
-        if (!m_ended.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                              [this] { return !m_running.load(); }))
-            return false;
-    }
-    join();
-    return true;
-}
-
-void RedisPool::waitForFinished()
-{
-    while (!waitForFinished(1000)) { }
-}
-
 RedisPool::Account RedisPool::account() const
 {
-    std::lock_guard lock(m_mutex);
-    return m_account;
+    Account a;
+    {
+        std::lock_guard lock(m_mutex);
+        a = m_account;
+    }
+    a.consumerNames = consumerNames();
+    a.consumerHosts = consumerHosts();
+    a.consumers = static_cast<int>(a.consumerNames.size());
+    a.hosts = hostCount();
+    a.backlog = std::max<std::int64_t>(m_sent.load() - m_started.load(), 0);
+    return a;
+}
+
+LiveSource::Shape RedisPool::shape() const
+{
+    Shape shape = lanesShape();
+    shape.queueCapacity = m_config.effectiveQueueCapacity();
+    shape.submitted = m_announced.load();
+    return shape;
 }
 
 std::vector<FailureMessage> RedisPool::takeFailureMessages()
@@ -201,7 +210,7 @@ void RedisPool::produce()
     std::vector<PlannedJob> batch;
     std::int64_t next = 1;
     bool blocked = false;
-    while (next <= m_config.jobs && !m_cancel->isCancelled()) {
+    while (next <= m_config.jobs && !m_stopped->isCancelled()) {
         // The next job at its arrival.
         PlannedJob job = plan.next();
         arrivalMs += job.unitGap * m_config.intervalMs;
@@ -209,7 +218,8 @@ void RedisPool::produce()
             + std::chrono::nanoseconds(static_cast<std::int64_t>(arrivalMs * 1e6 / m_config.speed));
         if (arrival > Clock::now()) {
             log.flush(); // nothing waits in this thread's chunk while it sleeps
-            m_cancel->waitUntil(arrival);
+            if (!m_stopped->waitUntil(arrival))
+                break; // stopped (or cancelled) before the job was due: it is never sent
         }
         log.append({.job = job.id, .kind = EventKind::JobSubmitted});
         m_announced = job.id;
@@ -271,22 +281,6 @@ void RedisPool::markRetried(JobState &state)
     ++m_account.retried;
 }
 
-std::uint16_t RedisPool::laneOf(RemoteJobs &remote, const std::string &consumer,
-                                const std::string &host)
-{
-    bool added = false;
-    const std::uint16_t lane = remote.lane(consumer, &added);
-    if (added) {
-        std::lock_guard lock(m_mutex);
-        m_account.consumerNames.append(QString::fromStdString(consumer));
-        m_account.consumerHosts.append(QString::fromStdString(host));
-        m_account.consumers = remote.lanes();
-        m_account.hosts = static_cast<int>(
-            QSet<QString>(m_account.consumerHosts.begin(), m_account.consumerHosts.end()).size());
-    }
-    return lane;
-}
-
 void RedisPool::startJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::int64_t job,
                          std::uint16_t lane, std::int64_t planned, std::int64_t t, bool claimed)
 {
@@ -306,8 +300,8 @@ void RedisPool::startJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::i
     }
     remote.started(job, lane, t, planned, m_sent.load() - m_started.load());
     std::lock_guard lock(m_mutex);
-    m_account.maxPending = std::max<std::int64_t>(m_account.maxPending,
-                                                  static_cast<std::int64_t>(remote.attempts()));
+    m_account.pending = static_cast<std::int64_t>(remote.attempts());
+    m_account.maxPending = std::max<std::int64_t>(m_account.maxPending, m_account.pending);
 }
 
 // The first result of a job is its result; any later one is a duplicate, counted and dropped.
@@ -336,6 +330,8 @@ void RedisPool::finishJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::
     }
     remote.finished(job, lane, failed ? JobStatus::Failed : JobStatus::Completed, tookNs,
                     (state.flags & JobState::kRetried) ? kRetried : 0U);
+    std::lock_guard lock(m_mutex);
+    m_account.pending = static_cast<std::int64_t>(remote.attempts());
 }
 
 // Cancelled: every job submitted ends, the running ones where they run, the queued ones off the
@@ -397,15 +393,11 @@ void RedisPool::collect()
     }
     if (m_cancel->isCancelled())
         cancelRemaining(remote, jobs, c);
-    remote.retireAll();
-    log.append({.kind = EventKind::RunFinished});
-    log.flush();
     {
         std::lock_guard lock(m_mutex);
-        m_running = false;
+        m_account.pending = 0;
     }
-    m_ended.notify_all();
-    Q_EMIT finished();
+    endRun(remote, log);
 }
 
 void RedisPool::noteConnection(bool ok)

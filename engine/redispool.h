@@ -6,6 +6,7 @@
 #include "engine/poolconfig.h"
 #include "engine/poolstate.h"
 #include "engine/redisclient.h"
+#include "engine/remotesource.h"
 
 #include <QObject>
 #include <QString>
@@ -38,7 +39,7 @@ inline constexpr std::uint32_t kRetried = 2;
 // or reported twice ends with the first result that came; later ones are counted and dropped.
 // Each run starts from empty streams, and its jobs carry a run id, so a worker finishing a job of
 // an earlier run changes nothing. Cancelling ends every job sent without a result as cancelled.
-class RedisPool : public QObject
+class RedisPool : public RemoteSource
 {
     Q_OBJECT
 
@@ -50,7 +51,9 @@ public:
         std::int64_t retried = 0; // jobs claimed again after their consumer went quiet
         std::int64_t duplicates = 0; // results dropped because the job had one already
         std::int64_t reconnects = 0; // connections opened again after they dropped
-        std::int64_t maxPending = 0; // most jobs claimed by workers and not reported at once
+        std::int64_t pending = 0; // jobs claimed by workers and not reported, now
+        std::int64_t maxPending = 0; // the most at once
+        std::int64_t backlog = 0; // jobs in the stream that no worker has taken, now
         bool connected = true;
         QStringList consumerNames; // lane order
         QStringList consumerHosts;
@@ -63,23 +66,17 @@ public:
     // when Redis cannot be reached or the config is not one a distributed run takes.
     bool start(const Target &target, const PoolConfig &config, QString *error);
     void cancel();
-    bool isRunning() const { return m_running.load(); }
-    bool waitForFinished(int timeoutMs);
-    void waitForFinished();
-    std::int64_t elapsedNs() const { return m_log ? m_log->now() : 0; }
+    // Sends no more jobs; the run ends when those sent have their results (or at cancel()).
+    void stop() override;
     std::uint64_t seed() const { return m_seed; }
+    const Target &target() const { return m_target; }
     Account account() const;
+    std::vector<FailureMessage> takeFailureMessages() override;
+    // Lanes by consumer, grouped by host; the queue's capacity; the jobs submitted.
+    Shape shape() const override;
 
-    using EventVisitor = std::function<void(std::span<const PoolEvent>)>;
-    std::int64_t consumeEvents(const EventVisitor &visit)
-    {
-        return m_log ? m_log->consume(visit) : 0;
-    }
-    std::vector<FailureMessage> takeFailureMessages();
-
-Q_SIGNALS:
-    void eventsAvailable();
-    void finished();
+protected:
+    void join() override;
 
 private:
     // What the collector knows of each job of the run.
@@ -92,10 +89,8 @@ private:
     void produce();
     void sendBatch(Connection &c, const std::vector<PlannedJob> &batch);
     void collect();
-    void join();
     void noteConnection(bool ok);
     void markRetried(JobState &state);
-    std::uint16_t laneOf(RemoteJobs &remote, const std::string &consumer, const std::string &host);
     void startJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::int64_t job,
                   std::uint16_t lane, std::int64_t planned, std::int64_t t, bool claimed);
     void finishJob(RemoteJobs &remote, std::vector<JobState> &jobs, std::int64_t job,
@@ -106,18 +101,16 @@ private:
     PoolConfig m_config;
     std::uint64_t m_seed = 0;
     std::string m_runId;
-    std::unique_ptr<EventLog> m_log;
     CancelToken *m_cancel = nullptr;
     std::unique_ptr<CancelToken> m_cancelOwner;
-    std::atomic<bool> m_running {false};
+    std::unique_ptr<CancelToken> m_stopped; // the producer's waits wake at stop() and cancel()
     std::atomic<bool> m_producerDone {false};
     std::atomic<std::int64_t> m_announced {0}; // jobs 1..this were submitted (their event is out)
     std::atomic<std::int64_t> m_sent {0}; // jobs 1..this are in the stream
     std::atomic<std::int64_t> m_started {0}; // jobs some worker started (once each)
     std::int64_t m_collected = 0; // the collector's own
-    mutable std::mutex m_mutex; // the room condition, the account, the failures, the end
+    // m_mutex guards the room condition, the account and the failures.
     std::condition_variable m_room;
-    std::condition_variable m_ended;
     Account m_account;
     std::vector<FailureMessage> m_failures;
     std::thread m_producer;

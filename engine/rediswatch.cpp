@@ -83,12 +83,17 @@ std::optional<WatchTarget> parseWatchUrl(const QString &text, QString *error)
 }
 
 RedisWatch::RedisWatch(QObject *parent)
-    : QObject(parent)
+    : RemoteSource(parent)
 { }
 
 RedisWatch::~RedisWatch()
 {
     cancel();
+    join();
+}
+
+void RedisWatch::join()
+{
     if (m_thread.joinable())
         m_thread.join();
 }
@@ -102,8 +107,7 @@ bool RedisWatch::start(const WatchTarget &target, QString *error)
     };
     if (m_running.load())
         return refuse(QStringLiteral("a watch is still going"));
-    if (m_thread.joinable())
-        m_thread.join();
+    join();
     Connection c;
     std::string why;
     if (!c.connect(target.server, 2s, &why))
@@ -130,14 +134,15 @@ bool RedisWatch::start(const WatchTarget &target, QString *error)
                                names.isEmpty() ? QStringLiteral("none") : names.join(u", ")));
     }
     names.removeAll(m_target.group);
-    m_account = {};
-    m_account.group = m_target.group;
-    m_account.otherGroups = names;
-    m_log = std::make_unique<EventLog>(true);
-    m_log->setBatchCallback([this] { Q_EMIT eventsAvailable(); });
+    {
+        std::lock_guard lock(m_mutex);
+        m_account = {};
+        m_account.group = m_target.group;
+        m_account.otherGroups = names;
+    }
     m_cancel = std::make_unique<CancelToken>();
-    m_running = true;
-    m_log->appendControl({.kind = EventKind::RunStarted});
+    m_jobsSeen = 0;
+    beginRun(0);
     m_thread = std::thread([this] { look(); });
     return true;
 }
@@ -148,23 +153,17 @@ void RedisWatch::cancel()
         m_cancel->cancel();
 }
 
-bool RedisWatch::waitForFinished(int timeoutMs)
-{
-    {
-        std::unique_lock lock(m_mutex);
-        if (!m_ended.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                              [this] { return !m_running.load(); }))
-            return false;
-    }
-    if (m_thread.joinable())
-        m_thread.join();
-    return true;
-}
-
 RedisWatch::Account RedisWatch::account() const
 {
     std::lock_guard lock(m_mutex);
     return m_account;
+}
+
+LiveSource::Shape RedisWatch::shape() const
+{
+    Shape shape = lanesShape();
+    shape.submitted = m_jobsSeen.load();
+    return shape;
 }
 
 // What the watch has seen so far: the entries taken for jobs and not yet done, by id.
@@ -177,9 +176,10 @@ struct RedisWatch::Seen
     std::string lastSeen; // XRANGE goes on after it (exclusive)
     bool first = true;
 
-    std::int64_t send(RemoteJobs &remote, const EntryId &id)
+    std::int64_t send(RemoteJobs &remote, const EntryId &id, std::atomic<std::int64_t> &jobs)
     {
         const std::int64_t job = nextJob++;
+        jobs = job;
         known.emplace(id, job);
         ++sent;
         remote.sent(job, sent - started);
@@ -227,7 +227,7 @@ bool RedisWatch::lookOnce(Connection &c, RemoteJobs &remote, Seen &seen)
         return true;
     for (const StreamEntry &e : entriesOf(*range)) {
         seen.lastSeen = e.id;
-        seen.send(remote, EntryId::parse(e.id));
+        seen.send(remote, EntryId::parse(e.id), m_jobsSeen);
     }
     // What the consumers hold: jobs started on their lanes (moved, when claimed by another).
     std::unordered_set<std::int64_t> held;
@@ -238,9 +238,10 @@ bool RedisWatch::lookOnce(Connection &c, RemoteJobs &remote, Seen &seen)
         const EntryId id = EntryId::parse(p.elements[0].text);
         lastListed = std::max(lastListed, id);
         const auto found = seen.known.find(id);
-        const std::int64_t job = found != seen.known.end() ? found->second : seen.send(remote, id);
+        const std::int64_t job
+            = found != seen.known.end() ? found->second : seen.send(remote, id, m_jobsSeen);
         held.insert(job);
-        const std::uint16_t lane = remote.lane(p.elements[1].text);
+        const std::uint16_t lane = laneOf(remote, p.elements[1].text);
         const std::uint16_t holder = remote.holder(job);
         if (holder == lane)
             continue;
@@ -265,7 +266,7 @@ bool RedisWatch::lookOnce(Connection &c, RemoteJobs &remote, Seen &seen)
             continue;
         }
         if (remote.holder(job) == 0)
-            seen.start(remote, job, remote.lane("between looks"), m_log->now());
+            seen.start(remote, job, laneOf(remote, "between looks"), m_log->now());
         remote.endHeld(job, JobStatus::Completed);
         it = seen.known.erase(it);
     }
@@ -326,15 +327,7 @@ void RedisWatch::look()
         if (!remote.endHeld(job, JobStatus::Cancelled))
             remote.endedUnstarted(job, false);
     }
-    remote.retireAll();
-    log.append({.kind = EventKind::RunFinished});
-    log.flush();
-    {
-        std::lock_guard lock(m_mutex);
-        m_running = false;
-    }
-    m_ended.notify_all();
-    Q_EMIT finished();
+    endRun(remote, log);
 }
 
 } // namespace engine::redis

@@ -4,6 +4,7 @@
 #include "engine/eventlog.h"
 #include "engine/poolstate.h"
 #include "engine/redisclient.h"
+#include "engine/remotesource.h"
 
 #include <QObject>
 #include <QString>
@@ -42,7 +43,7 @@ std::optional<WatchTarget> parseWatchUrl(const QString &url, QString *error);
 // no consumer: it goes on a lane of its own, "between looks". The queue depth is the jobs sent
 // that no consumer has taken. Nothing is written to Redis. At the end (cancel(), or the stream or
 // group gone) the jobs still held end Cancelled, so each job seen has exactly one result.
-class RedisWatch : public QObject
+class RedisWatch : public RemoteSource
 {
     Q_OBJECT
 
@@ -74,22 +75,16 @@ public:
     // Checks the stream and its group exist and starts looking; false with the reason.
     bool start(const WatchTarget &target, QString *error);
     void cancel();
-    bool isRunning() const { return m_running.load(); }
-    bool waitForFinished(int timeoutMs);
-    std::int64_t elapsedNs() const { return m_log ? m_log->now() : 0; }
+    void stop() override { cancel(); }
     std::uint64_t seed() const { return 0; }
+    const WatchTarget &target() const { return m_target; }
     Account account() const;
+    std::vector<FailureMessage> takeFailureMessages() override { return {}; }
+    // A lane per consumer; the queue unbounded (a stream has no capacity).
+    Shape shape() const override;
 
-    using EventVisitor = std::function<void(std::span<const PoolEvent>)>;
-    std::int64_t consumeEvents(const EventVisitor &visit)
-    {
-        return m_log ? m_log->consume(visit) : 0;
-    }
-    std::vector<FailureMessage> takeFailureMessages() { return {}; }
-
-Q_SIGNALS:
-    void eventsAvailable();
-    void finished();
+protected:
+    void join() override;
 
 private:
     struct Seen;
@@ -98,12 +93,9 @@ private:
     void noteConsumers(Connection &c, const Reply &groupInfo);
 
     WatchTarget m_target;
-    std::unique_ptr<EventLog> m_log;
     std::unique_ptr<CancelToken> m_cancel;
-    std::atomic<bool> m_running {false};
-    mutable std::mutex m_mutex;
-    std::condition_variable m_ended;
-    Account m_account;
+    Account m_account; // guarded by m_mutex
+    std::atomic<std::int64_t> m_jobsSeen {0};
     std::thread m_thread;
 };
 
