@@ -134,14 +134,14 @@ const std::vector<ProgramFlag> &studyFlags()
          }},
         {"engine", "URL",
          "run the jobs through a Redis Stream, done by poolscope-worker processes on any host: "
-         "redis://[[USER]:PASSWORD@]HOST[:PORT]/NAME (with --headless)",
+         "redis://[[USER]:PASSWORD@]HOST[:PORT]/NAME",
          "local threads",
          [](CommandLine &c, const QString &url) {
              c.engineUrl = url;
          }},
         {"watch", "URL",
          "watch an existing Redis work queue, read-only: a consumer per lane, the jobs its "
-         "group has not delivered as the queue (with --headless, until Ctrl+C)",
+         "group has not delivered as the queue (headless: until Ctrl+C)",
          "none",
          [](CommandLine &c, const QString &url) {
              c.watchUrl = url;
@@ -383,8 +383,6 @@ QString crossCheckSweep(const CommandLine &cli, const QCommandLineParser &parser
 QString crossCheckEngine(const CommandLine &cli)
 {
     if (!cli.watchUrl.isEmpty()) {
-        if (!cli.headless)
-            return QStringLiteral("--watch runs headless for now: add --headless");
         if (cli.configGiven || !cli.engineUrl.isEmpty())
             return QStringLiteral("a watch takes no run flags and no --engine: it observes");
         if (!cli.followPath.isEmpty() || !cli.listenAddress.isEmpty() || !cli.openPath.isEmpty()
@@ -395,8 +393,6 @@ QString crossCheckEngine(const CommandLine &cli)
     }
     if (cli.engineUrl.isEmpty())
         return {};
-    if (!cli.headless)
-        return QStringLiteral("--engine runs headless for now: add --headless");
     if (!cli.followPath.isEmpty() || !cli.listenAddress.isEmpty() || !cli.openPath.isEmpty()
         || !cli.sweepText.isEmpty() || !cli.sizeForText.isEmpty())
         return QStringLiteral("--engine runs one configuration; it takes no FILE, --follow, "

@@ -56,7 +56,7 @@ struct CommandLine
     QString listenAddress; // --listen: HOST:PORT or unix:PATH
     engine::FeedDecoder::Format feedFormat = engine::FeedDecoder::Format::Auto;
     // --engine redis://HOST:PORT/NAME: the jobs go through a Redis Stream to poolscope-worker
-    // processes (headless for now).
+    // processes, in the window or headless.
     QString engineUrl;
     std::optional<engine::redis::Target> engineTarget;
     // --watch redis://HOST:PORT/STREAM[/GROUP]: an existing Redis work queue, read-only.

@@ -93,7 +93,11 @@ int main(int argc, char **argv)
     window.show();
     window.raise();
     window.activateWindow(); // keyboard focus even without a window manager
-    if (!cli.followPath.isEmpty())
+    if (cli.engineTarget)
+        window.useRedisEngine(*cli.engineTarget);
+    if (cli.watchTarget)
+        window.watchRedis(*cli.watchTarget);
+    else if (!cli.followPath.isEmpty())
         window.followFeed(cli.followPath, cli.feedFormat);
     else if (!cli.listenAddress.isEmpty())
         window.listenForFeeds(cli.listenAddress, cli.feedFormat);

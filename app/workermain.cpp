@@ -22,10 +22,12 @@ extern "C" void onSignal(int signal)
 
 const char *const kUsage
     = "usage: poolscope-worker --redis redis://[[USER]:PASSWORD@]HOST[:PORT]/NAME [--workers N]\n"
-      "                        [--name NAME] [--claim-idle-ms MS]\n"
+      "                        [--name NAME] [--host HOST] [--claim-idle-ms MS]\n"
       "  --redis URL          the pool to work for (the NAME poolscope --engine was given)\n"
       "  --workers N          worker threads, each taking one job at a time (1..256; 1)\n"
       "  --name NAME          consumers are NAME/1..NAME/N (default HOST-PID)\n"
+      "  --host HOST          the host its lanes are grouped under in poolscope's window and\n"
+      "                       summary (default: this machine's name; a container's may be random)\n"
       "  --claim-idle-ms MS   take over a job another worker has held this long without a\n"
       "                       result (100..86400000; 30000): longer than the longest job\n"
       "Stops on SIGINT or SIGTERM once each worker has finished its job.\n";
@@ -62,7 +64,8 @@ Parsed parse(const QStringList &args)
             return p;
         }
         const bool known = flag == QLatin1String("--redis") || flag == QLatin1String("--workers")
-            || flag == QLatin1String("--name") || flag == QLatin1String("--claim-idle-ms");
+            || flag == QLatin1String("--name") || flag == QLatin1String("--host")
+            || flag == QLatin1String("--claim-idle-ms");
         if (!known) {
             p.error
                 = QStringLiteral("unknown argument '%1' (see --help)").arg(engine::echoed(flag));
@@ -90,9 +93,9 @@ Parsed parse(const QStringList &args)
                 p.options.claimIdle = std::chrono::milliseconds(v);
         } else {
             if (value.isEmpty() || value.size() > 100 || value.contains(QLatin1Char(' ')))
-                p.error = QStringLiteral("--name '%1' is not allowed: 1..100 characters, no spaces")
-                              .arg(engine::echoed(value));
-            p.options.name = value;
+                p.error = QStringLiteral("%1 '%2' is not allowed: 1..100 characters, no spaces")
+                              .arg(flag, engine::echoed(value));
+            (flag == QLatin1String("--name") ? p.options.name : p.options.host) = value;
         }
     }
     if (p.error.isEmpty() && !haveUrl)

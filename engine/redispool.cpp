@@ -356,7 +356,7 @@ void RedisPool::cancelRemaining(RemoteJobs &remote, std::vector<JobState> &jobs,
 void RedisPool::collect()
 {
     EventLog::Writer log(m_log.get());
-    RemoteJobs remote(log);
+    RemoteJobs remote(log, laneNoter());
     Connection c;
     const std::string results = m_target.resultsKey().toStdString();
     std::vector<JobState> jobs(static_cast<std::size_t>(m_config.jobs) + 1);
@@ -381,7 +381,7 @@ void RedisPool::collect()
             const std::int64_t job = toInt(e.field("job"));
             if (e.field("run") != m_runId || job < 1 || job > m_sent.load())
                 continue; // an earlier run's, or not a job of this one
-            const std::uint16_t lane = laneOf(remote, e.field("worker"), e.field("host"));
+            const std::uint16_t lane = remote.lane(e.field("worker"), e.field("host"));
             const bool claimed = e.field("retried") == "1";
             if (e.field("kind") == "finish")
                 finishJob(remote, jobs, job, lane, e, claimed);

@@ -241,7 +241,7 @@ bool RedisWatch::lookOnce(Connection &c, RemoteJobs &remote, Seen &seen)
         const std::int64_t job
             = found != seen.known.end() ? found->second : seen.send(remote, id, m_jobsSeen);
         held.insert(job);
-        const std::uint16_t lane = laneOf(remote, p.elements[1].text);
+        const std::uint16_t lane = remote.lane(p.elements[1].text);
         const std::uint16_t holder = remote.holder(job);
         if (holder == lane)
             continue;
@@ -266,7 +266,7 @@ bool RedisWatch::lookOnce(Connection &c, RemoteJobs &remote, Seen &seen)
             continue;
         }
         if (remote.holder(job) == 0)
-            seen.start(remote, job, laneOf(remote, "between looks"), m_log->now());
+            seen.start(remote, job, remote.lane("between looks"), m_log->now());
         remote.endHeld(job, JobStatus::Completed);
         it = seen.known.erase(it);
     }
@@ -296,7 +296,7 @@ void RedisWatch::noteConsumers(Connection &c, const Reply &groupInfo)
 void RedisWatch::look()
 {
     EventLog::Writer log(m_log.get());
-    RemoteJobs remote(log);
+    RemoteJobs remote(log, laneNoter());
     Seen seen;
     Connection c;
     std::chrono::milliseconds backoff = 50ms;

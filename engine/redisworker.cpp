@@ -37,13 +37,10 @@ WorkerProcess::WorkerProcess(WorkerOptions options, Log log)
     : m_options(std::move(options))
     , m_log(std::move(log))
 {
+    if (m_options.host.isEmpty())
+        m_options.host = QSysInfo::machineHostName();
     if (m_options.name.isEmpty())
-        m_options.name = defaultName();
-}
-
-QString WorkerProcess::defaultName()
-{
-    return QSysInfo::machineHostName() + QLatin1Char('-') + QString::number(::getpid());
+        m_options.name = m_options.host + QLatin1Char('-') + QString::number(::getpid());
 }
 
 bool WorkerProcess::reachable(QString *error)
@@ -196,7 +193,7 @@ void WorkerProcess::serve(int index)
 {
     Consumer me;
     me.name = QString(m_options.name + QLatin1Char('/') + QString::number(index)).toStdString();
-    me.host = QSysInfo::machineHostName().toStdString();
+    me.host = m_options.host.toStdString();
     me.jobs = m_options.target.jobsKey().toStdString();
     me.results = m_options.target.resultsKey().toStdString();
     while (!m_stop.load(std::memory_order_relaxed)) {

@@ -23,6 +23,7 @@ struct WorkerOptions
     Target target;
     int workers = 1;
     QString name; // consumers are NAME/1 … NAME/N; empty: HOST-PID
+    QString host; // the host its lanes are grouped under; empty: this machine's name
     std::chrono::milliseconds claimIdle {30000};
 };
 
@@ -41,8 +42,6 @@ public:
     std::int64_t run();
     // Safe from a signal handler's thread: only sets a flag.
     void stop() { m_stop.store(true, std::memory_order_relaxed); }
-
-    static QString defaultName();
 
 private:
     struct Consumer;

@@ -56,17 +56,14 @@ void RemoteSource::beginRun(std::uint64_t seed)
     m_log->appendControl({.value = static_cast<std::int64_t>(seed), .kind = EventKind::RunStarted});
 }
 
-std::uint16_t RemoteSource::laneOf(RemoteJobs &remote, const std::string &consumer,
-                                   const std::string &host)
+std::function<void(std::uint16_t, const std::string &, const std::string &)>
+RemoteSource::laneNoter()
 {
-    bool added = false;
-    const std::uint16_t lane = remote.lane(consumer, &added);
-    if (added) {
-        std::lock_guard lock(m_mutex);
-        m_names.append(QString::fromStdString(consumer));
+    return [this](std::uint16_t, const std::string &name, const std::string &host) {
+        std::lock_guard lock(m_mutex); // lanes come in order: lane N is the Nth noted
+        m_names.append(QString::fromStdString(name));
         m_hosts.append(QString::fromStdString(host));
-    }
-    return lane;
+    };
 }
 
 void RemoteSource::endRun(RemoteJobs &remote, EventLog::Writer &log)

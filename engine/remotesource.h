@@ -50,9 +50,8 @@ public:
 protected:
     // A new run: a fresh log, RunStarted recorded (its value: the seed), no lanes yet.
     void beginRun(std::uint64_t seed);
-    // The lane of a consumer, its name and host noted the first time it is seen.
-    std::uint16_t laneOf(RemoteJobs &remote, const std::string &consumer,
-                         const std::string &host = {});
+    // What a RemoteJobs of this source calls when a lane appears: its name and host noted.
+    std::function<void(std::uint16_t, const std::string &, const std::string &)> laneNoter();
     // The run's end, from the thread that records last: every lane retires, RunFinished is
     // published, the waiters wake and finished() is emitted.
     void endRun(RemoteJobs &remote, EventLog::Writer &log);

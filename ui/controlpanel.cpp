@@ -498,7 +498,7 @@ void ControlPanel::setRunState(bool running, bool paused)
     m_paused = running && paused;
     const bool observing = isObserving();
     m_startButton->setEnabled(!running && m_startAllowed && !observing);
-    m_pauseButton->setEnabled(running && !observing);
+    m_pauseButton->setEnabled(running && !observing && !isRemote());
     m_pauseButton->setText(m_paused ? tr("Resume") : tr("Pause"));
     m_pauseButton->setAccessibleName(m_pauseButton->text());
     m_pauseButton->setToolTip(m_paused ? tr("Resume the paused run") : tr("Pause the run"));
@@ -522,6 +522,13 @@ void ControlPanel::setObserving(const QString &why)
     setRunState(m_running, m_paused);
 }
 
+void ControlPanel::setRemote(const QString &why)
+{
+    m_remote = why;
+    updateDependentControls();
+    setRunState(m_running, m_paused);
+}
+
 void ControlPanel::setStartAllowed(bool allowed, const QString &why)
 {
     m_startAllowed = allowed;
@@ -537,7 +544,7 @@ QStringList ControlPanel::nextRunChanges() const
         return names;
     const PoolConfig current = config();
     for (const Knob &knob : engine::knobs()) {
-        if (!knob.live && knob.differs(m_runConfig, current))
+        if ((!knob.live || isRemote()) && knob.differs(m_runConfig, current))
             names << tr(knob.name);
     }
     return names;
@@ -654,8 +661,11 @@ void ControlPanel::updateDependentControls()
     for (const Knob &knob : engine::knobs()) {
         const KnobControls &c = controls(knob.id);
         const bool applies = knob.applies(config);
-        c.field->setEnabled(applies);
-        c.label->setEnabled(applies);
+        // Remote workers decide how many they are and where their results go.
+        const bool remoteDecides
+            = isRemote() && (knob.id == KnobId::Workers || knob.id == KnobId::ResultsCapacity);
+        c.field->setEnabled(applies && !remoteDecides);
+        c.label->setEnabled(applies && !remoteDecides);
         // A knob that does not apply (the duration of a run of N jobs, a burst size without
         // bursts, min and max of a distribution that has a mean) leaves the panel, so that every
         // group fits in a window of 1280×800 without scrolling.
@@ -696,7 +706,7 @@ void ControlPanel::updateNextRunNote()
         m_nextRunNote->show();
         return;
     }
-    const QStringList changes = nextRunChanges();
+    QStringList changes = nextRunChanges();
     for (const Knob &knob : engine::knobs()) {
         QWidget *label = controls(knob.id).label;
         const bool pending = changes.contains(tr(knob.name));
@@ -706,14 +716,13 @@ void ControlPanel::updateNextRunNote()
         font.setItalic(pending);
         label->setFont(font);
     }
-    if (changes.isEmpty()) {
-        m_nextRunNote->clear();
-        m_nextRunNote->hide();
-        return;
-    }
-    m_nextRunNote->setText(
-        tr("Changes to %1 apply to the next run.").arg(QLocale().createSeparatedList(changes)));
-    m_nextRunNote->show();
+    QString note = changes.isEmpty()
+        ? QString()
+        : tr("Changes to %1 apply to the next run.").arg(QLocale().createSeparatedList(changes));
+    if (isRemote())
+        note = note.isEmpty() ? m_remote : m_remote + QLatin1Char('\n') + note;
+    m_nextRunNote->setText(note);
+    m_nextRunNote->setVisible(!note.isEmpty());
 }
 
 } // namespace gui

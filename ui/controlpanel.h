@@ -44,6 +44,12 @@ public:
     // ends the following). An empty `why` gives the knobs back.
     void setObserving(const QString &why);
     bool isObserving() const { return !m_observing.isEmpty(); }
+    // While the runs go through a broker to worker processes elsewhere (the Redis engine), the
+    // knobs those processes decide (workers, the results queue) are disabled, with `why` under
+    // the knobs; a run cannot pause, and every knob applies to the next run.
+    // An empty `why` gives them back.
+    void setRemote(const QString &why);
+    bool isRemote() const { return !m_remote.isEmpty(); }
     bool isRunning() const { return m_running; }
     bool isPaused() const { return m_paused; }
     // Names of the knobs changed since the run started that only apply to the next run (the
@@ -101,6 +107,7 @@ private:
     bool m_running = false;
     bool m_startAllowed = true;
     QString m_observing; // why the knobs cannot act, while following a feed
+    QString m_remote; // why some knobs cannot act, while runs go to remote workers
     std::vector<QWidget *> m_groups; // the knob groups, disabled together while observing
     QString m_startTip;
     QString m_stopTip;

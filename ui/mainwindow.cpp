@@ -3,6 +3,8 @@
 #include "engine/durationformat.h"
 #include "engine/feedsource.h"
 #include "engine/perfettotrace.h"
+#include "engine/redispool.h"
+#include "engine/rediswatch.h"
 #include "engine/workerpool.h"
 #include "ui/comparewindow.h"
 #include "ui/configsettings.h"
@@ -73,6 +75,8 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
                                                  .backgroundPriority = true},
                             this))
     , m_feed(new FeedSource(this))
+    , m_redisPool(new redis::RedisPool(this))
+    , m_redisWatch(new redis::RedisWatch(this))
     , m_model(new RunModel(this))
     , m_window(new TimeWindow(this))
 {
@@ -98,8 +102,12 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
     };
     connect(m_pool, &WorkerPool::eventsAvailable, this, wake, Qt::QueuedConnection);
     connect(m_pool, &WorkerPool::finished, this, &MainWindow::onRunFinished, Qt::QueuedConnection);
-    connect(m_feed, &FeedSource::eventsAvailable, this, wake, Qt::QueuedConnection);
-    connect(m_feed, &FeedSource::finished, this, &MainWindow::onRunFinished, Qt::QueuedConnection);
+    for (LiveSource *source :
+         std::initializer_list<LiveSource *> {m_feed, m_redisPool, m_redisWatch}) {
+        connect(source, &LiveSource::eventsAvailable, this, wake, Qt::QueuedConnection);
+        connect(source, &LiveSource::finished, this, &MainWindow::onRunFinished,
+                Qt::QueuedConnection);
+    }
     m_frameTimer.setInterval(kFrameMs);
     m_frameTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_frameTimer, &QTimer::timeout, this, &MainWindow::frame);
@@ -110,9 +118,14 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
 MainWindow::~MainWindow()
 {
     m_frameTimer.stop();
-    // The pool's and the feed's destructors stop and join; do it before the views go.
+    // The pool's and the sources' destructors stop and join; do it before the views go.
+    m_source = nullptr;
     delete m_feed;
     m_feed = nullptr;
+    delete m_redisPool;
+    m_redisPool = nullptr;
+    delete m_redisWatch;
+    m_redisWatch = nullptr;
     delete m_pool;
     m_pool = nullptr;
 }
@@ -262,8 +275,8 @@ void MainWindow::buildActions()
         [this] {
             if (m_replaying)
                 toggleReplay();
-            else if (m_feed->isRunning())
-                return; // a feed is observed: it does not pause
+            else if (m_source && m_source->isRunning())
+                return; // an observed or remote run does not pause
             else if (m_pool->isRunning())
                 togglePause();
             else
@@ -382,7 +395,7 @@ void MainWindow::startRun()
         m_previousRecordFile = std::move(m_recordFile);
     }
     setReplaying(false);
-    leaveFeed();
+    leaveSource();
     const PoolConfig config = m_controls->config();
     m_model->reset(config);
     m_recorded = RunRecording {};
@@ -395,12 +408,16 @@ void MainWindow::startRun()
     m_window->reset();
     m_log->clear();
     QString error;
-    if (!m_pool->start(config, &error)) {
+    const bool started = m_engineTarget ? m_redisPool->start(*m_engineTarget, config, &error)
+                                        : m_pool->start(config, &error);
+    if (!started) {
         m_status->setText(tr("Cannot start: %1").arg(error));
         return;
     }
     m_recorded.config = config;
-    m_recorded.seed = m_pool->seed();
+    m_recorded.seed = m_engineTarget ? m_redisPool->seed() : m_pool->seed();
+    if (m_engineTarget) // the remote workers' lanes, named and grouped as they come
+        m_source = m_redisPool;
     m_frameTimer.start();
     updateRunState();
     if (!m_options.screenshotPath.isEmpty())
@@ -409,7 +426,7 @@ void MainWindow::startRun()
 
 void MainWindow::togglePause()
 {
-    if (!m_pool->isRunning())
+    if (!m_pool->isRunning() || m_source)
         return;
     if (m_pool->isPaused())
         m_pool->resume();
@@ -420,24 +437,27 @@ void MainWindow::togglePause()
 
 void MainWindow::stopRun()
 {
-    if (m_feed->isRunning())
-        m_feed->stop(); // ends the following; finished() comes from the reader's thread
+    if (m_source && m_source->isRunning())
+        m_source->stop(); // finished() comes from the source's thread
     m_pool->stop();
     updateRunState();
 }
 
 void MainWindow::cancelRun()
 {
+    if (m_source == m_redisPool)
+        m_redisPool->cancel();
     m_pool->cancel();
     updateRunState();
 }
 
 // The window goes back to its own pool (or a recording): knobs apply again, lanes are workers.
-void MainWindow::leaveFeed()
+void MainWindow::leaveSource()
 {
-    m_fromFeed = false;
+    m_source = nullptr;
     m_controls->setObserving({});
     m_timeline->setLaneNames({});
+    m_pipeline->setLaneNames({});
     m_timeline->setLaneGroups({});
 }
 
@@ -446,11 +466,11 @@ void MainWindow::resetRun()
     if (!confirmDiscard())
         return;
     setReplaying(false);
-    m_feed->stop();
+    stopSources();
     m_pool->cancel();
     m_pool->waitForFinished();
     drain();
-    leaveFeed();
+    leaveSource();
     m_model->reset(m_controls->config());
     m_window->reset();
     m_log->clear();
@@ -464,13 +484,13 @@ void MainWindow::drain()
 {
     if (m_replaying)
         return;
-    if (m_fromFeed) // the last batch's vector goes back to be filled again
-        m_feedEvents = m_feed->takeEvents(std::move(m_feedEvents));
+    if (m_source) // the last batch's vector goes back to be filled again
+        m_sourceEvents = m_source->takeEvents(std::move(m_sourceEvents));
     const std::vector<PoolEvent> poolEvents
-        = m_fromFeed ? std::vector<PoolEvent> {} : m_pool->takeEvents();
-    const std::vector<PoolEvent> &events = m_fromFeed ? m_feedEvents : poolEvents;
+        = m_source ? std::vector<PoolEvent> {} : m_pool->takeEvents();
+    const std::vector<PoolEvent> &events = m_source ? m_sourceEvents : poolEvents;
     const auto failures
-        = m_fromFeed ? m_feed->takeFailureMessages() : m_pool->takeFailureMessages();
+        = m_source ? m_source->takeFailureMessages() : m_pool->takeFailureMessages();
     if (events.empty() && failures.empty())
         return;
     m_model->ingest(events, failures);
@@ -499,13 +519,16 @@ void MainWindow::frame()
     const bool running = liveRunning() || (m_replaying && m_replayPlaying);
     if (running)
         m_model->setNow(m_replaying ? m_replayT : liveNow());
-    if (m_fromFeed) {
-        FeedSource::Account account = m_feed->account();
-        m_model->setQueueCapacity(account.queueCapacity);
-        // A listener's lanes are named after their senders, and grouped by sender.
-        if (account.laneNames.size() != m_timeline->laneNames().size()) {
-            m_timeline->setLaneNames(std::move(account.laneNames));
-            m_timeline->setLaneGroups(std::move(account.laneGroups));
+    if (m_source) {
+        LiveSource::Shape shape = m_source->shape();
+        m_model->setQueueCapacity(shape.queueCapacity);
+        if (m_source == m_redisPool && shape.workers > 0) // the pool is the workers that came
+            m_model->setWorkerCount(shape.workers);
+        // Lanes named after their senders or consumers, grouped by sender or host.
+        if (shape.laneNames.size() != m_timeline->laneNames().size()) {
+            m_pipeline->setLaneNames(shape.laneNames);
+            m_timeline->setLaneNames(std::move(shape.laneNames));
+            m_timeline->setLaneGroups(std::move(shape.laneGroups));
         }
     }
     m_window->setExtent(m_model->endT(), !running);
@@ -539,13 +562,15 @@ void MainWindow::onRunFinished()
     if (m_closing || liveRunning())
         return;
     drain();
-    if (m_fromFeed) { // what the feed showed of its pool, for the exports and the run file
-        const FeedSource::Account feed = m_feed->account();
+    if (m_source) { // what the source showed of its pool, for the exports and the run file
+        const LiveSource::Shape shape = m_source->shape();
         m_recorded.config.workers
-            = std::clamp(feed.workers, PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
-        m_recorded.config.jobs
-            = std::clamp(feed.submitted, PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
-        m_recorded.config.queueCapacity = feedQueueCapacity(feed);
+            = std::clamp(shape.workers, PoolConfig::kMinWorkers, PoolConfig::kMaxWorkers);
+        if (m_source != m_redisPool) { // observed: no plan but what it showed
+            m_recorded.config.jobs
+                = std::clamp(shape.submitted, PoolConfig::kMinJobs, PoolConfig::kMaxJobs);
+            m_recorded.config.queueCapacity = recordedQueueCapacity(shape.queueCapacity);
+        }
     }
     m_dirty = true;
     // The end of a run shows all of it, unless the person has zoomed or panned.
@@ -562,23 +587,23 @@ void MainWindow::onRunFinished()
 void MainWindow::updateRunState()
 {
     const bool running = liveRunning();
-    m_controls->setRunState(running, running && !m_fromFeed && m_pool->isPaused());
+    m_controls->setRunState(running, running && !m_source && m_pool->isPaused());
     updateStatus();
 }
 
 bool MainWindow::liveRunning() const
 {
-    return m_pool->isRunning() || m_feed->isRunning();
+    return m_pool->isRunning() || (m_source && m_source->isRunning());
 }
 
 std::int64_t MainWindow::liveNow() const
 {
-    return m_fromFeed ? m_feed->nowNs() : m_pool->elapsedNs();
+    return m_source ? m_source->nowNs() : m_pool->elapsedNs();
 }
 
 bool MainWindow::isFollowing() const
 {
-    return m_fromFeed && m_feed->isRunning();
+    return m_source && m_source != m_redisPool && m_source->isRunning();
 }
 
 bool MainWindow::followFeed(const QString &path, FeedDecoder::Format format)
@@ -590,7 +615,7 @@ bool MainWindow::followFeed(const QString &path, FeedDecoder::Format format)
                       "on it. Stop ends the following; Reset gives the knobs back to Poolscope's "
                       "own pool.")
                        .arg(name),
-                   [&](QString *error) { return m_feed->start(path, format, error); });
+                   m_feed, [&](QString *error) { return m_feed->start(path, format, error); });
 }
 
 bool MainWindow::listenForFeeds(const QString &address, FeedDecoder::Format format)
@@ -599,20 +624,51 @@ bool MainWindow::listenForFeeds(const QString &address, FeedDecoder::Format form
                    tr("Listening for feeds: their programs run their pools, so these knobs "
                       "cannot act on them. Stop ends the listening; Reset gives the knobs back "
                       "to Poolscope's own pool."),
+                   m_feed,
                    [&](QString *error) { return m_feed->listen(address, format, false, error); });
 }
 
+void MainWindow::stopSources()
+{
+    m_feed->stop();
+    m_redisPool->cancel();
+    m_redisPool->waitForFinished();
+    m_redisWatch->cancel();
+    m_redisWatch->waitForFinished();
+}
+
+void MainWindow::useRedisEngine(const redis::Target &target)
+{
+    m_engineTarget = target;
+    m_controls->setRemote(
+        tr("Runs go through Redis at %1 to the poolscope-worker processes that read it; start "
+           "each with: poolscope-worker --redis %2 --workers N")
+            .arg(target.display(), target.display()));
+    updateRunState();
+}
+
+bool MainWindow::watchRedis(const redis::WatchTarget &target)
+{
+    return observe(tr("Cannot watch the Redis queue"),
+                   tr("Watching %1: its own workers run that queue, so these knobs cannot act on "
+                      "it. Stop ends the watch; Reset gives the knobs back to Poolscope's own "
+                      "pool.")
+                       .arg(target.server.display()),
+                   m_redisWatch,
+                   [&](QString *error) { return m_redisWatch->start(target, error); });
+}
+
 // Starts showing a feed: the model and the recording start afresh, the knobs step aside.
-bool MainWindow::observe(const QString &failureTitle, const QString &why,
+bool MainWindow::observe(const QString &failureTitle, const QString &why, LiveSource *source,
                          const std::function<bool(QString *)> &start)
 {
-    if (liveRunning() && !m_fromFeed) {
+    if (liveRunning() && !isFollowing()) {
         showError(failureTitle, tr("A run is going: stop it first."));
         return false;
     }
     if (!confirmDiscard())
         return false;
-    m_feed->stop();
+    stopSources();
     setReplaying(false);
     // The feed's run is recorded as a live run is, so that File ▸ Save and the exports work on it.
     m_model->reset(PoolConfig {});
@@ -621,6 +677,7 @@ bool MainWindow::observe(const QString &failureTitle, const QString &why,
     m_window->reset();
     m_log->clear();
     m_timeline->setLaneNames({});
+    m_pipeline->setLaneNames({});
     m_timeline->setLaneGroups({});
     m_recorded = RunRecording {};
     m_recordingFull = false;
@@ -630,9 +687,9 @@ bool MainWindow::observe(const QString &failureTitle, const QString &why,
     if (!m_recordFile->open())
         m_recordFile.reset();
     QString error;
-    m_fromFeed = true;
+    m_source = source;
     if (!start(&error)) {
-        m_fromFeed = false;
+        m_source = nullptr;
         showError(failureTitle, error);
         updateRunState();
         return false;
@@ -679,6 +736,66 @@ QString MainWindow::feedText() const
     return text;
 }
 
+QString MainWindow::sourceText() const
+{
+    return m_source == m_feed ? feedText() : redisText();
+}
+
+// The Redis engine's or watch's own account: where, the hosts, what is held and retried, and the
+// connection (reconnects; unreachable now).
+QString MainWindow::redisText() const
+{
+    const auto count = [](std::int64_t n) {
+        return static_cast<int>(std::min<std::int64_t>(n, INT_MAX));
+    };
+    QString text;
+    bool connected = true;
+    std::int64_t reconnects = 0;
+    const bool running = m_source->isRunning();
+    if (m_source == m_redisPool) {
+        const redis::RedisPool::Account a = m_redisPool->account();
+        text = (running ? tr("Redis %1") : tr("Redis %1, run ended"))
+                   .arg(m_redisPool->target().display())
+            + tr(" · %n hosts", nullptr, a.hosts) + tr(" · %1 pending").arg(a.pending);
+        if (a.retried > 0)
+            text += tr(" · %n retried", nullptr, count(a.retried));
+        if (a.duplicates > 0)
+            text += tr(" · %n duplicates dropped", nullptr, count(a.duplicates));
+        connected = a.connected;
+        reconnects = a.reconnects;
+    } else {
+        const redis::RedisWatch::Account a = m_redisWatch->account();
+        const redis::WatchTarget &t = m_redisWatch->target();
+        text = (running ? tr("Watching %1, group %2") : tr("Watched %1, group %2"))
+                   .arg(t.server.display(), a.group);
+        if (!a.ended.isEmpty())
+            text += tr(" (ended: %1)").arg(a.ended);
+        std::int64_t pending = 0;
+        const redis::RedisWatch::Consumer *idlest = nullptr;
+        for (const redis::RedisWatch::Consumer &c : a.consumers) {
+            pending += c.pending;
+            if (!idlest || c.idleMs > idlest->idleMs)
+                idlest = &c;
+        }
+        text += tr(" · %n consumers", nullptr, static_cast<int>(a.consumers.size()))
+            + tr(" · %1 pending").arg(pending);
+        if (a.lag >= 0)
+            text += tr(" · lag %1").arg(a.lag);
+        if (idlest)
+            text += tr(" · longest idle %1 (%2)")
+                        .arg(idlest->name, displayDuration(idlest->idleMs * 1'000'000));
+        if (a.claimed > 0)
+            text += tr(" · %n claimed", nullptr, count(a.claimed));
+        connected = a.connected;
+        reconnects = a.reconnects;
+    }
+    if (reconnects > 0)
+        text += tr(" · reconnected %n times", nullptr, count(reconnects));
+    if (!connected && running)
+        text += tr(" · Redis unreachable, reconnecting");
+    return text;
+}
+
 // What the views show, in words: called in the frame that draws them.
 void MainWindow::refreshNumbers()
 {
@@ -700,8 +817,8 @@ void MainWindow::updateStatus()
 {
     const bool running = liveRunning();
     QString state;
-    if (m_fromFeed)
-        state = feedText();
+    if (m_source)
+        state = sourceText();
     else if (m_replaying)
         state = m_replayPlaying
             ? tr("Replaying %1").arg(QFileInfo(windowFilePath()).fileName())
@@ -740,7 +857,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_options.restoreSettings)
         saveSettings();
     // Cancel and join every thread of the run before the window goes.
-    m_feed->stop();
+    stopSources();
     m_pool->cancel();
     m_pool->waitForFinished();
     event->accept();
@@ -1188,12 +1305,13 @@ bool MainWindow::openFile(const QString &path)
     }
     if (!confirmDiscard())
         return false;
-    m_feed->stop();
+    stopSources();
     m_pool->cancel();
     m_pool->waitForFinished();
     m_pool->takeEvents();
-    m_feed->takeEvents();
-    leaveFeed();
+    if (m_source)
+        m_source->takeEvents();
+    leaveSource();
     std::stable_sort(recording->events.begin(), recording->events.end(),
                      [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
     setReplaying(true);

@@ -2,6 +2,7 @@
 
 #include "engine/feeddecoder.h"
 #include "engine/poolconfig.h"
+#include "engine/redisclient.h"
 #include "engine/runrecording.h"
 #include "engine/sizing.h"
 #include "engine/sweepspec.h"
@@ -14,7 +15,13 @@
 
 namespace engine {
 class FeedSource;
+class LiveSource;
 class WorkerPool;
+namespace redis {
+class RedisPool;
+class RedisWatch;
+struct WatchTarget;
+} // namespace redis
 } // namespace engine
 
 class QAction;
@@ -119,6 +126,17 @@ public:
     bool listenForFeeds(const QString &address, engine::FeedDecoder::Format format);
     engine::FeedSource *feed() const { return m_feed; }
     bool isFollowing() const;
+    // From now on a run goes through Redis Streams at `target` to poolscope-worker processes
+    // (the Redis engine): Start sends the knobs' jobs there, and the lanes are the workers that
+    // take them, grouped by host. The knobs the workers decide are disabled, saying so.
+    void useRedisEngine(const engine::redis::Target &target);
+    engine::redis::RedisPool *redisPool() const { return m_redisPool; }
+    // Watches a Redis work queue, read-only: a lane per consumer of its group; false, after
+    // saying why, when the stream or group cannot be watched.
+    bool watchRedis(const engine::redis::WatchTarget &target);
+    engine::redis::RedisWatch *redisWatch() const { return m_redisWatch; }
+    // The source the run shown comes from when it is not the window's own pool; else null.
+    engine::LiveSource *liveSource() const { return m_source; }
 
 public Q_SLOTS:
     void startRun();
@@ -142,7 +160,8 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void leaveFeed(); // back to the window's own pool: knobs apply, lanes are workers
+    void leaveSource(); // back to the window's own pool: knobs apply, lanes are workers
+    void stopSources(); // every source but the pool stops, and its threads are joined
     void buildUi();
     void buildActions();
     void buildCompareActions(QMenu *file);
@@ -157,7 +176,9 @@ private:
     bool liveRunning() const;
     std::int64_t liveNow() const;
     QString feedText() const; // the feed's account, for the status bar
-    bool observe(const QString &failureTitle, const QString &why,
+    QString redisText() const; // the Redis engine's or watch's account, for the status bar
+    QString sourceText() const;
+    bool observe(const QString &failureTitle, const QString &why, engine::LiveSource *source,
                  const std::function<bool(QString *)> &start);
     void selectJob(std::int64_t job);
     void onRunFinished();
@@ -186,8 +207,11 @@ private:
     Options m_options;
     engine::WorkerPool *m_pool = nullptr;
     engine::FeedSource *m_feed = nullptr;
-    bool m_fromFeed = false; // the run shown came from m_feed, not m_pool
-    std::vector<engine::PoolEvent> m_feedEvents; // the feed's last batch, its memory reused
+    engine::redis::RedisPool *m_redisPool = nullptr;
+    engine::redis::RedisWatch *m_redisWatch = nullptr;
+    std::optional<engine::redis::Target> m_engineTarget; // runs go through Redis
+    engine::LiveSource *m_source = nullptr; // the run shown came from it, not m_pool
+    std::vector<engine::PoolEvent> m_sourceEvents; // the source's last batch, its memory reused
     RunModel *m_model = nullptr;
     TimeWindow *m_window = nullptr;
     ControlPanel *m_controls = nullptr;

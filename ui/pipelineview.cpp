@@ -1013,8 +1013,13 @@ void PipelineView::drawWorkers(QPainter &p, const Layout &l,
         p.drawRoundedRect(parts.cell, 3, 3);
         if (!parts.label.isEmpty()) {
             p.setPen(m_theme.text);
-            p.drawText(parts.label, Qt::AlignLeft | Qt::AlignVCenter,
-                       l.fullLabel ? tr("Worker %1").arg(w.id) : QStringLiteral("W%1").arg(w.id));
+            const auto named = m_laneNames.find(w.id);
+            const QString label = named != m_laneNames.end()
+                ? p.fontMetrics().elidedText(named->second, Qt::ElideMiddle,
+                                             static_cast<int>(parts.label.width()))
+                : l.fullLabel ? tr("Worker %1").arg(w.id)
+                              : QStringLiteral("W%1").arg(w.id);
+            p.drawText(parts.label, Qt::AlignLeft | Qt::AlignVCenter, label);
         }
         const QRectF area = parts.area;
         if (area.width() < 2)

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QWidget>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 namespace gui {
@@ -31,6 +32,13 @@ public:
     ~PipelineView() override;
 
     void setTheme(const Theme &theme); // drops the cached pens and brushes, repaints
+    // Names for workers (a feed's senders' lanes, the Redis engine's consumers), shown in place of
+    // "Worker N", shortened in the middle where they do not fit.
+    void setLaneNames(std::unordered_map<int, QString> names)
+    {
+        m_laneNames = std::move(names);
+        update();
+    }
     // Once per frame with the wall-clock ms since the last one; true while tokens still move or
     // the model changed since the last call (the caller then repaints). O(visible tokens).
     bool advance(double elapsedMs);
@@ -141,6 +149,7 @@ private:
 
     const RunModel *m_model = nullptr;
     Theme m_theme;
+    std::unordered_map<int, QString> m_laneNames;
     Paints m_paints;
     QHash<std::int64_t, TokenState> m_tokens;
     std::uint32_t m_generation = 0;

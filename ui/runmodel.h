@@ -110,6 +110,15 @@ public:
     // views predict from what was measured alone. Until the next reset.
     bool observed() const { return m_observed; }
     void setObserved(bool on) { m_observed = on; }
+    // The pool's size when processes elsewhere decide it (the Redis engine's workers): the
+    // consumers seen so far. Until the next reset.
+    void setWorkerCount(int workers)
+    {
+        if (workers == m_config.workers)
+            return;
+        m_config.workers = workers;
+        Q_EMIT changed();
+    }
     // The workers live now (a feed's pool size as far as it has shown it).
     int liveLanes() const;
     bool started() const { return m_started; }
