@@ -1031,9 +1031,11 @@ void PipelineView::drawWorkers(QPainter &p, const Layout &l,
             p.setBrush(Qt::NoBrush);
             p.drawRoundedRect(crisp(area), 2, 2);
             if (l.workerText) {
-                QString text = engine::displayDuration(std::max<std::int64_t>(0, now - w.since))
-                    + QLatin1String(" / ") + engine::displayDuration(w.plannedNs);
-                if (fm.horizontalAdvance(text) > area.width() - 8)
+                // Elapsed of planned; elapsed alone when the plan is unknown (a watched queue).
+                QString text = engine::displayDuration(std::max<std::int64_t>(0, now - w.since));
+                if (w.plannedNs > 0)
+                    text += QLatin1String(" / ") + engine::displayDuration(w.plannedNs);
+                if (fm.horizontalAdvance(text) > area.width() - 8 && w.plannedNs > 0)
                     text = QStringLiteral("%1%").arg(static_cast<int>(progress * 100));
                 if (fm.horizontalAdvance(text) <= area.width() - 4) {
                     p.setPen(m_theme.text);
