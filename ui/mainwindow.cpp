@@ -837,6 +837,17 @@ void MainWindow::updateStatus()
             .arg(m_model->submittedCount())
             .arg(m_model->queued().size())
             .arg(viewText()));
+    // A watched queue's consumers, each with what it holds and how long since Redis heard from it.
+    QString consumers;
+    if (m_source == m_redisWatch) {
+        for (const redis::RedisWatch::Consumer &c : m_redisWatch->account().consumers)
+            consumers += (consumers.isEmpty() ? QString() : QStringLiteral("\n"))
+                + tr("%1: %2 pending, idle %3")
+                      .arg(c.name)
+                      .arg(c.pending)
+                      .arg(displayDuration(c.idleMs * 1'000'000));
+    }
+    m_status->setToolTip(consumers);
 }
 
 void MainWindow::selectJob(std::int64_t job)

@@ -223,6 +223,10 @@ private Q_SLOTS:
         QTRY_VERIFY2(status(window).contains(QStringLiteral("group grp · 2 consumers · 2 pending "
                                                             "· lag 3")),
                      qPrintable(status(window)));
+        const QString perConsumer = window.statusBar()->findChild<QLabel *>()->toolTip();
+        QVERIFY2(perConsumer.contains(QStringLiteral("alice: 2 pending, idle "))
+                     && perConsumer.contains(QStringLiteral("bob: 0 pending, idle ")),
+                 qPrintable(perConsumer));
         // Stop ends the watch: the three taken by no one and alice's two end cancelled.
         window.stopRun();
         QTRY_VERIFY_WITH_TIMEOUT(accounted(*window.runModel()), 10000);
