@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 #ifdef __linux__
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -347,6 +348,7 @@ public:
         return m_log.consume(std::forward<Visit>(visit));
     }
 
+
     std::vector<FailureMessage> takeFailureMessages()
     {
         std::lock_guard lock(m_messagesMutex);
@@ -504,6 +506,12 @@ private:
 #ifdef __linux__
         prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
         if (!m_background)
+            return;
+        // SCHED_IDLE: the pool runs on what the window leaves. A nice level is not enough: CFS
+        // weighs each runnable thread, so 64 workers at nice +10 together outweigh the window's
+        // one thread seven to one, and a flat-out run starved the frames that draw it.
+        sched_param none {};
+        if (sched_setscheduler(0, SCHED_IDLE, &none) == 0)
             return;
         const auto tid = static_cast<id_t>(gettid());
         errno = 0;

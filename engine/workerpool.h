@@ -37,8 +37,9 @@ public:
         // Events published but not yet taken, at most; past it the pool waits for takeEvents()
         // (see EventLog::setBacklogLimit). 0: no bound, for consumers that read only at the end.
         std::int64_t eventBacklogLimit = 0;
-        // Runs the pool's threads at a lower scheduling priority (nice +10 on Linux), so that a
-        // window drawing the run keeps the CPU it needs when the pool would take all of it.
+        // Runs the pool's threads at the idle scheduling class (SCHED_IDLE on Linux; nice +10 where
+        // it is refused), so that a window drawing the run keeps the CPU it needs when the pool
+        // would take all of it.
         bool backgroundPriority = false;
     };
 
