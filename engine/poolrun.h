@@ -348,7 +348,6 @@ public:
         return m_log.consume(std::forward<Visit>(visit));
     }
 
-
     std::vector<FailureMessage> takeFailureMessages()
     {
         std::lock_guard lock(m_messagesMutex);
