@@ -58,7 +58,10 @@ class TestRedisWindow : public QObject
                       .arg(server.port())
                       .arg(QStringLiteral("pool")),
                   QStringLiteral("--workers"), QString::number(workers), QStringLiteral("--name"),
-                  name, QStringLiteral("--host"), host});
+                  name, QStringLiteral("--host"), host,
+                  // A job whose result a restart of Redis cut off is taken over after a second,
+                  // not the default half a minute (the jobs take 2 ms).
+                  QStringLiteral("--claim-idle-ms"), QStringLiteral("1000")});
         return p;
     }
 
