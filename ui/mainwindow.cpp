@@ -458,6 +458,7 @@ void MainWindow::leaveSource()
     m_controls->setObserving({});
     m_timeline->setLaneNames({});
     m_pipeline->setLaneNames({});
+    m_results->setLaneNames({});
     m_timeline->setLaneGroups({});
 }
 
@@ -527,6 +528,7 @@ void MainWindow::frame()
         // Lanes named after their senders or consumers, grouped by sender or host.
         if (shape.laneNames.size() != m_timeline->laneNames().size()) {
             m_pipeline->setLaneNames(shape.laneNames);
+            m_results->setLaneNames(shape.laneNames);
             m_timeline->setLaneNames(std::move(shape.laneNames));
             m_timeline->setLaneGroups(std::move(shape.laneGroups));
         }
@@ -678,6 +680,7 @@ bool MainWindow::observe(const QString &failureTitle, const QString &why, LiveSo
     m_log->clear();
     m_timeline->setLaneNames({});
     m_pipeline->setLaneNames({});
+    m_results->setLaneNames({});
     m_timeline->setLaneGroups({});
     m_recorded = RunRecording {};
     m_recordingFull = false;

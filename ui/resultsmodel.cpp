@@ -54,6 +54,14 @@ void ResultsModel::resetRows()
     endResetModel();
 }
 
+void ResultsModel::setLaneNames(std::unordered_map<int, QString> names)
+{
+    m_laneNames = std::move(names);
+    if (m_rows > 0)
+        Q_EMIT dataChanged(index(0, WorkerColumn), index(m_rows - 1, WorkerColumn),
+                           {Qt::DisplayRole});
+}
+
 int ResultsModel::rowOfJob(std::int64_t job) const
 {
     const auto &order = m_model->completionOrder();
@@ -104,8 +112,12 @@ QVariant ResultsModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case JobColumn:
             return QString::number(r->job);
-        case WorkerColumn:
-            return r->worker > 0 ? QString::number(r->worker) : QStringLiteral("—");
+        case WorkerColumn: {
+            if (r->worker <= 0)
+                return QStringLiteral("—");
+            const auto named = m_laneNames.find(r->worker);
+            return named != m_laneNames.end() ? named->second : QString::number(r->worker);
+        }
         case StatusColumn:
             return QLatin1String(nameOf(r->status));
         default: {

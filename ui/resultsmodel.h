@@ -3,6 +3,7 @@
 #include "ui/runmodel.h"
 
 #include <QAbstractTableModel>
+#include <unordered_map>
 
 namespace gui {
 
@@ -35,12 +36,16 @@ public:
                         int role = Qt::DisplayRole) const override;
 
     int rowOfJob(std::int64_t job) const; // -1 when not (yet) a result
+    // Names for workers (a feed's senders' lanes, the Redis engine's consumers), shown in the
+    // Worker column in place of their numbers (which still sort it).
+    void setLaneNames(std::unordered_map<int, QString> names);
 
 private:
     void append(int first, int last);
     void resetRows();
 
     const RunModel *m_model;
+    std::unordered_map<int, QString> m_laneNames;
     int m_rows = 0;
     int m_removing = 0; // rows between about-to-be-summarized and summarized
 };

@@ -4,12 +4,14 @@
 #include "redisserver.h"
 #include "ui/controlpanel.h"
 #include "ui/mainwindow.h"
+#include "ui/resultsmodel.h"
 #include "ui/runmodel.h"
 #include "ui/timelineview.h"
 
 #include <QLabel>
 #include <QProcess>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTest>
 #include <algorithm>
 #include <memory>
@@ -119,6 +121,13 @@ private Q_SLOTS:
         QCOMPARE(
             names,
             (QStringList {QStringLiteral("a/1"), QStringLiteral("a/2"), QStringLiteral("b/1")}));
+        // The results table names each job's worker the same way.
+        const QAbstractItemModel *results = window.resultsView()->model();
+        QCOMPARE(results->rowCount(), 400);
+        for (int row = 0; row < 400; row += 37)
+            QVERIFY2(
+                names.contains(results->index(row, ResultsModel::WorkerColumn).data().toString()),
+                qPrintable(results->index(row, ResultsModel::WorkerColumn).data().toString()));
         const LiveSource::Shape shape = window.redisPool()->shape();
         QCOMPARE(shape.laneGroups.size(), std::size_t {2});
         for (const LaneGroup &group : shape.laneGroups) {
