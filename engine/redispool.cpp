@@ -254,14 +254,19 @@ void RedisPool::produce()
             log.append({.job = more.id, .kind = EventKind::JobSubmitted});
             m_announced = more.id;
         }
+        // In the queue from the moment it is sent: a worker may take it, do it and report it
+        // before the reply reaches this thread, and its start is never before this stamp.
+        const std::int64_t sentAt = log.now();
         sendBatch(c, batch);
         if (m_cancel->isCancelled())
             break;
         for (const PlannedJob &j : batch) {
             const std::int64_t depth = ++m_sent - m_started.load();
-            log.append({.job = j.id,
-                        .extra = static_cast<std::uint32_t>(std::max<std::int64_t>(depth, 0)),
-                        .kind = EventKind::JobEnqueued});
+            log.appendStamped(
+                {.t = sentAt,
+                 .job = j.id,
+                 .extra = static_cast<std::uint32_t>(std::max<std::int64_t>(depth, 0)),
+                 .kind = EventKind::JobEnqueued});
         }
         next += static_cast<std::int64_t>(batch.size());
     }
@@ -379,7 +384,9 @@ void RedisPool::collect()
         for (const StreamEntry &e : entriesOfRead(*read)) {
             lastId = e.id;
             const std::int64_t job = toInt(e.field("job"));
-            if (e.field("run") != m_runId || job < 1 || job > m_sent.load())
+            // Any job submitted: one whose report comes before the producer has counted it as
+            // sent (the reply to its XADD still on its way) is this run's all the same.
+            if (e.field("run") != m_runId || job < 1 || job > m_announced.load())
                 continue; // an earlier run's, or not a job of this one
             const std::uint16_t lane = remote.lane(e.field("worker"), e.field("host"));
             const bool claimed = e.field("retried") == "1";

@@ -83,6 +83,37 @@ class TestRedisWindow : public QObject
         return model.finished() && model.stats().results() == model.submittedCount();
     }
 
+    // What the window and Redis say of a run, for a failure's message.
+    static QString describe(MainWindow &window, const RedisServer &server)
+    {
+        redis::Connection c;
+        std::string why;
+        QString redisSays = QStringLiteral("unreachable");
+        if (c.connect(target(server, {}), 2s, &why)) {
+            const auto pending = c.command({"XPENDING", "pool:jobs", "workers"}, &why);
+            const auto jobs = c.command({"XLEN", "pool:jobs"}, &why);
+            const auto results = c.command({"XLEN", "pool:results"}, &why);
+            redisSays
+                = QStringLiteral("pending %1, jobs stream %2, results stream %3")
+                      .arg(pending && !pending->elements.empty() ? pending->elements.front().integer
+                                                                 : -1)
+                      .arg(jobs ? jobs->integer : -1)
+                      .arg(results ? results->integer : -1);
+        }
+        const redis::RedisPool::Account a = window.redisPool()->account();
+        return QStringLiteral("%1 of %2 results, finished %3; pool running %4, pending %5, "
+                              "backlog %6, connected %7, reconnects %8; Redis: %9")
+            .arg(window.runModel()->stats().results())
+            .arg(window.runModel()->submittedCount())
+            .arg(window.runModel()->finished())
+            .arg(window.redisPool()->isRunning())
+            .arg(a.pending)
+            .arg(a.backlog)
+            .arg(a.connected)
+            .arg(a.reconnects)
+            .arg(redisSays);
+    }
+
     static void stopAll(std::vector<std::unique_ptr<QProcess>> &workers)
     {
         for (auto &w : workers) {
@@ -109,7 +140,8 @@ private Q_SLOTS:
             QVERIFY(w->waitForStarted());
         window.startRun();
         QCOMPARE(window.liveSource(), window.redisPool());
-        QTRY_VERIFY_WITH_TIMEOUT(accounted(*window.runModel()), 60000);
+        QTRY_VERIFY2_WITH_TIMEOUT(accounted(*window.runModel()),
+                                  qPrintable(describe(window, server)), 60000);
         QCOMPARE(window.runModel()->submittedCount(), 400);
         QCOMPARE(window.runModel()->stats().results(), 400);
         // Three lanes, named after their consumers, grouped by the host each said.
@@ -163,7 +195,8 @@ private Q_SLOTS:
         window.startRun();
         QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->stats().results() >= 50, 30000);
         window.stopRun();
-        QTRY_VERIFY_WITH_TIMEOUT(accounted(*window.runModel()), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(accounted(*window.runModel()),
+                                  qPrintable(describe(window, server)), 30000);
         const RunStats &stopped = window.runModel()->stats();
         QVERIFY(window.runModel()->submittedCount() < 100'000);
         QCOMPARE(stopped.results(), stopped.count(JobStatus::Completed));
@@ -171,7 +204,8 @@ private Q_SLOTS:
         window.startRun();
         QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->stats().results() >= 50, 30000);
         window.cancelRun();
-        QTRY_VERIFY_WITH_TIMEOUT(accounted(*window.runModel()), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(accounted(*window.runModel()),
+                                  qPrintable(describe(window, server)), 30000);
         QVERIFY(window.runModel()->submittedCount() < 100'000);
         stopAll(workers);
     }
@@ -189,7 +223,8 @@ private Q_SLOTS:
         window.startRun();
         QTRY_VERIFY_WITH_TIMEOUT(window.runModel()->stats().results() >= 100, 30000);
         QVERIFY2(server.restart(&error, 300), qPrintable(error));
-        QTRY_VERIFY_WITH_TIMEOUT(accounted(*window.runModel()), 60000);
+        QTRY_VERIFY2_WITH_TIMEOUT(accounted(*window.runModel()),
+                                  qPrintable(describe(window, server)), 60000);
         QCOMPARE(window.runModel()->stats().results(), 600);
         QVERIFY(window.redisPool()->account().reconnects >= 1);
         QVERIFY2(status(window).contains(QStringLiteral("reconnected")),
