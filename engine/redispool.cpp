@@ -4,9 +4,9 @@
 #include "engine/remotejobs.h"
 
 #include <QRandomGenerator>
-#include <QSet>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <unordered_map>
 
 namespace engine::redis {

@@ -13,9 +13,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
-#include <mutex>
-#include <span>
 #include <thread>
 #include <vector>
 

@@ -11,10 +11,7 @@
 #include <QStringList>
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <span>
 #include <thread>
 #include <vector>
 
