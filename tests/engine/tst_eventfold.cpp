@@ -1,5 +1,6 @@
 #include "engine/eventfold.h"
 #include "engine/eventorder.h"
+#include "engine/jobwindow.h"
 #include "engine/workerpool.h"
 
 #include <QTest>
@@ -240,6 +241,61 @@ private Q_SLOTS:
                 QVERIFY2(sameTimes(got.done.at(id), job), qPrintable(QString::number(id)));
             QCOMPARE(got.busyNs, expected.busyNs);
         }
+    }
+
+    // The ring under the fold against a plain map: ids touched ahead of the front, behind it
+    // (prepended), far ahead (the ring doubles), fronts dropped (their slots reused, value-
+    // initialized again) and ids below the dropped front (a scratch entry, not kept).
+    void theJobWindowKeepsEveryLiveIdsEntry()
+    {
+        JobWindow<std::int64_t> window;
+        std::map<std::int64_t, std::int64_t> model;
+        std::int64_t floor = INT64_MIN;
+        std::mt19937_64 rng(11);
+        std::int64_t next = 1000;
+        for (int step = 0; step < 200'000; ++step) {
+            const auto roll = static_cast<int>(rng() % 100);
+            if (roll < 60) {
+                // An id near the newest, sometimes behind the front, now and then far ahead.
+                std::int64_t id = next + static_cast<std::int64_t>(rng() % 8) - 5;
+                if (roll < 2)
+                    id = next + static_cast<std::int64_t>(rng() % 3000);
+                next = std::max(next, id + 1);
+                if (id < floor) {
+                    window[id] = 99; // scratch: not kept
+                    QVERIFY(window.find(id) == nullptr || *window.find(id) != 99);
+                    continue;
+                }
+                std::int64_t &entry = window[id];
+                QCOMPARE(entry, model[id]); // value-initialized when new, kept when not
+                entry += id;
+                model[id] = entry;
+            } else {
+                // Jobs well behind the newest end (every id there gets written), and the done
+                // front is dropped: here, the entries written at least once.
+                for (std::int64_t id = std::max(floor, std::int64_t {990}); id < next - 10; ++id) {
+                    if (model.contains(id) && model[id] != 0)
+                        continue;
+                    window[id] += id;
+                    model[id] = id;
+                }
+                window.popFrontWhile([](std::int64_t v) { return v != 0; });
+                while (!model.empty() && model.begin()->second != 0
+                       && window.dropped(model.begin()->first)) {
+                    floor = model.begin()->first + 1;
+                    model.erase(model.begin());
+                }
+                QVERIFY(model.empty() || !window.dropped(model.begin()->first));
+            }
+            if (step % 1000 == 0) {
+                for (const auto &[id, value] : model) {
+                    const std::int64_t *found = window.find(id);
+                    QVERIFY2(found && *found == value, qPrintable(QString::number(id)));
+                }
+            }
+        }
+        QVERIFY(window.size() >= model.size());
+        QVERIFY(floor > 100'000); // the front moved on, slots were reused
     }
 
     void finishHandsOnJobsWhoseEventsNeverCame()
