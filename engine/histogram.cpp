@@ -45,7 +45,7 @@ void Histogram::add(std::int64_t value)
         m_max = std::max(m_max, value);
     }
     ++m_count;
-    m_sum += static_cast<long double>(value);
+    m_sum.add(value);
 }
 
 void Histogram::merge(const Histogram &other)
@@ -59,7 +59,7 @@ void Histogram::merge(const Histogram &other)
     m_min = m_count ? std::min(m_min, other.m_min) : other.m_min;
     m_max = m_count ? std::max(m_max, other.m_max) : other.m_max;
     m_count += other.m_count;
-    m_sum += other.m_sum;
+    m_sum.add(other.m_sum);
 }
 
 void Histogram::clear()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/exactsum.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -18,7 +20,8 @@ public:
     std::int64_t count() const { return m_count; }
     double mean() const
     {
-        return m_count ? static_cast<double>(m_sum / static_cast<long double>(m_count)) : 0.0;
+        return m_count ? static_cast<double>(m_sum.value() / static_cast<long double>(m_count))
+                       : 0.0;
     }
     std::int64_t min() const { return m_count ? m_min : 0; }
     std::int64_t max() const { return m_count ? m_max : 0; }
@@ -34,7 +37,7 @@ public:
 private:
     std::vector<std::int64_t> m_buckets;
     std::int64_t m_count = 0;
-    long double m_sum = 0;
+    ExactSum m_sum;
     std::int64_t m_min = 0;
     std::int64_t m_max = 0;
 };

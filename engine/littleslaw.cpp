@@ -7,10 +7,10 @@ namespace engine {
 void LittlesLawMeter::Sums::add(const Sums &other)
 {
     arrivals += other.arrivals;
-    arrivalTimes += other.arrivalTimes;
+    arrivalTimes.add(other.arrivalTimes);
     departures += other.departures;
-    departureTimes += other.departureTimes;
-    latencies += other.latencies;
+    departureTimes.add(other.departureTimes);
+    latencies.add(other.latencies);
 }
 
 LittlesLawMeter::Sums &LittlesLawMeter::bucketFor(std::int64_t t)
@@ -28,7 +28,7 @@ void LittlesLawMeter::arrived(std::int64_t submittedNs)
 {
     for (Sums *sums : {&m_total, &bucketFor(submittedNs)}) {
         ++sums->arrivals;
-        sums->arrivalTimes += submittedNs;
+        sums->arrivalTimes.add(submittedNs);
     }
 }
 
@@ -37,8 +37,8 @@ void LittlesLawMeter::departed(std::int64_t submittedNs, std::int64_t collectedN
     // Keyed by the departure: the window's λ and W are of the results that came in during it.
     for (Sums *sums : {&m_total, &bucketFor(collectedNs)}) {
         ++sums->departures;
-        sums->departureTimes += collectedNs;
-        sums->latencies += collectedNs - submittedNs;
+        sums->departureTimes.add(collectedNs);
+        sums->latencies.add(collectedNs - submittedNs);
     }
 }
 
@@ -65,14 +65,15 @@ LittlesLaw LittlesLawMeter::law(const Sums &before, const Sums &in, std::int64_t
     const auto span = static_cast<long double>(toNs - fromNs);
     // ∫ jobs in the system = ∫ (arrived so far − departed so far): what was in before the window
     // stays all of it; what came (or left) at t during it counts from t to its end.
-    const long double arrivedArea
-        = before.arrivals * span + in.arrivals * static_cast<long double>(toNs) - in.arrivalTimes;
+    const long double arrivedArea = before.arrivals * span
+        + in.arrivals * static_cast<long double>(toNs) - in.arrivalTimes.value();
     const long double departedArea = before.departures * span
-        + in.departures * static_cast<long double>(toNs) - in.departureTimes;
+        + in.departures * static_cast<long double>(toNs) - in.departureTimes.value();
     law.meanInSystem = static_cast<double>((arrivedArea - departedArea) / span);
     law.resultRate = static_cast<double>(in.departures * 1e9L / span);
-    law.meanLatencyS
-        = in.departures > 0 ? static_cast<double>(in.latencies / in.departures / 1e9L) : 0.0;
+    law.meanLatencyS = in.departures > 0
+        ? static_cast<double>(in.latencies.value() / in.departures / 1e9L)
+        : 0.0;
     return law;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/exactsum.h"
+
 #include <cstdint>
 #include <deque>
 
@@ -47,10 +49,10 @@ private:
     struct Sums
     {
         std::int64_t arrivals = 0;
-        long double arrivalTimes = 0;
+        ExactSum arrivalTimes;
         std::int64_t departures = 0;
-        long double departureTimes = 0;
-        long double latencies = 0;
+        ExactSum departureTimes;
+        ExactSum latencies;
         void add(const Sums &other);
     };
     Sums &bucketFor(std::int64_t t);

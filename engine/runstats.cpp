@@ -22,10 +22,10 @@ void RunStats::ingest(std::span<const PoolEvent> events)
             ++m_submitted;
             m_little.arrived(e.t);
             if (m_lastSubmitAt >= 0 && e.t >= m_lastSubmitAt) {
-                const auto gap = static_cast<long double>(e.t - m_lastSubmitAt);
+                const std::int64_t gap = e.t - m_lastSubmitAt;
                 ++m_gaps;
-                m_gapSum += gap;
-                m_gapSquares += gap * gap;
+                m_gapSum.add(gap);
+                m_gapSquares.addSquare(gap);
             }
             m_lastSubmitAt = std::max(m_lastSubmitAt, e.t);
             break;
@@ -40,7 +40,7 @@ void RunStats::ingest(std::span<const PoolEvent> events)
             if (const int depth = queueDepthAfter(e); depth >= 0) {
                 m_maxDepth = std::max(m_maxDepth, depth);
                 if (e.t >= m_depthT) {
-                    m_depthArea += static_cast<long double>(m_depth) * (e.t - m_depthT);
+                    m_depthArea.addProduct(m_depth, e.t - m_depthT);
                     m_depthT = e.t;
                 }
                 m_depth = depth;
@@ -59,8 +59,7 @@ void RunStats::Sink::jobDone(const JobTimes &job)
     }
     if (job.processing() >= 0) {
         stats.m_processing.add(job.processing());
-        const auto processing = static_cast<long double>(job.processing());
-        stats.m_processingSquares += processing * processing;
+        stats.m_processingSquares.addSquare(job.processing());
         stats.m_processingMeans.add(static_cast<double>(job.processing()));
     }
     const std::int64_t latency = job.latency();
@@ -131,7 +130,7 @@ double RunStats::meanQueueDepth() const
 {
     if (m_depthT <= 0)
         return 0.0;
-    return static_cast<double>(m_depthArea / m_depthT);
+    return static_cast<double>(m_depthArea.value() / m_depthT);
 }
 
 LittlesLaw RunStats::littlesLaw(std::int64_t nowNs) const
@@ -157,12 +156,12 @@ QueueInputs RunStats::measuredInputs(int servers, int queueCapacity) const
     QueueInputs in;
     in.servers = servers;
     in.queueCapacity = queueCapacity;
-    if (m_gaps > 0 && m_gapSum > 0)
-        in.arrivalRatePerS = static_cast<double>(m_gaps * 1e9L / m_gapSum);
-    in.ca2 = cv2(m_gaps, m_gapSum, m_gapSquares);
+    if (m_gaps > 0 && m_gapSum.value() > 0)
+        in.arrivalRatePerS = static_cast<double>(m_gaps * 1e9L / m_gapSum.value());
+    in.ca2 = cv2(m_gaps, m_gapSum.value(), m_gapSquares.value());
     in.serviceMeanS = m_processing.mean() / 1e9;
     const auto n = static_cast<long double>(m_processing.count());
-    in.cs2 = cv2(n, n * static_cast<long double>(m_processing.mean()), m_processingSquares);
+    in.cs2 = cv2(n, n * static_cast<long double>(m_processing.mean()), m_processingSquares.value());
     return in;
 }
 

@@ -2,6 +2,7 @@
 
 #include "engine/batchmeans.h"
 #include "engine/eventfold.h"
+#include "engine/exactsum.h"
 #include "engine/histogram.h"
 #include "engine/littleslaw.h"
 #include "engine/poolevent.h"
@@ -104,14 +105,14 @@ private:
     // Queue depth integral, from the queue's own ordered updates (depth after each operation).
     std::int64_t m_depthT = 0;
     int m_depth = 0;
-    long double m_depthArea = 0;
+    ExactSum m_depthArea;
     LittlesLawMeter m_little;
     // Gaps between submissions (in the producer's order) and processing times, for ca² and cs².
     std::int64_t m_lastSubmitAt = -1;
     std::int64_t m_gaps = 0;
-    long double m_gapSum = 0;
-    long double m_gapSquares = 0;
-    long double m_processingSquares = 0;
+    ExactSum m_gapSum;
+    ExactSum m_gapSquares;
+    ExactSum m_processingSquares;
     BatchMeans m_waitMeans;
     BatchMeans m_latencyMeans;
     BatchMeans m_processingMeans;

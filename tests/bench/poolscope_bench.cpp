@@ -6,6 +6,7 @@
 #include "engine/feedsource.h"
 #include "engine/perfettotrace.h"
 #include "engine/runrecording.h"
+#include "engine/runstats.h"
 #include "engine/workerpool.h"
 #include "poolharness.h"
 #include "ui/mainwindow.h"
@@ -416,7 +417,7 @@ int main(int argc, char **argv)
     std::vector<PoolEvent> recorded;
     measure("engine_jobs_per_s",
             [&] { return engineJobsPerSecond(flatOut(o.jobs, 1024), true, &recorded); });
-    if (recorded.empty() && (wanted("ingest") || wanted("bytes_per_job")))
+    if (recorded.empty() && (wanted("ingest") || wanted("bytes_per_job") || wanted("stats_ingest")))
         engineJobsPerSecond(flatOut(o.jobs, 1024), true, &recorded);
     measure("engine_cap64_jobs_per_s",
             [&] { return engineJobsPerSecond(flatOut(o.jobs, 64), true); });
@@ -502,6 +503,22 @@ int main(int argc, char **argv)
                                                     std::min(batch, recorded.size() - i)));
         return static_cast<double>(recorded.size())
             / (static_cast<double>(timer.nsecsElapsed()) / 1e9);
+    });
+    // The headless run's fold alone: the summary's statistics taking in the same batches.
+    measure("stats_ingest_events_per_s", [&] {
+        RunStats stats;
+        QElapsedTimer timer;
+        timer.start();
+        constexpr std::size_t batch = 65'536;
+        for (std::size_t i = 0; i < recorded.size(); i += batch)
+            stats.ingest(std::span<const PoolEvent>(recorded.data() + i,
+                                                    std::min(batch, recorded.size() - i)));
+        const double perSecond = static_cast<double>(recorded.size())
+            / (static_cast<double>(timer.nsecsElapsed()) / 1e9);
+        if (stats.latency().count() != o.jobs)
+            qFatal("stats_ingest: %lld of %lld jobs folded",
+                   static_cast<long long>(stats.latency().count()), static_cast<long long>(o.jobs));
+        return perSecond;
     });
     if (out.contains(QStringLiteral("ingest_events_per_s")))
         out.insert(QStringLiteral("ingest_ns_per_event"),
