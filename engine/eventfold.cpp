@@ -46,15 +46,12 @@ const WorkerSpan *EventFold::open(int worker, SpanKind kind) const
     return span.start >= 0 ? &span : nullptr;
 }
 
-EventFold::Row &EventFold::row(int worker)
+EventFold::Row &EventFold::addRows(std::size_t index)
 {
-    const auto index = static_cast<std::size_t>(std::max(worker, 0));
-    if (index >= m_rows.size()) {
-        Row none;
-        for (WorkerSpan &span : none)
-            span.start = -1;
-        m_rows.resize(index + 1, none);
-    }
+    Row none;
+    for (WorkerSpan &span : none)
+        span.start = -1;
+    m_rows.resize(index + 1, none);
     return m_rows[index];
 }
 

@@ -3,6 +3,7 @@
 #include "engine/jobwindow.h"
 #include "engine/poolevent.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -240,7 +241,14 @@ private:
         }
     }
 
-    Row &row(int worker);
+    Row &row(int worker)
+    {
+        const auto index = static_cast<std::size_t>(std::max(worker, 0));
+        if (index < m_rows.size()) [[likely]]
+            return m_rows[index];
+        return addRows(index);
+    }
+    Row &addRows(std::size_t index);
 
     template<typename Sink> void openSpan(const WorkerSpan &span, Sink &sink)
     {
