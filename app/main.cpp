@@ -1,5 +1,6 @@
 #include "app/commandline.h"
 #include "app/headlessrunner.h"
+#include "engine/boundedqueue.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -48,6 +49,11 @@ QStringList arguments(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    // The queues' fences register with membarrier(2) while the process has one thread: the
+    // kernel then has nothing to synchronize. Registered later, by the first pool thread that
+    // sleeps, it waits out an RCU grace period (3-10 ms here, during which that thread holds up
+    // the run).
+    engine::fences::asymmetric();
     const app::CommandLine cli = app::parseCommandLine(arguments(argc, argv));
     QTextStream out(stdout);
     QTextStream err(stderr);
