@@ -1,12 +1,13 @@
 #include "app/commandline.h"
 #include "app/headlessrunner.h"
+#include "app/windowmain.h"
 #include "engine/boundedqueue.h"
-#include "ui/mainwindow.h"
 
-#include <QApplication>
 #include <QCoreApplication>
-#include <QIcon>
-#include <QMessageBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLibrary>
 #include <QTextStream>
 #include <atomic>
 #include <csignal>
@@ -37,6 +38,31 @@ bool noTerminalButADisplay()
     return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
 }
 
+// The window module's entry point `name`, or nullptr (said on err) when the module cannot be
+// loaded: it lies beside the executable (a build) or in the installed library directory.
+QFunctionPointer windowEntry(const char *name, QTextStream &err)
+{
+    QString self = QFile::symLinkTarget(QStringLiteral("/proc/self/exe"));
+    const QDir dir = QFileInfo(self).absoluteDir();
+    const QString module = QString::fromLatin1(kPoolscopeWindowModule);
+    QString error;
+    for (const QString &path :
+         {dir.filePath(module),
+          QString(QStringLiteral(POOLSCOPE_WINDOW_INSTALL_DIR "/") + module)}) {
+        if (!QFileInfo::exists(path))
+            continue;
+        QLibrary library(path);
+        if (QFunctionPointer entry = library.resolve(name))
+            return entry; // the library stays loaded for the process's life
+        error = library.errorString();
+    }
+    err << "poolscope: cannot open the window: "
+        << (error.isEmpty() ? module + QStringLiteral(" is not beside ") + self : error)
+        << " (a run without a window: --headless)\n";
+    err.flush();
+    return nullptr;
+}
+
 QStringList arguments(int argc, char **argv)
 {
     QStringList list;
@@ -63,9 +89,9 @@ int main(int argc, char **argv)
         err.flush();
         if (!arguments(argc, argv).contains(QStringLiteral("--headless"))
             && noTerminalButADisplay()) {
-            QApplication application(argc, argv);
-            QMessageBox::critical(nullptr, QStringLiteral("Poolscope"),
-                                  QStringLiteral("Poolscope cannot start: %1").arg(cli.error));
+            if (auto *dialog = reinterpret_cast<PoolscopeRefusalDialog>(
+                    windowEntry(kPoolscopeRefusalDialog, err)))
+                dialog(&argc, argv, &cli.error);
         }
         return 2;
     case app::CommandLine::Outcome::Help:
@@ -85,37 +111,9 @@ int main(int argc, char **argv)
         return app::runHeadless(cli, out, err, &s_interrupt);
     }
 
-    QApplication application(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Poolscope"));
-    QApplication::setOrganizationName(QStringLiteral("Poolscope"));
-    QApplication::setApplicationVersion(QStringLiteral(POOLSCOPE_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/poolscope/poolscope.png")));
-    QApplication::setDesktopFileName(QStringLiteral("poolscope"));
-    gui::MainWindow::Options options;
-    options.useGivenConfig = cli.configGiven;
-    options.screenshotPath = cli.screenshotPath;
-    options.runForMs = cli.runForMs;
-    gui::MainWindow window(cli.config, options);
-    window.show();
-    window.raise();
-    window.activateWindow(); // keyboard focus even without a window manager
-    if (cli.engineTarget)
-        window.useRedisEngine(*cli.engineTarget);
-    if (cli.watchTarget)
-        window.watchRedis(*cli.watchTarget);
-    else if (!cli.followPath.isEmpty())
-        window.followFeed(cli.followPath, cli.feedFormat);
-    else if (!cli.listenAddress.isEmpty())
-        window.listenForFeeds(cli.listenAddress, cli.feedFormat);
-    else if (!cli.comparePaths.isEmpty())
-        window.compareFiles(cli.comparePaths.at(0), cli.comparePaths.at(1));
-    else if (!cli.openPath.isEmpty())
-        window.openFile(cli.openPath);
-    else if (cli.sweep)
-        window.startSweep(*cli.sweep);
-    else if (cli.sizeFor)
-        window.startSizing(*cli.sizeFor);
-    else if (cli.autostart || !cli.screenshotPath.isEmpty())
-        window.startRun();
-    return QApplication::exec();
+    auto *windowMain
+        = reinterpret_cast<PoolscopeWindowMain>(windowEntry(kPoolscopeWindowMain, err));
+    if (!windowMain)
+        return 1;
+    return windowMain(&argc, argv, &cli);
 }

@@ -2,6 +2,7 @@
 #include "engine/knob.h"
 #include "testprinting.h"
 
+#include <QFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +12,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 #include <algorithm>
 #include <arpa/inet.h>
 #include <csignal>
@@ -815,6 +817,56 @@ private Q_SLOTS:
         const int results = row.section(QLatin1Char(' '), 1, 1).toInt();
         QVERIFY2(results >= 0 && results <= 3, qPrintable(row));
         QCOMPARE(lines.at(3), QStringLiteral("Sweep interrupted after 1 of 3 runs"));
+    }
+
+    // A headless run loads Qt Core alone (the window is a module loaded when one opens): its
+    // process maps no widgets, GUI or X library while it runs.
+    void aHeadlessRunLoadsNoWindowLibraries()
+    {
+        QProcess process;
+        const QByteArray out = startUntil(process,
+                                          {QStringLiteral("--headless"), QStringLiteral("--jobs"),
+                                           QStringLiteral("100"), QStringLiteral("--interval-ms"),
+                                           QStringLiteral("50")},
+                                          "Sending job 2 ");
+        QVERIFY2(out.contains("Sending job 2 "), out.constData());
+        QFile maps(QStringLiteral("/proc/%1/maps").arg(process.processId()));
+        QVERIFY(maps.open(QIODevice::ReadOnly));
+        const QByteArray mapped = maps.readAll();
+        process.kill();
+        process.waitForFinished();
+        QVERIFY(mapped.contains("libQt6Core.so"));
+        for (const char *library :
+             {"libQt6Widgets.so", "libQt6Gui.so", "libX11.so", "libpoolscope-window.so"})
+            QVERIFY2(!mapped.contains(library), library);
+    }
+
+    // The window comes up from its module: the first frame saved as a picture, exit 0.
+    void theWindowOpensFromItsModule()
+    {
+        QTemporaryDir dir;
+        const QString shot = dir.filePath(QStringLiteral("first.png"));
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral(POOLSCOPE_BINARY),
+                      {QStringLiteral("--screenshot"), shot, QStringLiteral("--run-for"),
+                       QStringLiteral("0")});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 0);
+        // A PNG's signature, then its IHDR chunk: width and height, big-endian, at 16 and 20.
+        QFile file(shot);
+        QVERIFY2(file.open(QIODevice::ReadOnly),
+                 qPrintable(QString::fromUtf8(process.readAllStandardError())));
+        const QByteArray png = file.read(24);
+        QVERIFY(png.startsWith("\x89PNG\r\n\x1a\n") && png.mid(12, 4) == "IHDR");
+        const auto at = [&](int i) {
+            return qFromBigEndian<quint32>(png.constData() + i);
+        };
+        QVERIFY2(at(16) > 400 && at(20) > 300,
+                 qPrintable(QStringLiteral("%1×%2").arg(at(16)).arg(at(20))));
     }
 
     void theProgramExitsWith2OnABadFlagWithoutRunning()
