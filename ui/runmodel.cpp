@@ -357,7 +357,12 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         record = &m_jobs.record(e.job);
         foldJobEvent(*record, e);
     }
+    // Only a job whose enqueue was folded can be in m_queued (its start usually comes after
+    // it): a start that comes first costs no search of the whole queue. (A discard, rare, has
+    // no record here, and a job already summarized only a scratch one: those search.)
     auto dequeue = [&] {
+        if (record && record->enqueued < 0 && !m_jobs.isScratch(*record))
+            return;
         if (auto it = std::find(m_queued.begin(), m_queued.end(), e.job); it != m_queued.end())
             m_queued.erase(it);
     };
