@@ -491,30 +491,28 @@ int main(int argc, char **argv)
         out.insert(QStringLiteral("wakeup_p99_us"), median(p99));
         err << "wakeup_p50_us " << median(p50) << " p99 " << median(p99) << "\n";
     }
-    // The GUI-side model absorbing a recorded run in frame-sized batches.
-    measure("ingest_events_per_s", [&] {
-        gui::RunModel model;
-        model.reset(flatOut(o.jobs, 1024));
+    // Events per second a fold takes in, the recorded run handed over in frame-sized batches.
+    const auto foldRate = [&](auto &&take) {
         QElapsedTimer timer;
         timer.start();
         constexpr std::size_t batch = 65'536;
         for (std::size_t i = 0; i < recorded.size(); i += batch)
-            model.ingest(std::span<const PoolEvent>(recorded.data() + i,
-                                                    std::min(batch, recorded.size() - i)));
+            take(std::span<const PoolEvent>(recorded.data() + i,
+                                            std::min(batch, recorded.size() - i)));
         return static_cast<double>(recorded.size())
             / (static_cast<double>(timer.nsecsElapsed()) / 1e9);
+    };
+    // The GUI-side model absorbing a recorded run.
+    measure("ingest_events_per_s", [&] {
+        gui::RunModel model;
+        model.reset(flatOut(o.jobs, 1024));
+        return foldRate([&](std::span<const PoolEvent> events) { model.ingest(events); });
     });
     // The headless run's fold alone: the summary's statistics taking in the same batches.
     measure("stats_ingest_events_per_s", [&] {
         RunStats stats;
-        QElapsedTimer timer;
-        timer.start();
-        constexpr std::size_t batch = 65'536;
-        for (std::size_t i = 0; i < recorded.size(); i += batch)
-            stats.ingest(std::span<const PoolEvent>(recorded.data() + i,
-                                                    std::min(batch, recorded.size() - i)));
-        const double perSecond = static_cast<double>(recorded.size())
-            / (static_cast<double>(timer.nsecsElapsed()) / 1e9);
+        const double perSecond
+            = foldRate([&](std::span<const PoolEvent> events) { stats.ingest(events); });
         if (stats.latency().count() != o.jobs)
             qFatal("stats_ingest: %lld of %lld jobs folded",
                    static_cast<long long>(stats.latency().count()), static_cast<long long>(o.jobs));
