@@ -17,7 +17,6 @@ public:
     void add(const ExactSum &other) { m_sum += other.m_sum; }
 
     long double value() const { return static_cast<long double>(m_sum); }
-    bool operator==(const ExactSum &) const = default;
 
 private:
     __extension__ using Wide = __int128;

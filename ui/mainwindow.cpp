@@ -451,15 +451,23 @@ void MainWindow::cancelRun()
     updateRunState();
 }
 
+// Every view that names lanes (timeline, pipeline, results table) names them the same way;
+// none: lanes are the pool's workers.
+void MainWindow::showLanes(std::unordered_map<int, QString> names,
+                           std::vector<engine::LaneGroup> groups)
+{
+    m_pipeline->setLaneNames(names);
+    m_results->setLaneNames(names);
+    m_timeline->setLaneNames(std::move(names));
+    m_timeline->setLaneGroups(std::move(groups));
+}
+
 // The window goes back to its own pool (or a recording): knobs apply again, lanes are workers.
 void MainWindow::leaveSource()
 {
     m_source = nullptr;
     m_controls->setObserving({});
-    m_timeline->setLaneNames({});
-    m_pipeline->setLaneNames({});
-    m_results->setLaneNames({});
-    m_timeline->setLaneGroups({});
+    showLanes({}, {});
 }
 
 void MainWindow::resetRun()
@@ -526,12 +534,8 @@ void MainWindow::frame()
         if (m_source == m_redisPool && shape.workers > 0) // the pool is the workers that came
             m_model->setWorkerCount(shape.workers);
         // Lanes named after their senders or consumers, grouped by sender or host.
-        if (shape.laneNames.size() != m_timeline->laneNames().size()) {
-            m_pipeline->setLaneNames(shape.laneNames);
-            m_results->setLaneNames(shape.laneNames);
-            m_timeline->setLaneNames(std::move(shape.laneNames));
-            m_timeline->setLaneGroups(std::move(shape.laneGroups));
-        }
+        if (shape.laneNames.size() != m_timeline->laneNames().size())
+            showLanes(std::move(shape.laneNames), std::move(shape.laneGroups));
     }
     m_window->setExtent(m_model->endT(), !running);
     if (m_window->followLive() && (running || m_dirty))
@@ -678,10 +682,7 @@ bool MainWindow::observe(const QString &failureTitle, const QString &why, LiveSo
     m_model->setQueueCapacity(-1); // until the feed says
     m_window->reset();
     m_log->clear();
-    m_timeline->setLaneNames({});
-    m_pipeline->setLaneNames({});
-    m_results->setLaneNames({});
-    m_timeline->setLaneGroups({});
+    showLanes({}, {});
     m_recorded = RunRecording {};
     m_recordingFull = false;
     m_runSaved = false;

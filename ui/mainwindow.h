@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/feeddecoder.h"
+#include "engine/feedlistener.h"
 #include "engine/poolconfig.h"
 #include "engine/redisclient.h"
 #include "engine/runrecording.h"
@@ -12,6 +13,8 @@
 #include <QTimer>
 #include <functional>
 #include <memory>
+#include <unordered_map>
+#include <vector>
 
 namespace engine {
 class FeedSource;
@@ -161,6 +164,7 @@ protected:
 
 private:
     void leaveSource(); // back to the window's own pool: knobs apply, lanes are workers
+    void showLanes(std::unordered_map<int, QString> names, std::vector<engine::LaneGroup> groups);
     void stopSources(); // every source but the pool stops, and its threads are joined
     void buildUi();
     void buildActions();
