@@ -620,10 +620,17 @@ private:
         std::byte *keys = block.get() + keysAt(stride);
         std::byte *values = block.get() + valuesAt(stride, exceptions);
         std::size_t set = 0; // exceptions so far, in (slot, column) order
+        // The fields follow one another without a gap (slot by slot, column by column), so they
+        // are gathered in a word and stored a word at a time: or-ing each into the block where
+        // it falls would load words the previous store only partly wrote, and stall on it.
+        std::uint64_t word = 0;
+        unsigned filled = 0; // bits of `word` in use
+        std::byte *out = data;
         for (std::size_t i = 0; i < kChunk; ++i) {
             for (int k = 0; k < kColumns; ++k) {
                 std::uint64_t field = offLine(columns[i][k], h.base[k], h.slope[k], i);
-                const std::uint64_t all = (std::uint64_t {1} << h.bits[k]) - 1;
+                const unsigned width = h.bits[k];
+                const std::uint64_t all = (std::uint64_t {1} << width) - 1;
                 if ((h.escapes >> k & 1) != 0 && field >= all) {
                     const auto key = static_cast<std::uint16_t>(i << 3 | static_cast<unsigned>(k));
                     std::memcpy(keys + 2 * set, &key, 2);
@@ -631,14 +638,19 @@ private:
                     ++set;
                     field = all;
                 }
-                const std::size_t bit = i * stride + h.at[k];
-                std::uint64_t word;
-                std::memcpy(&word, data + (bit >> 3), 8);
-                word |= field << (bit & 7);
-                std::memcpy(data + (bit >> 3), &word, 8);
+                word |= field << filled; // width <= kMaxBits < 64: filled < 64 here
+                filled += width;
+                if (filled >= 64) {
+                    std::memcpy(out, &word, 8);
+                    out += 8;
+                    filled -= 64;
+                    word = filled == 0 ? 0 : field >> (width - filled); // what did not fit
+                }
             }
         }
+        std::memcpy(out, &word, 8); // the last bits (the block has 8 bytes to spare past them)
         assert(set == exceptions);
+        assert(out + 8 <= keys);
         assert(columns[0][0] == m_keys[static_cast<std::size_t>(&c - m_chunks.data())]);
         c.raw.reset();
         --m_rawChunks;
