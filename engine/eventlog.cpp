@@ -102,13 +102,14 @@ void EventLog::taken(std::int64_t events)
     }
 }
 
-std::vector<PoolEvent> EventLog::takeAll()
+std::vector<PoolEvent> EventLog::takeAll(std::vector<PoolEvent> spare)
 {
     Chunk *first = takeInOrder();
     std::size_t total = 0;
     for (const Chunk *chunk = first; chunk; chunk = chunk->next)
         total += chunk->size;
-    std::vector<PoolEvent> events;
+    std::vector<PoolEvent> events = std::move(spare);
+    events.clear();
     events.reserve(total);
     for (Chunk *chunk = first; chunk;) {
         Chunk *next = chunk->next;

@@ -71,8 +71,10 @@ public:
     // Chunks allocated so far (not taken from the spares): what the log's memory has grown to.
     std::int64_t chunksAllocated() const { return m_allocated.load(std::memory_order_relaxed); }
 
-    // Everything published so far, in publication order (per-thread order is preserved).
-    std::vector<PoolEvent> takeAll();
+    // Everything published so far, in publication order (per-thread order is preserved), in
+    // `spare` (emptied first): a consumer that hands back the vector it took last time reuses its
+    // memory instead of faulting in fresh pages for every batch.
+    std::vector<PoolEvent> takeAll(std::vector<PoolEvent> spare = {});
     // The same without a copy: hands everything published so far to `visit`, a chunk's events at
     // a time in publication order, and recycles each chunk once visited, so a consumer that folds
     // as the run goes holds no events and the writers reuse the same few chunks. Returns how many

@@ -14,6 +14,7 @@ void EventOrder::push(std::span<const PoolEvent> events)
         return;
     const std::size_t old = m_events.size();
     m_events.insert(m_events.end(), events.begin(), events.end());
+    m_peak = std::max(m_peak, m_events.size());
     const std::span<PoolEvent> fresh(m_events.data() + old, events.size());
     sortByTime(fresh, &m_buffer);
     // Merge the new events into the held ones: only the held events stamped after the first new
@@ -47,10 +48,16 @@ void EventOrder::trim()
 {
     m_events.erase(m_events.begin(), m_events.begin() + static_cast<std::ptrdiff_t>(m_head));
     m_head = 0;
-    constexpr std::size_t kKeep = 65'536; // events: 2 MB
-    if (m_events.capacity() > kKeep && m_events.size() < kKeep / 2)
+    // What the batches of the last second or so needed is kept: the next frame's batch needs
+    // about as much (memory given back and asked for again each frame costs a page fault a page).
+    if (++m_trims == kTrimsPerSpell) {
+        m_trims = 0;
+        m_lastPeak = std::exchange(m_peak, m_events.size());
+    }
+    const std::size_t keep = std::max({kKeep, m_peak, m_lastPeak});
+    if (m_events.capacity() > keep && m_events.size() < keep / 2)
         m_events.shrink_to_fit();
-    if (m_buffer.capacity() > kKeep)
+    if (m_buffer.capacity() > keep)
         std::vector<PoolEvent>().swap(m_buffer);
 }
 

@@ -30,6 +30,7 @@ public:
     // span is valid until the next call.
     std::span<const PoolEvent> release(std::int64_t horizon = kEverything);
     std::size_t held() const { return m_events.size() - m_head; }
+    std::size_t capacity() const { return m_events.capacity(); } // events it has room for
     // Drops the released events (ending the last span) and gives back memory that a catch-up
     // batch (a replay, a window not drawn for a while) needed, beyond what a frame's batch needs.
     void trim();
@@ -37,6 +38,8 @@ public:
     {
         m_events.clear();
         m_head = 0;
+        m_peak = m_lastPeak = 0;
+        m_trims = 0;
     }
 
 private:
@@ -45,6 +48,12 @@ private:
     std::vector<PoolEvent> m_events;
     std::size_t m_head = 0;
     std::vector<PoolEvent> m_buffer; // for sorting and merging
+    // The most held at once since the spell began, and in the spell before: room they needed is
+    // kept; room only an earlier catch-up batch needed is given back.
+    static constexpr std::size_t kKeep = 65'536; // events (2 MB): kept whatever came
+    static constexpr int kTrimsPerSpell = 64; // a second of frames
+    std::size_t m_peak = 0, m_lastPeak = 0;
+    int m_trims = 0;
 };
 
 } // namespace engine

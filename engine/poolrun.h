@@ -342,7 +342,10 @@ public:
         return states;
     }
 
-    std::vector<PoolEvent> takeEvents() { return m_log.takeAll(); }
+    std::vector<PoolEvent> takeEvents(std::vector<PoolEvent> spare)
+    {
+        return m_log.takeAll(std::move(spare));
+    }
     template<typename Visit> std::int64_t consumeEvents(Visit &&visit)
     {
         return m_log.consume(std::forward<Visit>(visit));

@@ -161,9 +161,12 @@ ProducerState WorkerPool::producerState() const
     return m_run ? m_run->producerState() : ProducerState::Idle;
 }
 
-std::vector<PoolEvent> WorkerPool::takeEvents()
+std::vector<PoolEvent> WorkerPool::takeEvents(std::vector<PoolEvent> spare)
 {
-    return m_run ? m_run->takeEvents() : std::vector<PoolEvent> {};
+    if (m_run)
+        return m_run->takeEvents(std::move(spare));
+    spare.clear();
+    return spare;
 }
 
 std::int64_t WorkerPool::consumeEvents(const EventVisitor &visit)

@@ -79,8 +79,9 @@ public:
     ProducerState producerState() const;
 
     // Everything recorded since the last call, in publication order (each thread's own events in
-    // order; across threads, ordered within a few milliseconds). One consumer only.
-    std::vector<PoolEvent> takeEvents();
+    // order; across threads, ordered within a few milliseconds). One consumer only. A consumer
+    // that keeps taking hands back the vector it took last time (`spare`): its memory is reused.
+    std::vector<PoolEvent> takeEvents(std::vector<PoolEvent> spare = {});
     // The same without a copy: hands what was recorded since the last take to `visit`, a few
     // thousand events at a time in the same order, each batch valid only during its call (see
     // EventLog::consume). Returns how many events were visited.

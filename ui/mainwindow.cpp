@@ -493,11 +493,10 @@ void MainWindow::drain()
 {
     if (m_replaying)
         return;
-    if (m_source) // the last batch's vector goes back to be filled again
-        m_sourceEvents = m_source->takeEvents(std::move(m_sourceEvents));
-    const std::vector<PoolEvent> poolEvents
-        = m_source ? std::vector<PoolEvent> {} : m_pool->takeEvents();
-    const std::vector<PoolEvent> &events = m_source ? m_sourceEvents : poolEvents;
+    // The last batch's vector goes back to be filled again.
+    m_takenEvents = m_source ? m_source->takeEvents(std::move(m_takenEvents))
+                             : m_pool->takeEvents(std::move(m_takenEvents));
+    const std::vector<PoolEvent> &events = m_takenEvents;
     const auto failures
         = m_source ? m_source->takeFailureMessages() : m_pool->takeFailureMessages();
     if (events.empty() && failures.empty())

@@ -215,7 +215,7 @@ private:
     engine::redis::RedisWatch *m_redisWatch = nullptr;
     std::optional<engine::redis::Target> m_engineTarget; // runs go through Redis
     engine::LiveSource *m_source = nullptr; // the run shown came from it, not m_pool
-    std::vector<engine::PoolEvent> m_sourceEvents; // the source's last batch, its memory reused
+    std::vector<engine::PoolEvent> m_takenEvents; // the last batch taken, its memory reused
     RunModel *m_model = nullptr;
     TimeWindow *m_window = nullptr;
     ControlPanel *m_controls = nullptr;

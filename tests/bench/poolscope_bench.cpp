@@ -555,10 +555,11 @@ int main(int argc, char **argv)
             wall.start();
             pool.start(c);
             std::vector<double> frames;
+            std::vector<engine::PoolEvent> events; // handed back to be filled, as the window does
             while (pool.isRunning()) {
                 pool.waitForFinished(16);
                 frame.start();
-                const auto events = pool.takeEvents();
+                events = pool.takeEvents(std::move(events));
                 model.ingest(events, pool.takeFailureMessages());
                 frames.push_back(static_cast<double>(frame.nsecsElapsed()) / 1e6);
             }

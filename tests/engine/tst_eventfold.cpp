@@ -434,6 +434,34 @@ private Q_SLOTS:
         QVERIFY(released == arrival);
     }
 
+    void theOrderKeepsTheRoomFramesNeedAndGivesBackWhatOnlyACatchUpNeeded()
+    {
+        EventOrder order;
+        auto frame = [&order](std::size_t events, std::int64_t *t) {
+            std::vector<PoolEvent> batch;
+            for (std::size_t i = 0; i < events; ++i) {
+                ++*t;
+                batch.push_back(ev(EventKind::JobSubmitted, *t, *t));
+            }
+            order.push(batch);
+            QCOMPARE(order.release().size(), events);
+            order.trim();
+        };
+        std::int64_t t = 0;
+        // Frames of 200,000 events each (a flat-out run): the room stays from frame to frame.
+        frame(200'000, &t);
+        const std::size_t room = order.capacity();
+        QVERIFY(room >= 200'000);
+        for (int i = 0; i < 200; ++i) {
+            frame(200'000, &t);
+            QCOMPARE(order.capacity(), room);
+        }
+        // Small frames from then on: once none has needed it for a while, the room goes back.
+        for (int i = 0; i < 200; ++i)
+            frame(100, &t);
+        QVERIFY(order.capacity() < 100'000);
+    }
+
     void anEventLaterThanTheWindowIsReleasedNotLost()
     {
         EventOrder order;

@@ -44,6 +44,28 @@ private Q_SLOTS:
         }
     }
 
+    void aTakeRefillsTheVectorHandedBack()
+    {
+        EventLog log;
+        auto write = [&log](int from, int to) {
+            EventLog::Writer writer(&log);
+            for (int i = from; i < to; ++i)
+                writer.append({.job = i, .worker = 1, .kind = EventKind::JobStarted});
+        };
+        write(0, 10'000);
+        std::vector<PoolEvent> taken = log.takeAll();
+        QCOMPARE(taken.size(), std::size_t {10'000});
+        const PoolEvent *memory = taken.data();
+        write(10'000, 13'000);
+        taken = log.takeAll(std::move(taken));
+        QCOMPARE(taken.data(), memory); // the same memory, filled again
+        QCOMPARE(taken.size(), std::size_t {3'000}); // only what came since
+        for (std::size_t i = 0; i < taken.size(); ++i)
+            QCOMPARE(taken[i].job, static_cast<std::int64_t>(10'000 + i));
+        taken = log.takeAll(std::move(taken));
+        QVERIFY(taken.empty());
+    }
+
     void theBatchCallbackFiresOncePerDrain()
     {
         EventLog log;
