@@ -13,42 +13,12 @@ RunStats::Worker &RunStats::worker(int id)
 
 void RunStats::ingest(std::span<const PoolEvent> events)
 {
-    Sink sink {*this};
-    for (const PoolEvent &e : events) {
-        m_lastT = std::max(m_lastT, e.t);
-        m_fold.apply(e, sink);
-        switch (e.kind) {
-        case EventKind::JobSubmitted:
-            ++m_submitted;
-            m_little.arrived(e.t);
-            if (m_lastSubmitAt >= 0 && e.t >= m_lastSubmitAt) {
-                const std::int64_t gap = e.t - m_lastSubmitAt;
-                ++m_gaps;
-                m_gapSum.add(gap);
-                m_gapSquares.addSquare(gap);
-            }
-            m_lastSubmitAt = std::max(m_lastSubmitAt, e.t);
-            break;
-        case EventKind::ResultCollected:
-            ++m_byStatus[std::min<int>(e.aux, kJobStatusCount - 1)];
-            m_lastCollectedAt = std::max(m_lastCollectedAt, e.t);
-            break;
-        case EventKind::RunFinished:
-            m_finishedAt = e.t;
-            break;
-        default:
-            if (const int depth = queueDepthAfter(e); depth >= 0) {
-                m_maxDepth = std::max(m_maxDepth, depth);
-                if (e.t >= m_depthT) {
-                    m_depthArea.addProduct(m_depth, e.t - m_depthT);
-                    m_depthT = e.t;
-                }
-                m_depth = depth;
-            }
-            break;
-        }
-    }
-    m_little.advanceTo(m_lastT);
+    struct NoRows
+    {
+        void spanOpened(const WorkerSpan &) { }
+        void spanClosed(const WorkerSpan &) { }
+    } none;
+    ingest(events, none);
 }
 
 void RunStats::Sink::jobDone(const JobTimes &job)

@@ -8,6 +8,7 @@
 #include "engine/poolevent.h"
 #include "engine/queueingtheory.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -34,6 +35,34 @@ public:
     };
 
     void ingest(std::span<const PoolEvent> events);
+    // The same, handing the fold's spans to `rows` as well, as they open and close
+    // (rows.spanOpened(const WorkerSpan &), rows.spanClosed(const WorkerSpan &)): a reader that
+    // draws the rows and shows the statistics folds each event once for both.
+    template<typename Rows> void ingest(std::span<const PoolEvent> events, Rows &rows)
+    {
+        struct Both
+        {
+            Sink stats;
+            Rows &rows;
+            void jobDone(const JobTimes &job) { stats.jobDone(job); }
+            void spanOpened(const WorkerSpan &span)
+            {
+                stats.spanOpened(span);
+                rows.spanOpened(span);
+            }
+            void spanClosed(const WorkerSpan &span)
+            {
+                stats.spanClosed(span);
+                rows.spanClosed(span);
+            }
+        } both {{*this}, rows};
+        for (const PoolEvent &e : events) {
+            m_lastT = std::max(m_lastT, e.t);
+            m_fold.apply(e, both);
+            count(e);
+        }
+        m_little.advanceTo(m_lastT);
+    }
 
     std::int64_t submitted() const { return m_submitted; }
     std::int64_t results() const { return m_byStatus[0] + m_byStatus[1] + m_byStatus[2]; }
@@ -90,6 +119,40 @@ private:
     };
 
     Worker &worker(int id);
+    // What an event adds besides the fold's jobs and spans: counts, gaps, the queue's depth.
+    void count(const PoolEvent &e)
+    {
+        switch (e.kind) {
+        case EventKind::JobSubmitted:
+            ++m_submitted;
+            m_little.arrived(e.t);
+            if (m_lastSubmitAt >= 0 && e.t >= m_lastSubmitAt) {
+                const std::int64_t gap = e.t - m_lastSubmitAt;
+                ++m_gaps;
+                m_gapSum.add(gap);
+                m_gapSquares.addSquare(gap);
+            }
+            m_lastSubmitAt = std::max(m_lastSubmitAt, e.t);
+            break;
+        case EventKind::ResultCollected:
+            ++m_byStatus[std::min<int>(e.aux, kJobStatusCount - 1)];
+            m_lastCollectedAt = std::max(m_lastCollectedAt, e.t);
+            break;
+        case EventKind::RunFinished:
+            m_finishedAt = e.t;
+            break;
+        default:
+            if (const int depth = queueDepthAfter(e); depth >= 0) {
+                m_maxDepth = std::max(m_maxDepth, depth);
+                if (e.t >= m_depthT) {
+                    m_depthArea.addProduct(m_depth, e.t - m_depthT);
+                    m_depthT = e.t;
+                }
+                m_depth = depth;
+            }
+            break;
+        }
+    }
 
     EventFold m_fold;
     std::vector<Worker> m_workers; // index = worker id

@@ -56,7 +56,6 @@ void RunModel::reset(const PoolConfig &config)
     m_depth.clear();
     m_markers.clear();
     m_order.clear();
-    m_fold = EventFold {};
     m_jobs.clear();
     m_failures.clear();
     m_completionOrder.clear();
@@ -226,59 +225,6 @@ std::vector<std::int64_t> RunModel::recentResults(int count) const
     return {m_completionOrder.end() - static_cast<std::ptrdiff_t>(n), m_completionOrder.end()};
 }
 
-void RunModel::ingest(std::span<const PoolEvent> events, std::span<const FailureMessage> failures)
-{
-    for (const FailureMessage &f : failures)
-        m_failures.insert(f.job, QString::fromStdString(f.message));
-    if (events.empty())
-        return;
-    // Everything at once, in time order: what comes later than what is drawn is merged in.
-    m_order.push(events);
-    const std::span<const PoolEvent> sorted = m_order.release();
-    m_stats.ingest(sorted);
-
-    const int firstRow = static_cast<int>(m_completionOrder.size());
-    QStringList newLines;
-    // Only the newest lines of a flood are formatted; the rest are counted.
-    std::size_t lineFrom = 0;
-    if (sorted.size() > static_cast<std::size_t>(kMaxLinesPerBatch) * 4)
-        lineFrom = sorted.size() - static_cast<std::size_t>(kMaxLinesPerBatch);
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-        const PoolEvent &e = sorted[i];
-        m_latestT = std::max(m_latestT, e.t);
-        apply(e, i >= lineFrom ? &newLines : nullptr);
-    }
-    m_order.trim();
-    m_depth.commitBatch();
-    m_jobs.settle();
-    for (Lane &lane : m_lanes)
-        lane.sumUpNewBlocks();
-    if (lineFrom > 0) {
-        const QString skipped
-            = QStringLiteral("… %1 earlier events of this moment not shown").arg(lineFrom);
-        newLines.prepend(skipped);
-        m_logDropped += static_cast<std::int64_t>(lineFrom);
-    }
-    for (const QString &line : std::as_const(newLines)) {
-        m_log.push_back(line);
-        if (m_log.size() > static_cast<std::size_t>(kMaxLogLines))
-            m_log.pop_front();
-    }
-    const int lastRow = static_cast<int>(m_completionOrder.size()) - 1;
-    if (lastRow >= firstRow)
-        Q_EMIT resultsAppended(firstRow, lastRow);
-    // Fold the oldest detail into the summary until it fits, an eighth at a time: a pass costs
-    // what it folds, so the frame that crosses the cap pays for a slice, not for half the history.
-    for (std::int64_t before = -1;
-         historyBytes() > m_historyCapBytes && historyBytes() != before;) {
-        before = historyBytes();
-        summarizeOldest();
-    }
-    if (!newLines.isEmpty())
-        Q_EMIT logAppended(newLines);
-    Q_EMIT changed();
-}
-
 static_assert(static_cast<int>(Span::Busy) == static_cast<int>(SpanKind::Busy)
               && static_cast<int>(Span::Blocked) == static_cast<int>(SpanKind::Blocked)
               && static_cast<int>(Span::ProducerBlocked)
@@ -335,11 +281,64 @@ struct RunModel::FoldSink
     }
 };
 
-// What the rows and the job records are is the fold's (engine::EventFold, engine::foldJobEvent);
-// what is here is the model's own: the state now (queue, producer, busy workers), the depth
-// samples, the completion order, the markers and the log.
-// Long: a case per kind of event.
-// NOLINTNEXTLINE(readability-function-size)
+void RunModel::ingest(std::span<const PoolEvent> events, std::span<const FailureMessage> failures)
+{
+    for (const FailureMessage &f : failures)
+        m_failures.insert(f.job, QString::fromStdString(f.message));
+    if (events.empty())
+        return;
+    // Everything at once, in time order: what comes later than what is drawn is merged in.
+    m_order.push(events);
+    const std::span<const PoolEvent> sorted = m_order.release();
+    FoldSink rows {*this};
+    m_stats.ingest(sorted, rows); // the statistics' fold draws the rows' spans as it goes
+
+    const int firstRow = static_cast<int>(m_completionOrder.size());
+    QStringList newLines;
+    // Only the newest lines of a flood are formatted; the rest are counted.
+    std::size_t lineFrom = 0;
+    if (sorted.size() > static_cast<std::size_t>(kMaxLinesPerBatch) * 4)
+        lineFrom = sorted.size() - static_cast<std::size_t>(kMaxLinesPerBatch);
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        const PoolEvent &e = sorted[i];
+        m_latestT = std::max(m_latestT, e.t);
+        apply(e, i >= lineFrom ? &newLines : nullptr);
+    }
+    m_order.trim();
+    m_depth.commitBatch();
+    m_jobs.settle();
+    for (Lane &lane : m_lanes)
+        lane.sumUpNewBlocks();
+    if (lineFrom > 0) {
+        const QString skipped
+            = QStringLiteral("… %1 earlier events of this moment not shown").arg(lineFrom);
+        newLines.prepend(skipped);
+        m_logDropped += static_cast<std::int64_t>(lineFrom);
+    }
+    for (const QString &line : std::as_const(newLines)) {
+        m_log.push_back(line);
+        if (m_log.size() > static_cast<std::size_t>(kMaxLogLines))
+            m_log.pop_front();
+    }
+    const int lastRow = static_cast<int>(m_completionOrder.size()) - 1;
+    if (lastRow >= firstRow)
+        Q_EMIT resultsAppended(firstRow, lastRow);
+    // Fold the oldest detail into the summary until it fits, an eighth at a time: a pass costs
+    // what it folds, so the frame that crosses the cap pays for a slice, not for half the history.
+    for (std::int64_t before = -1;
+         historyBytes() > m_historyCapBytes && historyBytes() != before;) {
+        before = historyBytes();
+        summarizeOldest();
+    }
+    if (!newLines.isEmpty())
+        Q_EMIT logAppended(newLines);
+    Q_EMIT changed();
+}
+
+// What the rows are is the fold's (the statistics' engine::EventFold hands its spans to FoldSink
+// in ingest), what the job records are engine::foldJobEvent's; what is here is the model's own: the
+// state now (queue, producer, busy workers), the depth samples, the completion order, the markers
+// and the log. Long: a case per kind of event. NOLINTNEXTLINE(readability-function-size)
 void RunModel::apply(const PoolEvent &e, QStringList *newLines)
 {
     // Lines nobody will keep (the older part of a flood) are not formatted at all.
@@ -350,8 +349,6 @@ void RunModel::apply(const PoolEvent &e, QStringList *newLines)
         if (!line.isEmpty())
             *newLines << line;
     };
-    FoldSink sink {*this};
-    m_fold.apply(e, sink);
     JobRecord *record = nullptr;
     if (changesJobTimes(e.kind)) {
         record = &m_jobs.record(e.job);

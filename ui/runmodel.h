@@ -221,7 +221,6 @@ private:
     DepthSeries m_depth;
     std::vector<Marker> m_markers;
     engine::EventOrder m_order;
-    engine::EventFold m_fold; // spans; the job records' times by engine::foldJobEvent
     JobTable m_jobs;
     QHash<std::int64_t, QString> m_failures;
     History<std::int64_t> m_completionOrder;
