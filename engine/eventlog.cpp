@@ -13,7 +13,7 @@ EventLog::~EventLog()
     for (Chunk *list : {m_published.exchange(nullptr, std::memory_order_acquire), m_spare}) {
         while (list) {
             Chunk *next = list->next;
-            delete list;
+            destroy(list);
             list = next;
         }
     }
@@ -32,21 +32,28 @@ EventLog::Chunk *EventLog::acquireChunk()
         }
     }
     m_allocated.fetch_add(1, std::memory_order_relaxed);
-    return new Chunk;
+    void *memory = ::operator new(sizeof(Chunk) + m_chunkEvents * sizeof(PoolEvent));
+    return new (memory) Chunk;
+}
+
+void EventLog::destroy(Chunk *chunk)
+{
+    chunk->~Chunk();
+    ::operator delete(chunk);
 }
 
 void EventLog::recycle(Chunk *chunk)
 {
     {
         std::lock_guard lock(m_spareMutex);
-        if (m_spareCount < kMaxSpareChunks) {
+        if (static_cast<std::size_t>(m_spareCount) * m_chunkEvents < kMaxSpareEvents) {
             chunk->next = m_spare;
             m_spare = chunk;
             ++m_spareCount;
             return;
         }
     }
-    delete chunk;
+    destroy(chunk);
 }
 
 void EventLog::publish(Chunk *chunk, bool mayWait)

@@ -2,6 +2,7 @@
 
 #include "engine/poolevent.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -25,21 +26,27 @@ class EventLog
 {
 public:
     using Clock = std::chrono::steady_clock;
-    static constexpr std::size_t kChunkEvents = 4096;
+    static constexpr std::size_t kChunkEvents = 4096; // a chunk's events, unless set otherwise
 
 private:
-    struct Chunk
+    // A chunk's header; its events follow it in the same allocation (raw: a fresh chunk is not
+    // cleared first, events are trivially copyable).
+    struct alignas(PoolEvent) Chunk
     {
         Chunk *next = nullptr;
         std::size_t size = 0;
-        // Raw storage: a fresh chunk is not cleared first (events are trivially copyable).
-        alignas(PoolEvent) unsigned char storage[kChunkEvents * sizeof(PoolEvent)];
-        PoolEvent *events() { return reinterpret_cast<PoolEvent *>(storage); }
+        PoolEvent *events()
+        {
+            return std::launder(
+                reinterpret_cast<PoolEvent *>(reinterpret_cast<unsigned char *>(this + 1)));
+        }
         void add(const PoolEvent &event)
         {
-            new (storage + size++ * sizeof(PoolEvent)) PoolEvent(event);
+            new (reinterpret_cast<unsigned char *>(this + 1) + size++ * sizeof(PoolEvent))
+                PoolEvent(event);
         }
     };
+    static_assert(std::is_trivially_copyable_v<PoolEvent>);
 
 public:
     static constexpr std::int64_t kMaxHoldNs = 5'000'000; // publish a chunk at most this stale
@@ -65,6 +72,11 @@ public:
     // slows the pool instead of letting memory grow. 0 (the default) is no bound; a consumer that
     // only reads at the end must leave it so. Set before any writer runs.
     void setBacklogLimit(std::int64_t events) { m_backlogLimit = events; }
+    // How many events a chunk holds (at least 1; kChunkEvents by default): a writer publishes its
+    // chunk when it is full. Smaller chunks make smaller, more even batches that come sooner (a
+    // window's frames), at more publications a run (a headless run's fold is faster with the
+    // default). Set before any writer runs.
+    void setChunkEvents(std::size_t events) { m_chunkEvents = std::max<std::size_t>(events, 1); }
     // Lets every waiting writer go and stops bounding (a cancel, or the run's end).
     void releaseBacklog();
     std::int64_t pending() const { return m_pending.load(std::memory_order_relaxed); }
@@ -126,7 +138,7 @@ public:
             if (!m_chunk)
                 startChunk(event.t);
             m_chunk->add(event);
-            if (m_chunk->size == kChunkEvents || event.t - m_chunkStart > kMaxHoldNs)
+            if (m_chunk->size == m_log->m_chunkEvents || event.t - m_chunkStart > kMaxHoldNs)
                 flush();
         }
         // Publishes what this thread holds; call before blocking so nothing waits with us.
@@ -150,9 +162,10 @@ private:
     // back once copied out. Keeps a flat-out run from touching fresh memory all the time.
     Chunk *acquireChunk();
     void recycle(Chunk *chunk);
+    static void destroy(Chunk *chunk);
     // Enough for a backlog of a quarter of a million events (a headless run's bound) to be
-    // recycled rather than freed and allocated again.
-    static constexpr int kMaxSpareChunks = 64;
+    // recycled rather than freed and allocated again, in chunks of whatever size.
+    static constexpr std::size_t kMaxSpareEvents = 64 * kChunkEvents;
 
     const bool m_enabled;
     const Clock::time_point m_start = Clock::now();
@@ -163,6 +176,7 @@ private:
     Chunk *m_spare = nullptr;
     int m_spareCount = 0;
     std::int64_t m_backlogLimit = 0;
+    std::size_t m_chunkEvents = kChunkEvents;
     std::atomic<std::int64_t> m_pending {0};
     std::atomic<std::int64_t> m_allocated {0};
     std::mutex m_backlogMutex;

@@ -191,6 +191,8 @@ public:
             slot.packed.store(packState(WorkerState::Absent, 0), std::memory_order_relaxed);
         m_log.setBatchCallback([owner] { Q_EMIT owner->eventsAvailable(); });
         m_log.setBacklogLimit(options.eventBacklogLimit);
+        if (options.eventChunk > 0)
+            m_log.setChunkEvents(options.eventChunk);
     }
 
     ~PoolRun()

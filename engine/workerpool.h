@@ -37,6 +37,9 @@ public:
         // Events published but not yet taken, at most; past it the pool waits for takeEvents()
         // (see EventLog::setBacklogLimit). 0: no bound, for consumers that read only at the end.
         std::int64_t eventBacklogLimit = 0;
+        // Events a pool thread gathers before publishing them: its event chunk's size (see
+        // EventLog::setChunkEvents); 0: the log's default.
+        std::size_t eventChunk = 0;
         // Runs the pool's threads at the idle scheduling class (SCHED_IDLE on Linux; nice +10 where
         // it is refused), so that a window drawing the run keeps the CPU it needs when the pool
         // would take all of it.

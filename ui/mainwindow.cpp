@@ -72,6 +72,7 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
     , m_options(std::move(options))
     , m_pool(new WorkerPool(WorkerPool::Options {.recordEvents = true,
                                                  .eventBacklogLimit = kEventBacklog,
+                                                 .eventChunk = kEventChunk,
                                                  .backgroundPriority = true},
                             this))
     , m_feed(new FeedSource(this))

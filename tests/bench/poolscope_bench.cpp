@@ -551,6 +551,7 @@ int main(int argc, char **argv)
             WorkerPool pool(
                 WorkerPool::Options {.recordEvents = true,
                                      .eventBacklogLimit = gui::MainWindow::kEventBacklog,
+                                     .eventChunk = gui::MainWindow::kEventChunk,
                                      .backgroundPriority = true});
             gui::RunModel model;
             model.reset(c);

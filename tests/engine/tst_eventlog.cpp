@@ -66,6 +66,36 @@ private Q_SLOTS:
         QVERIFY(taken.empty());
     }
 
+    void aLogWithSmallerChunksPublishesThatOften()
+    {
+        EventLog log;
+        log.setChunkEvents(512);
+        std::vector<PoolEvent> taken;
+        {
+            EventLog::Writer writer(&log);
+            for (int i = 0; i < 511; ++i)
+                writer.appendStamped({.job = i, .worker = 1, .kind = EventKind::JobStarted});
+            QVERIFY(!log.hasPending()); // the chunk is not full yet
+            writer.appendStamped({.job = 511, .worker = 1, .kind = EventKind::JobStarted});
+            QCOMPARE(log.pending(), 512); // full: published
+            for (int i = 512; i < 5000; ++i)
+                writer.appendStamped({.job = i, .worker = 1, .kind = EventKind::JobStarted});
+            QCOMPARE(log.pending(), 9 * 512); // nine full chunks out, the rest held
+            taken = log.takeAll();
+            QCOMPARE(taken.size(), std::size_t {9 * 512});
+            // Chunks taken are reused: writing as much again allocates none.
+            const std::int64_t allocated = log.chunksAllocated();
+            for (int i = 5000; i < 9000; ++i)
+                writer.appendStamped({.job = i, .worker = 1, .kind = EventKind::JobStarted});
+            QCOMPARE(log.chunksAllocated(), allocated);
+        } // the writer's flush publishes what it held
+        const auto rest = log.takeAll();
+        taken.insert(taken.end(), rest.begin(), rest.end());
+        QCOMPARE(taken.size(), std::size_t {9000});
+        for (std::size_t i = 0; i < taken.size(); ++i)
+            QCOMPARE(taken[i].job, static_cast<std::int64_t>(i));
+    }
+
     void theBatchCallbackFiresOncePerDrain()
     {
         EventLog log;
