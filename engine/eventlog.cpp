@@ -33,7 +33,7 @@ EventLog::Chunk *EventLog::acquireChunk()
     }
     m_allocated.fetch_add(1, std::memory_order_relaxed);
     void *memory = ::operator new(sizeof(Chunk) + m_chunkEvents * sizeof(PoolEvent));
-    return new (memory) Chunk;
+    return new (memory) Chunk {.capacity = m_chunkEvents};
 }
 
 void EventLog::destroy(Chunk *chunk)

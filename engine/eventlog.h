@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -35,6 +36,7 @@ private:
     {
         Chunk *next = nullptr;
         std::size_t size = 0;
+        std::size_t capacity = 0; // events it has room for (a writer checks its own chunk)
         PoolEvent *events()
         {
             return std::launder(
@@ -46,7 +48,6 @@ private:
                 PoolEvent(event);
         }
     };
-    static_assert(std::is_trivially_copyable_v<PoolEvent>);
 
 public:
     static constexpr std::int64_t kMaxHoldNs = 5'000'000; // publish a chunk at most this stale
@@ -75,8 +76,12 @@ public:
     // How many events a chunk holds (at least 1; kChunkEvents by default): a writer publishes its
     // chunk when it is full. Smaller chunks make smaller, more even batches that come sooner (a
     // window's frames), at more publications a run (a headless run's fold is faster with the
-    // default). Set before any writer runs.
-    void setChunkEvents(std::size_t events) { m_chunkEvents = std::max<std::size_t>(events, 1); }
+    // default). Set before any event is appended.
+    void setChunkEvents(std::size_t events)
+    {
+        assert(m_allocated.load() == 0);
+        m_chunkEvents = std::max<std::size_t>(events, 1);
+    }
     // Lets every waiting writer go and stops bounding (a cancel, or the run's end).
     void releaseBacklog();
     std::int64_t pending() const { return m_pending.load(std::memory_order_relaxed); }
@@ -138,7 +143,7 @@ public:
             if (!m_chunk)
                 startChunk(event.t);
             m_chunk->add(event);
-            if (m_chunk->size == m_log->m_chunkEvents || event.t - m_chunkStart > kMaxHoldNs)
+            if (m_chunk->size == m_chunk->capacity || event.t - m_chunkStart > kMaxHoldNs)
                 flush();
         }
         // Publishes what this thread holds; call before blocking so nothing waits with us.

@@ -48,16 +48,17 @@ void EventOrder::trim()
 {
     m_events.erase(m_events.begin(), m_events.begin() + static_cast<std::ptrdiff_t>(m_head));
     m_head = 0;
-    // What the batches of the last second or so needed is kept: the next frame's batch needs
-    // about as much (memory given back and asked for again each frame costs a page fault a page).
+    // What the batches of the last spell needed is kept: the next frame's batch needs about as
+    // much (memory given back and asked for again each frame costs a page fault a page). A vector
+    // grows to at most twice what it holds, so room up to twice the peak is what it needed.
     if (++m_trims == kTrimsPerSpell) {
         m_trims = 0;
         m_lastPeak = std::exchange(m_peak, m_events.size());
     }
     const std::size_t keep = std::max({kKeep, m_peak, m_lastPeak});
-    if (m_events.capacity() > keep && m_events.size() < keep / 2)
+    if (m_events.capacity() > 2 * keep && m_events.size() < keep / 2)
         m_events.shrink_to_fit();
-    if (m_buffer.capacity() > keep)
+    if (m_buffer.capacity() > 2 * keep)
         std::vector<PoolEvent>().swap(m_buffer);
 }
 

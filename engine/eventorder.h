@@ -51,7 +51,7 @@ private:
     // The most held at once since the spell began, and in the spell before: room they needed is
     // kept; room only an earlier catch-up batch needed is given back.
     static constexpr std::size_t kKeep = 65'536; // events (2 MB): kept whatever came
-    static constexpr int kTrimsPerSpell = 64; // a second of frames
+    static constexpr int kTrimsPerSpell = 64; // a second of the window's frames
     std::size_t m_peak = 0, m_lastPeak = 0;
     int m_trims = 0;
 };

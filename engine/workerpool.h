@@ -85,9 +85,9 @@ public:
     // order; across threads, ordered within a few milliseconds). One consumer only. A consumer
     // that keeps taking hands back the vector it took last time (`spare`): its memory is reused.
     std::vector<PoolEvent> takeEvents(std::vector<PoolEvent> spare = {});
-    // The same without a copy: hands what was recorded since the last take to `visit`, a few
-    // thousand events at a time in the same order, each batch valid only during its call (see
-    // EventLog::consume). Returns how many events were visited.
+    // The same without a copy: hands what was recorded since the last take to `visit`, a chunk's
+    // events (see eventChunk) at a time in the same order, each batch valid only during its call
+    // (see EventLog::consume). Returns how many events were visited.
     using EventVisitor = std::function<void(std::span<const PoolEvent>)>;
     std::int64_t consumeEvents(const EventVisitor &visit);
     std::vector<FailureMessage> takeFailureMessages();

@@ -614,7 +614,8 @@ private:
         h.exceptions = static_cast<std::uint16_t>(exceptions);
         h.stride = static_cast<std::uint16_t>(stride);
         const std::size_t bytes = blockBytes(stride, exceptions);
-        auto block = std::make_unique<std::byte[]>(bytes); // zeroed: fields are or-ed in
+        // Zeroed: reading one of the last fields loads 8 bytes, past the last word stored.
+        auto block = std::make_unique<std::byte[]>(bytes);
         std::memcpy(block.get(), &h, sizeof h);
         std::byte *data = block.get() + kDataAt;
         std::byte *keys = block.get() + keysAt(stride);

@@ -72,8 +72,7 @@ public:
     // Events a pool thread gathers before publishing them (its event chunk): an eighth of the
     // default, so that 64 threads' chunks landing together add ~33,000 events to a frame's batch,
     // not ~260,000, and a thread's events come late by less (a late event re-merges what was drawn
-    // after it). poolscope-bench's window figures: p50 12.8-13 -> 10.6-11.1 ms, p99 26-28 ->
-    // 18.5-20.3 ms, at 1.00-1.06 M jobs/s instead of 1.10-1.15 M (256: no better p99, fewer jobs).
+    // after it). poolscope-bench --only window: p99 26-28 -> 18-25 ms (README, "What is not met").
     static constexpr std::size_t kEventChunk = 512;
     // Memory a result row in the table costs besides the run model: the sorting proxy's two
     // index mappings and the header's section, with their lists' growth room (~30 bytes measured

@@ -335,10 +335,11 @@ void RunModel::ingest(std::span<const PoolEvent> events, std::span<const Failure
     Q_EMIT changed();
 }
 
-// What the rows are is the fold's (the statistics' engine::EventFold hands its spans to FoldSink
-// in ingest), what the job records are engine::foldJobEvent's; what is here is the model's own: the
-// state now (queue, producer, busy workers), the depth samples, the completion order, the markers
-// and the log. Long: a case per kind of event. NOLINTNEXTLINE(readability-function-size)
+// The rows are the fold's (the statistics' EventFold hands its spans to FoldSink in ingest), the
+// job records' times engine::foldJobEvent's. What is here is the model's own: the state now
+// (queue, producer, busy workers), the depth samples, the completion order, the markers, the log.
+// Long: a case per kind of event.
+// NOLINTNEXTLINE(readability-function-size)
 void RunModel::apply(const PoolEvent &e, QStringList *newLines)
 {
     // Lines nobody will keep (the older part of a flood) are not formatted at all.

@@ -1,6 +1,7 @@
 #include "engine/eventlog.h"
 #include "engine/workerpool.h"
 #include "poolharness.h"
+#include "ui/mainwindow.h"
 #include "ui/runmodel.h"
 
 #include <QElapsedTimer>
@@ -16,8 +17,16 @@ class TestFlatOut : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void theHistoryCapHoldsAndEveryJobIsAccountedFor_data()
+    {
+        QTest::addColumn<std::size_t>("chunk"); // events a pool thread publishes at once
+        QTest::newRow("the log's chunks") << EventLog::kChunkEvents;
+        QTest::newRow("the window's chunks") << MainWindow::kEventChunk;
+    }
+
     void theHistoryCapHoldsAndEveryJobIsAccountedFor()
     {
+        QFETCH(std::size_t, chunk);
         PoolConfig config;
         config.workers = 64;
         config.continuous = true; // until stopped: the test decides by a job count, not a clock
@@ -33,7 +42,8 @@ private Q_SLOTS:
         // A watchdog for a hung pool, not a speed floor: a sanitizer build sharing two cores with
         // other suites takes well under a minute to get there.
         constexpr int watchdogMs = 240'000;
-        WorkerPool pool(WorkerPool::Options {.recordEvents = true, .eventBacklogLimit = backlog});
+        WorkerPool pool(WorkerPool::Options {
+            .recordEvents = true, .eventBacklogLimit = backlog, .eventChunk = chunk});
         RunModel model;
         model.reset(config);
         model.setHistoryCapBytes(2 * 1024 * 1024);
@@ -52,7 +62,7 @@ private Q_SLOTS:
             events += static_cast<std::int64_t>(batch.size());
             // Each of the 66 threads may overshoot by the chunk it was publishing.
             QVERIFY2(static_cast<std::int64_t>(batch.size())
-                         <= backlog + 66 * std::int64_t(EventLog::kChunkEvents),
+                         <= backlog + 66 * static_cast<std::int64_t>(chunk),
                      qPrintable(QString::number(batch.size())));
             maxBytes = std::max(maxBytes, model.historyBytes());
             QVERIFY2(model.historyBytes() <= model.historyCapBytes(),
