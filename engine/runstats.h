@@ -59,7 +59,7 @@ public:
         for (const PoolEvent &e : events) {
             m_lastT = std::max(m_lastT, e.t);
             m_fold.apply(e, both);
-            count(e);
+            tally(e);
         }
         m_little.advanceTo(m_lastT);
     }
@@ -120,7 +120,7 @@ private:
 
     Worker &worker(int id);
     // What an event adds besides the fold's jobs and spans: counts, gaps, the queue's depth.
-    void count(const PoolEvent &e)
+    void tally(const PoolEvent &e)
     {
         switch (e.kind) {
         case EventKind::JobSubmitted:
