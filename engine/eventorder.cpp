@@ -6,10 +6,7 @@ namespace engine {
 
 void EventOrder::push(std::span<const PoolEvent> events)
 {
-    if (m_head > 0 && m_head >= m_events.size() - m_head) {
-        m_events.erase(m_events.begin(), m_events.begin() + static_cast<std::ptrdiff_t>(m_head));
-        m_head = 0;
-    }
+    dropReleased();
     if (events.empty())
         return;
     const std::size_t old = m_events.size();
@@ -44,10 +41,17 @@ void EventOrder::push(std::span<const PoolEvent> events)
         m_events[out++] = m_buffer[a++];
 }
 
-void EventOrder::trim()
+void EventOrder::dropReleased()
 {
+    if (m_head == 0 || m_head < m_events.size() - m_head)
+        return;
     m_events.erase(m_events.begin(), m_events.begin() + static_cast<std::ptrdiff_t>(m_head));
     m_head = 0;
+}
+
+void EventOrder::trim()
+{
+    dropReleased();
     // What the batches of the last spell needed is kept: the next frame's batch needs about as
     // much (memory given back and asked for again each frame costs a page fault a page). A vector
     // grows to at most twice what it holds, so room up to twice the peak is what it needed.
@@ -62,10 +66,11 @@ void EventOrder::trim()
         std::vector<PoolEvent>().swap(m_buffer);
 }
 
-std::span<const PoolEvent> EventOrder::release(std::int64_t horizon)
+std::span<const PoolEvent> EventOrder::release(std::int64_t horizon, std::size_t most)
 {
     const auto first = m_events.begin() + static_cast<std::ptrdiff_t>(m_head);
-    const auto end = std::upper_bound(first, m_events.end(), horizon,
+    const auto last = first + static_cast<std::ptrdiff_t>(std::min(most, held()));
+    const auto end = std::upper_bound(first, last, horizon,
                                       [](std::int64_t t, const PoolEvent &e) { return t < e.t; });
     const std::span<const PoolEvent> released(m_events.data() + m_head,
                                               static_cast<std::size_t>(end - first));

@@ -26,13 +26,15 @@ public:
     static constexpr std::int64_t kEverything = std::numeric_limits<std::int64_t>::max();
 
     void push(std::span<const PoolEvent> events);
-    // The held events stamped at or before `horizon`, in time order; the rest stay held. The
-    // span is valid until the next call.
-    std::span<const PoolEvent> release(std::int64_t horizon = kEverything);
+    // The held events stamped at or before `horizon`, in time order, at most `most` of them (the
+    // oldest); the rest stay held. The span is valid until the next push, trim or clear.
+    std::span<const PoolEvent> release(std::int64_t horizon = kEverything,
+                                       std::size_t most = std::numeric_limits<std::size_t>::max());
     std::size_t held() const { return m_events.size() - m_head; }
     std::size_t capacity() const { return m_events.capacity(); } // events it has room for
-    // Drops the released events (ending the last span) and gives back memory that a catch-up
-    // batch (a replay, a window not drawn for a while) needed, beyond what a frame's batch needs.
+    // Ends the released spans and gives back memory that a catch-up batch (a replay, a window not
+    // drawn for a while) needed, beyond what a frame's batch needs. The released events go once
+    // they are at least as many as those still held (so that a held event moves O(1) times).
     void trim();
     void clear()
     {
@@ -43,6 +45,8 @@ public:
     }
 
 private:
+    void dropReleased();
+
     // [m_head, end) are held, in time order; before m_head, released ones not dropped yet (they
     // go when they are at least as many as those held, so that each event moves O(1) times).
     std::vector<PoolEvent> m_events;

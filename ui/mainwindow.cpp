@@ -112,6 +112,9 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
     m_frameTimer.setInterval(kFrameMs);
     m_frameTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_frameTimer, &QTimer::timeout, this, &MainWindow::frame);
+    m_catchUp.setSingleShot(true);
+    m_catchUp.setInterval(0);
+    connect(&m_catchUp, &QTimer::timeout, this, &MainWindow::catchUp);
     m_sinceFrame.start();
     m_sinceStats.start();
 }
@@ -119,6 +122,7 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
 MainWindow::~MainWindow()
 {
     m_frameTimer.stop();
+    m_catchUp.stop();
     // The pool's and the sources' destructors stop and join; do it before the views go.
     m_source = nullptr;
     delete m_feed;
@@ -492,32 +496,55 @@ void MainWindow::resetRun()
 
 void MainWindow::drain()
 {
+    drain(RunModel::kWhole);
+}
+
+bool MainWindow::drain(std::int64_t budgetNs)
+{
     if (m_replaying)
-        return;
-    // The last batch's vector goes back to be filled again.
-    m_takenEvents = m_source ? m_source->takeEvents(std::move(m_takenEvents))
-                             : m_pool->takeEvents(std::move(m_takenEvents));
-    const std::vector<PoolEvent> &events = m_takenEvents;
-    const auto failures
-        = m_source ? m_source->takeFailureMessages() : m_pool->takeFailureMessages();
-    if (events.empty() && failures.empty())
-        return;
-    m_model->ingest(events, failures);
-    m_recorded.failures.insert(m_recorded.failures.end(), failures.begin(), failures.end());
-    if (m_recordingFull || !m_recordFile)
-        return;
-    if (m_recordedEvents + static_cast<std::int64_t>(events.size()) > kMaxRecordedEvents
-        || m_recordFile->write(encodeEvents(events)) < 0) {
-        m_recordingFull = true; // said in the status bar; an export then says it too
-        return;
+        return false;
+    const auto take = [this] {
+        // The last batch's vector goes back to be filled again.
+        m_takenEvents = m_source ? m_source->takeEvents(std::move(m_takenEvents))
+                                 : m_pool->takeEvents(std::move(m_takenEvents));
+        const std::vector<PoolEvent> &events = m_takenEvents;
+        const auto failures
+            = m_source ? m_source->takeFailureMessages() : m_pool->takeFailureMessages();
+        if (events.empty() && failures.empty())
+            return false;
+        m_model->hold(events, failures);
+        m_recorded.failures.insert(m_recorded.failures.end(), failures.begin(), failures.end());
+        if (m_recordingFull || !m_recordFile)
+            return true;
+        if (m_recordedEvents + static_cast<std::int64_t>(events.size()) > kMaxRecordedEvents
+            || m_recordFile->write(encodeEvents(events)) < 0) {
+            m_recordingFull = true; // said in the status bar; an export then says it too
+            return true;
+        }
+        m_recordedEvents += static_cast<std::int64_t>(events.size());
+        return true;
+    };
+    if (budgetNs == RunModel::kWhole) { // what is there now, all of it
+        take();
+        m_model->fold(RunModel::kWhole);
+        return false;
     }
-    m_recordedEvents += static_cast<std::int64_t>(events.size());
+    return m_model->fold(budgetNs, take);
+}
+
+void MainWindow::catchUp()
+{
+    if (drain(kTurnNs))
+        m_catchUp.start();
+    if (!m_frameTimer.isActive())
+        m_frameTimer.start(); // what was folded is drawn
 }
 
 void MainWindow::frame()
 {
     const auto elapsed = static_cast<double>(m_sinceFrame.restart());
-    drain();
+    if (drain(kTurnNs) && !m_catchUp.isActive())
+        m_catchUp.start(); // folds on between frames, letting input and painting in
     if (m_replaying && m_replayPlaying) {
         replayTo(m_replayT + static_cast<std::int64_t>(elapsed * 1e6 * m_replaySpeed));
         if (m_replayNext >= m_replay.events.size()) {
@@ -869,6 +896,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_closing = true;
     m_frameTimer.stop();
+    m_catchUp.stop();
     if (m_options.restoreSettings)
         saveSettings();
     // Cancel and join every thread of the run before the window goes.

@@ -74,6 +74,9 @@ public:
     // not ~260,000, and a thread's events come late by less (a late event re-merges what was drawn
     // after it). poolscope-bench --only window: p99 26-28 -> 18-25 ms (README, "What is not met").
     static constexpr std::size_t kEventChunk = 512;
+    // How long a turn of the data path may hold the GUI thread (RunModel::fold): a flood is
+    // folded in turns of about this, frames painting and input handled between them.
+    static constexpr std::int64_t kTurnNs = 4'000'000;
     // Memory a result row in the table costs besides the run model: the sorting proxy's two
     // index mappings and the header's section, with their lists' growth room (~30 bytes measured
     // in a flat-out soak). Counted against the history cap.
@@ -178,7 +181,11 @@ private:
     QAction *addShortcut(const QString &text, const QKeySequence &key,
                          const std::function<void()> &slot, const QString &tip);
     void frame();
+    // Takes in the source's events: everything there now (drain()), or in a turn of about
+    // `budgetNs` on the GUI thread (RunModel::fold), returning whether it ran out of time.
     void drain();
+    bool drain(std::int64_t budgetNs);
+    void catchUp(); // a turn between frames while a flood lasts
     void updateRunState();
     void updateStatus();
     // The live source, a pool or a feed: running, and its clock.
@@ -240,6 +247,7 @@ private:
     QLabel *m_status = nullptr;
     QLabel *m_legend = nullptr;
     QTimer m_frameTimer;
+    QTimer m_catchUp;
     QElapsedTimer m_sinceFrame;
     QElapsedTimer m_sinceStats;
     bool m_dirty = false;

@@ -4,6 +4,7 @@
 #include "engine/referencelog.h"
 #include "ui/timecoords.h"
 
+#include <QElapsedTimer>
 #include <algorithm>
 
 namespace gui {
@@ -68,6 +69,9 @@ void RunModel::reset(const PoolConfig &config)
     m_producerJob = 0;
     m_log.clear();
     m_logDropped = 0;
+    m_newLines.clear();
+    m_newLinesEvents = m_newLinesSkipped = 0;
+    m_sinceLines.invalidate();
     m_spanCount = 0;
     m_summary = Summary {};
     m_laneOf.clear();
@@ -283,56 +287,109 @@ struct RunModel::FoldSink
 
 void RunModel::ingest(std::span<const PoolEvent> events, std::span<const FailureMessage> failures)
 {
+    hold(events, failures);
+    fold(kWhole);
+}
+
+void RunModel::hold(std::span<const PoolEvent> events, std::span<const FailureMessage> failures)
+{
     for (const FailureMessage &f : failures)
         m_failures.insert(f.job, QString::fromStdString(f.message));
-    if (events.empty())
-        return;
-    // Everything at once, in time order: what comes later than what is drawn is merged in.
+    // In time order with what is held: what comes later than what is drawn is merged in.
     m_order.push(events);
-    const std::span<const PoolEvent> sorted = m_order.release();
-    FoldSink rows {*this};
-    m_stats.ingest(sorted, rows); // the statistics' fold draws the rows' spans as it goes
+}
 
+bool RunModel::fold(std::int64_t budgetNs, const std::function<bool()> &takeMore)
+{
+    QElapsedTimer clock;
+    clock.start();
     const int firstRow = static_cast<int>(m_completionOrder.size());
-    QStringList newLines;
-    // Only the newest lines of a flood are formatted; the rest are counted.
-    std::size_t lineFrom = 0;
-    if (sorted.size() > static_cast<std::size_t>(kMaxLinesPerBatch) * 4)
-        lineFrom = sorted.size() - static_cast<std::size_t>(kMaxLinesPerBatch);
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-        const PoolEvent &e = sorted[i];
-        m_latestT = std::max(m_latestT, e.t);
-        apply(e, i >= lineFrom ? &newLines : nullptr);
+    std::size_t folded = 0; // events this turn
+    bool outOfTime = false;
+    for (;;) {
+        if (held() == 0) {
+            if (!takeMore)
+                break;
+            // Taking more (and ordering it) needs time left for folding some of it; a turn that
+            // has folded nothing yet takes all the same (each turn moves on).
+            if (folded > 0 && clock.nsecsElapsed() > budgetNs / 2) {
+                outOfTime = true; // the source may have more
+                break;
+            }
+            if (!takeMore())
+                break;
+            if (held() == 0)
+                continue; // failure messages alone
+        }
+        const std::span<const PoolEvent> piece = m_order.release(EventOrder::kEverything, kPiece);
+        FoldSink rows {*this};
+        m_stats.ingest(piece, rows); // the statistics' fold draws the rows' spans as it goes
+        // Only the newest lines of a flood are formatted; the rest are counted.
+        std::size_t lineFrom = 0;
+        if (piece.size() > static_cast<std::size_t>(kMaxLinesPerBatch) * 4) {
+            lineFrom = piece.size() - static_cast<std::size_t>(kMaxLinesPerBatch);
+            m_newLinesSkipped = m_newLinesEvents + lineFrom;
+            m_newLines.clear();
+        }
+        m_newLinesEvents += piece.size();
+        QStringList *const newLines = &m_newLines;
+        for (std::size_t i = 0; i < piece.size(); ++i) {
+            const PoolEvent &e = piece[i];
+            m_latestT = std::max(m_latestT, e.t);
+            apply(e, i >= lineFrom ? newLines : nullptr);
+        }
+        folded += piece.size();
+        if (clock.nsecsElapsed() >= budgetNs) {
+            outOfTime = true;
+            break;
+        }
     }
     m_order.trim();
+    if (folded == 0) { // caught up: nothing new
+        flushLines();
+        return outOfTime;
+    }
     m_depth.commitBatch();
     m_jobs.settle();
     for (Lane &lane : m_lanes)
         lane.sumUpNewBlocks();
-    if (lineFrom > 0) {
-        const QString skipped
-            = QStringLiteral("… %1 earlier events of this moment not shown").arg(lineFrom);
-        newLines.prepend(skipped);
-        m_logDropped += static_cast<std::int64_t>(lineFrom);
-    }
-    for (const QString &line : std::as_const(newLines)) {
-        m_log.push_back(line);
-        if (m_log.size() > static_cast<std::size_t>(kMaxLogLines))
-            m_log.pop_front();
-    }
     const int lastRow = static_cast<int>(m_completionOrder.size()) - 1;
     if (lastRow >= firstRow)
         Q_EMIT resultsAppended(firstRow, lastRow);
     // Fold the oldest detail into the summary until it fits, an eighth at a time: a pass costs
-    // what it folds, so the frame that crosses the cap pays for a slice, not for half the history.
+    // what it folds, so the turn that crosses the cap pays for a slice, not for half the history.
     for (std::int64_t before = -1;
          historyBytes() > m_historyCapBytes && historyBytes() != before;) {
         before = historyBytes();
         summarizeOldest();
     }
-    if (!newLines.isEmpty())
-        Q_EMIT logAppended(newLines);
+    // The log takes a flood's lines a frame at a time (a pane is not read faster), and all that
+    // is pending once the turn has caught up.
+    if (!outOfTime || !m_sinceLines.isValid() || m_sinceLines.nsecsElapsed() >= kLinesEveryNs)
+        flushLines();
     Q_EMIT changed();
+    return outOfTime;
+}
+
+void RunModel::flushLines()
+{
+    m_sinceLines.start();
+    if (m_newLinesSkipped > 0) {
+        const QString line
+            = QStringLiteral("… %1 earlier events of this moment not shown").arg(m_newLinesSkipped);
+        m_newLines.prepend(line);
+        m_logDropped += static_cast<std::int64_t>(m_newLinesSkipped);
+    }
+    m_newLinesEvents = m_newLinesSkipped = 0;
+    if (m_newLines.isEmpty())
+        return;
+    for (const QString &line : std::as_const(m_newLines)) {
+        m_log.push_back(line);
+        if (m_log.size() > static_cast<std::size_t>(kMaxLogLines))
+            m_log.pop_front();
+    }
+    const QStringList lines = std::exchange(m_newLines, {});
+    Q_EMIT logAppended(lines);
 }
 
 // The rows are the fold's (the statistics' EventFold hands its spans to FoldSink in ingest), the

@@ -12,12 +12,16 @@
 #include "ui/jobtable.h"
 #include "ui/lane.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <vector>
@@ -79,6 +83,21 @@ public:
     // once when anything changed.
     void ingest(std::span<const engine::PoolEvent> events,
                 std::span<const engine::FailureMessage> failures = {});
+
+    // The same in turns, for a live window that must not hold the GUI thread through a flood:
+    // hold() takes a batch in (in time order with what is held, nothing folded yet); fold() folds
+    // the held events in time order, a piece at a time, until `budgetNs` has passed, calling
+    // `takeMore` (which calls hold()) whenever everything held is folded and half the budget is
+    // left. What is not folded stays held for the next turn (memory: the caller takes more only
+    // through takeMore, so at most what one take brings). Emits changed() once when anything
+    // was folded. Returns whether the turn ran out of time (call again soon): false when
+    // everything held is folded and takeMore brought nothing.
+    static constexpr std::int64_t kWhole = std::numeric_limits<std::int64_t>::max();
+    static constexpr std::size_t kPiece = 2048; // events folded between looks at the clock
+    void hold(std::span<const engine::PoolEvent> events,
+              std::span<const engine::FailureMessage> failures = {});
+    bool fold(std::int64_t budgetNs, const std::function<bool()> &takeMore = {});
+    std::size_t held() const { return m_order.held(); }
 
     // Detail kept in memory at most (estimated); older detail is summarized per time column.
     void setHistoryCapBytes(std::int64_t bytes)
@@ -237,6 +256,13 @@ private:
     std::int64_t m_producerJob = 0;
     std::deque<QString> m_log;
     std::int64_t m_logDropped = 0;
+    // Lines formatted and not yet in the log (fold() hands them over a frame at a time), the
+    // events folded since the last hand-over, and of them those not formatted.
+    static constexpr std::int64_t kLinesEveryNs = 16'000'000;
+    void flushLines();
+    QStringList m_newLines;
+    std::size_t m_newLinesEvents = 0, m_newLinesSkipped = 0;
+    QElapsedTimer m_sinceLines;
     std::int64_t m_historyCapBytes = kDefaultHistoryCapBytes;
     std::int64_t m_rowOverheadBytes = 0;
     std::int64_t m_spanCount = 0;

@@ -558,20 +558,34 @@ int main(int argc, char **argv)
             QElapsedTimer wall;
             std::vector<double> frames;
             std::vector<engine::PoolEvent> events; // handed back to be filled, as the window does
+            // The window's turns: one each frame, and more between frames while a flood lasts
+            // (MainWindow::frame and catchUp), each taking what is there when it has folded
+            // what it held.
+            const auto take = [&] {
+                events = pool.takeEvents(std::move(events));
+                const auto failures = pool.takeFailureMessages();
+                model.hold(events, failures);
+                return !events.empty() || !failures.empty();
+            };
             QEventLoop loop;
-            QTimer timer;
+            QTimer timer, catchUp;
             timer.setTimerType(Qt::PreciseTimer);
             timer.setInterval(16);
-            QObject::connect(&timer, &QTimer::timeout, &loop, [&] {
-                QElapsedTimer frame;
-                frame.start();
-                const bool last = !pool.isRunning(); // then this take has every event
-                events = pool.takeEvents(std::move(events));
-                model.ingest(events, pool.takeFailureMessages());
-                frames.push_back(static_cast<double>(frame.nsecsElapsed()) / 1e6);
-                if (last)
+            catchUp.setSingleShot(true);
+            catchUp.setInterval(0);
+            const auto turn = [&] {
+                QElapsedTimer clock;
+                clock.start();
+                const bool last = !pool.isRunning(); // then the pool's events are all there
+                const bool behind = model.fold(gui::MainWindow::kTurnNs, take);
+                frames.push_back(static_cast<double>(clock.nsecsElapsed()) / 1e6);
+                if (behind && !catchUp.isActive())
+                    catchUp.start();
+                if (last && !behind)
                     loop.quit();
-            });
+            };
+            QObject::connect(&timer, &QTimer::timeout, &loop, turn);
+            QObject::connect(&catchUp, &QTimer::timeout, &loop, turn);
             wall.start();
             pool.start(c);
             timer.start();

@@ -6,6 +6,7 @@
 #include <QTest>
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <map>
 #include <random>
 
@@ -420,7 +421,11 @@ private Q_SLOTS:
             for (std::size_t k = 0; k < 3; ++k)
                 if (at[k] < 5000)
                     horizon = std::min(horizon, streams[k][at[k]].t - 1);
-            const auto out = order.release(horizon);
+            // Now and then only the oldest few (a turn of the window folds a piece at a time).
+            const std::size_t most = rng() % 3 == 0 ? static_cast<std::size_t>(rng() % 400)
+                                                    : std::numeric_limits<std::size_t>::max();
+            const auto out = order.release(horizon, most);
+            QVERIFY(out.size() <= most);
             released.insert(released.end(), out.begin(), out.end());
             if (rng() % 4 == 0)
                 order.trim();
@@ -485,6 +490,35 @@ private Q_SLOTS:
             last = order.capacity();
         }
         QVERIFY2(changes <= 3, qPrintable(QString::number(changes)));
+    }
+
+    void aReleaseOfAFewGivesTheOldestAndHoldsTheRest()
+    {
+        EventOrder order;
+        std::vector<PoolEvent> batch;
+        for (int k = 10; k > 0; --k) // newest first: the order sorts them
+            batch.push_back(ev(EventKind::JobSubmitted, k * 10, k));
+        order.push(batch);
+        auto out = order.release(EventOrder::kEverything, 4);
+        QCOMPARE(out.size(), std::size_t {4});
+        for (std::size_t i = 0; i < out.size(); ++i)
+            QCOMPARE(out[i].job, std::int64_t(i + 1));
+        QCOMPARE(order.held(), std::size_t {6});
+        order.trim(); // the held ones stay
+        QCOMPARE(order.held(), std::size_t {6});
+        // The horizon still bounds a release of a few; events pushed now merge with those held.
+        out = order.release(55, 4);
+        QCOMPARE(out.size(), std::size_t {1});
+        QCOMPARE(out[0].job, 5);
+        const std::vector<PoolEvent> late {ev(EventKind::JobSubmitted, 65, 11)};
+        order.push(late);
+        out = order.release(EventOrder::kEverything, 3);
+        QCOMPARE(out.size(), std::size_t {3});
+        QCOMPARE(out[0].job, 6);
+        QCOMPARE(out[1].job, 11);
+        QCOMPARE(out[2].job, 7);
+        QCOMPARE(order.release().size(), std::size_t {3});
+        QCOMPARE(order.held(), std::size_t {0});
     }
 
     void anEventLaterThanTheWindowIsReleasedNotLost()

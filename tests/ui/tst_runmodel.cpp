@@ -1,3 +1,4 @@
+#include "engine/workerpool.h"
 #include "eventscript.h"
 #include "testprinting.h"
 #include "ui/resultsmodel.h"
@@ -279,6 +280,90 @@ private Q_SLOTS:
                                [](const DepthPoint &a, const DepthPoint &b) { return a.t == b.t; })
             == depth.end());
         QCOMPARE(depth.front().t, 1 * ms);
+    }
+
+    // The window folds a flood in turns (RunModel::fold with a time budget, taking more only
+    // once it has folded what it held): a piece at a time, it ends where one ingest of everything
+    // ends. With no time at all, each turn folds one piece and takes a batch only when it holds
+    // nothing.
+    void aFloodFoldedInTurnsEndsWhereOneIngestDoes()
+    {
+        PoolConfig config;
+        config.workers = 4;
+        config.jobs = 20'000;
+        config.intervalMs = 0;
+        config.distribution = Distribution::Fixed;
+        config.meanMs = 0;
+        config.queueCapacity = 64;
+        WorkerPool pool;
+        QVERIFY(pool.start(config));
+        pool.waitForFinished();
+        std::vector<PoolEvent> events = pool.takeEvents();
+        // In time order, so that both models see the same order (late events are another test).
+        std::stable_sort(events.begin(), events.end(),
+                         [](const PoolEvent &a, const PoolEvent &b) { return a.t < b.t; });
+        RunModel whole;
+        whole.reset(config);
+        whole.ingest(events);
+        QVERIFY(whole.finished());
+
+        RunModel turns;
+        turns.reset(config);
+        QSignalSpy changed(&turns, &RunModel::changed);
+        constexpr std::size_t kBatch = 5000;
+        std::size_t next = 0, takes = 0, heldAtATake = 0;
+        const auto take = [&] {
+            heldAtATake = std::max(heldAtATake, turns.held());
+            const std::size_t n = std::min(kBatch, events.size() - next);
+            turns.hold(std::span<const PoolEvent>(events).subspan(next, n));
+            next += n;
+            takes += n > 0 ? 1 : 0;
+            return n > 0;
+        };
+        int count = 0;
+        for (bool more = true; more; ++count) {
+            more = turns.fold(0, take);
+            QVERIFY(count < 1'000'000);
+        }
+        QCOMPARE(next, events.size());
+        QCOMPARE(takes, (events.size() + kBatch - 1) / kBatch);
+        QCOMPARE(heldAtATake, std::size_t {0}); // a take only once what was held is folded
+        QCOMPARE(turns.held(), std::size_t {0});
+        // A piece a turn, and a last turn (the source dry) that folds nothing.
+        int pieces = 0;
+        for (std::size_t at = 0; at < events.size(); at += kBatch)
+            pieces += int((std::min(kBatch, events.size() - at) + RunModel::kPiece - 1)
+                          / RunModel::kPiece);
+        QCOMPARE(count, pieces + 1);
+        QCOMPARE(changed.count(), count - 1);
+
+        QVERIFY(turns.finished());
+        QCOMPARE(turns.endT(), whole.endT());
+        QCOMPARE(turns.stats().results(), whole.stats().results());
+        QCOMPARE(turns.stats().submitted(), whole.stats().submitted());
+        QCOMPARE(turns.stats().count(JobStatus::Completed), config.jobs);
+        QVERIFY(std::equal(turns.completionOrder().begin(), turns.completionOrder().end(),
+                           whole.completionOrder().begin(), whole.completionOrder().end()));
+        QVERIFY(std::equal(turns.depth().begin(), turns.depth().end(), whole.depth().begin(),
+                           whole.depth().end(), [](const DepthPoint &a, const DepthPoint &b) {
+                               return a.t == b.t && a.depth == b.depth && a.inFlight == b.inFlight;
+                           }));
+        QCOMPARE(turns.lanes().size(), whole.lanes().size());
+        for (std::size_t l = 0; l < whole.lanes().size(); ++l) {
+            const auto &a = turns.lanes()[l].spans;
+            const auto &b = whole.lanes()[l].spans;
+            QVERIFY(std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                               [](const Span &x, const Span &y) {
+                                   return x.start == y.start && x.end == y.end && x.job == y.job
+                                       && x.kind == y.kind && x.status == y.status;
+                               }));
+        }
+        for (std::int64_t id = 1; id <= config.jobs; id += 997)
+            QCOMPARE(turns.job(id)->wait(), whole.job(id)->wait());
+        // The log had a flood's lines a frame at a time, and the newest once caught up.
+        QVERIFY(turns.logLines().size() <= std::size_t(RunModel::kMaxLogLines));
+        QVERIFY(turns.logLinesDropped() > 0);
+        QCOMPARE(turns.logLines().back(), whole.logLines().back());
     }
 
     void theLogSpeaksTheReferenceWordingAndStaysBounded()
