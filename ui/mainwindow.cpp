@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "engine/backgroundwriter.h"
 #include "engine/durationformat.h"
 #include "engine/feedsource.h"
 #include "engine/perfettotrace.h"
@@ -394,8 +395,11 @@ void MainWindow::startRun()
 {
     if (liveRunning() || !confirmDiscard())
         return;
-    // The run that ends here stays at hand for File ▸ Compare with the previous run.
-    if (!m_replaying && m_recordFile && m_recordedEvents > 0 && !m_recordingFull) {
+    // The run that ends here stays at hand for File ▸ Compare with the previous run, once all
+    // its events are in its file.
+    const bool recorded = m_recordWriter && m_recordWriter->drain();
+    m_recordWriter.reset();
+    if (!m_replaying && recorded && m_recordedEvents > 0 && !m_recordingFull) {
         m_previousRecorded = std::move(m_recorded);
         m_previousRecordFile = std::move(m_recordFile);
     }
@@ -407,9 +411,7 @@ void MainWindow::startRun()
     m_recordingFull = false;
     m_runSaved = false;
     m_recordedEvents = 0;
-    m_recordFile = std::make_unique<QTemporaryFile>();
-    if (!m_recordFile->open())
-        m_recordFile.reset(); // no disk for it: the run still runs; an export says there is nothing
+    openRecording();
     m_window->reset();
     m_log->clear();
     QString error;
@@ -514,10 +516,10 @@ bool MainWindow::drain(std::int64_t budgetNs)
             return false;
         m_model->hold(events, failures);
         m_recorded.failures.insert(m_recorded.failures.end(), failures.begin(), failures.end());
-        if (m_recordingFull || !m_recordFile)
+        if (m_recordingFull || !m_recordWriter)
             return true;
         if (m_recordedEvents + static_cast<std::int64_t>(events.size()) > kMaxRecordedEvents
-            || m_recordFile->write(encodeEvents(events)) < 0) {
+            || !m_recordWriter->append(encodeEvents(events))) {
             m_recordingFull = true; // said in the status bar; an export then says it too
             return true;
         }
@@ -530,6 +532,22 @@ bool MainWindow::drain(std::int64_t budgetNs)
         return false;
     }
     return m_model->fold(budgetNs, take);
+}
+
+void MainWindow::openRecording()
+{
+    m_recordWriter.reset();
+    m_recordFile = std::make_unique<QTemporaryFile>();
+    // No disk for it: the run still runs; an export says there is nothing.
+    if (!m_recordFile->open()) {
+        m_recordFile.reset();
+        return;
+    }
+    m_recordWriter = std::make_unique<BackgroundWriter>(m_recordFile->fileName());
+    if (m_recordWriter->failed()) {
+        m_recordWriter.reset();
+        m_recordFile.reset();
+    }
 }
 
 void MainWindow::catchUp()
@@ -714,9 +732,7 @@ bool MainWindow::observe(const QString &failureTitle, const QString &why, LiveSo
     m_recordingFull = false;
     m_runSaved = false;
     m_recordedEvents = 0;
-    m_recordFile = std::make_unique<QTemporaryFile>();
-    if (!m_recordFile->open())
-        m_recordFile.reset();
+    openRecording();
     QString error;
     m_source = source;
     if (!start(&error)) {
@@ -1376,8 +1392,8 @@ RunRecording MainWindow::currentRecording() const
     if (m_replaying)
         return m_replay;
     RunRecording recording = m_recorded;
-    if (m_recordFile) {
-        m_recordFile->flush();
+    if (m_recordFile && m_recordWriter) {
+        m_recordWriter->drain(); // what was handed over is in the file (a failure: see status)
         QFile events(m_recordFile->fileName());
         QString error;
         if (events.open(QIODevice::ReadOnly))
@@ -1457,7 +1473,11 @@ bool MainWindow::exportTo(const QString &path, const QString &format)
     }
     if (format == QLatin1String("run") && !m_replaying)
         m_runSaved = true;
-    if (m_recordingFull && !m_replaying)
+    if (m_recordWriter && m_recordWriter->failed() && !m_replaying)
+        m_status->setText(tr("Exported the first %L1 events: recording the run failed (%2)")
+                              .arg(recording.events.size())
+                              .arg(m_recordWriter->errorString()));
+    else if (m_recordingFull && !m_replaying)
         m_status->setText(tr("Exported the first %L1 events: the run outgrew the recording cap")
                               .arg(recording.events.size()));
     return true;

@@ -17,6 +17,7 @@
 #include <vector>
 
 namespace engine {
+class BackgroundWriter;
 class FeedSource;
 class LiveSource;
 class WorkerPool;
@@ -186,6 +187,7 @@ private:
     void drain();
     bool drain(std::int64_t budgetNs);
     void catchUp(); // a turn between frames while a flood lasts
+    void openRecording(); // a fresh temporary file for the live run's events, and its writer
     void updateRunState();
     void updateStatus();
     // The live source, a pool or a feed: running, and its clock.
@@ -258,6 +260,8 @@ private:
     static constexpr std::int64_t kMaxRecordedEvents = 128'000'000; // 4 GiB of disk
     engine::RunRecording m_recorded;
     std::unique_ptr<QTemporaryFile> m_recordFile;
+    // Writes the events to m_recordFile on a thread of its own (gone before the file goes).
+    std::unique_ptr<engine::BackgroundWriter> m_recordWriter;
     // The live run before this one (its events' file handed over at Start), to compare with.
     engine::RunRecording m_previousRecorded;
     std::unique_ptr<QTemporaryFile> m_previousRecordFile;
