@@ -61,6 +61,7 @@ using namespace engine;
 namespace {
 constexpr int kFrameMs = 16;
 constexpr int kStatsEveryMs = 250;
+constexpr int kNumbersEveryMs = 100;
 constexpr int kMaxLogBlocks = RunModel::kMaxLogLines;
 } // namespace
 
@@ -118,6 +119,7 @@ MainWindow::MainWindow(const PoolConfig &config, Options options, QWidget *paren
     connect(&m_catchUp, &QTimer::timeout, this, &MainWindow::catchUp);
     m_sinceFrame.start();
     m_sinceStats.start();
+    m_sinceNumbers.start();
 }
 
 MainWindow::~MainWindow()
@@ -594,7 +596,13 @@ void MainWindow::frame()
         m_pipeline->update();
     if (m_dirty || running) {
         updateStatus(); // in the frame the views draw
-        m_numbers->refresh();
+        // The strip's numbers ten times a second while a run goes: as often as they can be read,
+        // and each refresh lays its table out anew (in a flood, 60 a second took a tenth of
+        // the window's thread).
+        if (!running || m_sinceNumbers.elapsed() >= kNumbersEveryMs) {
+            m_numbers->refresh();
+            m_sinceNumbers.restart();
+        }
     }
     if (m_dirty && (m_sinceStats.elapsed() >= kStatsEveryMs || !running)) {
         refreshNumbers();

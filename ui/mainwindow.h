@@ -252,6 +252,7 @@ private:
     QTimer m_catchUp;
     QElapsedTimer m_sinceFrame;
     QElapsedTimer m_sinceStats;
+    QElapsedTimer m_sinceNumbers;
     bool m_dirty = false;
     bool m_closing = false;
 
