@@ -594,15 +594,13 @@ void MainWindow::frame()
     }
     if (m_dirty || animating || running)
         m_pipeline->update();
-    if (m_dirty || running) {
-        updateStatus(); // in the frame the views draw
-        // The strip's numbers ten times a second while a run goes: as often as they can be read,
-        // and each refresh lays its table out anew (in a flood, 60 a second took a tenth of
-        // the window's thread).
-        if (!running || m_sinceNumbers.elapsed() >= kNumbersEveryMs) {
-            m_numbers->refresh();
-            m_sinceNumbers.restart();
-        }
+    // The status bar's and the strip's figures, together, ten times a second while a run goes:
+    // as often as they can be read, and each refresh lays the strip's table out anew (in a flood,
+    // sixty a second took a tenth of the window's thread).
+    if ((m_dirty || running) && (!running || m_sinceNumbers.elapsed() >= kNumbersEveryMs)) {
+        updateStatus();
+        m_numbers->refresh();
+        m_sinceNumbers.restart();
     }
     if (m_dirty && (m_sinceStats.elapsed() >= kStatsEveryMs || !running)) {
         refreshNumbers();
