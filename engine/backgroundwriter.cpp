@@ -18,6 +18,8 @@ BackgroundWriter::~BackgroundWriter()
     {
         std::lock_guard lock(m_mutex);
         m_stop = true;
+        m_pending.clear();
+        m_pendingBytes = 0;
     }
     m_work.notify_one();
     m_thread.join();
@@ -76,8 +78,8 @@ void BackgroundWriter::run(const QString &path)
     m_done.notify_all();
     for (;;) {
         m_work.wait(lock, [this] { return m_stop || !m_pending.empty(); });
-        if (m_pending.empty())
-            return; // stopped, everything written
+        if (m_stop)
+            return;
         QByteArray block = std::move(m_pending.front());
         m_pending.pop_front();
         m_writing = true;

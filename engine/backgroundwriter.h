@@ -11,10 +11,10 @@
 namespace engine {
 
 // Appends blocks of bytes to a file on a thread of its own, so that the thread handing them over
-// (the window's, recording a live run) does not wait on the disk: a flat-out run records ~200 MB
-// a second, and copying that into the page cache was a seventh of the window's thread. Only value
-// types cross: each block is handed over whole. Blocks are written in the order given. Should the
-// disk fall behind by more than kMaxPendingBytes, append() waits for it (memory stays bounded).
+// (the window's, recording a live run: ~200 MB a second in a flat-out run) does not wait on the
+// disk. Only value types cross: each block is handed over whole. Blocks are written in the order
+// given. Should the disk fall behind by more than kMaxPendingBytes, append() waits for it (memory
+// stays bounded).
 class BackgroundWriter
 {
 public:
@@ -22,7 +22,8 @@ public:
 
     // Opens `path` for appending (creating it); on failure the writer has failed() from the start.
     explicit BackgroundWriter(const QString &path);
-    // Writes what is pending, then joins the thread.
+    // Drops what is still pending (drain() first to keep it: a file about to be thrown away is
+    // not worth waiting for), finishes the block being written and joins the thread.
     ~BackgroundWriter();
     BackgroundWriter(const BackgroundWriter &) = delete;
     BackgroundWriter &operator=(const BackgroundWriter &) = delete;

@@ -52,8 +52,8 @@ void EventOrder::dropReleased()
 void EventOrder::trim()
 {
     dropReleased();
-    // What the batches of the last spell needed is kept: the next frame's batch needs about as
-    // much (memory given back and asked for again each frame costs a page fault a page). A vector
+    // What the batches of the last spell needed is kept: the next batch needs about as much
+    // (memory given back and asked for again each turn costs a page fault a page). A vector
     // grows to at most twice what it holds, so room up to twice the peak is what it needed.
     if (++m_trims == kTrimsPerSpell) {
         m_trims = 0;

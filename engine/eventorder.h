@@ -14,9 +14,9 @@ namespace engine {
 // while after events another stamped later. Events are held until they are older than a
 // horizon, then released in time order (stably: events of one instant keep the order they came
 // in). The headless run releases what is older than kWindowNs before now, so that the lines it
-// prints are in order; the window releases everything at once and revises what it drew when an
-// event comes later still. Nothing downstream needs the order to be right: the fold takes events
-// in any order.
+// prints are in order; the window releases everything, a piece at a time, and revises what it
+// drew when an event comes later still. Nothing downstream needs the order to be right: the fold
+// takes events in any order.
 class EventOrder
 {
 public:
@@ -33,7 +33,7 @@ public:
     std::size_t held() const { return m_events.size() - m_head; }
     std::size_t capacity() const { return m_events.capacity(); } // events it has room for
     // Ends the released spans and gives back memory that a catch-up batch (a replay, a window not
-    // drawn for a while) needed, beyond what a frame's batch needs. The released events go once
+    // drawn for a while) needed, beyond what the usual batches need. The released events go once
     // they are at least as many as those still held (so that a held event moves O(1) times).
     void trim();
     void clear()
@@ -55,7 +55,7 @@ private:
     // The most held at once since the spell began, and in the spell before: room they needed is
     // kept; room only an earlier catch-up batch needed is given back.
     static constexpr std::size_t kKeep = 65'536; // events (2 MB): kept whatever came
-    static constexpr int kTrimsPerSpell = 64; // a second of the window's frames
+    static constexpr int kTrimsPerSpell = 64; // a second or less of the window's turns
     std::size_t m_peak = 0, m_lastPeak = 0;
     int m_trims = 0;
 };

@@ -20,10 +20,11 @@
 namespace engine {
 
 // Another program's feed as a live source for the window: a thread of its own reads the lines
-// (FeedReader) and decodes them (FeedDecoder); the window takes the events each frame, as it takes
-// a pool's. Only values cross: events, failure messages and the decoder's account, copied under a
-// mutex. The feed ends at its stream's end, at its end line (a file followed as it grows), or at
-// stop(); then every open job ends Cancelled, so the accounting holds, and finished() is emitted.
+// (FeedReader) and decodes them (FeedDecoder); the window takes the events in its turns, as it
+// takes a pool's. Only values cross: events, failure messages and the decoder's account, copied
+// under a mutex. The feed ends at its stream's end, at its end line (a file followed as it grows),
+// or at stop(); then every open job ends Cancelled, so the accounting holds, and finished() is
+// emitted.
 class FeedSource : public LiveSource
 {
     Q_OBJECT

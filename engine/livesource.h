@@ -15,7 +15,7 @@
 namespace engine {
 
 // A run the window shows that is not its own pool's: another program's feed, the Redis engine's
-// workers, a watched Redis queue. The window takes its events each frame, as it takes the pool's,
+// workers, a watched Redis queue. The window takes its events in its turns, as it takes the pool's,
 // and asks it what it knows of the pool it shows (its lanes' names and groups, its queue's
 // capacity); the events go through the same fold as every other source's. Only values cross from
 // the source's threads: the events, failure messages and shape are copies.

@@ -126,6 +126,7 @@ MainWindow::~MainWindow()
 {
     m_frameTimer.stop();
     m_catchUp.stop();
+    m_recordWriter.reset(); // its thread before its file
     // The pool's and the sources' destructors stop and join; do it before the views go.
     m_source = nullptr;
     delete m_feed;
@@ -522,7 +523,7 @@ bool MainWindow::drain(std::int64_t budgetNs)
             return true;
         if (m_recordedEvents + static_cast<std::int64_t>(events.size()) > kMaxRecordedEvents
             || !m_recordWriter->append(encodeEvents(events))) {
-            m_recordingFull = true; // said in the status bar; an export then says it too
+            m_recordingFull = true; // the status bar says so; an export then says it too
             return true;
         }
         m_recordedEvents += static_cast<std::int64_t>(events.size());
@@ -595,8 +596,7 @@ void MainWindow::frame()
     if (m_dirty || animating || running)
         m_pipeline->update();
     // The status bar's and the strip's figures, together, ten times a second while a run goes:
-    // as often as they can be read, and each refresh lays the strip's table out anew (in a flood,
-    // sixty a second took a tenth of the window's thread).
+    // as often as they can be read, and each refresh lays the strip's table out anew.
     if ((m_dirty || running) && (!running || m_sinceNumbers.elapsed() >= kNumbersEveryMs)) {
         updateStatus();
         m_numbers->refresh();
@@ -882,14 +882,20 @@ void MainWindow::updateStatus()
         state = tr("Finished");
     else
         state = tr("Ready");
+    // A recording that stopped short says so: an export or a save then holds only its start.
+    QString recording;
+    if (!m_replaying && m_recordWriter && m_recordWriter->failed())
+        recording = tr(" · recording stopped: %1").arg(m_recordWriter->errorString());
+    else if (!m_replaying && m_recordingFull)
+        recording = tr(" · recording stopped: the run outgrew the recording cap");
     m_status->setText(
-        tr("%1 · %2 workers · %3 of %4 results · queue %5 · %6")
+        tr("%1 · %2 workers · %3 of %4 results · queue %5 · %6%7")
             .arg(state)
             .arg(m_model->started() ? m_model->liveLaneCount() : m_model->config().workers)
             .arg(m_model->stats().results()) // summarized ones included
             .arg(m_model->submittedCount())
             .arg(m_model->queued().size())
-            .arg(viewText()));
+            .arg(viewText(), recording));
     // A watched queue's consumers, each with what it holds and how long since Redis heard from it.
     QString consumers;
     if (m_source == m_redisWatch) {
@@ -1399,7 +1405,7 @@ RunRecording MainWindow::currentRecording() const
         return m_replay;
     RunRecording recording = m_recorded;
     if (m_recordFile && m_recordWriter) {
-        m_recordWriter->drain(); // what was handed over is in the file (a failure: see status)
+        m_recordWriter->drain(); // what was handed over is in the file (a failure: the status bar)
         QFile events(m_recordFile->fileName());
         QString error;
         if (events.open(QIODevice::ReadOnly))

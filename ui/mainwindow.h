@@ -58,22 +58,22 @@ struct Theme;
 
 // The window: control panel docked at the side; pipeline and timeline (with the queue chart under
 // it) as the stars; the run's numbers in a strip and results, statistics and the log in tabs
-// below. The GUI thread drains the engine's batches once per frame and never waits on it.
+// below. The GUI thread takes the engine's batches in turns of about kTurnNs (one each frame, more
+// between frames while a flood lasts) and never waits on it.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
     // Events the engine may publish ahead of the window (about 3 MB): a pool faster than the
-    // window can absorb waits for it rather than filling memory, and a frame has only ~15 ms of
-    // events to take in (poolscope-bench's window_ingest figures: 64 workers flat out, the pool's
-    // threads in the background), so the window stays responsive while the run goes as fast as
-    // the window can follow.
+    // window can absorb waits for it rather than filling memory, so the run goes as fast as the
+    // window can follow (poolscope-bench's window_ingest figures: 64 workers flat out, the pool's
+    // threads in the background).
     static constexpr std::int64_t kEventBacklog = 100'000;
     // Events a pool thread gathers before publishing them (its event chunk): an eighth of the
-    // default, so that 64 threads' chunks landing together add ~33,000 events to a frame's batch,
-    // not ~260,000, and a thread's events come late by less (a late event re-merges what was drawn
-    // after it). poolscope-bench --only window: p99 26-28 -> 18-25 ms (README, "What is not met").
+    // default, so that 64 threads' chunks landing together add ~33,000 events to a take, not
+    // ~260,000, and a thread's events come late by less (a late event re-merges what was drawn
+    // after it).
     static constexpr std::size_t kEventChunk = 512;
     // How long a turn of the data path may hold the GUI thread (RunModel::fold): a flood is
     // folded in turns of about this, frames painting and input handled between them.

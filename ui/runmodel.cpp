@@ -12,7 +12,7 @@ namespace gui {
 using namespace engine;
 
 namespace {
-// A log pane cannot be read faster than this; the rest of a batch is counted, not formatted.
+// A log pane cannot be read faster than this; the rest of a flood is counted, not formatted.
 constexpr int kMaxLinesPerBatch = 200;
 } // namespace
 
@@ -69,8 +69,8 @@ void RunModel::reset(const PoolConfig &config)
     m_producerJob = 0;
     m_log.clear();
     m_logDropped = 0;
-    m_newLines.clear();
-    m_newLinesEvents = m_newLinesSkipped = 0;
+    m_pendingLines.clear();
+    m_pendingCount = 0;
     m_sinceLines.invalidate();
     m_spanCount = 0;
     m_summary = Summary {};
@@ -324,19 +324,9 @@ bool RunModel::fold(std::int64_t budgetNs, const std::function<bool()> &takeMore
         const std::span<const PoolEvent> piece = m_order.release(EventOrder::kEverything, kPiece);
         FoldSink rows {*this};
         m_stats.ingest(piece, rows); // the statistics' fold draws the rows' spans as it goes
-        // Only the newest lines of a flood are formatted; the rest are counted.
-        std::size_t lineFrom = 0;
-        if (piece.size() > static_cast<std::size_t>(kMaxLinesPerBatch) * 4) {
-            lineFrom = piece.size() - static_cast<std::size_t>(kMaxLinesPerBatch);
-            m_newLinesSkipped = m_newLinesEvents + lineFrom;
-            m_newLines.clear();
-        }
-        m_newLinesEvents += piece.size();
-        QStringList *const newLines = &m_newLines;
-        for (std::size_t i = 0; i < piece.size(); ++i) {
-            const PoolEvent &e = piece[i];
+        for (const PoolEvent &e : piece) {
             m_latestT = std::max(m_latestT, e.t);
-            apply(e, i >= lineFrom ? newLines : nullptr);
+            apply(e);
         }
         folded += piece.size();
         if (clock.nsecsElapsed() >= budgetNs) {
@@ -344,11 +334,11 @@ bool RunModel::fold(std::int64_t budgetNs, const std::function<bool()> &takeMore
             break;
         }
     }
-    m_order.trim();
     if (folded == 0) { // caught up: nothing new
         flushLines();
         return outOfTime;
     }
+    m_order.trim();
     m_depth.commitBatch();
     m_jobs.settle();
     for (Lane &lane : m_lanes)
@@ -371,25 +361,48 @@ bool RunModel::fold(std::int64_t budgetNs, const std::function<bool()> &takeMore
     return outOfTime;
 }
 
+void RunModel::queueLine(const PoolEvent &e, QString failure)
+{
+    // A ring of the newest kPendingLines: slot k % kPendingLines holds the k-th since the last
+    // hand-over.
+    PendingLine line {e, std::move(failure)};
+    if (m_pendingLines.size() < kPendingLines)
+        m_pendingLines.push_back(std::move(line));
+    else
+        m_pendingLines[m_pendingCount % kPendingLines] = std::move(line);
+    ++m_pendingCount;
+}
+
 void RunModel::flushLines()
 {
     m_sinceLines.start();
-    if (m_newLinesSkipped > 0) {
-        const QString line
-            = QStringLiteral("… %1 earlier events of this moment not shown").arg(m_newLinesSkipped);
-        m_newLines.prepend(line);
-        m_logDropped += static_cast<std::int64_t>(m_newLinesSkipped);
-    }
-    m_newLinesEvents = m_newLinesSkipped = 0;
-    if (m_newLines.isEmpty())
+    if (m_pendingCount == 0)
         return;
-    for (const QString &line : std::as_const(m_newLines)) {
+    // Only the newest lines of a flood are formatted; the rest are counted.
+    const std::size_t shown = m_pendingCount > kPendingLines
+        ? static_cast<std::size_t>(kMaxLinesPerBatch)
+        : m_pendingCount;
+    const std::size_t skipped = m_pendingCount - shown;
+    QStringList lines;
+    if (skipped > 0) {
+        lines << QStringLiteral("… %1 earlier events of this moment not shown").arg(skipped);
+        m_logDropped += static_cast<std::int64_t>(skipped);
+    }
+    for (std::size_t k = skipped; k < m_pendingCount; ++k) {
+        const PendingLine &pending = m_pendingLines[k % kPendingLines];
+        QString line = referenceLine(pending.event, pending.failure);
+        if (!line.isEmpty())
+            lines << std::move(line);
+    }
+    m_pendingLines.clear();
+    m_pendingCount = 0;
+    for (const QString &line : std::as_const(lines)) {
         m_log.push_back(line);
         if (m_log.size() > static_cast<std::size_t>(kMaxLogLines))
             m_log.pop_front();
     }
-    const QStringList lines = std::exchange(m_newLines, {});
-    Q_EMIT logAppended(lines);
+    if (!lines.isEmpty())
+        Q_EMIT logAppended(lines);
 }
 
 // The rows are the fold's (the statistics' EventFold hands its spans to FoldSink in ingest), the
@@ -397,15 +410,11 @@ void RunModel::flushLines()
 // (queue, producer, busy workers), the depth samples, the completion order, the markers, the log.
 // Long: a case per kind of event.
 // NOLINTNEXTLINE(readability-function-size)
-void RunModel::apply(const PoolEvent &e, QStringList *newLines)
+void RunModel::apply(const PoolEvent &e)
 {
-    // Lines nobody will keep (the older part of a flood) are not formatted at all.
-    auto log = [&](const QString &failure = {}) {
-        if (!newLines)
-            return;
-        const QString line = referenceLine(e, failure);
-        if (!line.isEmpty())
-            *newLines << line;
+    // Lines are formatted when handed over to the log, and only those it keeps.
+    auto log = [&](QString failure = {}) {
+        queueLine(e, std::move(failure));
     };
     JobRecord *record = nullptr;
     if (changesJobTimes(e.kind)) {

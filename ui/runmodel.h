@@ -86,12 +86,14 @@ public:
 
     // The same in turns, for a live window that must not hold the GUI thread through a flood:
     // hold() takes a batch in (in time order with what is held, nothing folded yet); fold() folds
-    // the held events in time order, a piece at a time, until `budgetNs` has passed, calling
-    // `takeMore` (which calls hold()) whenever everything held is folded and half the budget is
-    // left. What is not folded stays held for the next turn (memory: the caller takes more only
-    // through takeMore, so at most what one take brings). Emits changed() once when anything
-    // was folded. Returns whether the turn ran out of time (call again soon): false when
-    // everything held is folded and takeMore brought nothing.
+    // the held events in time order, kPiece at a time, until `budgetNs` has passed. Whenever
+    // everything held is folded it calls `takeMore` (which calls hold(); true if it brought
+    // anything), if the turn has folded nothing yet or has half its budget left. What is not
+    // folded stays held for the next turn: memory is at most what one take brings, as nothing
+    // is taken while anything is held. Emits changed() once when anything was folded; hands the
+    // log its lines a frame at a time (kLinesEveryNs), and all of them once caught up. Returns
+    // whether the turn ran out of time (call again soon); false when everything held is folded
+    // and takeMore brought nothing.
     static constexpr std::int64_t kWhole = std::numeric_limits<std::int64_t>::max();
     static constexpr std::size_t kPiece = 2048; // events folded between looks at the clock
     void hold(std::span<const engine::PoolEvent> events,
@@ -218,7 +220,11 @@ private:
     void closeSpan(Lane &lane, Span::Kind kind, std::int64_t t, engine::JobStatus status);
     void closeProducerSpan(Span::Kind kind, std::int64_t t);
     void addDepthPoint(std::int64_t t, int depth);
-    void apply(const engine::PoolEvent &e, QStringList *newLines);
+    void apply(const engine::PoolEvent &e);
+    void queueLine(const engine::PoolEvent &e, QString failure);
+    // Hands the pending lines over to the log (logAppended).
+    void flushLines();
+    static constexpr std::int64_t kLinesEveryNs = 16'000'000;
     void summarizeOldest();
 
     engine::PoolConfig m_config;
@@ -256,12 +262,17 @@ private:
     std::int64_t m_producerJob = 0;
     std::deque<QString> m_log;
     std::int64_t m_logDropped = 0;
-    // Lines formatted and not yet in the log (fold() hands them over a frame at a time), the
-    // events folded since the last hand-over, and of them those not formatted.
-    static constexpr std::int64_t kLinesEveryNs = 16'000'000;
-    void flushLines();
-    QStringList m_newLines;
-    std::size_t m_newLinesEvents = 0, m_newLinesSkipped = 0;
+    // The events that make log lines and are not in the log yet (fold() hands them over a frame
+    // at a time, or once caught up): the newest kPendingLines, with a failure's text, in a ring;
+    // more than that is a flood, of which the newest lines are formatted and the rest counted.
+    struct PendingLine
+    {
+        engine::PoolEvent event;
+        QString failure;
+    };
+    static constexpr std::size_t kPendingLines = 800;
+    std::vector<PendingLine> m_pendingLines;
+    std::size_t m_pendingCount = 0; // since the last hand-over
     QElapsedTimer m_sinceLines;
     std::int64_t m_historyCapBytes = kDefaultHistoryCapBytes;
     std::int64_t m_rowOverheadBytes = 0;

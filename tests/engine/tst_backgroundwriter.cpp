@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
+#include <vector>
 
 using namespace engine;
 
@@ -43,13 +45,35 @@ private Q_SLOTS:
             QVERIFY(writer.drain());
             QCOMPARE(writer.written(), std::int64_t(expected.size()));
             QCOMPARE(readAll(path), expected); // all there once drained
-            // More after a drain, and the destructor writes what is pending before it joins.
+            // More after a drain.
             for (int n = 5000; n < 8000; ++n) {
                 QVERIFY(writer.append(block(n)));
                 expected += block(n);
             }
+            QVERIFY(writer.drain());
         }
         QCOMPARE(readAll(path), expected);
+    }
+
+    // A writer destroyed with blocks pending drops them: the file holds whole blocks, the first
+    // ones, however far it got.
+    void destroyingDropsWhatIsPendingAndLeavesWholeBlocks()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("events"));
+        QByteArray expected;
+        std::vector<qsizetype> ends {0};
+        {
+            BackgroundWriter writer(path);
+            for (int n = 0; n < 20'000; ++n) {
+                QVERIFY(writer.append(block(n)));
+                expected += block(n);
+                ends.push_back(expected.size());
+            }
+        }
+        const QByteArray written = readAll(path);
+        QVERIFY(std::binary_search(ends.begin(), ends.end(), written.size()));
+        QCOMPARE(written, expected.left(written.size()));
     }
 
     void aFileThatCannotBeOpenedFailsAtOnce()

@@ -509,14 +509,14 @@ private Q_SLOTS:
         // The horizon still bounds a release of a few; events pushed now merge with those held.
         out = order.release(55, 4);
         QCOMPARE(out.size(), std::size_t {1});
-        QCOMPARE(out[0].job, 5);
+        QCOMPARE(out[0].job, std::int64_t {5});
         const std::vector<PoolEvent> late {ev(EventKind::JobSubmitted, 65, 11)};
         order.push(late);
         out = order.release(EventOrder::kEverything, 3);
         QCOMPARE(out.size(), std::size_t {3});
-        QCOMPARE(out[0].job, 6);
-        QCOMPARE(out[1].job, 11);
-        QCOMPARE(out[2].job, 7);
+        QCOMPARE(out[0].job, std::int64_t {6});
+        QCOMPARE(out[1].job, std::int64_t {11});
+        QCOMPARE(out[2].job, std::int64_t {7});
         QCOMPARE(order.release().size(), std::size_t {3});
         QCOMPARE(order.held(), std::size_t {0});
     }

@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+#include <map>
 
 using namespace engine;
 using namespace gui;
@@ -360,10 +361,52 @@ private Q_SLOTS:
         }
         for (std::int64_t id = 1; id <= config.jobs; id += 997)
             QCOMPARE(turns.job(id)->wait(), whole.job(id)->wait());
+        // And against the events themselves, not only the other model: a busy span a job, each on
+        // its job's worker, and the completion order the collector's.
+        std::map<std::int64_t, int> workerOf;
+        std::vector<std::int64_t> collected;
+        for (const PoolEvent &e : events) {
+            if (e.kind == EventKind::JobStarted)
+                workerOf[e.job] = e.worker;
+            else if (e.kind == EventKind::ResultCollected)
+                collected.push_back(e.job);
+        }
+        std::size_t busy = 0;
+        for (const Lane &lane : turns.lanes()) {
+            for (const Span &span : lane.spans) {
+                if (span.kind != Span::Busy)
+                    continue;
+                ++busy;
+                QCOMPARE(workerOf.at(span.job), lane.worker);
+            }
+        }
+        QCOMPARE(busy, std::size_t(config.jobs));
+        QVERIFY(std::equal(turns.completionOrder().begin(), turns.completionOrder().end(),
+                           collected.begin(), collected.end()));
         // The log had a flood's lines a frame at a time, and the newest once caught up.
         QVERIFY(turns.logLines().size() <= std::size_t(RunModel::kMaxLogLines));
         QVERIFY(turns.logLinesDropped() > 0);
         QCOMPARE(turns.logLines().back(), whole.logLines().back());
+    }
+
+    // A reset drops what a turn left held, and the lines not yet handed to the log.
+    void aResetDropsWhatIsHeld()
+    {
+        RunModel model;
+        model.reset(PoolConfig {});
+        Script s = referenceStart();
+        for (int k = 1; k <= 3 * int(RunModel::kPiece); ++k)
+            s.at(k).submit(k, 1);
+        model.hold(s.events());
+        QVERIFY(model.fold(0)); // one piece, out of time
+        QVERIFY(model.held() > 0);
+        QSignalSpy appended(&model, &RunModel::logAppended);
+        model.reset(PoolConfig {});
+        QCOMPARE(model.held(), std::size_t {0});
+        QVERIFY(!model.fold(RunModel::kWhole));
+        QCOMPARE(appended.count(), 0);
+        QCOMPARE(model.submittedCount(), std::int64_t {0});
+        QVERIFY(model.logLines().empty());
     }
 
     void theLogSpeaksTheReferenceWordingAndStaysBounded()
@@ -384,12 +427,26 @@ private Q_SLOTS:
         QVERIFY(lines.contains(QStringLiteral("Sending job 3 to pool")));
         QVERIFY(lines.contains(QStringLiteral("Worker 2 processing job 3 (will take 237ms)")));
         QVERIFY(lines.contains(QStringLiteral("Result: Job 3 completed by worker 2 in 237ms")));
+        // A flood hands the log its newest 200 lines and a count of the rest, however its events
+        // were folded (here a piece of RunModel::kPiece and a few more).
+        Script burst;
+        for (int k = 0; k < 2100; ++k)
+            burst.at(300).submit(100 + k, 1);
+        appended.clear();
+        model.ingest(burst.events());
+        QCOMPARE(appended.count(), 1);
+        const QStringList burstLines = appended.first().first().toStringList();
+        QCOMPARE(burstLines.size(), 201);
+        QCOMPARE(burstLines.first(),
+                 QStringLiteral("… 1900 earlier events of this moment not shown"));
+        QCOMPARE(burstLines.last(), QStringLiteral("Sending job 2199 to pool"));
+        QCOMPARE(model.logLinesDropped(), 1900);
         Script flood;
         for (int k = 10; k < 20000; ++k)
-            flood.at(k).submit(k, 1);
+            flood.at(k + 300).submit(k + 3000, 1);
         model.ingest(flood.events());
         QVERIFY(model.logLines().size() <= std::size_t(RunModel::kMaxLogLines));
-        QVERIFY(model.logLinesDropped() > 0);
+        QVERIFY(model.logLinesDropped() > 1900);
     }
 
     void theHistoryCapSummarizesOlderDetailInsteadOfDroppingIt()

@@ -67,8 +67,9 @@ private Q_SLOTS:
         std::int64_t start = 0;
         if (at > 0) {
             auto i = static_cast<std::size_t>(at * static_cast<double>(busiest.spans.size()));
-            while (busiest.spans[i].kind != Span::Busy)
+            while (i < busiest.spans.size() && busiest.spans[i].kind != Span::Busy)
                 ++i;
+            QVERIFY(i < busiest.spans.size());
             start = busiest.spans[i].start;
         }
         const Range r {
