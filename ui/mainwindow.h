@@ -77,7 +77,7 @@ public:
     static constexpr std::size_t kEventChunk = 512;
     // How long a turn of the data path may hold the GUI thread (RunModel::fold): a flood is
     // folded in turns of about this, frames painting and input handled between them.
-    static constexpr std::int64_t kTurnNs = 3'000'000;
+    static constexpr std::int64_t kTurnNs = 2'500'000;
     // Memory a result row in the table costs besides the run model: the sorting proxy's two
     // index mappings and the header's section, with their lists' growth room (~30 bytes measured
     // in a flat-out soak). Counted against the history cap.
