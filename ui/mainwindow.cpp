@@ -501,40 +501,40 @@ void MainWindow::resetRun()
 
 void MainWindow::drain()
 {
-    drain(RunModel::kWhole);
+    if (m_replaying)
+        return;
+    takeFromSource(); // what is there now, all of it
+    m_model->fold(RunModel::kWhole);
 }
 
 bool MainWindow::drain(std::int64_t budgetNs)
 {
     if (m_replaying)
         return false;
-    const auto take = [this] {
-        // The last batch's vector goes back to be filled again.
-        m_takenEvents = m_source ? m_source->takeEvents(std::move(m_takenEvents))
-                                 : m_pool->takeEvents(std::move(m_takenEvents));
-        const std::vector<PoolEvent> &events = m_takenEvents;
-        const auto failures
-            = m_source ? m_source->takeFailureMessages() : m_pool->takeFailureMessages();
-        if (events.empty() && failures.empty())
-            return false;
-        m_model->hold(events, failures);
-        m_recorded.failures.insert(m_recorded.failures.end(), failures.begin(), failures.end());
-        if (m_recordingFull || !m_recordWriter)
-            return true;
-        if (m_recordedEvents + static_cast<std::int64_t>(events.size()) > kMaxRecordedEvents
-            || !m_recordWriter->append(encodeEvents(events))) {
-            m_recordingFull = true; // the status bar says so; an export then says it too
-            return true;
-        }
-        m_recordedEvents += static_cast<std::int64_t>(events.size());
-        return true;
-    };
-    if (budgetNs == RunModel::kWhole) { // what is there now, all of it
-        take();
-        m_model->fold(RunModel::kWhole);
+    return m_model->fold(budgetNs, [this] { return takeFromSource(); });
+}
+
+bool MainWindow::takeFromSource()
+{
+    // The last batch's vector goes back to be filled again.
+    m_takenEvents = m_source ? m_source->takeEvents(std::move(m_takenEvents))
+                             : m_pool->takeEvents(std::move(m_takenEvents));
+    const std::vector<PoolEvent> &events = m_takenEvents;
+    const auto failures
+        = m_source ? m_source->takeFailureMessages() : m_pool->takeFailureMessages();
+    if (events.empty() && failures.empty())
         return false;
+    m_model->hold(events, failures);
+    m_recorded.failures.insert(m_recorded.failures.end(), failures.begin(), failures.end());
+    if (m_recordingFull || !m_recordWriter)
+        return true;
+    if (m_recordedEvents + static_cast<std::int64_t>(events.size()) > kMaxRecordedEvents
+        || !m_recordWriter->append(encodeEvents(events))) {
+        m_recordingFull = true; // the status bar says so; an export then says it too
+        return true;
     }
-    return m_model->fold(budgetNs, take);
+    m_recordedEvents += static_cast<std::int64_t>(events.size());
+    return true;
 }
 
 void MainWindow::openRecording()

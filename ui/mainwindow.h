@@ -186,6 +186,7 @@ private:
     // `budgetNs` on the GUI thread (RunModel::fold), returning whether it ran out of time.
     void drain();
     bool drain(std::int64_t budgetNs);
+    bool takeFromSource(); // into the model's held events (and the recording); false: nothing
     void catchUp(); // a turn between frames while a flood lasts
     void openRecording(); // a fresh temporary file for the live run's events, and its writer
     void updateRunState();

@@ -4,17 +4,11 @@
 #include "engine/referencelog.h"
 #include "ui/timecoords.h"
 
-#include <QElapsedTimer>
 #include <algorithm>
 
 namespace gui {
 
 using namespace engine;
-
-namespace {
-// A log pane cannot be read faster than this; the rest of a flood is counted, not formatted.
-constexpr int kMaxLinesPerBatch = 200;
-} // namespace
 
 QString Marker::label() const
 {
@@ -379,9 +373,7 @@ void RunModel::flushLines()
     if (m_pendingCount == 0)
         return;
     // Only the newest lines of a flood are formatted; the rest are counted.
-    const std::size_t shown = m_pendingCount > kPendingLines
-        ? static_cast<std::size_t>(kMaxLinesPerBatch)
-        : m_pendingCount;
+    const std::size_t shown = m_pendingCount > kPendingLines ? kFloodLines : m_pendingCount;
     const std::size_t skipped = m_pendingCount - shown;
     QStringList lines;
     if (skipped > 0) {

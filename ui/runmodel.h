@@ -270,7 +270,9 @@ private:
         engine::PoolEvent event;
         QString failure;
     };
-    static constexpr std::size_t kPendingLines = 800;
+    // A log pane cannot be read faster than kFloodLines a hand-over.
+    static constexpr std::size_t kFloodLines = 200;
+    static constexpr std::size_t kPendingLines = 4 * kFloodLines;
     std::vector<PendingLine> m_pendingLines;
     std::size_t m_pendingCount = 0; // since the last hand-over
     QElapsedTimer m_sinceLines;
